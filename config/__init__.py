@@ -1,0 +1,1 @@
+"""Configuration classes for the LMS (see settings.py)."""

@@ -1,0 +1,138 @@
+"""Configuration classes; every setting can be overridden by an LMS_* environment variable.
+
+Development is the default (embedded SQLite under instance/). Production refuses to start
+without LMS_SECRET_KEY and LMS_DATABASE_URL, because a generated key or a forgotten database
+URL would silently log everyone out or write data to a throwaway file.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when a required setting is missing."""
+
+
+def _local_secret_key() -> str:
+    """A per-checkout secret for development, created once and kept in instance/."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Base:
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Where photos, scans, generated PDFs and the certificate signing key live (never the DB).
+    DATA_DIR = str(INSTANCE_DIR / "data")
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024          # hard cap on any request body
+    IMPORT_MAX_BYTES = 20 * 1024 * 1024            # spreadsheets
+    PHOTO_MAX_BYTES = 2 * 1024 * 1024
+    # Sessions: a teacher's phone in a village hall may be shared; keep sessions short-lived.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "lms_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BOOTSTRAP_SERVE_LOCAL = True
+    # Login throttling: this many failures for one account (or 4x for one address) inside the
+    # window locks further attempts until the window passes.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Keyed hash of ID numbers for look-ups; defaults to a key derived from SECRET_KEY.
+    ID_HASH_KEY: str | None = None
+    # Background jobs (huey): "sqlite" keeps the queue in DATA_DIR; "redis://host:6379/0" for several machines.
+    QUEUE_URL = "sqlite"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Public base URL printed in QR codes (e.g. https://lms.example.gov.cn); defaults to the request host.
+    PUBLIC_BASE_URL: str | None = None
+    SQL_ECHO = False
+
+
+class Development(Base):
+    ENV_NAME = "development"
+
+
+class Testing(Base):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    LOGIN_MAX_FAILURES = 5
+    RATELIMIT_ENABLED = True
+    SERVER_NAME = None
+    # Fast password hashing in tests only; production keeps werkzeug's scrypt default.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class Production(Base):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {"development": Development, "testing": Testing, "production": Production}
+
+# Environment variables that override class attributes (LMS_<NAME>), with their parsers.
+_OVERRIDES = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "DATA_DIR": str,
+    "IMPORT_MAX_BYTES": int,
+    "PHOTO_MAX_BYTES": int,
+    "MAX_CONTENT_LENGTH": int,
+    "LOGIN_MAX_FAILURES": int,
+    "LOGIN_FAILURE_WINDOW_MINUTES": int,
+    "ID_HASH_KEY": str,
+    "QUEUE_URL": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "PUBLIC_BASE_URL": str,
+    "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
+    "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},
+}
+
+
+def load_config(name: str | None = None, overrides: dict | None = None) -> dict:
+    """Build the settings dict for config class `name` (or LMS_ENV), applying LMS_* variables.
+
+    Raises ConfigurationError in production when the secret key or database URL is missing.
+    """
+    name = (name or os.environ.get("LMS_ENV") or "development").lower()
+    if name not in CONFIGS:
+        raise ConfigurationError(f"LMS_ENV={name!r} is not one of {sorted(CONFIGS)}")
+    cls = CONFIGS[name]
+    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    for key, parse in _OVERRIDES.items():
+        raw = os.environ.get(f"LMS_{key}")
+        if raw is not None and raw != "":
+            target = "SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key
+            settings[target] = parse(raw)
+    settings.update(overrides or {})
+    if name == "production":
+        missing = [var for var, key in (("LMS_SECRET_KEY", "SECRET_KEY"),
+                                        ("LMS_DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
+                   if not settings.get(key)]
+        if missing:
+            raise ConfigurationError("Production refuses to start without " + " and ".join(missing))
+    if not settings.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = _local_secret_key()
+    if not settings.get("SQLALCHEMY_DATABASE_URI"):
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
+    return settings

@@ -1,0 +1,17 @@
+"""The audit log page (administrators)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from lms.audit.queries import search_events
+from lms.web.access import roles_required
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.get("/")
+@roles_required("admin")
+def index():
+    page = search_events(text=request.args.get("q", "").strip(), action=request.args.get("action", "").strip(),
+                         page=request.args.get("page", 1, type=int))
+    return render_template("audit/index.html", page=page)

@@ -1,0 +1,1 @@
+"""Plumbing with no domain words: database base, clock, errors, privacy masks."""

@@ -1,0 +1,40 @@
+"""The demo county 示例县: every domain adds its part, so a newcomer sees the whole system working."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import func, select
+
+from lms.audit.services import record
+from lms.extensions import db
+
+DEMO_PASSWORD = "demo2025"
+
+
+def database_is_empty() -> bool:
+    """True when no division exists yet (a fresh database)."""
+    from lms.geo.models import Division
+
+    return not db.session.scalar(select(func.count()).select_from(Division))
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    """(username, role and scope label) of the demo users."""
+    from lms.auth.demo import DEMO_USERS
+
+    return [(username, display) for username, display, _role, _scope in DEMO_USERS]
+
+
+def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> None:
+    """Load the whole demo county into an empty database (flushes; the caller commits)."""
+    from lms.auth import demo as auth_demo
+    from lms.geo import demo as geo_demo
+    from lms.teaching.services import ensure_default_specialties
+
+    echo("区划与教学点 …")
+    divisions = geo_demo.load()
+    ensure_default_specialties()
+    echo("用户 …")
+    auth_demo.load(divisions, DEMO_PASSWORD)
+    record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")

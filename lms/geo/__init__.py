@@ -1,0 +1,1 @@
+"""Divisions (county → township → village) and teaching points."""

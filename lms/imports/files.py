@@ -1,0 +1,223 @@
+"""Reading an uploaded .xlsx/.xls/.csv into header texts and typed rows, or one clear FileError."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+from lms.core.errors import DomainError
+from lms.imports.cells import clean_text
+
+__all__ = ["FileError", "NOT_A_SPREADSHEET", "Row", "SPREADSHEET_EXTENSIONS", "Table", "read_table"]
+
+#: File name endings read_table accepts (the content, not the name, decides how it is read).
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+
+NOT_A_SPREADSHEET = "无法读取:不是 Excel(.xlsx/.xls)或 CSV 文件"
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+# An Office file encrypted with a password is an OLE container holding an "EncryptedPackage"
+# stream; directory entry names are UTF-16LE.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# Formats people upload by mistake whose first bytes could still decode as text.
+_BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"{\\rtf")
+# A decompressed workbook this many times larger than the upload limit is refused (zip bomb).
+_MAX_INFLATION = 100
+_DELIMITERS = (",", "\t", ";")
+# C0 control characters never found in a real CSV (tab, CR, LF, FF, VT and ^Z are allowed).
+_CONTROL = frozenset(chr(c) for c in range(32)) - set("\t\r\n\x0b\x0c\x1a")
+
+
+class FileError(DomainError):
+    """The upload cannot be read as a table; `.message` says why, in Chinese."""
+
+
+class Row(NamedTuple):
+    """One data row: `number` is the spreadsheet row (header is row 1 when it is the first row),
+    `cells` the raw values in header order: str, int, float, bool, date, datetime, time,
+    timedelta or None (an empty cell), never converted, so a numeric ID cell stays a float."""
+
+    number: int
+    cells: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A read file: cleaned header texts, the data rows (blank rows skipped) and its kind."""
+
+    headers: list[str]
+    rows: list[Row]
+    kind: str  # "excel" (.xlsx/.xlsm/.xls, read by calamine) or "csv"
+
+
+def _size_text(max_bytes: int) -> str:
+    megabytes = max_bytes / (1024 * 1024)
+    return f"{megabytes:g}" if megabytes >= 1 else f"{megabytes:.2g}"
+
+
+def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
+    """Read the first worksheet of an Excel file, or a CSV/TXT file, into a Table.
+
+    The first non-blank row is the header row (a title row above it would be taken as the
+    header, so templates have none); fully blank rows are skipped without renumbering later
+    rows. CSV text may be UTF-8 (with or without BOM), UTF-16 with BOM or GB18030/GBK, split
+    by commas, tabs or semicolons. The file's content decides the reader, so an .xlsx saved
+    under a .csv name still reads. Raises FileError for empty, oversized, password-protected,
+    non-spreadsheet and header-only files.
+    """
+    if not data:
+        raise FileError("文件是空的")
+    if len(data) > max_bytes:
+        raise FileError(f"文件超过 {_size_text(max_bytes)} MB 上限")
+    if not filename.lower().endswith(SPREADSHEET_EXTENSIONS):
+        raise FileError(NOT_A_SPREADSHEET)
+    head = data[:8]
+    if head.startswith(_ZIP_MAGIC):
+        _check_inflation(data, max_bytes)
+        first, values = _workbook_values(data)
+        kind = "excel"
+    elif head == _OLE_MAGIC:
+        if _ENCRYPTED_PACKAGE in data:
+            raise FileError("文件设置了密码,请取消密码后重新上传")
+        first, values = _workbook_values(data)
+        kind = "excel"
+    elif head.startswith(_BINARY_MAGICS):
+        raise FileError(NOT_A_SPREADSHEET)
+    else:
+        first, values, kind = 1, _csv_values(_decode(data)), "csv"
+    return _table(first, values, kind)
+
+
+def _check_inflation(data: bytes, max_bytes: int) -> None:
+    """Refuse a workbook that would unpack to more than _MAX_INFLATION times the size limit."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileError(NOT_A_SPREADSHEET) from None
+    if inflated > max_bytes * _MAX_INFLATION:
+        raise FileError("文件解压后过大,无法读取;请删去多余的内容后重新上传")
+
+
+def _workbook_values(data: bytes) -> tuple[int, list[list]]:
+    """The first visible worksheet's first row number (1-based) and its rows of raw cells."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        raise FileError("文件设置了密码,请取消密码后重新上传") from None
+    except Exception:  # noqa: BLE001 - any parser failure on an upload means "not readable"
+        raise FileError(NOT_A_SPREADSHEET) from None
+    with workbook:
+        visible = [
+            meta.name
+            for meta in workbook.sheets_metadata
+            if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible
+        ]
+        if not visible:
+            raise FileError(NOT_A_SPREADSHEET)
+        try:
+            sheet = workbook.get_sheet_by_name(visible[0])
+            start = sheet.start
+            values = sheet.to_python(skip_empty_area=True) if start is not None else []
+        except PasswordError:
+            raise FileError("文件设置了密码,请取消密码后重新上传") from None
+        except Exception:  # noqa: BLE001 - as above
+            raise FileError(NOT_A_SPREADSHEET) from None
+    if not values:
+        if len(workbook.sheet_names) > 1:
+            raise FileError(f"第一个工作表“{visible[0]}”是空的,请把数据放在第一个工作表")
+        raise FileError("文件是空的")
+    return start[0] + 1, values
+
+
+def _decode(data: bytes) -> str:
+    """CSV bytes as text (BOM, then UTF-8, then GB18030), refusing binary and web pages."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [(data[3:], "utf-8")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [(data, "utf-16")]
+    elif b"\x00" in data[:65536]:
+        raise FileError(NOT_A_SPREADSHEET)
+    else:
+        candidates = [(data, "utf-8"), (data, "gb18030")]
+    for raw, encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:65536]
+        if any(char in _CONTROL for char in sample):
+            raise FileError(NOT_A_SPREADSHEET)
+        lead = sample.lstrip()[:200].lower()
+        if lead.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta")):
+            raise FileError("该文件实际是网页或 XML 格式,请用 Excel 打开后另存为 .xlsx 再上传")
+        return text
+    raise FileError(NOT_A_SPREADSHEET)  # neither UTF-8 nor GB18030: binary, not a CSV
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The most frequent of comma, tab and semicolon on the first non-blank line."""
+    for line in text[:65536].splitlines():
+        if line.strip(" \t,;"):
+            counts = {delimiter: line.count(delimiter) for delimiter in _DELIMITERS}
+            best = max(_DELIMITERS, key=lambda delimiter: counts[delimiter])
+            return best if counts[best] else ","
+    return ","
+
+
+def _csv_values(text: str) -> list[list[str]]:
+    """The records of a CSV text (a record's number is its row number in Excel)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    try:
+        return list(reader)
+    except csv.Error:
+        raise FileError(NOT_A_SPREADSHEET) from None
+
+
+def _is_blank(cells: list) -> bool:
+    """True when no cell holds more than whitespace or invisible characters ("" is empty)."""
+    for value in cells:
+        if type(value) is not str:
+            return False
+        if value and not value.isspace() and (value.isascii() or clean_text(value)):
+            return False
+    return True
+
+
+def _table(first: int, values: list[list], kind: str) -> Table:
+    """Header = the first non-blank row; later non-blank rows become Rows with "" as None."""
+    rows: list[Row] = []
+    append = rows.append
+    new_row = tuple.__new__  # Row(number, cells) without NamedTuple's Python-level __new__
+    lines = iter(enumerate(values, first))
+    for _, cells in lines:
+        if not _is_blank(cells):
+            headers = [clean_text(value) for value in cells]
+            break
+    else:
+        raise FileError("文件是空的")
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    padding = (None,) * width
+    for number, cells in lines:
+        if "" in cells:
+            if _is_blank(cells):
+                continue
+            cells = [None if value == "" else value for value in cells]
+        elif not cells or (type(cells[0]) is str and _is_blank(cells)):
+            continue  # no cells at all, or cells of nothing but spaces
+        if len(cells) == width:
+            append(new_row(Row, (number, tuple(cells))))
+        else:
+            append(new_row(Row, (number, (*cells, *padding)[:width])))
+    if not rows:
+        raise FileError("文件中没有数据行")
+    return Table(headers=headers, rows=rows, kind=kind)

@@ -1,0 +1,10 @@
+"""The import kinds, by name. Each domain's importer is listed here explicitly."""
+from __future__ import annotations
+
+
+def importer_classes() -> dict[str, type]:
+    """Every import kind, in the order the import page lists them."""
+    from lms.geo.importers import DivisionImporter
+
+    classes = [DivisionImporter]
+    return {cls.kind: cls for cls in classes}

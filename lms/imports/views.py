@@ -1,0 +1,136 @@
+"""Upload a spreadsheet, see every bad row, confirm; download each kind's template."""
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from lms.core.clock import today
+from lms.extensions import db
+from lms.imports.pipeline import run_import
+from lms.imports.registry import importer_classes
+from lms.web.access import ALL_ROLES, current_scope, roles_required
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def _importer_class(kind: str):
+    cls = importer_classes().get(kind)
+    if cls is None:
+        abort(404)
+    if current_user.role not in cls.roles:
+        abort(403)
+    return cls
+
+
+def _roles_for_kind(kind: str) -> frozenset[str]:
+    cls = importer_classes().get(kind)
+    return frozenset(cls.roles) if cls else frozenset()
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.config["DATA_DIR"]) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stored_upload(kind: str, token: str) -> Path | None:
+    """The file this user uploaded for the preview, or None when it is gone (already imported)."""
+    if not TOKEN_PATTERN.match(token or ""):
+        return None
+    matches = list(_upload_dir().glob(f"{current_user.id}-{kind}-{token}.*"))
+    return matches[0] if matches else None
+
+
+@bp.get("/")
+@roles_required(*ALL_ROLES)
+def index():
+    kinds = [cls for cls in importer_classes().values() if current_user.role in cls.roles]
+    return render_template("imports/index.html", kinds=kinds)
+
+
+@bp.route("/<kind>/", methods=["GET", "POST"])
+@roles_required(*ALL_ROLES)
+def upload(kind: str):
+    cls = _importer_class(kind)
+    error = None
+    if request.method == "POST":
+        file = request.files.get("file")
+        suffix = Path(file.filename or "").suffix.lower() if file else ""
+        if file is None or not file.filename:
+            error = "请选择要上传的文件"
+        elif suffix not in ALLOWED_SUFFIXES:
+            error = f"不支持的文件类型“{suffix or '无扩展名'}”:请上传 .xlsx、.xls 或 .csv 文件"
+        else:
+            data = file.read()
+            importer = cls(actor=current_user, scope=current_scope(), today=today())
+            summary = run_import(importer, data, file.filename, write=False)
+            token = ""
+            if not summary.fatal and summary.to_write:
+                token = secrets.token_urlsafe(24)
+                (_upload_dir() / f"{current_user.id}-{kind}-{token}{suffix}").write_bytes(data)
+            return render_template("imports/preview.html", cls=cls, summary=summary, token=token,
+                                   filename=file.filename)
+    return render_template("imports/upload.html", cls=cls, error=error)
+
+
+upload.roles_for = _roles_for_kind
+
+
+@bp.post("/<kind>/confirm")
+@roles_required(*ALL_ROLES)
+def confirm(kind: str):
+    cls = _importer_class(kind)
+    path = _stored_upload(kind, request.form.get("token", ""))
+    if path is None:
+        flash("上传的文件已失效(可能已经导入过),请重新上传。", "warning")
+        return redirect(url_for("imports.upload", kind=kind))
+    filename = request.form.get("filename") or path.name
+    importer = cls(actor=current_user, scope=current_scope(), today=today())
+    summary = run_import(importer, path.read_bytes(), filename, write=True)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    return render_template("imports/result.html", cls=cls, summary=summary, filename=filename)
+
+
+confirm.roles_for = _roles_for_kind
+
+
+@bp.get("/<kind>/template.xlsx")
+@roles_required(*ALL_ROLES)
+def template(kind: str):
+    cls = _importer_class(kind)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = cls.label[:30]
+    bold, required_fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
+    for index, column in enumerate(cls.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.label)
+        cell.font = bold
+        if column.required:
+            cell.fill = required_fill
+        example = cls.example.get(column.key)
+        if column.key in cls.text_columns:
+            # Text format so Excel keeps all 18 digits of an ID number.
+            for row in range(2, 1002):
+                sheet.cell(row=row, column=index).number_format = "@"
+        if example is not None:
+            sheet.cell(row=2, column=index, value=example)
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.label) * 2 + 4)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=f"{cls.label}导入模板.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+template.roles_for = _roles_for_kind

@@ -1,0 +1,1 @@
+"""The learner registry: roster, outreach visits, enrolment, learner records."""

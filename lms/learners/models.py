@@ -1,0 +1,174 @@
+"""Roster entries (the statistics bureau's list), outreach visits, learners and status events."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.core.clock import now_utc
+from lms.core.db import CreatedAtMixin
+from lms.extensions import db
+from lms.geo.models import Division, TeachingPoint
+
+if TYPE_CHECKING:
+    from lms.auth.models import User
+    from lms.auth.scope import Scope
+    from lms.teaching.models import Specialty, TeachingClass
+
+ROSTER_STATUS_LABELS = {
+    "pending": "待核实", "visited": "已走访", "enrolled": "已报名", "ineligible": "不符合",
+    "declined": "不愿参加", "away": "外出", "duplicate": "重复",
+}
+PRIOR_EDUCATION = ("未上过学", "小学", "初中肄业", "初中", "高中及以上")
+SEX_LABELS = {"1": "男", "2": "女"}
+LEARNER_STATUS_LABELS = {
+    "studying": "在读", "suspended": "休学", "withdrawn": "退学", "graduated": "毕业", "completed": "结业",
+}
+STATUS_EVENT_KINDS = ("休学", "复学", "退学", "转专业", "转出", "转入", "注销", "死亡")
+WORK_SITUATIONS = ("在家务农", "县内务工", "省内县外务工", "省外务工")
+WILLINGNESS_LABELS = {"willing": "愿意参加", "undecided": "考虑中", "unwilling": "不愿参加"}
+
+
+class RosterEntry(CreatedAtMixin, db.Model):
+    """A person on the statistics bureau's list of 15–59-year-olds who never went to school."""
+
+    __tablename__ = "roster_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    name_initials: Mapped[str] = mapped_column(String(40), default="", index=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_on: Mapped[date]
+    village_id: Mapped[int] = mapped_column(ForeignKey("divisions.id"), index=True)
+    education: Mapped[str] = mapped_column(String(20), default="")
+    phone: Mapped[str] = mapped_column(String(11), default="")
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status_reason: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    village: Mapped[Division] = relationship()
+    visits: Mapped[list["OutreachVisit"]] = relationship(
+        back_populates="roster_entry", order_by="OutreachVisit.visited_on.desc()")
+
+    @property
+    def status_label(self) -> str:
+        return ROSTER_STATUS_LABELS[self.status]
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: roster entries in the scope's townships/villages (teachers see none)."""
+        return scope.village_clause(cls.village_id)
+
+
+class OutreachVisit(CreatedAtMixin, db.Model):
+    """An outreach visit (走访) to a roster entry; it may change the entry's status."""
+
+    __tablename__ = "outreach_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_entry_id: Mapped[int] = mapped_column(ForeignKey("roster_entries.id"), index=True)
+    visited_on: Mapped[date]
+    visitor: Mapped[str] = mapped_column(String(40))
+    contact_phone: Mapped[str] = mapped_column(String(11), default="")
+    residence: Mapped[str] = mapped_column(String(200), default="")
+    work_situation: Mapped[str] = mapped_column(String(20), default="")
+    health: Mapped[str] = mapped_column(String(100), default="")
+    can_study: Mapped[bool] = mapped_column(default=True)
+    willingness: Mapped[str] = mapped_column(String(12), default="undecided")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    resulting_status: Mapped[str] = mapped_column(String(12))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    roster_entry: Mapped[RosterEntry] = relationship(back_populates="visits")
+    recorded_by: Mapped[Optional["User"]] = relationship()
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: visits of roster entries in scope."""
+        from sqlalchemy import select
+
+        return cls.roster_entry_id.in_(select(RosterEntry.id).where(RosterEntry.in_scope(scope)))
+
+
+class Learner(CreatedAtMixin, db.Model):
+    """One enrolled person. The ID number is unique across the whole system."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("roster_entries.id"), unique=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    name_initials: Mapped[str] = mapped_column(String(40), default="", index=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    ethnicity: Mapped[str] = mapped_column(String(2), default="01")     # GB/T 3304 code
+    birth_on: Mapped[date]
+    prior_education: Mapped[str] = mapped_column(String(10))
+    target_group: Mapped[str] = mapped_column(String(6), default="none", index=True)  # R2: core/2025/none
+    phone: Mapped[str] = mapped_column(String(11), default="")
+    photo_path: Mapped[Optional[str]] = mapped_column(String(200))
+    village_id: Mapped[int] = mapped_column(ForeignKey("divisions.id"), index=True)
+    teaching_point_id: Mapped[Optional[int]] = mapped_column(ForeignKey("teaching_points.id"), index=True)
+    specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id"), index=True)
+    class_id: Mapped[Optional[int]] = mapped_column(ForeignKey("classes.id"), index=True)
+    student_number: Mapped[str] = mapped_column(String(30), unique=True)
+    cohort: Mapped[int] = mapped_column(index=True)                     # enrolment year
+    enrolled_on: Mapped[date]
+    programme_years: Mapped[int]                                        # 学制 (R3)
+    period_end_on: Mapped[date]                                         # last day of the study period
+    status: Mapped[str] = mapped_column(String(12), default="studying", index=True)
+    status_changed_on: Mapped[Optional[date]]
+    privacy_consent_on: Mapped[Optional[date]]                          # 个人信息保护法 art. 17 notice agreed
+    enrolled_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    roster_entry: Mapped[Optional[RosterEntry]] = relationship()
+    village: Mapped[Division] = relationship()
+    teaching_point: Mapped[Optional[TeachingPoint]] = relationship()
+    specialty: Mapped["Specialty"] = relationship()
+    teaching_class: Mapped[Optional["TeachingClass"]] = relationship(back_populates="learners")
+    status_events: Mapped[list["StatusEvent"]] = relationship(
+        back_populates="learner", order_by="StatusEvent.occurred_on")
+
+    @property
+    def status_label(self) -> str:
+        return LEARNER_STATUS_LABELS[self.status]
+
+    @property
+    def sex_label(self) -> str:
+        return SEX_LABELS.get(self.sex, "")
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: learners in the scope's area, or in one of a teacher's classes."""
+        return scope.learner_clause(cls.village_id, cls.class_id)
+
+
+class StatusEvent(CreatedAtMixin, db.Model):
+    """A student-status event (学籍异动): 休学, 复学, 退学, 转专业 … with date, reason and approver."""
+
+    __tablename__ = "status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(6))
+    occurred_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200))
+    approved_by: Mapped[str] = mapped_column(String(40), default="")
+    from_specialty_id: Mapped[Optional[int]] = mapped_column(ForeignKey("specialties.id"))
+    to_specialty_id: Mapped[Optional[int]] = mapped_column(ForeignKey("specialties.id"))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    learner: Mapped[Learner] = relationship(back_populates="status_events")
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: events of learners in scope."""
+        from sqlalchemy import select
+
+        return cls.learner_id.in_(select(Learner.id).where(Learner.in_scope(scope)))

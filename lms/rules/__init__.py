@@ -1,0 +1,143 @@
+"""The policy engine: pure rules of the 职业技能学历双提升工程, frozen facts in, decisions with reasons out.
+
+Contract
+--------
+* Standard library only; no Flask, no database, no other ``lms`` package (a test checks it).
+* The date is always an argument (``as_of``), never read from a clock.
+* Hours are integers in MINUTES everywhere (360 学时 = 21600); money in fen (1,500 元 = 150000);
+  credits, work years and the minimum credits are Decimals.
+* Every judgement is a :class:`RuleResult` (code, ok, blocking, Chinese reason, numbers).
+* Every number or setting lives in :class:`Policy` (county defaults; JSON round-trip via
+  ``Policy.from_mapping`` / ``to_mapping``; invalid values raise :class:`PolicyError` with a
+  Chinese message naming the field; ``POLICY_FIELDS`` describes each for a generic form).
+
+Modules
+-------
+vocab (codes and labels) · formatting (format_hours, format_yuan …) · results (RuleResult) ·
+policy · facts (HourTotals, CourseFacts, LearnerFacts, SessionFacts) · age (R1) ·
+targets (R2) · periods (R3 dates, R12 re-sit window) · cadence (R4) · hours (R5, R6) ·
+courses (R7, R8, course standing) · exemptions (R9) · moral (R10) ·
+graduation (R11–R13) · funding (R14) · evaluation (everything for one learner).
+
+Semantics chosen
+----------------
+* R1: full years on the enrolment date; a 29 February birthday falls on 1 March in a common
+  year; the range min_age–max_age is inclusive (15–59; the province's 16 is a setting).
+* R3: ``study_period_end`` is the LAST day of the period, i.e. the day before the N-th
+  anniversary of enrolment (2023-03-01 + 3 years → 2026-02-28; 2024-02-29 + 1 → 2025-02-28).
+  ``LearnerFacts.period_end_on`` overrides it (e.g. after a suspension).
+* R4: see ``cadence``: per-date sums, face and live both concentrated; trainings are runs of
+  session dates with at most ``cadence_gap_days`` empty days between, split at year end; the
+  running month never fails.
+* R5 is a warning (S+P ≥ F+L, sides are settings); R6 blocks (S+P+L ≥ 21600, categories a
+  setting). Partial hours show one decimal, rounded down for progress and up for a shortfall.
+* R7/R8: unfinished assignments block a course even if scores exist; the best passing score
+  counts; a retake (补考通过) is when the first attempt failed. 免修/免考/waived courses need no
+  result and earn the course's credits; awarded extra credits always count.
+* R9: certificates → 免修/免考 of mapped courses of kinds in ``certificate_exempt_kinds``
+  (skills courses by default, as the plan says 专业课程); ≥ 2 years (Decimal) of matching work
+  waives the internship; competitions and innovations grant credits only.
+* R11–R13: see ``graduation``: withdrawn first; eligible = 思想品德合格 + every course passed
+  or excused + R6 (+ minimum credits if set); before the last day → early_graduate/continue,
+  on it → graduate/continue, after it → graduate/complete; facts count up to
+  ``facts_cutoff(as_of, period_end_on, policy)`` = min(as_of, end of the re-sit window).
+* R14: 'graduated' basis counts 毕业 only; 'graduated_or_completed' adds 结业.
+"""
+
+from lms.rules.age import age_on, check_age
+from lms.rules.cadence import (
+    CadenceReport,
+    MonthCadence,
+    Training,
+    YearCadence,
+    class_cadence,
+    trainings_in_year,
+)
+from lms.rules.courses import (
+    COUNTING_STATUSES,
+    BestResult,
+    CourseStanding,
+    assignment_gate,
+    best_result,
+    check_score,
+    course_status,
+)
+from lms.rules.evaluation import LearnerEvaluation, evaluate
+from lms.rules.exemptions import ExemptionClaim, ExemptionDecision, check_exemption
+from lms.rules.facts import CourseFacts, HourTotals, LearnerFacts, SessionFacts, to_decimal
+from lms.rules.formatting import (
+    format_credits,
+    format_date_cn,
+    format_hours,
+    format_month_cn,
+    format_number,
+    format_score,
+    format_yuan,
+)
+from lms.rules.funding import counts_for_funding, funding_due, funding_rule
+from lms.rules.graduation import Decision, credits_rule, graduation_decision, is_withdrawn
+from lms.rules.hours import categories_label, hours_rule, self_study_balance
+from lms.rules.moral import MORAL_STATE_LABELS, moral_evaluation, moral_state
+from lms.rules.periods import (
+    anniversary,
+    facts_cutoff,
+    learner_period_end,
+    programme_rule,
+    programme_years,
+    resit_until,
+    study_period_end,
+)
+from lms.rules.policy import POLICY_FIELDS, FieldSpec, Policy, PolicyError, policy_field
+from lms.rules.results import RuleResult
+from lms.rules.targets import (
+    counts_toward_target,
+    target_group,
+    target_group_label,
+    target_rule,
+    target_years,
+)
+from lms.rules.vocab import (
+    COURSE_KIND_LABELS,
+    COURSE_KINDS,
+    COURSE_STATUS_LABELS,
+    COURSE_STATUSES,
+    EXEMPTION_BASES,
+    EXEMPTION_BASIS_LABELS,
+    EXEMPTION_KIND_LABELS,
+    EXEMPTION_KINDS,
+    FUNDING_BASES,
+    FUNDING_BASIS_LABELS,
+    HOUR_CATEGORIES,
+    HOUR_CATEGORY_LABELS,
+    LEARNER_STATUS_LABELS,
+    LEARNER_STATUSES,
+    OUTCOME_LABELS,
+    OUTCOMES,
+    PRIOR_EDUCATIONS,
+    SESSION_MODE_LABELS,
+    SESSION_MODES,
+    TARGET_GROUP_LABELS,
+    TARGET_GROUPS,
+)
+
+__all__ = [
+    "COUNTING_STATUSES", "COURSE_KINDS", "COURSE_KIND_LABELS", "COURSE_STATUSES",
+    "COURSE_STATUS_LABELS", "EXEMPTION_BASES", "EXEMPTION_BASIS_LABELS", "EXEMPTION_KINDS",
+    "EXEMPTION_KIND_LABELS", "FUNDING_BASES", "FUNDING_BASIS_LABELS", "HOUR_CATEGORIES",
+    "HOUR_CATEGORY_LABELS", "LEARNER_STATUSES", "LEARNER_STATUS_LABELS", "MORAL_STATE_LABELS",
+    "OUTCOMES", "OUTCOME_LABELS", "POLICY_FIELDS", "PRIOR_EDUCATIONS", "SESSION_MODES",
+    "SESSION_MODE_LABELS", "TARGET_GROUPS", "TARGET_GROUP_LABELS",
+    "BestResult", "CadenceReport", "CourseFacts", "CourseStanding", "Decision", "ExemptionClaim",
+    "ExemptionDecision", "FieldSpec", "HourTotals", "LearnerEvaluation", "LearnerFacts",
+    "MonthCadence", "Policy", "PolicyError", "RuleResult", "SessionFacts", "Training",
+    "YearCadence",
+    "age_on", "anniversary", "assignment_gate", "best_result", "categories_label", "check_age",
+    "check_exemption", "check_score", "class_cadence", "counts_for_funding",
+    "counts_toward_target", "course_status", "credits_rule", "evaluate", "facts_cutoff",
+    "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
+    "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
+    "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation", "moral_state",
+    "policy_field", "programme_rule", "programme_years", "resit_until", "self_study_balance",
+    "study_period_end", "target_group", "target_group_label", "target_rule", "target_years",
+    "to_decimal", "trainings_in_year",
+]

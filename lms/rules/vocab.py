@@ -1,0 +1,101 @@
+"""Fixed vocabularies of the rules engine: codes and their Chinese labels."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+#: The five prior-education values a learner can have, lowest first.
+PRIOR_EDUCATIONS: tuple[str, ...] = ("未上过学", "小学", "初中肄业", "初中", "高中及以上")
+
+#: Hour categories (every credited minute belongs to exactly one).
+HOUR_CATEGORIES: tuple[str, ...] = ("F", "L", "P", "S")
+HOUR_CATEGORY_LABELS = MappingProxyType(
+    {"F": "集中面授", "L": "集中线上", "P": "平台线上学习", "S": "自学"}
+)
+
+#: Target groups of R2.
+TARGET_GROUPS: tuple[str, ...] = ("core", "2025", "none")
+TARGET_GROUP_LABELS = MappingProxyType(
+    {"core": "核心目标(未上过学)", "2025": "2025年目标(初中以下)", "none": "不计入目标"}
+)
+
+#: Course kinds of a teaching plan.
+COURSE_KINDS: tuple[str, ...] = ("cultural", "skill", "internship")
+COURSE_KIND_LABELS = MappingProxyType(
+    {"cultural": "文化课", "skill": "专业技能课", "internship": "顶岗实习"}
+)
+
+#: How a course can be excused (R9).
+EXEMPTION_KINDS: tuple[str, ...] = ("exempt_study", "exempt_exam", "waived")
+EXEMPTION_KIND_LABELS = MappingProxyType(
+    {"exempt_study": "免修", "exempt_exam": "免考", "waived": "实习免除"}
+)
+
+#: Grounds for recognising prior learning (R9).
+EXEMPTION_BASES: tuple[str, ...] = ("certificate", "work_experience", "competition", "innovation")
+EXEMPTION_BASIS_LABELS = MappingProxyType(
+    {
+        "certificate": "职业资格证书/职业技能等级证书",
+        "work_experience": "岗位工作经历",
+        "competition": "竞赛获奖",
+        "innovation": "发明创造/技术创新",
+    }
+)
+
+#: Standing of one course for one learner.
+COURSE_STATUSES: tuple[str, ...] = (
+    "passed",
+    "passed_on_retake",
+    "exempt_study",
+    "exempt_exam",
+    "waived",
+    "failed",
+    "not_assessed",
+    "blocked_by_assignments",
+)
+COURSE_STATUS_LABELS = MappingProxyType(
+    {
+        "passed": "通过",
+        "passed_on_retake": "补考通过",
+        "exempt_study": "免修",
+        "exempt_exam": "免考",
+        "waived": "实习免除",
+        "failed": "未通过",
+        "not_assessed": "未考核",
+        "blocked_by_assignments": "作业未完成",
+    }
+)
+
+#: Outcomes of the graduation decision (R11–R13).
+OUTCOMES: tuple[str, ...] = ("graduate", "early_graduate", "complete", "continue", "withdrawn")
+OUTCOME_LABELS = MappingProxyType(
+    {
+        "graduate": "毕业",
+        "early_graduate": "可提前毕业",
+        "complete": "结业",
+        "continue": "在读",
+        "withdrawn": "退学",
+    }
+)
+
+#: Learner statuses (student-status field) and the outcome each one records.
+LEARNER_STATUSES: tuple[str, ...] = ("studying", "suspended", "withdrawn", "graduated", "completed")
+LEARNER_STATUS_LABELS = MappingProxyType(
+    {
+        "studying": "在读",
+        "suspended": "休学",
+        "withdrawn": "退学",
+        "graduated": "毕业",
+        "completed": "结业",
+    }
+)
+
+#: Session modes; both are concentrated teaching (集中授课).
+SESSION_MODES: tuple[str, ...] = ("face", "live")
+SESSION_MODE_LABELS = MappingProxyType({"face": "面授", "live": "线上直播"})
+
+#: How R14 funding is counted.
+FUNDING_BASES: tuple[str, ...] = ("graduated", "graduated_or_completed")
+FUNDING_BASIS_LABELS = MappingProxyType(
+    {"graduated": "毕业学员", "graduated_or_completed": "毕业和结业学员"}
+)

@@ -1,0 +1,1 @@
+"""Specialties, teaching plans, classes, sessions, attendance and hours."""

@@ -1,0 +1,217 @@
+"""Specialties, teaching plans (courses), classes, sessions, attendance, platform and self-study hours.
+
+All hours are stored in minutes (an 8-学时 day is 480).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, or_, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.core.clock import now_utc
+from lms.core.db import CreatedAtMixin
+from lms.extensions import db
+from lms.geo.models import TeachingPoint
+
+if TYPE_CHECKING:
+    from lms.auth.models import User
+    from lms.auth.scope import Scope
+    from lms.learners.models import Learner
+
+# The fifteen specialties named in the county's plan (SPEC §3).
+DEFAULT_SPECIALTIES = (
+    "种植(含园林、林下种植)", "设施农业", "养殖(含畜牧兽医、水产养殖)", "服装设计与制作", "家用电器实用技术",
+    "农村经营管理", "餐饮", "计算机及应用技术", "法律法规和公民道德实务常识", "语言交际艺术",
+    "电子商务", "刺绣", "蜡染", "家政", "环卫",
+)
+COURSE_KIND_LABELS = {"cultural": "文化课", "skill": "专业技能课", "internship": "顶岗实习"}
+SESSION_MODE_LABELS = {"face": "面授", "live": "线上直播"}
+ATTENDANCE_LABELS = {"present": "出勤", "late": "迟到", "leave": "请假", "absent": "缺勤"}
+SELF_STUDY_STATUS_LABELS = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
+
+
+class Specialty(CreatedAtMixin, db.Model):
+    """A specialty (专业) learners enrol in; editable list seeded from the plan."""
+
+    __tablename__ = "specialties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    courses: Mapped[list["Course"]] = relationship(back_populates="specialty", order_by="Course.position")
+
+
+class Course(CreatedAtMixin, db.Model):
+    """A course of a specialty's teaching plan: kind, planned hours, credits, required assignments."""
+
+    __tablename__ = "courses"
+    __table_args__ = (
+        UniqueConstraint("specialty_id", "name"),
+        CheckConstraint("kind IN ('cultural', 'skill', 'internship')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(12))
+    minutes: Mapped[int] = mapped_column(default=0)
+    credits: Mapped[Decimal] = mapped_column(Numeric(5, 1), default=Decimal("0"))
+    required_assignments: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    specialty: Mapped[Specialty] = relationship(back_populates="courses")
+
+    @property
+    def kind_label(self) -> str:
+        return COURSE_KIND_LABELS[self.kind]
+
+
+class TeachingClass(CreatedAtMixin, db.Model):
+    """A class (班级): specialty + teaching point + cohort year, with teachers and learners."""
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id"), index=True)
+    teaching_point_id: Mapped[int] = mapped_column(ForeignKey("teaching_points.id"), index=True)
+    cohort: Mapped[int] = mapped_column(index=True)
+    head_teacher_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    specialty: Mapped[Specialty] = relationship()
+    teaching_point: Mapped[TeachingPoint] = relationship()
+    head_teacher: Mapped[Optional["User"]] = relationship()
+    teachers: Mapped[list["ClassTeacher"]] = relationship(back_populates="teaching_class")
+    learners: Mapped[list["Learner"]] = relationship(back_populates="teaching_class", order_by="Learner.student_number")
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: a teacher's own classes; for area roles, classes meeting at a point in their area."""
+        if scope.everything:
+            return scope.class_clause(cls.id)
+        return or_(scope.class_clause(cls.id),
+                   cls.teaching_point_id.in_(select(TeachingPoint.id)
+                                             .where(scope.village_clause(TeachingPoint.village_id))))
+
+
+class ClassTeacher(db.Model):
+    """A teacher assigned to a class (a teacher's scope)."""
+
+    __tablename__ = "class_teachers"
+    __table_args__ = (UniqueConstraint("class_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+    teaching_class: Mapped[TeachingClass] = relationship(back_populates="teachers")
+    user: Mapped["User"] = relationship()
+
+
+class ClassSession(CreatedAtMixin, db.Model):
+    """A class meeting (课次). `version` increases on every attendance save (optimistic locking)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        Index("ix_sessions_class_date", "class_id", "held_on"),
+        CheckConstraint("mode IN ('face', 'live')", name="mode"),
+        CheckConstraint("minutes > 0 AND minutes <= 1440", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    teacher_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    held_on: Mapped[date]
+    place: Mapped[str] = mapped_column(String(100), default="")
+    mode: Mapped[str] = mapped_column(String(5), default="face")
+    minutes: Mapped[int] = mapped_column(default=480)
+    version: Mapped[int] = mapped_column(default=0)
+    cancelled_at: Mapped[Optional[datetime]]           # never deleted, only cancelled
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    teaching_class: Mapped[TeachingClass] = relationship()
+    course: Mapped[Course] = relationship()
+    teacher: Mapped[Optional["User"]] = relationship(foreign_keys=[teacher_id])
+
+    @property
+    def mode_label(self) -> str:
+        return SESSION_MODE_LABELS[self.mode]
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: sessions of classes in scope."""
+        return cls.class_id.in_(select(TeachingClass.id).where(TeachingClass.in_scope(scope)))
+
+
+class Attendance(db.Model):
+    """One learner at one session: status and minutes credited. Corrected, never deleted."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("session_id", "learner_id"),
+        CheckConstraint("status IN ('present', 'late', 'leave', 'absent')", name="status"),
+        CheckConstraint("minutes >= 0", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    status: Mapped[str] = mapped_column(String(8), default="present")
+    minutes: Mapped[int] = mapped_column(default=0)
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    session: Mapped[ClassSession] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return ATTENDANCE_LABELS[self.status]
+
+
+class PlatformRecord(CreatedAtMixin, db.Model):
+    """Self-paced online hours (P) imported from a learning platform; one row per platform record id."""
+
+    __tablename__ = "platform_records"
+    __table_args__ = (UniqueConstraint("platform", "record_ref"), CheckConstraint("minutes >= 0", name="minutes"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(60))
+    course_name: Mapped[str] = mapped_column(String(120), default="")
+    minutes: Mapped[int]
+    studied_on: Mapped[date]
+    record_ref: Mapped[str] = mapped_column(String(80))
+    imported_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+
+class SelfStudyEntry(CreatedAtMixin, db.Model):
+    """Self-study (S) with content and evidence; counts once the class teacher approves it."""
+
+    __tablename__ = "self_study_entries"
+    __table_args__ = (CheckConstraint("minutes > 0", name="minutes"),
+                      CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    studied_on: Mapped[date]
+    minutes: Mapped[int]
+    content: Mapped[str] = mapped_column(Text)
+    evidence_path: Mapped[Optional[str]] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(8), default="pending", index=True)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[Optional[datetime]]
+    decision_note: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def status_label(self) -> str:
+        return SELF_STUDY_STATUS_LABELS[self.status]

@@ -1,0 +1,1 @@
+"""Flask glue shared by blueprints: base form, access decorators, error pages, filters."""

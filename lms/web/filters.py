@@ -1,0 +1,56 @@
+"""Jinja filters: Chinese dates, hours from minutes, masked IDs and phones, money from fen."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime
+
+from lms.core.privacy import mask_id_number, mask_name, mask_phone
+
+
+def date_cn(value: date | datetime | None) -> str:
+    """2025年3月1日 (Babel's long date in zh_Hans_CN)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "long")
+
+
+def datetime_cn(value: datetime | None) -> str:
+    """2025年3月1日 14:05 in China time."""
+    if value is None:
+        return ""
+    return format_datetime(value, "yyyy年M月d日 HH:mm")
+
+
+def hours(minutes: int | None) -> str:
+    """Minutes as 学时: 480 → "8", 510 → "8.5" (one decimal only when needed)."""
+    if minutes is None:
+        return ""
+    value = round(minutes / 60, 1)
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+def yuan(fen: int | None) -> str:
+    """Fen as yuan with thousands separators: 150000 → "1,500"."""
+    if fen is None:
+        return ""
+    whole, cents = divmod(int(fen), 100)
+    return f"{whole:,}" + (f".{cents:02d}" if cents else "")
+
+
+FILTERS = {
+    "date_cn": date_cn,
+    "datetime_cn": datetime_cn,
+    "hours": hours,
+    "yuan": yuan,
+    "mask_id": mask_id_number,
+    "mask_phone": mask_phone,
+    "mask_name": mask_name,
+}
+
+
+def register_filters(app) -> None:
+    """Install the filters on the app's Jinja environment."""
+    app.jinja_env.filters.update(FILTERS)

@@ -1,0 +1,21 @@
+"""The navigation menu: (label, endpoint, roles). Each domain adds its entries here."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_login import current_user
+
+NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("首页", "home.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
+    ("区划与教学点", "geo.divisions", ("admin", "bureau", "township", "enroller", "registrar")),
+    ("数据导入", "imports.index", ("admin", "township", "enroller", "teacher", "registrar")),
+    ("用户管理", "users.index", ("admin",)),
+    ("操作日志", "audit.index", ("admin",)),
+]
+
+
+def nav_for_current_user() -> list[dict]:
+    """The menu entries the logged-in user may open."""
+    if not current_user.is_authenticated:
+        return []
+    return [{"label": label, "url": url_for(endpoint), "endpoint": endpoint}
+            for label, endpoint, roles in NAV_ITEMS if current_user.role in roles]

@@ -1,0 +1,44 @@
+"""Migrations and models must not drift: upgrading an empty database gives exactly the models' schema."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from lms import create_app
+from lms.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    name = f"lms_mig_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_migrations_match_the_models(empty_database_url, tmp_path):
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            diff = compare_metadata(context, db.metadata)
+        assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM specialties")).scalar() == 15
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -1,0 +1,26 @@
+"""Jinja filters users see on every page."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from lms.web.filters import date_cn, datetime_cn, hours, yuan
+
+
+def test_dates_read_the_chinese_way(app):
+    with app.test_request_context():
+        assert date_cn(date(2025, 3, 1)) == "2025年3月1日"
+        assert date_cn(None) == ""
+
+
+def test_timestamps_are_shown_in_china_time(app):
+    with app.test_request_context():
+        assert datetime_cn(datetime(2025, 3, 1, 23, 30, tzinfo=timezone.utc)) == "2025年3月2日 07:30"
+
+
+def test_hours_from_minutes():
+    assert [hours(m) for m in (0, 480, 510, 21600, 21599)] == ["0", "8", "8.5", "360", "360"]
+    assert hours(20) == "0.3"
+
+
+def test_money_from_fen():
+    assert yuan(150000) == "1,500" and yuan(150050) == "1,500.50" and yuan(0) == "0"
