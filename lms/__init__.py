@@ -60,8 +60,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.geo.views import bp as geo_bp
     from lms.home.views import bp as home_bp
     from lms.imports.views import bp as imports_bp
+    from lms.settings.views import bp as settings_bp
 
-    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp):
+    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp):
         app.register_blueprint(blueprint)
 
 

@@ -163,12 +163,12 @@ def _decode(data: bytes) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The most frequent of comma, tab and semicolon on the first non-blank line."""
+    """The most frequent of comma, tab and semicolon on the first line that has any of them."""
     for line in text[:65536].splitlines():
-        if line.strip(" \t,;"):
-            counts = {delimiter: line.count(delimiter) for delimiter in _DELIMITERS}
-            best = max(_DELIMITERS, key=lambda delimiter: counts[delimiter])
-            return best if counts[best] else ","
+        counts = {delimiter: line.count(delimiter) for delimiter in _DELIMITERS}
+        best = max(_DELIMITERS, key=counts.__getitem__)
+        if counts[best] and line.strip(" \t,;"):
+            return best
     return ","
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from lms.core.errors import DomainError
@@ -105,7 +105,7 @@ class HeaderMap:
 
     index: Mapping[str, int]
     headers: Mapping[str, str]
-    ignored: tuple[str, ...] = field(default=())
+    ignored: tuple[str, ...] = ()
 
     def get(self, row: object, key: str, default: object = None) -> object:
         """The raw cell of column `key` in a Row (or a plain tuple of cells); `default` if the

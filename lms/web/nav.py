@@ -9,6 +9,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("区划与教学点", "geo.divisions", ("admin", "bureau", "township", "enroller", "registrar")),
     ("数据导入", "imports.index", ("admin", "township", "enroller", "teacher", "registrar")),
     ("用户管理", "users.index", ("admin",)),
+    ("系统设置", "settings.index", ("admin",)),
     ("操作日志", "audit.index", ("admin",)),
 ]
 

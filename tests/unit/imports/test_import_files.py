@@ -314,3 +314,23 @@ def test_file_error_is_a_domain_error_with_a_message():
     with pytest.raises(DomainError) as caught:
         read(b"")
     assert caught.value.message == str(caught.value)
+
+
+def test_csv_whose_text_starts_like_a_bitmap_header_still_reads():
+    table = read("BMI,姓名\n21.5,王芳\n".encode("utf-8"), "体检.csv")
+    assert table.headers == ["BMI", "姓名"]
+
+
+def test_bytes_that_are_neither_utf8_nor_gb18030_are_refused():
+    assert refusal(b"abc\x80def,ghi\n", "名册.csv") == NOT_A_SPREADSHEET
+
+
+def test_gif_renamed_to_csv_is_refused():
+    assert refusal(b"GIF89a" + b"\x01\x00\x01\x00\x80" + bytes(20), "名册.csv") == NOT_A_SPREADSHEET
+
+
+def test_delimiter_is_sniffed_past_a_line_without_any():
+    text = "名册\n身份证号\t姓名\n" + ID + "\t王德才\n"
+    table = read(text.encode("utf-8"), "名册.txt")
+    assert table.headers == ["名册"]
+    assert table.rows[1].cells == (ID,)  # split on the tab, then cut to the one header

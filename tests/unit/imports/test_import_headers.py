@@ -164,7 +164,9 @@ def test_roster_columns_have_no_synonym_clashes():
     assert list(mapping.index) == [column.key for column in ROSTER]
 
 
-@pytest.mark.parametrize("index,letter", [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
+@pytest.mark.parametrize(
+    "index,letter", [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")]
+)
 def test_column_letters_follow_excel(index, letter):
     assert column_letter(index) == letter
 
@@ -184,3 +186,14 @@ def test_file_and_headers_together():
         "522327199001011256", "王德才", "者楼街道", "13812345678", None,
     ]
     assert mapping.ignored == ("序号",)
+
+
+def test_title_row_above_the_headers_is_taken_as_the_header_row():
+    # Documented limit: the first non-blank row is the header row, so a title row makes the
+    # real headers unreachable and the import names the missing columns.
+    text = "2023年册亨县名册\n身份证号,姓名\n522327199001011256,王德才\n"
+    table = read_table(text.encode("utf-8"), "名册.csv", max_bytes=1 << 20)
+    assert table.headers == ["2023年册亨县名册"]
+    with pytest.raises(HeadersError) as caught:
+        map_headers(table.headers, ROSTER)
+    assert caught.value.message == "缺少必需的列:身份证号、姓名"

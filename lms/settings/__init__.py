@@ -1,0 +1,1 @@
+"""School-wide settings the administrator edits (school name, number patterns …)."""

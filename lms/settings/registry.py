@@ -1,0 +1,45 @@
+"""The settings that exist, grouped by section. Each domain lists its settings here explicitly."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """A setting: key, Chinese label, default, help text, and a validator returning an error or None."""
+
+    key: str
+    label: str
+    default: Any
+    help: str = ""
+    section: str = "学校信息"
+    validate: Callable[[str], str | None] | None = None
+    multiline: bool = False
+
+
+def _required(value: str) -> str | None:
+    return None if value.strip() else "不能为空"
+
+
+def _digits(count: int) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        return None if len(value) == count and value.isdigit() else f"应为 {count} 位数字"
+
+    return check
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("school.name", "学校名称", "示例县中等职业学校", "印在证书和导出表上", validate=_required),
+    SettingSpec("school.code", "学校代码", "520000", "6 位学校代码,用于证书编号", validate=_digits(6)),
+    SettingSpec("school.principal", "校长姓名", "张三", "印在毕业证书上", validate=_required),
+    SettingSpec("county.name", "县名称", "示例县", "报表标题使用", validate=_required),
+)
+
+
+def spec(key: str) -> SettingSpec:
+    """The registered spec of `key` (KeyError when unknown)."""
+    for item in SETTINGS:
+        if item.key == key:
+            return item
+    raise KeyError(key)

@@ -1,0 +1,35 @@
+"""The administrator's settings page (a plain form generated from the registry)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.settings.registry import SETTINGS
+from lms.settings.services import all_settings, save_settings
+from lms.web.access import roles_required
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required("admin")
+def index():
+    values = all_settings()
+    error = None
+    if request.method == "POST":
+        submitted = {item.key: request.form.get(item.key, "") for item in SETTINGS}
+        try:
+            changed = save_settings(actor=current_user, values=submitted)
+        except DomainError as problem:
+            db.session.rollback()
+            error, values = problem, {**values, **submitted}
+        else:
+            db.session.commit()
+            flash(f"已保存 {len(changed)} 项设置。" if changed else "没有修改。", "success")
+            return redirect(url_for("settings.index"))
+    sections: dict[str, list] = {}
+    for item in SETTINGS:
+        sections.setdefault(item.section, []).append(item)
+    return render_template("settings/index.html", sections=sections, values=values, error=error)
