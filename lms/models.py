@@ -2,6 +2,7 @@
 from lms.audit.models import AuditEvent  # noqa: F401
 from lms.auth.models import LoginAttempt, User, UserDivision  # noqa: F401
 from lms.geo.models import Division, TeachingPoint  # noqa: F401
+from lms.core.sequences import Sequence  # noqa: F401
 from lms.settings.models import Setting  # noqa: F401
 from lms.learners.models import Learner, OutreachVisit, RosterEntry, StatusEvent  # noqa: F401
 from lms.teaching.models import (  # noqa: F401
