@@ -31,6 +31,7 @@ EXCEL_NUMBER_MESSAGE = "身份证号被 Excel 存成了数字,后几位已丢失
 
 # What Excel shows for a long number, typed or exported as text: 5.22327E+17, 5.22327e17.
 _SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]*)?E\+?[0-9]+")
+_LAST_CHARACTERS = frozenset("0123456789X")
 
 
 class IdNumberError(DomainError):
@@ -112,53 +113,61 @@ def _text_of(raw: object) -> str:
     raise IdNumberError("身份证号格式不正确")
 
 
-def normalise_id_number(raw: object, *, today: dt.date) -> IdNumber:
-    """Clean and validate an ID number cell; convert a 15-digit old number to 18 digits.
-
-    Accepts spaces, full-width digits, lower-case x and invisible characters. Refuses an
-    empty cell, numbers Excel stored as numeric (18 digits no longer exact), wrong length,
-    non-digits, a wrong check digit, an impossible birth date or one after `today`.
-    An unknown address code is only a warning.
-    """
+def _eighteen_characters(raw: object) -> tuple[str, bool]:
+    """The cell as an 18-character candidate number, and whether it was a 15-digit old one."""
     text = _text_of(raw)
     if not text:
         raise IdNumberError("身份证号不能为空")
     if "E" in text and _SCIENTIFIC.fullmatch(text):
         raise IdNumberError(EXCEL_NUMBER_MESSAGE)
-    warnings: tuple[str, ...] = ()
     length = len(text)
     if length == 18:
-        if not (text.isascii() and text[:17].isdigit() and (text[17].isdigit() or text[17] == "X")):
+        if not (text.isascii() and text[:17].isdigit() and text[17] in _LAST_CHARACTERS):
             raise IdNumberError("身份证号只能由数字组成,最后一位可以是 X")
-        number = text
-        birth_on = _birth_date(number[6:14])
-        if number[17] != ric.calc_check_digit(number):  # it reads the first 17 characters
-            raise IdNumberError("身份证号校验码不正确,请核对")
-        if number.endswith("000"):
-            warnings = ("身份证号末三位是 000,可能被 Excel 截断过,请与原件核对",)
-    elif length == 15:
+        return text, False
+    if length == 15:
         if not (text.isascii() and text.isdigit()):
             raise IdNumberError("15 位旧身份证号只能由数字组成")
-        birth_on = _birth_date("19" + text[6:12])
         first17 = text[:6] + "19" + text[6:]
-        number = first17 + _check_digit(first17)
-        warnings = ("15 位旧身份证号已转换为 18 位",)
+        return first17 + _check_digit(first17), True
+    raise IdNumberError(f"身份证号应为 18 位(旧号 15 位),现在是 {length} 位")
+
+
+def normalise_id_number(raw: object, *, today: dt.date) -> IdNumber:
+    """Clean and validate an ID number cell; convert a 15-digit old number to 18 digits.
+
+    Accepts spaces, full-width digits, lower-case x and invisible characters. Refuses an
+    empty cell, numbers Excel stored as numeric (18 digits no longer exact), wrong length,
+    non-digits, an impossible birth date, a wrong check digit or a birth date after `today`.
+    An unknown address code is only a warning.
+    """
+    if (
+        type(raw) is str  # the common, already clean case skips all cleaning
+        and len(raw) == 18
+        and raw.isascii()
+        and raw[:17].isdigit()
+        and raw[17] in _LAST_CHARACTERS
+    ):
+        number, converted = raw, False
     else:
-        raise IdNumberError(f"身份证号应为 18 位(旧号 15 位),现在是 {length} 位")
+        number, converted = _eighteen_characters(raw)
+    birth_on = _birth_date(number[6:14])
+    if number[17] != ric.calc_check_digit(number):  # it reads the first 17 characters
+        raise IdNumberError("身份证号校验码不正确,请核对")
     if birth_on > today:
         raise IdNumberError(
             f"身份证号中的出生日期 {birth_on.year}年{birth_on.month}月{birth_on.day}日 晚于今天,请核对"
         )
+    if converted:
+        warnings: tuple[str, ...] = ("15 位旧身份证号已转换为 18 位",)
+    elif number.endswith("000"):
+        warnings = ("身份证号末三位是 000,可能被 Excel 截断过,请与原件核对",)
+    else:
+        warnings = ()
     address_code = number[:6]
     if not is_known_address_code(address_code):
         warnings += (f"地址码 {address_code} 不在行政区划代码表中",)
-    return IdNumber(
-        number=number,
-        birth_on=birth_on,
-        sex="1" if number[16] in "13579" else "2",
-        address_code=address_code,
-        warnings=warnings,
-    )
+    return IdNumber(number, birth_on, "1" if number[16] in "13579" else "2", address_code, warnings)
 
 
 def id_number_hash(number: str, key: bytes) -> str:
@@ -185,17 +194,18 @@ def birth_date_from_id(number: str) -> dt.date:
 def generate_id_number(*, address_code: str, birth_on: dt.date, sequence: int, sex: str) -> str:
     """A valid 18-digit number for demo data and tests.
 
-    `sequence` (0–498) is the n-th person of that sex born that day in that place: the
-    3-digit order code is 2·sequence + 1 for men ("1") and 2·sequence + 2 for women ("2").
+    `sequence` (1–499) is the n-th person of that sex born that day in that place: the
+    3-digit order code is 2·sequence − 1 for men ("1", odd) and 2·sequence for women ("2",
+    even), so order codes run 001–998 and never 000.
     """
     if len(address_code) != 6 or not address_code.isdigit():
         raise ValueError("address_code must be 6 digits")
     if sex not in ("1", "2"):
         raise ValueError("sex must be '1' (male) or '2' (female)")
-    if not 0 <= sequence <= 498:
-        raise ValueError("sequence must be between 0 and 498")
-    if not 1900 <= birth_on.year <= 9999:
+    if not 1 <= sequence <= 499:
+        raise ValueError("sequence must be between 1 and 499")
+    if birth_on.year < 1900:
         raise ValueError("birth_on must be in or after 1900")
-    order = 2 * sequence + (1 if sex == "1" else 2)
+    order = 2 * sequence - (1 if sex == "1" else 0)
     first17 = f"{address_code}{birth_on:%Y%m%d}{order:03d}"
     return first17 + _check_digit(first17)

@@ -211,14 +211,14 @@ def test_fifteen_digit_number_with_impossible_birth_date_is_refused():
 
 def test_birth_date_after_today_is_refused():
     tomorrow = TODAY + dt.timedelta(days=1)
-    number = generate_id_number(address_code="522327", birth_on=tomorrow, sequence=0, sex="1")
+    number = generate_id_number(address_code="522327", birth_on=tomorrow, sequence=1, sex="1")
     with pytest.raises(IdNumberError) as caught:
         normalise_id_number(number, today=TODAY)
     assert caught.value.message == "身份证号中的出生日期 2025年3月2日 晚于今天,请核对"
 
 
 def test_birth_date_today_is_accepted():
-    number = generate_id_number(address_code="522327", birth_on=TODAY, sequence=0, sex="2")
+    number = generate_id_number(address_code="522327", birth_on=TODAY, sequence=1, sex="2")
     assert normalise_id_number(number, today=TODAY).birth_on == TODAY
 
 
@@ -315,7 +315,7 @@ def test_helpers_refuse_numbers_that_are_not_18_characters(bad):
 
 
 @pytest.mark.parametrize("sex", ["1", "2"])
-@pytest.mark.parametrize("sequence", [0, 1, 250, 498])
+@pytest.mark.parametrize("sequence", [1, 2, 250, 499])
 def test_generated_numbers_are_valid_and_encode_sex_and_birth(sex, sequence):
     born = dt.date(1975, 12, 31)
     number = generate_id_number(address_code="522327", birth_on=born, sequence=sequence, sex=sex)
@@ -329,19 +329,20 @@ def test_generated_numbers_differ_by_sequence_and_sex():
     born = dt.date(1980, 6, 1)
     numbers = {
         generate_id_number(address_code="522327", birth_on=born, sequence=i, sex=s)
-        for i in range(499)
+        for i in range(1, 500)
         for s in "12"
     }
     assert len(numbers) == 998
+    assert {n[14:17] for n in numbers} == {f"{order:03d}" for order in range(1, 999)}
 
 
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"address_code": "52232", "sequence": 0, "sex": "1"},
-        {"address_code": "522327", "sequence": -1, "sex": "1"},
-        {"address_code": "522327", "sequence": 499, "sex": "1"},
-        {"address_code": "522327", "sequence": 0, "sex": "男"},
+        {"address_code": "52232", "sequence": 1, "sex": "1"},
+        {"address_code": "522327", "sequence": 0, "sex": "1"},
+        {"address_code": "522327", "sequence": 500, "sex": "2"},
+        {"address_code": "522327", "sequence": 1, "sex": "男"},
     ],
 )
 def test_generator_refuses_bad_arguments(kwargs):

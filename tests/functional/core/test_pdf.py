@@ -1,0 +1,40 @@
+"""PDF rendering: real CJK fonts, only local resources, QR codes that decode."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from lms.core.pdf import ResourceRefused, qr_data_uri, qr_png, render_pdf
+
+PAGE = """<!doctype html><html lang="zh-CN"><head><style>
+body {{ font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; }}</style></head>
+<body>{body}</body></html>"""
+
+
+def test_chinese_text_is_set_in_a_cjk_font(tmp_path):
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(render_pdf(PAGE.format(body="<p>毕业证书 王德才 阿卜杜拉·买买提</p>")))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "毕业证书 王德才 阿卜杜拉·买买提" in text
+
+
+def test_remote_resources_are_refused():
+    with pytest.raises(ResourceRefused):
+        render_pdf(PAGE.format(body='<img src="http://example.com/x.png">'))
+
+
+def test_files_outside_static_are_refused():
+    with pytest.raises(ResourceRefused):
+        render_pdf(PAGE.format(body='<img src="file:///etc/passwd">'))
+
+
+def test_qr_codes_decode_back_to_their_text(tmp_path):
+    path = tmp_path / "qr.png"
+    path.write_bytes(qr_png("https://lms.example/v/abc123"))
+    assert zxingcpp.read_barcodes(Image.open(path))[0].text == "https://lms.example/v/abc123"
+    assert qr_data_uri("x").startswith("data:image/png;base64,")
