@@ -79,16 +79,8 @@ class TeachingPoint(CreatedAtMixin, db.Model):
     @classmethod
     def in_scope(cls, scope: "Scope"):
         """SQL clause: teaching points in villages the scope covers (teachers: their classes' points)."""
-        if scope.everything:
-            return true()
-        clauses = []
-        if scope.township_ids:
-            clauses.append(cls.village_id.in_(villages_of(scope.township_ids)))
-        if scope.village_ids:
-            clauses.append(cls.village_id.in_(scope.village_ids))
-        if scope.class_ids:
-            from lms.teaching.models import TeachingClass
+        if scope.everything or not scope.class_ids:
+            return scope.village_clause(cls.village_id)
+        from lms.teaching.models import TeachingClass
 
-            clauses.append(cls.id.in_(select(TeachingClass.teaching_point_id)
-                                      .where(TeachingClass.id.in_(scope.class_ids))))
-        return or_(*clauses) if clauses else false()
+        return cls.id.in_(select(TeachingClass.teaching_point_id).where(TeachingClass.id.in_(scope.class_ids)))
