@@ -47,7 +47,7 @@ class VisitForm(BaseForm):
 
 class EnrolmentForm(BaseForm):
     roster_entry_id = HiddenField()
-    id_number = StringField("身份证号", validators=[DataRequired("请填写身份证号"), Length(max=40)])
+    id_number = StringField("身份证号", validators=[Length(max=40)])   # checked by the service (roster: taken from the entry)
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=40)])
     ethnicity = SelectField("民族", choices=choices([("", "请选择")] + list(ETHNICITIES.items())),
                             validators=[DataRequired("请选择民族")])

@@ -124,7 +124,7 @@ def enrol_learner(*, actor, scope, id_number: str, name: str, village: Division,
         class_id=teaching_class.id if teaching_class is not None else None,
         student_number=allocate_student_numbers([(terms.cohort, village.code)])[0], cohort=terms.cohort,
         enrolled_on=enrolled_on, programme_years=terms.programme_years, period_end_on=terms.period_end_on,
-        status="studying", privacy_consent_on=today, privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        status="studying", privacy_consent_on=enrolled_on, privacy_notice_version=PRIVACY_NOTICE_VERSION,
         enrolled_by_id=getattr(actor, "id", None))
     db.session.add(learner)
     if roster_entry is not None and roster_entry.status != "enrolled":
