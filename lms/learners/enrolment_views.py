@@ -27,6 +27,7 @@ def _form_with_choices(entry: RosterEntry | None) -> tuple[EnrolmentForm, dict]:
     """The form with every choice the user may make; `allowed` holds the ids a POST may use."""
     scope = current_scope()
     form = EnrolmentForm()
+    form.from_roster = entry is not None
     villages = villages_in_scope(scope)
     points = queries.enrolment_points(scope)
     specialties = queries.active_specialties()
@@ -44,11 +45,14 @@ def _form_with_choices(entry: RosterEntry | None) -> tuple[EnrolmentForm, dict]:
                "specialties": {s for s, _ in specialties}, "classes": {c.id for c in classes}}
     if request.method == "GET":
         form.enrolled_on.data = today()
+        if len(villages) == 1:              # an enroller of one village: nothing to choose
+            form.village_id.data = villages[0][0]
+        if len(points) == 1:
+            form.teaching_point_id.data = points[0].id
         if entry is not None:
             form.name.data = entry.name
             form.village_id.data = entry.village_id
             form.prior_education.data = entry.education or ""
-            form.roster_entry_id.data = str(entry.id)
     return form, allowed
 
 
@@ -58,7 +62,7 @@ def _chosen(form: EnrolmentForm, allowed: dict):
                 "specialty_id": ("specialties", "请选择专业")}
     ok = True
     for name, (key, message) in problems.items():
-        if getattr(form, name).data not in allowed[key]:
+        if getattr(form, name).data not in allowed[key] and message not in getattr(form, name).errors:
             getattr(form, name).errors = [*getattr(form, name).errors, message]
             ok = False
     class_id = form.class_id.data or 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, StopValidation
 
 from lms.learners.codes import ETHNICITIES, PRIOR_EDUCATIONS
 from lms.learners.models import ROSTER_STATUS_LABELS, WILLINGNESS_LABELS, WORK_SITUATIONS
@@ -34,7 +34,7 @@ class VisitForm(BaseForm):
     visited_on = ChineseDateField("走访日期", validators=[InputRequired("请填写走访日期")])
     visitor = StringField("走访人", validators=[DataRequired("请填写走访人"), Length(max=40)])
     outcome = SelectField("走访结果", choices=choices(
-        [(key, "已走访(待报名)" if key == "visited" else ROSTER_STATUS_LABELS[key]) for key in VISIT_OUTCOMES]))
+        [(key, ROSTER_STATUS_LABELS[key]) for key in VISIT_OUTCOMES]))
     reason = StringField("原因", validators=[Length(max=200)], description="结果为“不符合”或“重复”时必填")
     contact_phone = StringField("联系电话", validators=[Optional(), PHONE])
     residence = StringField("居住地", validators=[Length(max=200)], description="如:在村居住、县城租住、浙江宁波")
@@ -45,18 +45,30 @@ class VisitForm(BaseForm):
     notes = TextAreaField("备注", validators=[Length(max=2000)])
 
 
+class IdNumberUnlessFromRoster:
+    """A walk-in must give an ID number; enrolling from the roster takes the entry's (the service checks it)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not getattr(form, "from_roster", False) and not (field.data or "").strip():
+            raise StopValidation("请填写身份证号")
+
+
 class EnrolmentForm(BaseForm):
-    roster_entry_id = HiddenField()
-    id_number = StringField("身份证号", validators=[Length(max=40)])   # checked by the service (roster: taken from the entry)
+    """The view sets `from_roster` when enrolling a roster entry (?entry=ID)."""
+
+    id_number = StringField("身份证号", validators=[IdNumberUnlessFromRoster(), Length(max=40)])
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=40)])
     ethnicity = SelectField("民族", choices=choices([("", "请选择")] + list(ETHNICITIES.items())),
                             validators=[DataRequired("请选择民族")])
     prior_education = SelectField("入学前文化程度", choices=choices([("", "请选择")] + list(PRIOR_EDUCATIONS)),
                                   validators=[DataRequired("请选择入学前文化程度")])
     phone = StringField("联系电话", validators=[Optional(), PHONE])
-    village_id = SelectField("所在村(社区)", coerce=int, validate_choice=False)
-    teaching_point_id = SelectField("教学点", coerce=int, validate_choice=False)
-    specialty_id = SelectField("专业", coerce=int, validate_choice=False)
+    village_id = SelectField("所在村(社区)", coerce=int, validate_choice=False,
+                             validators=[DataRequired("请选择所在村(社区)")])
+    teaching_point_id = SelectField("教学点", coerce=int, validate_choice=False, validators=[DataRequired("请选择教学点")])
+    specialty_id = SelectField("专业", coerce=int, validate_choice=False, validators=[DataRequired("请选择专业")])
     class_id = SelectField("班级", coerce=int, validate_choice=False, description="可暂不分班,以后再分")
     enrolled_on = ChineseDateField("入学日期", validators=[InputRequired("请填写入学日期")])
     photo = FileField("照片", description="JPEG 或 PNG,证件照为宜;可以以后再上传")

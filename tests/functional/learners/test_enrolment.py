@@ -115,7 +115,7 @@ def test_the_privacy_notice_must_be_agreed(area, client, login_as):
 
 @pytest.mark.parametrize("changes, message", [
     ({"id_number": "522327198506150000"}, "身份证号校验码不正确"),
-    ({"id_number": ""}, "身份证号不能为空"),
+    ({"id_number": ""}, "请填写身份证号"),
     ({"enrolled_on": "2099-01-01"}, "入学日期不能晚于今天"),
     ({"phone": "12345"}, "手机号应为 1 开头的 11 位数字"),
     ({"ethnicity": ""}, "请选择民族"),
