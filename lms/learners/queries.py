@@ -12,7 +12,9 @@ from lms.auth.scope import Scope
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
 from lms.imports.cells import fold_width
-from lms.learners.models import LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, Learner, RosterEntry, StatusEvent
+from lms.learners.models import (
+    LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, Learner, OutreachVisit, RosterEntry, StatusEvent,
+)
 from lms.teaching.models import Specialty, TeachingClass
 
 PER_PAGE = 30
@@ -167,6 +169,24 @@ def status_events(learner_id: int) -> list[tuple[StatusEvent, str, str]]:
     names = dict(db.session.execute(select(Specialty.id, Specialty.name).where(Specialty.id.in_(ids - {None}))).all()) \
         if ids - {None} else {}
     return [(e, names.get(e.from_specialty_id, ""), names.get(e.to_specialty_id, "")) for e in events]
+
+
+def village_labels(village_ids, scope: Scope) -> dict[int, str]:
+    """"乡镇村" labels of those of the villages that the scope may see (one query); a village outside
+    the scope is left out, so messages never name another township's places."""
+    if not village_ids:
+        return {}
+    township = db.aliased(Division)
+    rows = db.session.execute(
+        select(Division.id, township.name, Division.name).join(township, Division.parent_id == township.id)
+        .where(Division.id.in_(list(village_ids)), Division.in_scope(scope))).all()
+    return {vid: f"{tname}{vname}" for vid, tname, vname in rows}
+
+
+def visits_of(entry_id: int) -> list[OutreachVisit]:
+    """A roster entry's visits, newest first."""
+    return list(db.session.scalars(select(OutreachVisit).where(OutreachVisit.roster_entry_id == entry_id)
+                                   .order_by(OutreachVisit.visited_on.desc(), OutreachVisit.id.desc())))
 
 
 def learner_for_roster_entry(entry_id: int) -> Learner | None:

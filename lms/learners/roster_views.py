@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.geo.queries import townships_in_scope, villages_in_scope
 from lms.learners import queries
 from lms.learners.forms import VisitForm
-from lms.learners.models import LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, OutreachVisit, RosterEntry
+from lms.learners.models import LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, RosterEntry
 from lms.learners.visits import record_roster_id_view, record_visit
 from lms.web.access import current_scope, get_or_404, roles_required
 
@@ -42,11 +42,9 @@ def index():
 
 
 def _show(entry: RosterEntry, form: VisitForm | None = None, *, reveal: bool = False):
-    visits = db.session.scalars(db.select(OutreachVisit).where(OutreachVisit.roster_entry_id == entry.id)
-                                .order_by(OutreachVisit.visited_on.desc(), OutreachVisit.id.desc())).all()
     if form is None and current_user.role in WRITERS:
         form = VisitForm(visited_on=today(), visitor=current_user.display_name)
-    return render_template("roster/show.html", entry=entry, visits=visits, form=form, reveal=reveal,
+    return render_template("roster/show.html", entry=entry, visits=queries.visits_of(entry.id), form=form, reveal=reveal,
                            learner=queries.learner_for_roster_entry(entry.id), labels=ROSTER_STATUS_LABELS,
                            can_write=current_user.role in WRITERS,
                            can_reveal=current_user.role in ID_VIEWERS)

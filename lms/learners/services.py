@@ -17,6 +17,7 @@ from lms.learners.lookup import hash_id
 from lms.learners.models import Learner, RosterEntry, StatusEvent
 from lms.learners.photos import prepare_photo, store_photo
 from lms.learners.pinyin import name_initials
+from lms.learners.queries import village_labels
 from lms.learners.student_numbers import allocate_student_numbers
 from lms.policies.services import policy_for
 from lms.rules import check_age, programme_years, study_period_end, target_group
@@ -67,15 +68,12 @@ def already_enrolled_message(village_label: str | None, student_number: str | No
 
 
 def _existing_learner_message(id_hash: str, scope) -> str | None:
-    existing = db.session.execute(select(Learner.id, Learner.student_number, Learner.village_id)
+    existing = db.session.execute(select(Learner.student_number, Learner.village_id)
                                   .where(Learner.id_hash == id_hash)).first()
     if existing is None:
         return None
-    township = db.aliased(Division)
-    label = db.session.execute(
-        select(township.name, Division.name).join(township, Division.parent_id == township.id)
-        .where(Division.id == existing.village_id, Division.in_scope(scope))).first()
-    return already_enrolled_message(f"{label[0]}{label[1]}" if label else None, existing.student_number)
+    label = village_labels({existing.village_id}, scope).get(existing.village_id)
+    return already_enrolled_message(label, existing.student_number)
 
 
 def enrol_learner(*, actor, scope, id_number: str, name: str, village: Division, teaching_point: TeachingPoint,

@@ -9,7 +9,6 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from lms.extensions import db
 from tests.factories import (
     make_class, make_county, make_learner, make_roster_entry, make_teaching_point, make_township, make_user,
     make_village, next_id_number,

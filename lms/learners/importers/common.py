@@ -2,16 +2,20 @@
 scope, checking ID-number cells, and set-based look-ups of rows already in the system."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from lms.extensions import db
 from lms.geo.models import Division
 from lms.imports.cells import CellError, clean_text, closest_name, fold_width, parse_phone
 from lms.imports.pipeline import Importer, SourceRow
-from lms.learners.idnumbers import IdNumber, IdNumberError, id_number_hash, normalise_id_number
+from lms.learners.idnumbers import IdNumber, IdNumberError, normalise_id_number
 from lms.learners.lookup import id_hash_key
 
 # Chunk size of `IN (…)` look-ups: well under SQLite's 32,766 bound parameters.
@@ -44,7 +48,7 @@ class DivisionResolver:
         self.villages: dict[int, dict[str, tuple[int, str, str]]] = {}
         for village_id, name, code, parent_id in village_rows:
             self.villages.setdefault(parent_id, {})[name_key(name)] = (village_id, name, code)
-        self._cache: dict[tuple[str, str], tuple[str, str] | tuple[int, str, str, str]] = {}
+        self._cache: dict[tuple, tuple[str, str] | tuple[int, str, str, str]] = {}
 
     def _township_allowed(self, township_id: int) -> bool:
         scope = self.scope
@@ -59,11 +63,11 @@ class DivisionResolver:
     def resolve(self, importer: Importer, row: SourceRow, township_key: str = "township",
                 village_key: str = "village") -> tuple[int, str, str, str] | None:
         """(village id, village name, village code, township name), or None after refusing the row."""
-        township_text, village_text = name_key(row.get(township_key)), name_key(row.get(village_key))
-        found = self._cache.get((township_text, village_text))
+        raw = (row.get(township_key), row.get(village_key))     # cells repeat: look each pair up once
+        found = self._cache.get(raw)
         if found is None:
-            found = self._lookup(township_text, village_text)
-            self._cache[(township_text, village_text)] = found
+            found = self._lookup(name_key(raw[0]), name_key(raw[1]))
+            self._cache[raw] = found
         if len(found) == 2:
             importer.refuse(row, found[0], found[1])
             return None
@@ -107,7 +111,8 @@ class IdColumn:
         self.importer = importer
         self.today = today
         self.first_row: dict[str, int] = {}
-        self.key = id_hash_key()
+        # The same keyed hash as lookup.hash_id; copying a keyed HMAC object skips the per-row key set-up.
+        self._hmac = hmac.new(id_hash_key(), digestmod=hashlib.sha256)
 
     def parse(self, row: SourceRow, key: str = "id_number") -> IdNumber | None:
         """The row's valid ID number, or None after refusing the row."""
@@ -125,18 +130,44 @@ class IdColumn:
         return number
 
     def hash(self, number: str) -> str:
-        """The keyed look-up hash of a normalised number."""
-        return id_number_hash(number, self.key)
+        """The keyed look-up hash of a normalised number (equal to lms.learners.lookup.hash_id(number))."""
+        keyed = self._hmac.copy()
+        keyed.update(number.encode("ascii"))
+        return keyed.hexdigest()
+
+
+def memoised(parse):
+    """`parse(cell)` remembered per distinct cell value, errors included: a roster says 未上过学 or 男
+    a hundred thousand times, and each distinct text needs parsing once."""
+    results: dict = {}
+
+    def parse_once(value):
+        try:
+            outcome = results[value]
+        except KeyError:
+            try:
+                outcome = results[value] = (True, parse(value))
+            except CellError as error:
+                outcome = results[value] = (False, error)
+        except TypeError:                     # an unhashable cell: parse it every time
+            return parse(value)
+        if outcome[0]:
+            return outcome[1]
+        raise outcome[1]
+
+    return parse_once
 
 
 def optional_phone(importer: Importer, row: SourceRow, key: str = "phone") -> str | None:
     """The row's phone as 11 digits, "" when blank, or None after refusing the row."""
     value = row.get(key)
-    if value is None or not clean_text(value):
+    if value is None:
         return ""
     try:
         return parse_phone(value)
     except CellError as error:
+        if not clean_text(value):          # spaces only: as good as blank
+            return ""
         importer.refuse(row, key, error.message)
         return None
 
@@ -153,16 +184,33 @@ def required_name(importer: Importer, row: SourceRow, key: str = "name") -> str 
     return name
 
 
+def _among(column, values: list[str]):
+    """SQL clause: `column` is one of `values`, passed as ONE parameter.
+
+    A plain IN (…) with thousands of values costs SQLAlchemy a fresh compile per statement and the
+    driver a parameter each; a JSON array (SQLite's json_each) or a PostgreSQL array does not.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        each = func.json_each(json.dumps(values)).table_valued("value")
+        return column.in_(select(each.c.value))
+    if dialect == "postgresql":
+        # IN (SELECT unnest(…)) lets the planner hash the values or probe the index; a bare
+        # "= ANY(array)" compares every row with every value when the table's statistics are stale.
+        return column.in_(select(func.unnest(cast(values, ARRAY(String)))))
+    return column.in_(values)
+
+
 def rows_by_hash(columns: Iterable, hash_column, hashes: Iterable[str]) -> dict[str, object]:
     """Existing rows (the given columns) whose `hash_column` is among `hashes`, keyed by hash.
 
-    Chunked IN look-ups: a 100,000-row file costs 20 queries, whatever the table's size.
+    Chunked look-ups: a 100,000-row file costs 20 queries, whatever the table's size.
     """
     columns = list(columns)
     wanted = list(dict.fromkeys(hashes))
     found: dict[str, object] = {}
     for start in range(0, len(wanted), LOOKUP_CHUNK):
         chunk = wanted[start:start + LOOKUP_CHUNK]
-        for row in db.session.execute(select(hash_column, *columns).where(hash_column.in_(chunk))):
+        for row in db.session.execute(select(hash_column, *columns).where(_among(hash_column, chunk))):
             found[row[0]] = row
     return found

@@ -25,6 +25,7 @@ from lms.learners.importers.common import (
 )
 from lms.learners.models import Learner, RosterEntry
 from lms.learners.pinyin import name_initials
+from lms.learners.queries import village_labels
 from lms.learners.services import already_enrolled_message, enrolment_terms
 from lms.learners.student_numbers import allocate_student_numbers
 from lms.teaching.models import Specialty, TeachingClass
@@ -230,7 +231,7 @@ class EnrolmentImporter(Importer):
         for start in range(0, len(given), 5000):
             taken.update(db.session.scalars(select(Learner.student_number)
                                             .where(Learner.student_number.in_(given[start:start + 5000]))))
-        visible = self._visible_villages({row.village_id for row in learners.values()})
+        visible = village_labels({row.village_id for row in learners.values()}, self.scope)
         planned = []
         for item in candidates:
             existing = learners.get(item["hash"])
@@ -250,15 +251,6 @@ class EnrolmentImporter(Importer):
             item["roster_entry_id"] = entry.id if entry is not None else None
             planned.append(item)
         return planned
-
-    def _visible_villages(self, village_ids: set[int]) -> dict[int, str]:
-        if not village_ids:
-            return {}
-        township = db.aliased(Division)
-        rows = db.session.execute(
-            select(Division.id, township.name, Division.name).join(township, Division.parent_id == township.id)
-            .where(Division.id.in_(village_ids), Division.in_scope(self.scope))).all()
-        return {vid: f"{tname}{vname}" for vid, tname, vname in rows}
 
     # --- writing ---------------------------------------------------------------------------------------
 

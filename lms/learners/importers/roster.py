@@ -1,18 +1,23 @@
 """`roster`: the statistics bureau's list of 15–59-year-olds who never went to school."""
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+import functools
 
+from sqlalchemy import select, update
+
+from lms.core.bulk import bulk_insert
+from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.imports.cells import SEX_CHOICES, CellError, clean_text, parse_choice
 from lms.imports.headers import common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.learners.codes import parse_education
 from lms.learners.importers.common import (
-    DivisionResolver, IdColumn, optional_phone, required_name, rows_by_hash,
+    DivisionResolver, IdColumn, memoised, optional_phone, required_name, rows_by_hash,
 )
 from lms.learners.models import SEX_LABELS, Learner, RosterEntry
 from lms.learners.pinyin import name_initials
+from lms.learners.queries import village_labels
 from lms.policies.services import policy_for
 from lms.rules import check_age
 
@@ -41,44 +46,45 @@ class RosterImporter(Importer):
         resolver = DivisionResolver(self.scope)
         ids = IdColumn(self, self.today)
         policy = policy_for(self.today.year)
+        # Blank cells are allowed in both columns ("" = not given).
+        self._sex = memoised(lambda cell: parse_choice(cell, SEX_CHOICES, "性别", shown=("男", "女"))
+                             if clean_text(cell) else "")
+        self._education = memoised(lambda cell: parse_education(cell) if clean_text(cell) else "")
+        self._age = functools.lru_cache(maxsize=65536)(lambda born: check_age(born, self.today, policy))
         candidates = []
         for row in rows:
-            item = self._check_row(row, resolver, ids, policy)
+            item = self._check_row(row, resolver, ids)
             if item is not None:
                 candidates.append(item)
         return self._against_existing(candidates)
 
-    def _check_row(self, row: SourceRow, resolver: DivisionResolver, ids: IdColumn, policy) -> dict | None:
+    def _check_row(self, row: SourceRow, resolver: DivisionResolver, ids: IdColumn) -> dict | None:
         name = required_name(self, row)
         if name is None:
             return None
         number = ids.parse(row)
         if number is None:
             return None
-        sex_cell = row.get("sex")
-        if sex_cell is not None and clean_text(sex_cell):
-            try:
-                sex = parse_choice(sex_cell, SEX_CHOICES, "性别", shown=("男", "女"))
-            except CellError as error:
-                self.refuse(row, "sex", error.message)
-                return None
-            if sex != number.sex:
-                self.refuse(row, "sex", f"性别“{SEX_LABELS[sex]}”与身份证号({SEX_LABELS[number.sex]})不符")
-                return None
+        try:
+            sex = self._sex(row.get("sex"))
+        except CellError as error:
+            self.refuse(row, "sex", error.message)
+            return None
+        if sex and sex != number.sex:
+            self.refuse(row, "sex", f"性别“{SEX_LABELS[sex]}”与身份证号({SEX_LABELS[number.sex]})不符")
+            return None
         place = resolver.resolve(self, row)
         if place is None:
             return None
-        education = ""
-        if clean_text(row.get("education")):
-            try:
-                education = parse_education(row.get("education"))
-            except CellError as error:
-                self.refuse(row, "education", error.message)
-                return None
+        try:
+            education = self._education(row.get("education"))
+        except CellError as error:
+            self.refuse(row, "education", error.message)
+            return None
         phone = optional_phone(self, row)
         if phone is None:
             return None
-        age = check_age(number.birth_on, self.today, policy)
+        age = self._age(number.birth_on)
         if not age.ok:
             self.warn(row, "id_number", f"按今天计算{age.reason.removeprefix('入学时 ')},报名时会被拒绝")
         return {"row": row, "name": name, "number": number, "hash": ids.hash(number.number),
@@ -89,7 +95,7 @@ class RosterImporter(Importer):
         entries = rows_by_hash((RosterEntry.id, RosterEntry.village_id, RosterEntry.name, RosterEntry.education,
                                 RosterEntry.phone), RosterEntry.id_hash, hashes)
         learners = rows_by_hash((Learner.id, Learner.roster_entry_id), Learner.id_hash, hashes)
-        in_scope = self._villages_in_scope({e.village_id for e in entries.values()})
+        in_scope = village_labels({e.village_id for e in entries.values()}, self.scope)
         planned = []
         for item in candidates:
             entry = entries.get(item["hash"])
@@ -115,23 +121,14 @@ class RosterImporter(Importer):
             planned.append({"row": item["row"], "entry_id": entry.id, "changes": changes})
         return planned
 
-    def _villages_in_scope(self, village_ids: set[int]) -> dict[int, str]:
-        """"乡镇村" labels of those villages the user may see (to name them in messages)."""
-        from lms.geo.models import Division
-
-        if not village_ids:
-            return {}
-        township = db.aliased(Division)
-        rows = db.session.execute(
-            select(Division.id, township.name, Division.name).join(township, Division.parent_id == township.id)
-            .where(Division.id.in_(village_ids), Division.in_scope(self.scope))).all()
-        return {vid: f"{tname}{vname}" for vid, tname, vname in rows}
-
     def write(self, planned: list[dict]) -> int:
         new = [item for item in planned if "entry_id" not in item]
         if new:
-            db.session.execute(insert(RosterEntry), [
-                {"name": item["name"], "name_initials": name_initials(item["name"]),
+            now = now_utc()
+            # Core insert (executemany), not ORM objects: 100,000 rows in one statement; the timestamps
+            # are given once instead of calling their defaults per row.
+            bulk_insert(RosterEntry.__table__, [
+                {"created_at": now, "updated_at": now, "name": item["name"], "name_initials": name_initials(item["name"]),
                  "id_number": item["number"].number, "id_hash": item["hash"], "sex": item["number"].sex,
                  "birth_on": item["number"].birth_on, "village_id": item["village_id"],
                  "education": item["education"], "phone": item["phone"],
