@@ -12,7 +12,7 @@ from lms.audit.models import AuditEvent
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.photos import photo_file
-from lms.settings.services import save_settings
+from lms.settings.services import get_setting, save_settings
 from lms.teaching.models import Specialty
 from tests.factories import (
     make_class, make_learner, make_roster_entry, make_teaching_point, next_id_number, specialty_named,
@@ -196,3 +196,11 @@ def test_inactive_specialties_are_not_offered(area, client, login_as):
     db.session.flush()
     login_as("township", divisions=[area.township_a])
     assert "环卫" not in client.get("/enrol/").get_data(as_text=True)
+
+
+def test_the_admin_sets_the_student_number_pattern_and_a_bad_one_is_refused(client, login_as):
+    login_as("admin")
+    page = client.post_form("/settings/", {"learners.student_number_pattern": "{school}{year}"}).get_data(as_text=True)
+    assert "学号格式必须包含且只包含一个序号占位符 {seq:N}" in page
+    assert client.post_form("/settings/", {"learners.student_number_pattern": "XS{yy}{seq:5}"}).status_code == 302
+    assert get_setting("learners.student_number_pattern") == "XS{yy}{seq:5}"
