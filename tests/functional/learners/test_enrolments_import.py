@@ -2,9 +2,11 @@
 refusals with row, column and reason, idempotency."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent
@@ -161,3 +163,13 @@ def test_a_student_number_already_used_is_refused(area, cli_import):
 def test_a_missing_ethnicity_is_a_warning(area, cli_import):
     code, summary = cli_import("enrolments", csv_bytes(HEADER, [ledger_row(ethnicity="")]))
     assert code == 0 and summary["warnings"][0]["column"] == "民族"
+
+
+def test_the_web_upload_previews_what_it_would_create_and_the_template_has_the_columns(area, client, login_as):
+    login_as("township", divisions=[area.township_a])
+    template = load_workbook(io.BytesIO(client.get("/imports/enrolments/template.xlsx").data)).active
+    assert [c.value for c in template[1]][:len(HEADER)] == list(HEADER)
+    data = csv_bytes(HEADER, [ledger_row(point="甲一村夜校")])
+    page = client.post_form("/imports/enrolments/", {"file": (io.BytesIO(data), "台账.csv")},
+                            content_type="multipart/form-data").get_data(as_text=True)
+    assert "将新建教学点:甲一村夜校(甲镇甲一村)" in page and learners() == 0
