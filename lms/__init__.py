@@ -60,9 +60,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.geo.views import bp as geo_bp
     from lms.home.views import bp as home_bp
     from lms.imports.views import bp as imports_bp
+    from lms.learners.enrolment_views import bp as enrolment_bp
+    from lms.learners.roster_views import bp as roster_bp
+    from lms.learners.views import bp as learners_bp
     from lms.settings.views import bp as settings_bp
 
-    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp):
+    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
+                      roster_bp, enrolment_bp, learners_bp):
         app.register_blueprint(blueprint)
 
 

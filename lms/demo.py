@@ -30,11 +30,14 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
     """Load the whole demo county into an empty database (flushes; the caller commits)."""
     from lms.auth import demo as auth_demo
     from lms.geo import demo as geo_demo
+    from lms.learners import demo as learners_demo
     from lms.teaching.services import ensure_default_specialties
 
     echo("区划与教学点 …")
     divisions = geo_demo.load()
     ensure_default_specialties()
     echo("用户 …")
-    auth_demo.load(divisions, DEMO_PASSWORD)
+    users = auth_demo.load(divisions, DEMO_PASSWORD)
+    echo("名册、走访与学员 …")
+    learners_demo.load(divisions, users, today=today)
     record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")

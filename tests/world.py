@@ -11,7 +11,8 @@ from datetime import date
 
 from lms.extensions import db
 from tests.factories import (
-    make_class, make_county, make_learner, make_teaching_point, make_township, make_user, make_village,
+    make_class, make_county, make_learner, make_roster_entry, make_teaching_point, make_township, make_user,
+    make_village,
 )
 
 
@@ -40,6 +41,8 @@ def build_world() -> World:
     class_a, class_b = make_class(point_a, code="W-A-01"), make_class(point_b, code="W-B-01")
     learner_a = make_learner(village_a, teaching_class=class_a, name="甲学员", enrolled_on=date(2025, 3, 1))
     learner_b = make_learner(village_b, teaching_class=class_b, name="乙学员", enrolled_on=date(2025, 3, 1))
+    entry_a, entry_b = make_roster_entry(village_a, name="甲名册"), make_roster_entry(village_b, name="乙名册")
+    w.objects.update(entry_a=entry_a, entry_b=entry_b)
     w.objects.update(county=county, township_a=township_a, township_b=township_b, village_a=village_a,
                      village_a2=village_a2, village_b=village_b, point_a=point_a, point_b=point_b,
                      class_a=class_a, class_b=class_b, learner_a=learner_a, learner_b=learner_b)
@@ -52,7 +55,7 @@ def build_world() -> World:
         "registrar": make_user("registrar"),
     }
     w.in_scope.update(point_id=point_a.id, user_id=w.users["township"].id, kind="divisions",
-                      learner_id=learner_a.id, class_id=class_a.id)
-    w.out_of_scope.update(point_id=point_b.id, learner_id=learner_b.id, class_id=class_b.id)
+                      learner_id=learner_a.id, class_id=class_a.id, entry_id=entry_a.id)
+    w.out_of_scope.update(point_id=point_b.id, learner_id=learner_b.id, class_id=class_b.id, entry_id=entry_b.id)
     db.session.flush()
     return w

@@ -143,8 +143,10 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
     except (FileError, HeadersError) as error:
         summary.fatal = error.message
         return summary
-    keys = [c.key for c in importer.columns]
-    rows = [SourceRow(r.number, {k: header_map.get(r, k) for k in keys}) for r in table.rows]
+    # Rows are cut or padded to the header's width, so each known column is a plain index.
+    present = [(c.key, header_map.index[c.key]) for c in importer.columns if c.key in header_map.index]
+    absent = dict.fromkeys(c.key for c in importer.columns if c.key not in header_map.index)
+    rows = [SourceRow(r.number, {**absent, **{k: r.cells[i] for k, i in present}}) for r in table.rows]
     summary.rows = len(rows)
     planned = importer.check(rows)
     summary.errors = sorted(importer.errors, key=lambda e: (e.row, e.column))

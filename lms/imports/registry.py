@@ -5,6 +5,8 @@ from __future__ import annotations
 def importer_classes() -> dict[str, type]:
     """Every import kind, in the order the import page lists them."""
     from lms.geo.importers import DivisionImporter
+    from lms.learners.importers.enrolments import EnrolmentImporter
+    from lms.learners.importers.roster import RosterImporter
 
-    classes = [DivisionImporter]
+    classes = [DivisionImporter, RosterImporter, EnrolmentImporter]
     return {cls.kind: cls for cls in classes}

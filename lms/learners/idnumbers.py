@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import hmac
 import re
 from dataclasses import dataclass
@@ -174,7 +173,9 @@ def id_number_hash(number: str, key: bytes) -> str:
     """Keyed HMAC-SHA256 (64 hex characters) of a normalised number, for look-ups by ID."""
     if not key:
         raise ValueError("id_number_hash needs a non-empty key")
-    return hmac.new(key, number.upper().encode("ascii"), hashlib.sha256).hexdigest()
+    # hmac.digest is OpenSSL's one-shot HMAC: the same value as hmac.new(…).hexdigest(), several
+    # times faster, which matters when a 100,000-row roster is hashed.
+    return hmac.digest(key, number.upper().encode("ascii"), "sha256").hex()
 
 
 def sex_from_id(number: str) -> str:

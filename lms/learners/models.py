@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.clock import now_utc
@@ -35,6 +35,8 @@ class RosterEntry(CreatedAtMixin, db.Model):
     """A person on the statistics bureau's list of 15–59-year-olds who never went to school."""
 
     __tablename__ = "roster_entries"
+    # Roster lists filter by village and count by status: one index serves both.
+    __table_args__ = (Index("ix_roster_entries_village_status", "village_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
@@ -124,6 +126,7 @@ class Learner(CreatedAtMixin, db.Model):
     status: Mapped[str] = mapped_column(String(12), default="studying", index=True)
     status_changed_on: Mapped[Optional[date]]
     privacy_consent_on: Mapped[Optional[date]]                          # 个人信息保护法 art. 17 notice agreed
+    privacy_notice_version: Mapped[str] = mapped_column(String(20), default="")   # which notice was shown
     enrolled_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
@@ -142,6 +145,12 @@ class Learner(CreatedAtMixin, db.Model):
     @property
     def sex_label(self) -> str:
         return SEX_LABELS.get(self.sex, "")
+
+    @property
+    def ethnicity_name(self) -> str:
+        from lms.learners.codes import ethnicity_name
+
+        return ethnicity_name(self.ethnicity)
 
     @classmethod
     def in_scope(cls, scope: "Scope"):

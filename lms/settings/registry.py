@@ -29,11 +29,23 @@ def _digits(count: int) -> Callable[[str], str | None]:
     return check
 
 
+def _student_number_pattern(value: str) -> str | None:
+    from lms.learners.numbering import pattern_problem
+
+    return pattern_problem(value)
+
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("school.name", "学校名称", "示例县中等职业学校", "印在证书和导出表上", validate=_required),
     SettingSpec("school.code", "学校代码", "520000", "6 位学校代码,用于证书编号", validate=_digits(6)),
     SettingSpec("school.principal", "校长姓名", "张三", "印在毕业证书上", validate=_required),
     SettingSpec("county.name", "县名称", "示例县", "报表标题使用", validate=_required),
+    SettingSpec("learners.student_number_pattern", "学号格式", "{school}{year}{seq:4}",
+                "新报名学员的学号:{school} 学校代码,{year} 入学年份(4 位),{yy} 年份后两位,{county} 县区划代码,"
+                "{township} 乡镇区划代码(9 位),{seq:N} N 位序号(每个前缀单独计数)",
+                section="学籍", validate=_student_number_pattern),
+    SettingSpec("learners.student_category", "学生类别", "农村技术培训班学生",
+                "学籍注册导出表的“学生类别”列", section="学籍", validate=_required),
 )
 
 

@@ -19,7 +19,8 @@ def index():
     values = all_settings()
     error = None
     if request.method == "POST":
-        submitted = {item.key: request.form.get(item.key, "") for item in SETTINGS}
+        # Only the fields the form sent: a setting absent from the POST keeps its value.
+        submitted = {item.key: request.form[item.key] for item in SETTINGS if item.key in request.form}
         try:
             changed = save_settings(actor=current_user, values=submitted)
         except DomainError as problem:

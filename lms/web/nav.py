@@ -6,6 +6,8 @@ from flask_login import current_user
 
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "home.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
+    ("名册与走访", "roster.index", ("admin", "bureau", "township", "enroller", "registrar")),
+    ("学员", "learners.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
     ("区划与教学点", "geo.divisions", ("admin", "bureau", "township", "enroller", "registrar")),
     ("数据导入", "imports.index", ("admin", "township", "enroller", "teacher", "registrar")),
     ("用户管理", "users.index", ("admin",)),

@@ -7,7 +7,8 @@ from datetime import date
 from lms.extensions import db
 from lms.learners.idnumbers import generate_id_number
 from lms.learners.lookup import hash_id
-from lms.learners.models import Learner
+from lms.learners.models import Learner, OutreachVisit, RosterEntry
+from lms.learners.pinyin import name_initials
 from lms.rules import programme_years, study_period_end, target_group
 from lms.rules.policy import Policy
 
@@ -41,8 +42,10 @@ def make_learner(village, *, teaching_class=None, specialty=None, name: str | No
         from tests.factories.teaching import specialty_named
 
         specialty = specialty_named()
+    name = name or f"学员{n}"
     learner = Learner(
-        id_number=number, id_hash=hash_id(number), name=name or f"学员{n}", sex=sex, birth_on=birth_on,
+        id_number=number, id_hash=hash_id(number), name=name, name_initials=name_initials(name), sex=sex,
+        birth_on=birth_on,
         prior_education=prior_education, target_group=target_group(prior_education, policy),
         village_id=village.id, specialty_id=specialty.id,
         class_id=teaching_class.id if teaching_class else None,
@@ -53,3 +56,29 @@ def make_learner(village, *, teaching_class=None, specialty=None, name: str | No
     db.session.add(learner)
     db.session.flush()
     return learner
+
+
+def make_roster_entry(village, *, name: str | None = None, status: str = "pending", birth_on: date = date(1980, 3, 9),
+                      sex: str = "1", education: str = "未上过学", phone: str = "13912345678",
+                      id_number: str | None = None) -> RosterEntry:
+    """A person on the roster of `village`."""
+    n = next(_seq)
+    number = id_number or next_id_number(birth_on=birth_on, sex=sex)
+    name = name or f"名册{n}"
+    entry = RosterEntry(name=name, name_initials=name_initials(name), id_number=number, id_hash=hash_id(number),
+                        sex=sex, birth_on=birth_on, village_id=village.id, education=education, phone=phone,
+                        status=status)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def make_visit(entry, *, visited_on: date = date(2025, 2, 1), outcome: str = "visited", health: str = "良好",
+               visitor: str = "走访员") -> OutreachVisit:
+    """A recorded outreach visit that left `entry` in status `outcome`."""
+    visit = OutreachVisit(roster_entry=entry, visited_on=visited_on, visitor=visitor, health=health,
+                          resulting_status=outcome)
+    entry.status = outcome
+    db.session.add(visit)
+    db.session.flush()
+    return visit

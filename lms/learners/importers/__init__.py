@@ -1,0 +1,1 @@
+"""The registry's import kinds: `roster` (the statistics bureau's list) and `enrolments` (ledgers)."""

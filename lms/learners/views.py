@@ -1,0 +1,158 @@
+"""Learner pages: the list, one learner's record (masked data, show-ID action, photo, status events,
+audit trail), the privacy notice, and the student-status registration export."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from lms.audit.queries import events_for
+from lms.core.clock import today
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.geo.queries import villages_in_scope
+from lms.learners import queries
+from lms.learners.export import export_registration_list
+from lms.learners.forms import ExportForm, PhotoForm, StatusEventForm
+from lms.learners.models import LEARNER_STATUS_LABELS, Learner
+from lms.learners.photos import photo_file
+from lms.learners.services import (
+    PRIVACY_NOTICE_VERSION, record_id_view, record_status_event, replace_photo,
+)
+from lms.rules import target_group_label
+from lms.teaching.models import Specialty
+from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
+from lms.web.forms import choices
+
+bp = Blueprint("learners", __name__, url_prefix="/learners")
+
+EDITORS = ("admin", "township", "enroller", "registrar")          # photo, whole ID number
+STATUS_EDITORS = ("admin", "township", "registrar")               # 学籍异动 need an approver's decision
+EXPORTERS = ("admin", "bureau", "township", "registrar")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/")
+@roles_required(*ALL_ROLES)
+def index():
+    scope = current_scope()
+    filters = {"village_id": request.args.get("village", type=int), "class_id": request.args.get("class", type=int),
+               "specialty_id": request.args.get("specialty", type=int), "cohort": request.args.get("cohort", type=int),
+               "status": request.args.get("status", ""), "q": request.args.get("q", "").strip()}
+    result = queries.learner_list(scope, **filters, page=request.args.get("page", 1, type=int))
+    return render_template("learners/index.html", result=result, filters=filters, labels=LEARNER_STATUS_LABELS,
+                           villages=villages_in_scope(scope), classes=queries.classes_in_scope(scope),
+                           specialties=queries.active_specialties(), cohorts=queries.cohorts_in_scope(scope),
+                           can_enrol=current_user.role in EDITORS, can_export=current_user.role in EXPORTERS)
+
+
+def _event_form() -> StatusEventForm:
+    form = StatusEventForm()
+    form.to_specialty_id.choices = choices([(0, "请选择")] + queries.active_specialties())
+    return form
+
+
+def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal: bool = False):
+    role = current_user.role
+    if event_form is None and role in STATUS_EDITORS and learner.status in ("studying", "suspended"):
+        event_form = _event_form()
+        event_form.occurred_on.data = today()
+    return render_template(
+        "learners/show.html", learner=learner, reveal=reveal, events=queries.status_events(learner.id),
+        audit_events=events_for("learner", learner.id), event_form=event_form,
+        photo_form=PhotoForm() if role in EDITORS else None, can_reveal=role in EDITORS,
+        target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None)
+
+
+@bp.get("/<int:learner_id>")
+@roles_required(*ALL_ROLES)
+def show(learner_id: int):
+    return _show(get_or_404(Learner, learner_id))
+
+
+@bp.post("/<int:learner_id>/reveal")
+@roles_required(*EDITORS)
+def reveal(learner_id: int):
+    learner = get_or_404(Learner, learner_id)
+    record_id_view(actor=current_user, learner=learner)
+    db.session.commit()
+    return _show(learner, reveal=True)
+
+
+@bp.get("/<int:learner_id>/photo")
+@roles_required(*ALL_ROLES)
+def photo(learner_id: int):
+    learner = get_or_404(Learner, learner_id)
+    path = photo_file(learner.photo_path)
+    if path is None:
+        return send_file(current_app.static_folder + "/img/no-photo.svg", mimetype="image/svg+xml", max_age=0)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"      # personal data: no shared caches
+    return response
+
+
+@bp.post("/<int:learner_id>/photo")
+@roles_required(*EDITORS)
+def upload_photo(learner_id: int):
+    learner = get_or_404(Learner, learner_id)
+    form = PhotoForm()
+    upload = request.files.get("photo")
+    if not form.validate_on_submit() or upload is None or not upload.filename:
+        flash("请选择要上传的照片。", "warning")
+        return redirect(url_for("learners.show", learner_id=learner.id))
+    try:
+        replace_photo(actor=current_user, learner=learner, photo=upload.read(),
+                      max_photo_bytes=current_app.config["PHOTO_MAX_BYTES"])
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash("照片已更新。", "success")
+    return redirect(url_for("learners.show", learner_id=learner.id))
+
+
+@bp.post("/<int:learner_id>/events")
+@roles_required(*STATUS_EDITORS)
+def add_event(learner_id: int):
+    learner = get_or_404(Learner, learner_id)
+    form = _event_form()
+    if form.validate_on_submit():
+        to_specialty = db.session.get(Specialty, form.to_specialty_id.data) if form.to_specialty_id.data else None
+        try:
+            record_status_event(actor=current_user, learner=learner, kind=form.kind.data,
+                                occurred_on=form.occurred_on.data, reason=form.reason.data,
+                                approved_by=form.approved_by.data or "", to_specialty=to_specialty, today=today())
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"已办理{form.kind.data}:{learner.name},当前状态 {learner.status_label}。", "success")
+            return redirect(url_for("learners.show", learner_id=learner.id))
+    return _show(learner, event_form=form)
+
+
+@bp.get("/privacy-notice")
+@roles_required(*ALL_ROLES)
+def privacy_notice():
+    return render_template("learners/privacy_notice.html", version=PRIVACY_NOTICE_VERSION)
+
+
+@bp.route("/export", methods=["GET", "POST"])
+@roles_required(*EXPORTERS)
+def export():
+    scope = current_scope()
+    form = ExportForm()
+    cohorts = queries.cohorts_in_scope(scope)
+    form.cohort.choices = choices([(c, f"{c}级") for c in cohorts])
+    if form.validate_on_submit():
+        if form.cohort.data not in cohorts:
+            form.cohort.errors = [*form.cohort.errors, "请选择年级"]
+        else:
+            content, _count, filename = export_registration_list(actor=current_user, scope=scope,
+                                                                 cohort=form.cohort.data, today=today())
+            db.session.commit()
+            return send_file(io.BytesIO(content), as_attachment=True, download_name=filename, mimetype=XLSX)
+    return render_template("learners/export.html", form=form, has_cohorts=bool(cohorts))
