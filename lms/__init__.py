@@ -60,9 +60,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms.geo.views import bp as geo_bp
     from lms.home.views import bp as home_bp
     from lms.imports.views import bp as imports_bp
+    from lms.policies.views import bp as policies_bp
     from lms.settings.views import bp as settings_bp
+    from lms.teaching.plan_views import bp as plans_bp
+    from lms.teaching.session_views import bp as sessions_bp
+    from lms.teaching.views import bp as teaching_bp
 
-    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp):
+    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
+                      teaching_bp, sessions_bp, plans_bp, policies_bp):
         app.register_blueprint(blueprint)
 
 

@@ -7,6 +7,9 @@ from flask_login import current_user
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "home.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
     ("区划与教学点", "geo.divisions", ("admin", "bureau", "township", "enroller", "registrar")),
+    ("班级", "teaching.classes", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
+    ("教学计划", "plans.index", ("admin", "bureau", "teacher", "registrar")),
+    ("政策设置", "policies.index", ("admin", "bureau", "registrar")),
     ("数据导入", "imports.index", ("admin", "township", "enroller", "teacher", "registrar")),
     ("用户管理", "users.index", ("admin",)),
     ("系统设置", "settings.index", ("admin",)),
