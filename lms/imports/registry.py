@@ -5,6 +5,8 @@ from __future__ import annotations
 def importer_classes() -> dict[str, type]:
     """Every import kind, in the order the import page lists them."""
     from lms.geo.importers import DivisionImporter
+    from lms.teaching.hour_importers import OnlineHoursImporter, SelfStudyImporter
+    from lms.teaching.importers import AttendanceImporter, PlanImporter
 
-    classes = [DivisionImporter]
+    classes = [DivisionImporter, PlanImporter, AttendanceImporter, OnlineHoursImporter, SelfStudyImporter]
     return {cls.kind: cls for cls in classes}
