@@ -89,8 +89,9 @@ class OnlineHoursImporter(Importer):
         known = set()
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start:start + CHUNK]
-            known |= set(db.session.execute(select(PlatformRecord.platform, PlatformRecord.record_ref).where(
-                tuple_(PlatformRecord.platform, PlatformRecord.record_ref).in_(chunk))).tuples())
+            known |= {tuple(row) for row in db.session.execute(select(PlatformRecord.platform, PlatformRecord.record_ref)
+                                                               .where(tuple_(PlatformRecord.platform,
+                                                                             PlatformRecord.record_ref).in_(chunk)))}
         return known
 
     def write(self, planned: list[dict]) -> int:
@@ -141,9 +142,9 @@ class SelfStudyImporter(Importer):
         known = set()
         for start in range(0, len(ids), CHUNK):
             chunk = sorted(ids)[start:start + CHUNK]
-            known |= set(db.session.execute(select(
+            known |= {tuple(row) for row in db.session.execute(select(
                 SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, SelfStudyEntry.minutes, SelfStudyEntry.content)
-                .where(SelfStudyEntry.learner_id.in_(chunk), SelfStudyEntry.status != "rejected")).tuples())
+                .where(SelfStudyEntry.learner_id.in_(chunk), SelfStudyEntry.status != "rejected"))}
         limit, candidates, seen = DailyLimit(), [], {}
         for row, learner, day, minutes, content in resolved:
             if learner is None:
