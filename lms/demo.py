@@ -30,6 +30,7 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
     """Load the whole demo county into an empty database (flushes; the caller commits)."""
     from lms.auth import demo as auth_demo
     from lms.geo import demo as geo_demo
+    from lms.teaching import demo as teaching_demo
     from lms.teaching.services import ensure_default_specialties
 
     echo("区划与教学点 …")
@@ -37,4 +38,7 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
     ensure_default_specialties()
     echo("用户 …")
     auth_demo.load(divisions, DEMO_PASSWORD)
+    # (the learner registry's demo goes here: roster, enrolment, classes at the demo points, ~200 learners)
+    echo("教学:课次、考勤、线上与自学学时 …")
+    teaching_demo.load(today=today)
     record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")
