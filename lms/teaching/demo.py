@@ -111,7 +111,7 @@ def _study_rows(rng: random.Random, learners, today: date) -> tuple[list[dict], 
                                          "studied_on": studied_on, "record_ref": f"DEMO-{learner.id}-{len(platform)}",
                                          "created_at": now})
                     else:
-                        recent = (today - studied_on).days <= 20
+                        recent = (today - studied_on).days <= 7
                         self_study.append({"learner_id": learner.id, "studied_on": studied_on, "minutes": minutes,
                                            "content": rng.choice(SELF_STUDY_TOPICS),
                                            "status": "pending" if recent else "approved", "source": "teacher",

@@ -86,3 +86,17 @@ def decide_self_study(*, actor, entry: SelfStudyEntry, approve: bool, note: str 
            summary=f"{'通过' if approve else '不通过'}自学记录", before={"status": "pending"},
            after={"status": entry.status, "note": entry.decision_note})
     return entry
+
+
+def approve_pending(*, actor, entries: list[SelfStudyEntry]) -> int:
+    """Approve every pending entry among `entries` in one go (the class teacher's 全部通过); audited once."""
+    pending = [entry for entry in entries if entry.status == "pending"]
+    now = now_utc()
+    for entry in pending:
+        entry.status, entry.decided_by_id, entry.decided_at = "approved", getattr(actor, "id", None), now
+    db.session.flush()
+    refresh_learner_hours({entry.learner_id for entry in pending})
+    if pending:
+        record(actor, "self_study.approve_all", "self_study", None, summary=f"批量通过 {len(pending)} 条自学记录",
+               after={"entry_ids": [entry.id for entry in pending]})
+    return len(pending)

@@ -17,7 +17,7 @@ from lms.teaching import queries
 from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionForm
 from lms.teaching.models import ATTENDANCE_LABELS, ClassSession, Course, SelfStudyEntry, TeachingClass
 from lms.teaching.pdfs import sign_in_sheet_pdf
-from lms.teaching.selfstudy import decide_self_study, log_self_study
+from lms.teaching.selfstudy import approve_pending, decide_self_study, log_self_study
 from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
                                    save_attendance, save_session, sheet_learners)
 from lms.web.access import get_or_404, roles_required
@@ -210,6 +210,18 @@ def decide(entry_id: int):
         flash(f"{entry.learner.name} 的自学记录:{entry.status_label}。", "success")
     return redirect(url_for("sessions.self_study", class_id=entry.learner.class_id)
                     if entry.learner.class_id else url_for("teaching.learner_hours", learner_id=entry.learner_id))
+
+
+@bp.post("/classes/<int:class_id>/self-study/approve-all")
+@roles_required(*APPROVERS)
+def approve_all(class_id: int):
+    teaching_class = get_or_404(TeachingClass, class_id)
+    ids = {int(i) for i in request.form.getlist("entry_ids") if i.isdigit()}
+    entries = [e for e in queries.self_study_entries(teaching_class) if e.id in ids]   # only what was shown
+    count = approve_pending(actor=current_user, entries=entries)
+    db.session.commit()
+    flash(f"已通过 {count} 条自学记录。", "success")
+    return redirect(url_for("sessions.self_study", class_id=class_id))
 
 
 @bp.get("/self-study/<int:entry_id>/evidence")

@@ -48,3 +48,15 @@ def test_self_study_before_enrolment_or_with_a_bad_file_is_refused(client, setup
         "evidence": (io.BytesIO(b"MZ"), "virus.exe")}, content_type="multipart/form-data").get_data(as_text=True)
     assert "学习证明只能是 JPG、PNG 图片或 PDF 文件" in page
     assert db.session.scalar(select(SelfStudyEntry.id)) is None
+
+
+def test_the_class_teacher_approves_every_pending_entry_at_once(client, setup):
+    for learner in setup.learners[:3]:
+        make_self_study(learner, minutes=60, studied_on=date(2025, 3, 12), status="pending")
+    client.login(setup.teacher.username)
+    page = client.get(f"/classes/{setup.teaching_class.id}/self-study").get_data(as_text=True)
+    ids = [e.id for e in db.session.scalars(select(SelfStudyEntry))]
+    assert "全部通过(3)" in page
+    client.post_form(f"/classes/{setup.teaching_class.id}/self-study/approve-all", {"entry_ids": [str(i) for i in ids]})
+    assert set(db.session.scalars(select(SelfStudyEntry.status))) == {"approved"}
+    assert learner_hour_totals(setup.learners[2].id).self_study == 60
