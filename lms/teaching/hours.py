@@ -79,22 +79,31 @@ def _chunks(ids: Iterable[int]):
         yield ordered[start:start + CHUNK]
 
 
+SUMMARY_COLUMNS = ["learner_id", "face_minutes", "live_minutes", "platform_minutes", "self_minutes", "updated_at"]
+
+
+def summary_insert(learner_ids, now):
+    """INSERT … SELECT of learner_hours rows for these learners (None: every learner), zeros for no hours."""
+    totals = hour_totals_statement(learners=learner_ids).subquery("totals")
+    source = (select(Learner.id, func.coalesce(totals.c.face, 0), func.coalesce(totals.c.live, 0),
+                     func.coalesce(totals.c.platform, 0), func.coalesce(totals.c.self_study, 0),
+                     bindparam("now", now, type_=LearnerHours.__table__.c.updated_at.type))
+              .outerjoin(totals, totals.c.learner_id == Learner.id))
+    if learner_ids is not None:
+        source = source.where(Learner.id.in_(learner_ids))
+    return insert(LearnerHours).from_select(SUMMARY_COLUMNS, source)
+
+
 def refresh_learner_hours(learner_ids: Iterable[int]) -> None:
     """Recompute the learner_hours summary rows of these learners from the rows behind them.
 
     Called by every service and import that writes attendance, platform or self-study hours, in the
     same transaction, so the summary always equals the recomputed sums. Two statements per 500 learners.
     """
+    now = now_utc()
     for ids in _chunks(learner_ids):
-        totals = hour_totals_statement(learners=ids).subquery("totals")
-        source = (select(Learner.id, func.coalesce(totals.c.face, 0), func.coalesce(totals.c.live, 0),
-                         func.coalesce(totals.c.platform, 0), func.coalesce(totals.c.self_study, 0),
-                         bindparam("now", now_utc(), type_=LearnerHours.__table__.c.updated_at.type))
-                  .outerjoin(totals, totals.c.learner_id == Learner.id).where(Learner.id.in_(ids)))
         db.session.execute(delete(LearnerHours).where(LearnerHours.learner_id.in_(ids)))
-        db.session.execute(insert(LearnerHours).from_select(
-            ["learner_id", "face_minutes", "live_minutes", "platform_minutes", "self_minutes", "updated_at"],
-            source))
+        db.session.execute(summary_insert(ids, now))
 
 
 def summary_totals(*, learners=None) -> dict[int, HourTotals]:
