@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import exists, select, update
 
-from lms.audit.services import changes, record, snapshot
+from lms.audit.services import record, record_save, snapshot
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.rules import COURSE_KINDS
@@ -60,14 +60,8 @@ def save_course(*, actor, specialty: Specialty, course: Course | None, name: str
     course.name, course.kind, course.minutes = name, kind, minutes
     course.credits, course.required_assignments = credits, required_assignments
     db.session.flush()
-    if before is None:
-        record(actor, "course.create", "course", course.id, summary=f"{specialty.name}新增课程 {name}",
-               after=snapshot(course))
-    else:
-        old, new = changes(before, snapshot(course))
-        if new:
-            record(actor, "course.update", "course", course.id, summary=f"修改{specialty.name}课程 {name}",
-                   before=old, after=new)
+    record_save(actor, "course", course, before,
+                summary=f"{specialty.name}{'新增' if before is None else '修改'}课程 {name}")
     return course
 
 
@@ -115,14 +109,8 @@ def save_class(*, actor, teaching_class: TeachingClass | None, code: str, name: 
     teaching_class.head_teacher_id = head_teacher.id if head_teacher else None
     teaching_class.active = active
     db.session.flush()
-    if before is None:
-        record(actor, "class.create", "class", teaching_class.id, summary=f"新建班级 {code} {name}",
-               after=snapshot(teaching_class))
-    else:
-        old, new = changes(before, snapshot(teaching_class))
-        if new:
-            record(actor, "class.update", "class", teaching_class.id, summary=f"修改班级 {code} {name}",
-                   before=old, after=new)
+    record_save(actor, "class", teaching_class, before,
+                summary=f"{'新建' if before is None else '修改'}班级 {code} {name}")
     return teaching_class
 
 

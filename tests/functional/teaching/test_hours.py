@@ -124,3 +124,13 @@ def test_flask_lms_hours_prints_one_json_object_per_learner(app, setup):
     assert mine["rules"]["R5"]["severity"] == "warning" and mine["rules"]["R1"]["ok"]
     early = app.test_cli_runner().invoke(args=["lms", "hours", "--as-of", "2025-03-01", "--json"])
     assert all(json.loads(line)["hours_360"] == 0 for line in early.output.strip().splitlines())
+
+
+def test_the_hours_export_is_audited(app, setup):
+    from sqlalchemy import select
+
+    from lms.audit.models import AuditEvent
+
+    app.test_cli_runner().invoke(args=["lms", "hours", "--json"])
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.hours"))
+    assert event is not None and event.after["learners"] == len(setup.learners)
