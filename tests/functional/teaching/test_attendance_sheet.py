@@ -133,3 +133,17 @@ def test_the_teacher_home_lists_todays_sessions_with_links_to_their_sheets(clien
     client.login(setup.teacher.username)
     page = client.get("/").get_data(as_text=True)
     assert f"/sessions/{session.id}/attendance" in page and "今天的课次" in page
+
+
+def test_the_sheet_costs_the_same_queries_for_a_bigger_class(client, setup, count_queries):
+    session = make_session(setup.teaching_class, held_on=date(2025, 3, 8))
+    client.login(setup.teacher.username)
+    url = f"/sessions/{session.id}/attendance"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    for _ in range(15):
+        make_learner(setup.village, teaching_class=setup.teaching_class)
+    with count_queries() as many:
+        client.get(url)
+    assert len(many) == len(few)
