@@ -8,6 +8,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    send_file, url_for)
 from flask_login import current_user
 
+from lms.audit.services import record
 from lms.auth.models import User
 from lms.core.clock import today
 from lms.core.errors import DomainError
@@ -16,7 +17,7 @@ from lms.learners.models import Learner
 from lms.teaching import queries
 from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionForm
 from lms.teaching.models import ATTENDANCE_LABELS, ClassSession, Course, SelfStudyEntry, TeachingClass
-from lms.teaching.pdfs import sign_in_sheet_pdf
+from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
 from lms.teaching.selfstudy import approve_pending, decide_self_study, log_self_study
 from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
                                    save_attendance, save_session, sheet_learners)
@@ -159,6 +160,19 @@ def sign_in_sheet(session_id: int):
     pdf = sign_in_sheet_pdf(session, sheet_learners(session))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=sign-in-{session.id}.pdf"})
+
+
+@bp.get("/sessions/<int:session_id>/sign-in.xlsx")
+@roles_required(*TEACHING_STAFF)
+def sign_in_spreadsheet(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    learners = sheet_learners(session)
+    record(current_user, "export.sign_in_sheet", "session", session.id,
+           summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}:{len(learners)} 人")
+    db.session.commit()
+    return Response(sign_in_workbook(session, learners),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=sign-in-{session.id}.xlsx"})
 
 
 @bp.route("/classes/<int:class_id>/self-study", methods=["GET", "POST"])

@@ -60,3 +60,32 @@ def test_the_sign_in_sheet_lists_the_sessions_learners_and_how_to_enter_it_back(
         assert learner.name in text and learner.student_number in text
     assert "2025年3月8日" in text and "读写算" in text and setup.teaching_class.code in text
     assert "出勤 迟到 请假 缺勤" in text
+
+
+def test_the_sign_in_spreadsheet_goes_back_through_the_attendance_import(client, app, tmp_path):
+    import io
+    import json
+
+    from openpyxl import load_workbook
+    from sqlalchemy import select
+
+    from lms.teaching.models import Attendance
+    from tests.factories import make_user
+
+    setup = build_class(3)
+    session = make_session(setup.teaching_class, held_on=date(2025, 3, 8), hours=8)
+    client.login(setup.teacher.username)
+    response = client.get(f"/sessions/{session.id}/sign-in.xlsx")
+    workbook = load_workbook(io.BytesIO(response.data))
+    sheet = workbook.active
+    for row, (status, actual) in zip(range(2, 5), [("出勤", None), ("迟到", 5), ("缺勤", None)]):
+        sheet.cell(row=row, column=8, value=status)
+        sheet.cell(row=row, column=9, value=actual)
+    path = tmp_path / "filled.xlsx"
+    workbook.save(path)
+    result = app.test_cli_runner().invoke(args=["lms", "import", "attendance", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["written"] == 3
+    saved = [(r.status, r.minutes) for r in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id).order_by(Attendance.learner_id))]
+    assert saved == [("present", 480), ("late", 300), ("absent", 0)]

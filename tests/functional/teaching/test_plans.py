@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -50,7 +51,7 @@ def test_the_registrar_adds_edits_and_deactivates_a_course(client, login_as):
 def test_a_deactivated_course_keeps_its_sessions_and_leaves_the_session_form(client, login_as):
     setup = build_class(1)
     course = plan_course(setup.teaching_class.specialty, "普通话")
-    session = make_session(setup.teaching_class, held_on=__import__("datetime").date(2025, 3, 8), course=course)
+    session = make_session(setup.teaching_class, held_on=date(2025, 3, 8), course=course)
     login_as("registrar")
     client.post_form(f"/plans/courses/{course.id}/active", {"active": "0"})
     assert db.session.get(Course, course.id) is not None and session.course_id == course.id
