@@ -100,9 +100,10 @@ def generate(url: str, learners: int, attendance: int, *, echo=print) -> dict:
         upgrade()
         with db.engine.begin() as connection:
             d = Dialect(connection)
-            d.ensure_series(max(learners, classes * sessions_per_class // 10 + 1, points + townships + 1, 100))
+            d.ensure_series(max(learners, classes, sessions_per_class, points, townships, PLATFORM_PER_LEARNER,
+                                SELF_STUDY_PER_LEARNER))
             steps = [
-                ("divisions", f"""INSERT INTO divisions (id, code, name, level, parent_id, created_at)
+                ("divisions", """INSERT INTO divisions (id, code, name, level, parent_id, created_at)
                     VALUES (1, '522399000000', '基准县', 'county', NULL, :now)"""),
                 ("townships", f"""INSERT INTO divisions (id, code, name, level, parent_id, created_at)
                     SELECT 1 + n, '5223' || {d.pad('n', 5)} || '000', '镇' || n, 'township', 1, :now
@@ -200,7 +201,7 @@ def generate(url: str, learners: int, attendance: int, *, echo=print) -> dict:
                     connection.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                                f"(SELECT max(id) FROM {table}))")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
+            connection.exec_driver_sql("ANALYZE")
             if db.engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("DROP TABLE IF EXISTS bench_series")
         db.engine.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import insert, select, tuple_
 
 from lms.core.clock import now_utc
 from lms.extensions import db
-from lms.imports.cells import clean_text, is_blank, parse_date, parse_decimal, parse_minutes_from_hours
+from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_minutes_from_hours
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.teaching.hours import CHUNK, refresh_learner_hours

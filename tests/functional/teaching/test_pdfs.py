@@ -70,7 +70,6 @@ def test_the_sign_in_spreadsheet_goes_back_through_the_attendance_import(client,
     from sqlalchemy import select
 
     from lms.teaching.models import Attendance
-    from tests.factories import make_user
 
     setup = build_class(3)
     session = make_session(setup.teaching_class, held_on=date(2025, 3, 8), hours=8)
