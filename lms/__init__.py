@@ -63,10 +63,15 @@ def _register_blueprints(app: Flask) -> None:
     from lms.learners.enrolment_views import bp as enrolment_bp
     from lms.learners.roster_views import bp as roster_bp
     from lms.learners.views import bp as learners_bp
+    from lms.policies.views import bp as policies_bp
     from lms.settings.views import bp as settings_bp
+    from lms.teaching.plan_views import bp as plans_bp
+    from lms.teaching.session_views import bp as sessions_bp
+    from lms.teaching.views import bp as teaching_bp
 
     for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
-                      roster_bp, enrolment_bp, learners_bp):
+                      roster_bp, enrolment_bp, learners_bp,
+                      teaching_bp, sessions_bp, plans_bp, policies_bp):
         app.register_blueprint(blueprint)
 
 

@@ -114,4 +114,7 @@ def demo_command(if_empty: bool):
 
 def register_cli(app) -> None:
     """Attach `flask lms` and each domain's commands to the app."""
+    from lms.teaching.cli import hours_command
+
+    lms_cli.add_command(hours_command)
     app.cli.add_command(lms_cli)

@@ -31,6 +31,7 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
     from lms.auth import demo as auth_demo
     from lms.geo import demo as geo_demo
     from lms.learners import demo as learners_demo
+    from lms.teaching import demo as teaching_demo
     from lms.teaching.services import ensure_default_specialties
 
     echo("区划与教学点 …")
@@ -40,4 +41,6 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
     users = auth_demo.load(divisions, DEMO_PASSWORD)
     echo("名册、走访与学员 …")
     learners_demo.load(divisions, users, today=today)
+    echo("教学:课次、考勤、线上与自学学时 …")
+    teaching_demo.load(today=today)
     record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")

@@ -6,5 +6,6 @@ from lms.core.sequences import Sequence  # noqa: F401
 from lms.settings.models import Setting  # noqa: F401
 from lms.learners.models import Learner, OutreachVisit, RosterEntry, StatusEvent  # noqa: F401
 from lms.teaching.models import (  # noqa: F401
-    Attendance, ClassSession, ClassTeacher, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass,
+    Attendance, ClassSession, ClassTeacher, Course, LearnerHours, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass,
 )
+from lms.policies.models import PolicyVersion  # noqa: F401

@@ -11,8 +11,8 @@ from datetime import date
 
 from lms.extensions import db
 from tests.factories import (
-    make_class, make_county, make_learner, make_roster_entry, make_teaching_point, make_township, make_user,
-    make_village,
+    make_class, make_county, make_learner, make_roster_entry, make_self_study, make_session, make_teaching_point,
+    make_township, make_user, make_village, plan_course,
 )
 
 
@@ -57,5 +57,28 @@ def build_world() -> World:
     w.in_scope.update(point_id=point_a.id, user_id=w.users["township"].id, kind="divisions",
                       learner_id=learner_a.id, class_id=class_a.id, entry_id=entry_a.id)
     w.out_of_scope.update(point_id=point_b.id, learner_id=learner_b.id, class_id=class_b.id, entry_id=entry_b.id)
+    _add_teaching(w)
     db.session.flush()
     return w
+
+
+def _add_teaching(w: World) -> None:
+    """Sessions and self-study entries in both townships; a course and a cohort (county-wide objects)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    evidence = Path(current_app.config["DATA_DIR"]) / "evidence"
+    evidence.mkdir(parents=True, exist_ok=True)
+    (evidence / "world.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    sessions, entries = {}, {}
+    for side, teaching_class, learner in (("a", w.class_a, w.learner_a), ("b", w.class_b, w.learner_b)):
+        sessions[side] = make_session(teaching_class, held_on=date(2025, 3, 8))
+        entries[side] = make_self_study(learner, minutes=120, studied_on=date(2025, 3, 9), status="pending",
+                                        evidence_path="evidence/world.png")
+    course = plan_course(w.class_a.specialty)
+    w.objects.update(session_a=sessions["a"], session_b=sessions["b"], entry_a=entries["a"], entry_b=entries["b"],
+                     course=course)
+    w.in_scope.update(session_id=sessions["a"].id, entry_id=entries["a"].id, course_id=course.id,
+                      specialty_id=course.specialty_id, cohort=2025)
+    w.out_of_scope.update(session_id=sessions["b"].id, entry_id=entries["b"].id)

@@ -61,3 +61,14 @@ def record(actor, action: str, entity_type: str, entity_id: Any = None, *, summa
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def record_save(actor, entity_type: str, obj, before: dict | None, *, summary: str) -> None:
+    """Audit a create-or-edit of `obj`: "<type>.create" with the whole row when `before` is None, else
+    "<type>.update" with only the changed columns (nothing is recorded when nothing changed)."""
+    if before is None:
+        record(actor, f"{entity_type}.create", entity_type, obj.id, summary=summary, after=snapshot(obj))
+        return
+    old, new = changes(before, snapshot(obj))
+    if new:
+        record(actor, f"{entity_type}.update", entity_type, obj.id, summary=summary, before=old, after=new)

@@ -7,6 +7,9 @@ def importer_classes() -> dict[str, type]:
     from lms.geo.importers import DivisionImporter
     from lms.learners.importers.enrolments import EnrolmentImporter
     from lms.learners.importers.roster import RosterImporter
+    from lms.teaching.hour_importers import OnlineHoursImporter, SelfStudyImporter
+    from lms.teaching.importers import AttendanceImporter, PlanImporter
 
-    classes = [DivisionImporter, RosterImporter, EnrolmentImporter]
+    classes = [DivisionImporter, RosterImporter, EnrolmentImporter, PlanImporter, AttendanceImporter,
+               OnlineHoursImporter, SelfStudyImporter]
     return {cls.kind: cls for cls in classes}

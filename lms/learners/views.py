@@ -22,6 +22,7 @@ from lms.learners.services import (
 )
 from lms.rules import target_group_label
 from lms.teaching.models import Specialty
+from lms.teaching.progress import learner_progress
 from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
 from lms.web.forms import choices
 
@@ -62,7 +63,8 @@ def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal
         "learners/show.html", learner=learner, reveal=reveal, events=queries.status_events(learner.id),
         audit_events=events_for("learner", learner.id), event_form=event_form,
         photo_form=PhotoForm() if role in EDITORS else None, can_reveal=role in EDITORS,
-        target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None)
+        target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None,
+        progress=learner_progress(learner, today()))
 
 
 @bp.get("/<int:learner_id>")

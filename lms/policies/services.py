@@ -1,12 +1,73 @@
-"""Which policy judges a learner: the one of their cohort.
+"""Which policy judges a learner (the newest version of their cohort's), and saving a new version.
 
-Until versioned storage exists (issue 4) every cohort is judged by the county's default policy.
+A cohort's policy is never rewritten: every save appends a PolicyVersion, so a decision can always
+be explained by the settings in force. A cohort without any version is judged by the defaults.
 """
 from __future__ import annotations
 
-from lms.rules import Policy
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lms.audit.services import record
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.policies.models import PolicyVersion
+from lms.rules import Policy, PolicyError
+
+
+def latest_version(cohort: int) -> PolicyVersion | None:
+    """The newest stored version of `cohort`'s policy, or None when it still uses the defaults."""
+    return db.session.scalar(select(PolicyVersion).where(PolicyVersion.cohort == cohort)
+                             .order_by(PolicyVersion.version.desc()).limit(1))
 
 
 def policy_for(cohort: int) -> Policy:
-    """The policy that judges learners of `cohort` (the enrolment year)."""
-    return Policy()
+    """The policy that judges learners of `cohort` (the enrolment year): its newest version, else the defaults."""
+    version = latest_version(cohort)
+    return Policy() if version is None else Policy.from_mapping(version.settings)
+
+
+def policies_for(cohorts) -> dict[int, Policy]:
+    """{cohort: Policy} for many cohorts in one query (lists and reports judging learners of several cohorts)."""
+    cohorts = set(cohorts)
+    newest = (select(PolicyVersion.cohort, func.max(PolicyVersion.version).label("version"))
+              .where(PolicyVersion.cohort.in_(cohorts)).group_by(PolicyVersion.cohort).subquery())
+    rows = db.session.scalars(select(PolicyVersion).join(
+        newest, (PolicyVersion.cohort == newest.c.cohort) & (PolicyVersion.version == newest.c.version)))
+    found = {row.cohort: Policy.from_mapping(row.settings) for row in rows}
+    return {cohort: found.get(cohort) or Policy() for cohort in cohorts}
+
+
+def save_policy(*, actor, cohort: int, values: Mapping[str, Any], note: str = "") -> PolicyVersion:
+    """Store `values` (Policy.from_mapping input) as the next version of `cohort`'s policy; audited.
+
+    Raises DomainError (field = the policy key) when a value is invalid, and when nothing changed.
+    """
+    if not 2000 <= cohort <= 2100:
+        raise DomainError("年级应在 2000–2100 之间", field="cohort")
+    try:
+        policy = Policy.from_mapping(values)
+    except PolicyError as error:
+        raise DomainError(str(error), field=error.field) from None
+    current = latest_version(cohort)
+    before = current.settings if current else Policy().to_mapping()
+    after = policy.to_mapping()
+    if after == before:
+        raise DomainError("没有修改任何设置")
+    version = PolicyVersion(cohort=cohort, version=(current.version + 1) if current else 1, settings=after,
+                            note=note.strip()[:200], created_by_id=getattr(actor, "id", None))
+    db.session.add(version)
+    db.session.flush()
+    changed = [key for key in after if after[key] != before.get(key)]
+    record(actor, "policy.save", "policy", f"{cohort}/v{version.version}",
+           summary=f"修改 {cohort} 级政策(第 {version.version} 版):{'、'.join(changed)}",
+           before={key: before.get(key) for key in changed}, after={key: after[key] for key in changed})
+    return version
+
+
+def policy_history(cohort: int) -> list[PolicyVersion]:
+    """Every stored version of `cohort`'s policy, newest first."""
+    return list(db.session.scalars(select(PolicyVersion).where(PolicyVersion.cohort == cohort)
+                                   .order_by(PolicyVersion.version.desc())))

@@ -71,6 +71,13 @@ class Course(CreatedAtMixin, db.Model):
     def kind_label(self) -> str:
         return COURSE_KIND_LABELS[self.kind]
 
+    @property
+    def credits_text(self) -> str:
+        """Credits without trailing zeros: 2, 1.5."""
+        from lms.rules import format_credits
+
+        return format_credits(self.credits)
+
 
 class TeachingClass(CreatedAtMixin, db.Model):
     """A class (班级): specialty + teaching point + cohort year, with teachers and learners."""
@@ -171,10 +178,16 @@ class Attendance(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
     session: Mapped[ClassSession] = relationship()
+    recorded_by: Mapped[Optional["User"]] = relationship()
 
     @property
     def status_label(self) -> str:
         return ATTENDANCE_LABELS[self.status]
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: attendance of learners in scope."""
+        return cls.learner_id.in_(_learners_in_scope(scope))
 
 
 class PlatformRecord(CreatedAtMixin, db.Model):
@@ -191,6 +204,11 @@ class PlatformRecord(CreatedAtMixin, db.Model):
     studied_on: Mapped[date]
     record_ref: Mapped[str] = mapped_column(String(80))
     imported_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: records of learners in scope."""
+        return cls.learner_id.in_(_learners_in_scope(scope))
 
 
 class SelfStudyEntry(CreatedAtMixin, db.Model):
@@ -210,8 +228,38 @@ class SelfStudyEntry(CreatedAtMixin, db.Model):
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[Optional[datetime]]
     decision_note: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(8), default="teacher")   # 'teacher' entered, 'import'ed
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    learner: Mapped["Learner"] = relationship()
+    decided_by: Mapped[Optional["User"]] = relationship(foreign_keys=[decided_by_id])
 
     @property
     def status_label(self) -> str:
         return SELF_STUDY_STATUS_LABELS[self.status]
+
+    @classmethod
+    def in_scope(cls, scope: "Scope"):
+        """SQL clause: entries of learners in scope."""
+        return cls.learner_id.in_(_learners_in_scope(scope))
+
+
+class LearnerHours(db.Model):
+    """Per-learner credited minutes by category (F, L, P, S), kept equal to the sums of the rows behind
+    them: every service and import that writes hours refreshes it in the same transaction
+    (lms.teaching.hours.refresh_learner_hours). Dashboards read it instead of aggregating millions of rows."""
+
+    __tablename__ = "learner_hours"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    face_minutes: Mapped[int] = mapped_column(default=0)
+    live_minutes: Mapped[int] = mapped_column(default=0)
+    platform_minutes: Mapped[int] = mapped_column(default=0)
+    self_minutes: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+
+def _learners_in_scope(scope: "Scope"):
+    from lms.learners.models import Learner
+
+    return select(Learner.id).where(Learner.in_scope(scope))

@@ -1,11 +1,15 @@
-"""Writing teaching data: specialties, teacher assignments (more in later modules)."""
+"""Writing teaching plans and classes: specialties, courses, classes, their teachers and learners."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from decimal import Decimal
 
+from sqlalchemy import exists, select, update
+
+from lms.audit.services import record, record_save, snapshot
 from lms.core.errors import DomainError
 from lms.extensions import db
-from lms.teaching.models import DEFAULT_SPECIALTIES, ClassTeacher, Specialty, TeachingClass
+from lms.rules import COURSE_KINDS
+from lms.teaching.models import DEFAULT_SPECIALTIES, ClassSession, ClassTeacher, Course, Specialty, TeachingClass
 
 
 def ensure_default_specialties() -> list[Specialty]:
@@ -30,3 +34,134 @@ def assign_teacher_to_classes(user, class_codes: list[str]) -> None:
         if classes[code].id not in have:
             db.session.add(ClassTeacher(class_id=classes[code].id, user_id=user.id))
     db.session.flush()
+
+
+# --- teaching plans --------------------------------------------------------------------------
+
+def save_course(*, actor, specialty: Specialty, course: Course | None, name: str, kind: str, minutes: int,
+                credits: Decimal, required_assignments: int) -> Course:
+    """Create or edit a course of `specialty`'s plan; names are unique within the plan; audited."""
+    if kind not in COURSE_KINDS:
+        raise DomainError("课程类别不正确", field="kind")
+    if not 0 < minutes <= 2000 * 60:
+        raise DomainError("学时应在 1–2000 之间", field="hours")
+    if credits < 0 or credits > 100:
+        raise DomainError("学分应在 0–100 之间", field="credits")
+    if not 0 <= required_assignments <= 50:
+        raise DomainError("必做作业数应在 0–50 之间", field="required_assignments")
+    clash = db.session.scalar(select(Course.id).where(Course.specialty_id == specialty.id, Course.name == name))
+    if clash and (course is None or clash != course.id):
+        raise DomainError(f"{specialty.name}的教学计划中已有课程“{name}”", field="name")
+    before = snapshot(course) if course else None
+    if course is None:
+        position = len(specialty.courses) + 1
+        course = Course(specialty_id=specialty.id, position=position)
+        db.session.add(course)
+    course.name, course.kind, course.minutes = name, kind, minutes
+    course.credits, course.required_assignments = credits, required_assignments
+    db.session.flush()
+    record_save(actor, "course", course, before,
+                summary=f"{specialty.name}{'新增' if before is None else '修改'}课程 {name}")
+    return course
+
+
+def set_course_active(*, actor, course: Course, active: bool) -> Course:
+    """Deactivate (or reactivate) a course: it leaves the plan for new sessions; its sessions and
+    results stay. Courses are never deleted."""
+    if course.active == active:
+        return course
+    course.active = active
+    db.session.flush()
+    record(actor, "course.activate" if active else "course.deactivate", "course", course.id,
+           summary=f"{'启用' if active else '停用'}课程 {course.name}", before={"active": not active},
+           after={"active": active})
+    return course
+
+
+def course_has_sessions(course: Course) -> bool:
+    """True when some session used this course (it can then only be deactivated, never removed)."""
+    return bool(db.session.scalar(select(exists().where(ClassSession.course_id == course.id))))
+
+
+# --- classes ----------------------------------------------------------------------------------
+
+def save_class(*, actor, teaching_class: TeachingClass | None, code: str, name: str, specialty: Specialty,
+               teaching_point, cohort: int, head_teacher=None, active: bool = True) -> TeachingClass:
+    """Create or edit a class (specialty + teaching point + cohort); codes are unique; audited.
+
+    The specialty of a class with learners cannot change (its learners study that specialty's plan).
+    """
+    if not 2000 <= cohort <= 2100:
+        raise DomainError("年级应在 2000–2100 之间", field="cohort")
+    if head_teacher is not None and head_teacher.role != "teacher":
+        raise DomainError("班主任必须是教师账号", field="head_teacher_id")
+    clash = db.session.scalar(select(TeachingClass.id).where(TeachingClass.code == code))
+    if clash and (teaching_class is None or clash != teaching_class.id):
+        raise DomainError(f"班级代码 {code} 已被使用", field="code")
+    if teaching_class is not None and teaching_class.specialty_id != specialty.id and teaching_class.learners:
+        raise DomainError("班级已有学员,不能更改专业", field="specialty_id")
+    before = snapshot(teaching_class) if teaching_class else None
+    if teaching_class is None:
+        teaching_class = TeachingClass()
+        db.session.add(teaching_class)
+    teaching_class.code, teaching_class.name, teaching_class.cohort = code, name, cohort
+    teaching_class.specialty_id, teaching_class.teaching_point_id = specialty.id, teaching_point.id
+    teaching_class.head_teacher_id = head_teacher.id if head_teacher else None
+    teaching_class.active = active
+    db.session.flush()
+    record_save(actor, "class", teaching_class, before,
+                summary=f"{'新建' if before is None else '修改'}班级 {code} {name}")
+    return teaching_class
+
+
+def add_teacher(*, actor, teaching_class: TeachingClass, teacher) -> None:
+    """Assign a teacher to a class (their scope grows by it); audited; idempotent."""
+    if teacher.role != "teacher":
+        raise DomainError("只能安排教师账号", field="teacher_id")
+    if any(link.user_id == teacher.id for link in teaching_class.teachers):
+        return
+    db.session.add(ClassTeacher(class_id=teaching_class.id, user_id=teacher.id))
+    db.session.flush()
+    record(actor, "class.add_teacher", "class", teaching_class.id,
+           summary=f"班级 {teaching_class.code} 安排教师 {teacher.display_name}", after={"teacher_id": teacher.id})
+
+
+def remove_teacher(*, actor, teaching_class: TeachingClass, teacher_id: int) -> None:
+    """Take a teacher off a class (their sessions and records stay); audited."""
+    link = next((link for link in teaching_class.teachers if link.user_id == teacher_id), None)
+    if link is None:
+        raise DomainError("该教师不在本班", field="teacher_id")
+    db.session.delete(link)   # an assignment, not a record of teaching: removing it loses nothing
+    db.session.flush()
+    record(actor, "class.remove_teacher", "class", teaching_class.id,
+           summary=f"班级 {teaching_class.code} 移除教师 {link.user.display_name}", before={"teacher_id": teacher_id})
+
+
+def add_learners(*, actor, teaching_class: TeachingClass, learners) -> int:
+    """Put learners (already loaded within the actor's scope) into the class; they must study its specialty."""
+    wrong = [learner.name for learner in learners if learner.specialty_id != teaching_class.specialty_id]
+    if wrong:
+        raise DomainError(f"以下学员的专业与班级不同:{'、'.join(wrong)}", field="learner_ids")
+    moved = [learner for learner in learners if learner.class_id != teaching_class.id]
+    if not moved:
+        return 0
+    ids = [learner.id for learner in moved]
+    before = {learner.id: learner.class_id for learner in moved}
+    db.session.execute(update(type(moved[0])).where(type(moved[0]).id.in_(ids)).values(
+        class_id=teaching_class.id, teaching_point_id=teaching_class.teaching_point_id),
+        execution_options={"synchronize_session": "fetch"})
+    db.session.flush()
+    record(actor, "class.add_learners", "class", teaching_class.id,
+           summary=f"班级 {teaching_class.code} 加入 {len(ids)} 名学员", before={"class_of": before},
+           after={"learner_ids": ids})
+    return len(ids)
+
+
+def remove_learner(*, actor, teaching_class: TeachingClass, learner) -> None:
+    """Take a learner out of the class (their attendance and hours stay with them); audited."""
+    if learner.class_id != teaching_class.id:
+        raise DomainError("该学员不在本班", field="learner_id")
+    learner.class_id = None
+    db.session.flush()
+    record(actor, "class.remove_learner", "class", teaching_class.id,
+           summary=f"班级 {teaching_class.code} 移出学员 {learner.name}", before={"learner_id": learner.id})

@@ -2,4 +2,7 @@
 from tests.factories.auth import make_user  # noqa: F401
 from tests.factories.geo import make_county, make_teaching_point, make_township, make_village  # noqa: F401
 from tests.factories.learners import make_learner, make_roster_entry, make_visit, next_id_number  # noqa: F401
-from tests.factories.teaching import make_class, make_course, specialty_named  # noqa: F401
+from tests.factories.teaching import (  # noqa: F401
+    make_class, make_course, make_platform_record, make_self_study, make_session, mark_attendance, plan_course,
+    specialty_named,
+)

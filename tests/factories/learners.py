@@ -21,8 +21,11 @@ _used: set[str] = set()
 def next_id_number(*, birth_on: date = date(1985, 6, 15), sex: str = "2", address_code: str = "522327") -> str:
     """A fresh valid ID number (unique within the test run)."""
     while True:
-        number = generate_id_number(address_code=address_code, birth_on=birth_on,
-                                    sequence=next(_seq) % 499 + 1, sex=sex)
+        n = next(_seq)
+        # One birth date and sex allow only ~500 sequence numbers: move to the next address code after that,
+        # so a run creating thousands of learners never loops forever.
+        code = str(int(address_code) + n // 499) if n >= 499 else address_code
+        number = generate_id_number(address_code=code, birth_on=birth_on, sequence=n % 499 + 1, sex=sex)
         if number not in _used:
             _used.add(number)
             return number

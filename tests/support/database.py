@@ -1,14 +1,30 @@
 """Baseline data every test database holds, and the table reset used after browser tests."""
 from __future__ import annotations
 
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
 from lms.extensions import db
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+
+
+@lru_cache(maxsize=None)
+def _migration(filename: str):
+    """A migration module loaded from its file (migrations never import lms, so this is safe)."""
+    spec = importlib.util.spec_from_file_location(f"migration_{filename[:-3]}", MIGRATIONS / filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def seed_baseline() -> None:
-    """What the migrations seed in production: the fifteen specialties."""
+    """What the migrations seed in production: the fifteen specialties and their default teaching plans."""
     from lms.teaching.services import ensure_default_specialties
 
     ensure_default_specialties()
+    _migration("0200_teaching.py").seed_default_plans(db.session.connection())
 
 
 def reset_database() -> None:

@@ -1,0 +1,75 @@
+"""The registrar's policy pages: cohorts, the edit form generated from POLICY_FIELDS, version history."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.core.clock import today
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.learners.models import Learner
+from lms.policies.forms import form_fields, mapping_from_form, year_text
+from lms.policies.models import PolicyVersion
+from lms.policies.services import latest_version, policy_for, policy_history, save_policy
+from lms.rules import POLICY_FIELDS, Policy
+from lms.teaching.models import TeachingClass
+from lms.web.access import roles_required
+
+bp = Blueprint("policies", __name__, url_prefix="/policies")
+
+VIEWERS = ("admin", "bureau", "registrar")
+
+
+def _cohorts() -> list[int]:
+    """Cohorts worth listing: those with classes, learners or stored versions, and this year."""
+    found = set(db.session.scalars(select(TeachingClass.cohort).distinct()))
+    found |= set(db.session.scalars(select(Learner.cohort).distinct()))
+    found |= set(db.session.scalars(select(PolicyVersion.cohort).distinct()))
+    found.add(today().year)
+    return sorted(found, reverse=True)
+
+
+@bp.get("/")
+@roles_required(*VIEWERS)
+def index():
+    rows = [(cohort, latest_version(cohort)) for cohort in _cohorts()]
+    return render_template("policies/index.html", rows=rows)
+
+
+@bp.route("/<int:cohort>", methods=["GET", "POST"])
+@roles_required("registrar")
+def edit(cohort: int):
+    values = policy_for(cohort).to_mapping()
+    error = None
+    note = ""
+    if request.method == "POST":
+        note = request.form.get("note", "")
+        try:
+            submitted = mapping_from_form(request.form)
+            values = {**values, **submitted}
+            version = save_policy(actor=current_user, cohort=cohort, values=submitted, note=note)
+        except DomainError as problem:
+            db.session.rollback()
+            error = problem
+        else:
+            db.session.commit()
+            flash(f"已保存 {cohort} 级政策第 {version.version} 版。", "success")
+            return redirect(url_for("policies.history", cohort=cohort))
+    return render_template("policies/edit.html", cohort=cohort, fields=form_fields(values), error=error, note=note,
+                           current=latest_version(cohort), year_text=year_text)
+
+
+@bp.get("/<int:cohort>/history")
+@roles_required(*VIEWERS)
+def history(cohort: int):
+    versions = policy_history(cohort)
+    labels = {spec.key: spec.label for spec in POLICY_FIELDS}
+    defaults = Policy().to_mapping()
+    rows = []
+    for index, version in enumerate(versions):
+        previous = versions[index + 1].settings if index + 1 < len(versions) else defaults
+        changed = [(labels.get(key, key), previous.get(key), value) for key, value in version.settings.items()
+                   if previous.get(key) != value]
+        rows.append((version, changed))
+    return render_template("policies/history.html", cohort=cohort, rows=rows)

@@ -1,0 +1,163 @@
+"""Demo teaching data: a year of sessions, attendance, platform and self-study hours for whatever classes
+and learners the registry's demo created (queried, never assumed), and two classes for the demo teacher.
+
+Deterministic (a seeded random generator), so every demo county looks the same. Each class meets for a
+full day once a month, with a month or two skipped in some classes so the R4 warning shows; learners
+differ in diligence so some are past 360 hours, some behind, and recent self-study waits for approval.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+
+from lms.auth.models import User
+from lms.core.clock import now_utc
+from lms.extensions import db
+from lms.learners.models import Learner
+from lms.teaching.hours import refresh_learner_hours
+from lms.teaching.models import Attendance, ClassSession, ClassTeacher, PlatformRecord, SelfStudyEntry, TeachingClass
+from lms.teaching.queries import plan_courses
+from lms.teaching.selfstudy import check_study_day
+
+PLATFORMS = ("贵州省社区教育学习平台", "中央农广校学习网")
+SELF_STUDY_TOPICS = ("读写算练习册", "普通话跟读音频", "种养殖技术视频", "政策法规宣传册", "专业课作业练习")
+# Learners' diligence: (share of learners, platform minutes per month, self-study minutes per month).
+PROFILES = ((0.25, 1500, 1200), (0.45, 800, 500), (0.30, 120, 60))
+
+
+def _first_saturday(year: int, month: int) -> date:
+    day = date(year, month, 1)
+    return day + timedelta(days=(5 - day.weekday()) % 7)
+
+
+def _months_back(today: date, count: int) -> list[tuple[int, int]]:
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(months))
+
+
+def _give_teacher_classes(classes: list[TeachingClass]) -> None:
+    teacher = db.session.scalar(select(User).where(User.username == "teacher"))
+    if teacher is None or not classes:
+        return
+    already = set(db.session.scalars(select(ClassTeacher.class_id).where(ClassTeacher.user_id == teacher.id)))
+    for teaching_class in classes[:2]:
+        if teaching_class.id not in already:   # the registry's demo may have assigned one already
+            db.session.add(ClassTeacher(class_id=teaching_class.id, user_id=teacher.id))
+    classes[0].head_teacher_id = teacher.id
+    db.session.flush()
+
+
+def _sessions(rng: random.Random, teaching_class: TeachingClass, today: date, skipped: set[tuple[int, int]],
+              start: date) -> list[ClassSession]:
+    courses = plan_courses(teaching_class.specialty_id)
+    if not courses:
+        return []
+    sessions = []
+    for index, (year, month) in enumerate(_months_back(today, 12)):
+        held_on = _first_saturday(year, month)
+        if held_on > today or held_on < start or (year, month) in skipped:
+            continue
+        course = courses[index % len(courses)]
+        sessions.append(ClassSession(class_id=teaching_class.id, course_id=course.id, held_on=held_on, mode="face",
+                                     minutes=480, place=teaching_class.teaching_point.name))
+        if rng.random() < 0.5 and held_on + timedelta(days=14) <= today:   # a live-online lesson mid-month
+            sessions.append(ClassSession(class_id=teaching_class.id, course_id=courses[(index + 1) % len(courses)].id,
+                                         held_on=held_on + timedelta(days=14), mode="live", minutes=120,
+                                         place="线上直播"))
+    db.session.add_all(sessions)
+    db.session.flush()
+    return sessions
+
+
+def _attendance_rows(rng: random.Random, sessions, learners, teacher_id) -> list[dict]:
+    rows, now = [], now_utc()
+    for session in sessions:
+        for learner in learners:
+            if check_study_day(learner, session.held_on, session.held_on):
+                continue
+            roll = rng.random()
+            status = "present" if roll < 0.84 else "late" if roll < 0.90 else "leave" if roll < 0.95 else "absent"
+            minutes = session.minutes if status == "present" else (session.minutes * 3 // 4 if status == "late" else 0)
+            rows.append({"session_id": session.id, "learner_id": learner.id, "status": status, "minutes": minutes,
+                         "recorded_by_id": teacher_id, "updated_at": now})
+    return rows
+
+
+def _study_rows(rng: random.Random, learners, today: date) -> tuple[list[dict], list[dict]]:
+    platform, self_study, now = [], [], now_utc()
+    for learner in learners:
+        roll, share = rng.random(), 0.0
+        for share_of, platform_minutes, self_minutes in PROFILES:
+            share += share_of
+            if roll < share:
+                break
+        for year, month in _months_back(today, 12):
+            for kind, monthly in (("P", platform_minutes), ("S", self_minutes)):
+                remaining = int(monthly * rng.uniform(0.7, 1.3))
+                day = 2
+                while remaining > 0 and day <= 27:
+                    studied_on = date(year, month, day)
+                    minutes = min(remaining, rng.choice((60, 90, 120, 180)))
+                    remaining -= minutes
+                    day += rng.randint(2, 4)
+                    if check_study_day(learner, studied_on, today):
+                        continue
+                    if kind == "P":
+                        platform.append({"learner_id": learner.id, "platform": rng.choice(PLATFORMS),
+                                         "course_name": rng.choice(SELF_STUDY_TOPICS), "minutes": minutes,
+                                         "studied_on": studied_on, "record_ref": f"DEMO-{learner.id}-{len(platform)}",
+                                         "created_at": now})
+                    else:
+                        recent = (today - studied_on).days <= 7
+                        self_study.append({"learner_id": learner.id, "studied_on": studied_on, "minutes": minutes,
+                                           "content": rng.choice(SELF_STUDY_TOPICS),
+                                           "status": "pending" if recent else "approved", "source": "teacher",
+                                           "decided_at": None if recent else now, "decision_note": "",
+                                           "created_at": now})
+    return platform, self_study
+
+
+def load(*, today: date) -> dict[str, int]:
+    """Add teaching data for the existing classes and learners (flushes; the caller commits). Returns counts."""
+    rng = random.Random(2025)
+    classes = list(db.session.scalars(select(TeachingClass).where(TeachingClass.active.is_(True))
+                                      .order_by(TeachingClass.id)))
+    learners_by_class: dict[int, list[Learner]] = {}
+    for learner in db.session.scalars(select(Learner).where(Learner.class_id.is_not(None)).order_by(Learner.id)):
+        learners_by_class.setdefault(learner.class_id, []).append(learner)
+    with_learners = [c for c in classes if learners_by_class.get(c.id)]
+    _give_teacher_classes(with_learners or classes)
+    teacher_id = db.session.scalar(select(User.id).where(User.username == "teacher"))
+    counts = {"sessions": 0, "attendance": 0, "platform": 0, "self_study": 0}
+    all_learners = []
+    for index, teaching_class in enumerate(with_learners):
+        learners = learners_by_class[teaching_class.id]
+        all_learners += learners
+        months = _months_back(today, 12)
+        skipped = {months[3 + index % 5]} if index % 2 == 0 else set()    # a gap in every other class
+        start = min(learner.enrolled_on for learner in learners)
+        sessions = _sessions(rng, teaching_class, today, skipped, start)
+        attendance = _attendance_rows(rng, sessions, learners, teacher_id)
+        if attendance:
+            db.session.execute(insert(Attendance), attendance)
+        counts["sessions"] += len(sessions)
+        counts["attendance"] += len(attendance)
+        if index == 0 and plan_courses(teaching_class.specialty_id):
+            db.session.add(ClassSession(class_id=teaching_class.id, held_on=today, mode="face", minutes=480,
+                                        course_id=plan_courses(teaching_class.specialty_id)[0].id,
+                                        place=teaching_class.teaching_point.name, teacher_id=teacher_id))
+            counts["sessions"] += 1
+    platform, self_study = _study_rows(rng, all_learners, today)
+    if platform:
+        db.session.execute(insert(PlatformRecord), platform)
+    if self_study:
+        db.session.execute(insert(SelfStudyEntry), self_study)
+    counts["platform"], counts["self_study"] = len(platform), len(self_study)
+    db.session.flush()
+    refresh_learner_hours([learner.id for learner in all_learners])
+    return counts

@@ -1,0 +1,179 @@
+"""Imports of platform online hours (`online-hours`, P) and of self-study hours (`self-study`, S)."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import insert, select, tuple_
+
+from lms.core.clock import now_utc
+from lms.extensions import db
+from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_minutes_from_hours
+from lms.imports.headers import Column, common_column
+from lms.imports.pipeline import Importer, SourceRow
+from lms.teaching.hours import CHUNK, refresh_learner_hours
+from lms.teaching.import_support import DAY_MINUTES, DailyLimit, LearnerFinder, NOT_FOUND, cell
+from lms.teaching.models import PlatformRecord, SelfStudyEntry
+from lms.teaching.selfstudy import check_study_day
+
+HOUR_IMPORT_ROLES = ("registrar", "admin", "township", "teacher")
+
+
+class OnlineHoursImporter(Importer):
+    """平台线上学习: one platform record per row; a record id already imported (same platform) adds nothing."""
+
+    kind = "online-hours"
+    label = "平台线上学时"
+    roles = HOUR_IMPORT_ROLES
+    description = ("学习平台导出的学习记录:身份证号、姓名、平台、课程名称、学习时长(分钟)、学习日期、记录编号。"
+                   "同一平台已导入过的记录编号不再计入。")
+    columns = (
+        common_column("id_number", required=True),
+        common_column("name"),
+        Column("platform", "平台", ("平台", "平台名称", "学习平台", "platform"), True),
+        Column("course", "课程名称", ("课程名称", "课程", "course"), False),
+        Column("minutes", "学习时长(分钟)", ("学习时长(分钟)", "时长(分钟)", "分钟", "学习时长分钟", "minutes"), True),
+        Column("day", "学习日期", ("学习日期", "日期", "date"), True),
+        Column("record_id", "记录编号", ("记录编号", "记录号", "流水号", "记录ID", "record_id"), True),
+    )
+    example = {"id_number": "522327198506150021", "name": "王芳", "platform": "贵州省社区教育学习平台",
+               "course": "种植技术入门", "minutes": "45", "day": "2025-03-10", "record_id": "GZ20250310-0001"}
+    text_columns = ("id_number", "record_id")
+
+    def check(self, rows: list[SourceRow]) -> list[dict]:
+        finder = LearnerFinder(self)
+        parsed, seen = [], {}
+        for row in rows:
+            platform, ref = clean_text(row.get("platform")), clean_text(row.get("record_id"))
+            if not platform:
+                self.refuse(row, "platform", "平台不能为空")
+                continue
+            if not ref or len(ref) > 80:
+                self.refuse(row, "record_id", "记录编号不能为空" if not ref else "记录编号超过 80 个字符")
+                continue
+            if (platform, ref) in seen:
+                self.refuse(row, "record_id", f"记录编号与第 {seen[(platform, ref)]} 行重复")
+                continue
+            seen[(platform, ref)] = row.number
+            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAY_MINUTES)
+            day = cell(self, row, "day", parse_date)
+            if minutes is None or day is None or not finder.read(row):
+                continue
+            parsed.append((row, platform, ref, int(minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP)), day))
+        finder.load(self.scope)
+        known = self._known_records([(platform, ref) for _, platform, ref, _, _ in parsed])
+        limit, candidates = DailyLimit(), []
+        for row, platform, ref, minutes, day in parsed:
+            if (platform, ref) in known:
+                self.unchanged += 1
+                continue
+            learner = finder.learner(row)
+            if learner is None:
+                self.refuse(row, "id_number", NOT_FOUND)
+                continue
+            problem = check_study_day(learner, day, self.today)
+            if problem:
+                self.refuse(row, "day", problem)
+                continue
+            name = clean_text(row.get("name"))
+            if name and name != learner.name:
+                self.warn(row, "name", f"姓名与学籍不一致(学籍为 {learner.name}),已按身份证号导入")
+            limit.add(row, learner.id, day, minutes, "minutes")
+            candidates.append({"row": row.number, "learner_id": learner.id, "platform": platform, "record_ref": ref,
+                               "course_name": clean_text(row.get("course"))[:120], "minutes": minutes,
+                               "studied_on": day})
+        refused = limit.check(self)
+        return [item for item in candidates if item["row"] not in refused]
+
+    @staticmethod
+    def _known_records(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        known = set()
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start:start + CHUNK]
+            known |= {tuple(row) for row in db.session.execute(select(PlatformRecord.platform, PlatformRecord.record_ref)
+                                                               .where(tuple_(PlatformRecord.platform,
+                                                                             PlatformRecord.record_ref).in_(chunk)))}
+        return known
+
+    def write(self, planned: list[dict]) -> int:
+        actor_id, now = getattr(self.actor, "id", None), now_utc()
+        rows = [{key: item[key] for key in ("learner_id", "platform", "record_ref", "course_name", "minutes",
+                                            "studied_on")} | {"imported_by_id": actor_id, "created_at": now}
+                for item in planned]
+        db.session.execute(insert(PlatformRecord), rows)
+        refresh_learner_hours({item["learner_id"] for item in planned})
+        return len(rows)
+
+
+class SelfStudyImporter(Importer):
+    """自学: one self-study entry per row; imported entries count as approved."""
+
+    kind = "self-study"
+    label = "自学学时"
+    roles = HOUR_IMPORT_ROLES
+    description = "学员自学记录:身份证号、日期、学时、内容。导入的记录视为已审核通过;完全相同的记录不会重复导入。"
+    columns = (
+        common_column("id_number", required=True),
+        common_column("day", "日期", required=True, field_name="study_on"),
+        Column("hours", "学时", ("学时", "自学学时", "小时", "hours"), True),
+        Column("content", "内容", ("内容", "学习内容", "自学内容", "content"), True),
+    )
+    example = {"id_number": "522327198506150021", "day": "2025-03-12", "hours": "2", "content": "读写算练习册第 3 单元"}
+
+    def check(self, rows: list[SourceRow]) -> list[dict]:
+        finder = LearnerFinder(self)
+        parsed = []
+        for row in rows:
+            day = cell(self, row, "day", parse_date)
+            minutes = cell(self, row, "hours", parse_minutes_from_hours)
+            content = clean_text(row.get("content"))
+            if day is None or minutes is None:
+                continue
+            if minutes == 0:
+                self.refuse(row, "hours", "学时应大于 0")
+                continue
+            if not content:
+                self.refuse(row, "content", "内容不能为空")
+                continue
+            if finder.read(row):
+                parsed.append((row, day, minutes, content))
+        finder.load(self.scope)
+        resolved = [(row, finder.learner(row), day, minutes, content) for row, day, minutes, content in parsed]
+        ids = {learner.id for _, learner, *_ in resolved if learner is not None}
+        known = set()
+        for start in range(0, len(ids), CHUNK):
+            chunk = sorted(ids)[start:start + CHUNK]
+            known |= {tuple(row) for row in db.session.execute(select(
+                SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, SelfStudyEntry.minutes, SelfStudyEntry.content)
+                .where(SelfStudyEntry.learner_id.in_(chunk), SelfStudyEntry.status != "rejected"))}
+        limit, candidates, seen = DailyLimit(), [], {}
+        for row, learner, day, minutes, content in resolved:
+            if learner is None:
+                self.refuse(row, "id_number", NOT_FOUND)
+                continue
+            key = (learner.id, day, minutes, content)
+            if key in known:
+                self.unchanged += 1
+                continue
+            if key in seen:
+                self.refuse(row, "content", f"与第 {seen[key]} 行完全相同")
+                continue
+            seen[key] = row.number
+            problem = check_study_day(learner, day, self.today)
+            if problem:
+                self.refuse(row, "day", problem)
+                continue
+            limit.add(row, learner.id, day, minutes, "hours")
+            candidates.append({"row": row.number, "learner_id": learner.id, "studied_on": day, "minutes": minutes,
+                               "content": content})
+        refused = limit.check(self)
+        return [item for item in candidates if item["row"] not in refused]
+
+    def write(self, planned: list[dict]) -> int:
+        actor_id, now = getattr(self.actor, "id", None), now_utc()
+        rows = [{"learner_id": item["learner_id"], "studied_on": item["studied_on"], "minutes": item["minutes"],
+                 "content": item["content"], "status": "approved", "source": "import", "decided_by_id": actor_id,
+                 "decided_at": now, "decision_note": "导入", "created_by_id": actor_id, "created_at": now}
+                for item in planned]
+        db.session.execute(insert(SelfStudyEntry), rows)
+        refresh_learner_hours({item["learner_id"] for item in planned})
+        return len(rows)

@@ -1,0 +1,142 @@
+"""Hours by category as set-based SQL, and the per-learner summary table kept equal to them.
+
+F = attended face-to-face sessions, L = attended live-online sessions (cancelled sessions never
+count), P = platform records, S = approved self-study. Every function here costs a fixed number of
+queries whatever the number of learners or rows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import bindparam, case, delete, func, insert, literal, select, union_all
+
+from lms.core.clock import now_utc
+from lms.extensions import db
+from lms.learners.models import Learner
+from lms.rules import HourTotals
+from lms.teaching.models import Attendance, ClassSession, LearnerHours, PlatformRecord, SelfStudyEntry
+
+CHUNK = 500          # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def _restrict(stmt, column, learners):
+    """Limit a branch to `learners`: None (all), a Select of learner ids, or a list of ids."""
+    return stmt if learners is None else stmt.where(column.in_(learners))
+
+
+def hour_totals_statement(*, learners=None, as_of: date | None = None):
+    """A Select of (learner_id, face, live, platform, self_study) minutes, one row per learner with hours.
+
+    `learners` is None (everyone), a Select of learner ids (a scope) or a list of ids; `as_of` drops
+    rows dated later (session date, study date). Each source is aggregated before the union, so the
+    database scans each table once.
+    """
+    zero = literal(0)
+    face = func.coalesce(func.sum(case((ClassSession.mode == "face", Attendance.minutes), else_=0)), 0)
+    live = func.coalesce(func.sum(case((ClassSession.mode == "live", Attendance.minutes), else_=0)), 0)
+    attended = (select(Attendance.learner_id.label("learner_id"), face.label("face"), live.label("live"),
+                       zero.label("platform"), zero.label("self_study"))
+                .join(ClassSession, ClassSession.id == Attendance.session_id)
+                .where(ClassSession.cancelled_at.is_(None)).group_by(Attendance.learner_id))
+    platform = (select(PlatformRecord.learner_id, zero, zero, func.sum(PlatformRecord.minutes), zero)
+                .group_by(PlatformRecord.learner_id))
+    self_study = (select(SelfStudyEntry.learner_id, zero, zero, zero, func.sum(SelfStudyEntry.minutes))
+                  .where(SelfStudyEntry.status == "approved").group_by(SelfStudyEntry.learner_id))
+    if as_of is not None:
+        attended = attended.where(ClassSession.held_on <= as_of)
+        platform = platform.where(PlatformRecord.studied_on <= as_of)
+        self_study = self_study.where(SelfStudyEntry.studied_on <= as_of)
+    attended = _restrict(attended, Attendance.learner_id, learners)
+    platform = _restrict(platform, PlatformRecord.learner_id, learners)
+    self_study = _restrict(self_study, SelfStudyEntry.learner_id, learners)
+    parts = union_all(attended, platform, self_study).subquery("hour_parts")
+    return (select(parts.c.learner_id, func.sum(parts.c.face).label("face"), func.sum(parts.c.live).label("live"),
+                   func.sum(parts.c.platform).label("platform"), func.sum(parts.c.self_study).label("self_study"))
+            .group_by(parts.c.learner_id))
+
+
+def _totals(row) -> HourTotals:
+    return HourTotals(face=int(row.face), live=int(row.live), platform=int(row.platform),
+                      self_study=int(row.self_study))
+
+
+def hour_totals(*, learners=None, as_of: date | None = None) -> dict[int, HourTotals]:
+    """{learner_id: HourTotals} for `learners` (see hour_totals_statement); learners without hours are absent."""
+    return {row.learner_id: _totals(row)
+            for row in db.session.execute(hour_totals_statement(learners=learners, as_of=as_of))}
+
+
+def learner_hour_totals(learner_id: int, as_of: date | None = None) -> HourTotals:
+    """One learner's HourTotals (all zero when they have no hours)."""
+    return hour_totals(learners=[learner_id], as_of=as_of).get(learner_id, HourTotals())
+
+
+def _chunks(ids: Iterable[int]):
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start:start + CHUNK]
+
+
+SUMMARY_COLUMNS = ["learner_id", "face_minutes", "live_minutes", "platform_minutes", "self_minutes", "updated_at"]
+
+
+def summary_insert(learner_ids, now):
+    """INSERT … SELECT of learner_hours rows for these learners (None: every learner), zeros for no hours."""
+    totals = hour_totals_statement(learners=learner_ids).subquery("totals")
+    source = (select(Learner.id, func.coalesce(totals.c.face, 0), func.coalesce(totals.c.live, 0),
+                     func.coalesce(totals.c.platform, 0), func.coalesce(totals.c.self_study, 0),
+                     bindparam("now", now, type_=LearnerHours.__table__.c.updated_at.type))
+              .outerjoin(totals, totals.c.learner_id == Learner.id))
+    if learner_ids is not None:
+        source = source.where(Learner.id.in_(learner_ids))
+    return insert(LearnerHours).from_select(SUMMARY_COLUMNS, source)
+
+
+def refresh_learner_hours(learner_ids: Iterable[int]) -> None:
+    """Recompute the learner_hours summary rows of these learners from the rows behind them.
+
+    Called by every service and import that writes attendance, platform or self-study hours, in the
+    same transaction, so the summary always equals the recomputed sums. Two statements per 500 learners.
+    """
+    now = now_utc()
+    for ids in _chunks(learner_ids):
+        db.session.execute(delete(LearnerHours).where(LearnerHours.learner_id.in_(ids)))
+        db.session.execute(summary_insert(ids, now))
+
+
+def summary_totals(*, learners=None) -> dict[int, HourTotals]:
+    """{learner_id: HourTotals} read from the learner_hours summary (one query; no aggregation)."""
+    stmt = _restrict(select(LearnerHours), LearnerHours.learner_id, learners)
+    return {row.learner_id: HourTotals(face=row.face_minutes, live=row.live_minutes,
+                                       platform=row.platform_minutes, self_study=row.self_minutes)
+            for row in db.session.scalars(stmt)}
+
+
+def daily_minutes(learner_ids: Iterable[int], days: Iterable[date], *,
+                  exclude_session_id: int | None = None) -> dict[tuple[int, date], int]:
+    """{(learner_id, day): minutes already credited that day} over attendance, platform and approved or
+    pending self-study, for the 24-hours-a-day check. `exclude_session_id` leaves out a session being re-saved."""
+    ids, days = sorted(set(learner_ids)), sorted(set(days))
+    if not ids or not days:
+        return {}
+    attended = (select(Attendance.learner_id, ClassSession.held_on.label("day"), Attendance.minutes)
+                .join(ClassSession, ClassSession.id == Attendance.session_id)
+                .where(ClassSession.cancelled_at.is_(None), ClassSession.held_on.in_(days)))
+    if exclude_session_id is not None:
+        attended = attended.where(ClassSession.id != exclude_session_id)
+    platform = select(PlatformRecord.learner_id, PlatformRecord.studied_on, PlatformRecord.minutes) \
+        .where(PlatformRecord.studied_on.in_(days))
+    self_study = select(SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, SelfStudyEntry.minutes) \
+        .where(SelfStudyEntry.studied_on.in_(days), SelfStudyEntry.status != "rejected")
+    result: dict[tuple[int, date], int] = defaultdict(int)
+    for chunk in _chunks(ids):
+        parts = union_all(attended.where(Attendance.learner_id.in_(chunk)),
+                          platform.where(PlatformRecord.learner_id.in_(chunk)),
+                          self_study.where(SelfStudyEntry.learner_id.in_(chunk))).subquery()
+        stmt = select(parts.c.learner_id, parts.c.day, func.sum(parts.c.minutes)).group_by(
+            parts.c.learner_id, parts.c.day)
+        for learner_id, day, minutes in db.session.execute(stmt):
+            result[(learner_id, day)] += int(minutes)
+    return dict(result)

@@ -1,0 +1,250 @@
+"""Imports of teaching plans (`plans`) and of attendance from filled sign-in sheets (`attendance`)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import insert, select, update
+
+from lms.core.clock import now_utc
+from lms.extensions import db
+from lms.imports.cells import (clean_text, closest_name, is_blank, parse_choice, parse_date, parse_decimal, parse_int,
+                               parse_minutes_from_hours)
+from lms.imports.headers import Column, common_column
+from lms.imports.pipeline import Importer, SourceRow
+from lms.teaching.hours import refresh_learner_hours
+from lms.teaching.import_support import DailyLimit, LearnerFinder, NOT_FOUND, cell
+from lms.teaching.models import Attendance, ClassSession, Course, Specialty, TeachingClass
+from lms.teaching.selfstudy import check_study_day
+from lms.teaching.services import save_course
+
+KIND_CHOICES = {"文化课": "cultural", "文化": "cultural", "专业技能课": "skill", "技能课": "skill", "专业课": "skill",
+                "专业技能": "skill", "顶岗实习": "internship", "实习": "internship"}
+MODE_CHOICES = {"面授": "face", "集中面授": "face", "现场": "face", "线下": "face",
+                "线上直播": "live", "直播": "live", "线上": "live", "集中线上": "live", "线上教学": "live"}
+STATUS_CHOICES = {"出勤": "present", "到": "present", "正常": "present", "√": "present", "迟到": "late", "早退": "late",
+                  "请假": "leave", "假": "leave", "缺勤": "absent", "旷课": "absent", "缺": "absent", "×": "absent"}
+
+
+class PlanImporter(Importer):
+    """教学计划: one course of a specialty per row; existing courses (same specialty and name) are updated."""
+
+    kind = "plans"
+    label = "教学计划"
+    roles = ("registrar", "admin")
+    description = "每行一门课程:专业、课程、类别(文化课/专业技能课/顶岗实习)、学时、学分、必做作业数。已有同名课程则更新。"
+    columns = (
+        Column("specialty", "专业", ("专业", "专业名称", "specialty"), True),
+        Column("course", "课程", ("课程", "课程名称", "course"), True),
+        Column("kind", "类别", ("类别", "课程类别", "课程类型", "kind"), True),
+        Column("hours", "学时", ("学时", "课时", "hours"), True),
+        Column("credits", "学分", ("学分", "credits"), True),
+        Column("assignments", "必做作业数", ("必做作业数", "作业数", "必做作业", "作业(实操)数", "assignments"), True),
+    )
+    example = {"specialty": "刺绣", "course": "刺绣基础针法", "kind": "专业技能课", "hours": "54", "credits": "3",
+               "assignments": "3"}
+    text_columns = ()
+
+    def check(self, rows: list[SourceRow]) -> list[dict]:
+        specialties = {s.name: s for s in db.session.scalars(select(Specialty))}
+        courses = {(c.specialty_id, c.name): c for c in db.session.scalars(select(Course))}
+        seen: dict[tuple[int, str], int] = {}
+        planned = []
+        for row in rows:
+            name = clean_text(row.get("specialty"))
+            specialty = specialties.get(name)
+            if specialty is None:
+                guess = closest_name(name, specialties)
+                self.refuse(row, "specialty", f"专业“{name or '(空)'}”不存在" + (f",是否是“{guess}”?" if guess else ""))
+                continue
+            course_name = clean_text(row.get("course"))
+            if not course_name or len(course_name) > 60:
+                self.refuse(row, "course", "课程名称不能为空" if not course_name else "课程名称超过 60 个字")
+                continue
+            kind = cell(self, row, "kind", parse_choice, KIND_CHOICES, "类别", shown=("文化课", "专业技能课", "顶岗实习"))
+            hours = cell(self, row, "hours", parse_decimal, min=Decimal("0.5"), max=2000)
+            credits = cell(self, row, "credits", parse_decimal, min=0, max=100)
+            work = cell(self, row, "assignments", parse_int, min=0, max=50)
+            if None in (kind, hours, credits, work):
+                continue
+            key = (specialty.id, course_name)
+            if key in seen:
+                self.refuse(row, "course", f"与第 {seen[key]} 行是同一专业的同一课程")
+                continue
+            seen[key] = row.number
+            minutes = int(hours * 60)
+            current = courses.get(key)
+            if current is not None and (current.kind, current.minutes, current.credits, current.required_assignments) \
+                    == (kind, minutes, credits, work):
+                self.unchanged += 1
+                continue
+            planned.append({"specialty": specialty, "course": current, "name": course_name, "kind": kind,
+                            "minutes": minutes, "credits": credits, "work": work})
+        return planned
+
+    def write(self, planned: list[dict]) -> int:
+        for item in planned:
+            save_course(actor=self.actor, specialty=item["specialty"], course=item["course"], name=item["name"],
+                        kind=item["kind"], minutes=item["minutes"], credits=item["credits"],
+                        required_assignments=item["work"])
+        return len(planned)
+
+
+class AttendanceImporter(Importer):
+    """考勤: rows of one class, date, course and mode form one session (created if missing)."""
+
+    kind = "attendance"
+    label = "考勤"
+    roles = ("teacher", "registrar", "township", "admin")
+    description = ("从纸质签到表录入考勤。同一班级、日期、课程、方式的各行是同一课次(没有则新建)。"
+                   "出勤未填实际学时按课次学时计;请假、缺勤不计学时。学员可用身份证号或学号。")
+    columns = (
+        Column("class", "班级", ("班级", "班级代码", "班级名称", "class"), True),
+        common_column("day", "日期", required=True, field_name="study_on"),
+        Column("course", "课程", ("课程", "课程名称", "course"), True),
+        Column("mode", "方式", ("方式", "授课方式", "上课方式", "mode"), True),
+        Column("hours", "学时", ("学时", "课次学时", "hours"), True),
+        common_column("id_number"),
+        Column("student_number", "学号", ("学号", "学籍号", "student_number")),
+        Column("status", "考勤", ("考勤", "出勤情况", "考勤情况", "status"), True),
+        Column("actual", "实际学时", ("实际学时", "计入学时", "actual_hours")),
+    )
+    example = {"class": "2025-QS-01", "day": "2025-03-08", "course": "读写算", "mode": "面授", "hours": "8",
+               "id_number": "522327198506150021", "status": "出勤", "actual": ""}
+
+    def check(self, rows: list[SourceRow]) -> list[dict]:
+        classes = list(db.session.scalars(select(TeachingClass).where(TeachingClass.in_scope(self.scope))))
+        by_label = {c.code: c for c in classes} | {c.name: c for c in classes}
+        courses = {(c.specialty_id, c.name): c for c in db.session.scalars(select(Course))}
+        finder = LearnerFinder(self)
+        parsed = []
+        for row in rows:
+            label = clean_text(row.get("class"))
+            teaching_class = by_label.get(label)
+            if teaching_class is None:
+                guess = closest_name(label, by_label)
+                self.refuse(row, "class", f"班级“{label or '(空)'}”不存在或不在您的管辖范围内"
+                            + (f",是否是“{guess}”?" if guess else ""))
+                continue
+            course_name = clean_text(row.get("course"))
+            course = courses.get((teaching_class.specialty_id, course_name))
+            if course is None:
+                self.refuse(row, "course", f"课程“{course_name or '(空)'}”不在{teaching_class.specialty.name}的教学计划中")
+                continue
+            day = cell(self, row, "day", parse_date, not_after=self.today)
+            mode = cell(self, row, "mode", parse_choice, MODE_CHOICES, "方式", shown=("面授", "线上直播"))
+            minutes = cell(self, row, "hours", parse_minutes_from_hours)
+            status = cell(self, row, "status", parse_choice, STATUS_CHOICES, "考勤", shown=("出勤", "迟到", "请假", "缺勤"))
+            actual = None if is_blank(row.get("actual")) else cell(self, row, "actual", parse_minutes_from_hours)
+            if None in (day, mode, minutes, status) or (actual is None and not is_blank(row.get("actual"))):
+                continue
+            if minutes == 0:
+                self.refuse(row, "hours", "课次学时不能为 0")
+                continue
+            if not finder.read(row, "id_number", "student_number"):
+                continue
+            parsed.append((row, teaching_class, course, day, mode, minutes, status, actual))
+        finder.load(self.scope)
+        return self._plan(parsed, finder)
+
+    def _plan(self, parsed, finder) -> list[dict]:
+        keys = {(t.id, day, course.id, mode) for _, t, course, day, mode, *_ in parsed}
+        sessions = {}
+        if keys:
+            for session in db.session.scalars(select(ClassSession).where(
+                    ClassSession.class_id.in_({k[0] for k in keys}), ClassSession.held_on.in_({k[1] for k in keys}),
+                    ClassSession.cancelled_at.is_(None))):
+                sessions.setdefault((session.class_id, session.held_on, session.course_id, session.mode), session)
+        existing = defaultdict(dict)
+        if sessions:
+            for row in db.session.scalars(select(Attendance).where(
+                    Attendance.session_id.in_([s.id for s in sessions.values()]))):
+                existing[row.session_id][row.learner_id] = row
+        session_hours: dict[tuple, tuple[int, int]] = {}
+        seen: dict[tuple, int] = {}
+        limit = DailyLimit()
+        candidates = []
+        for row, teaching_class, course, day, mode, minutes, status, actual in parsed:
+            learner = finder.learner(row)
+            if learner is None:
+                self.refuse(row, "id_number", NOT_FOUND)
+                continue
+            if learner.class_id != teaching_class.id:
+                self.refuse(row, "id_number", f"{learner.name}不是班级 {teaching_class.code} 的学员")
+                continue
+            problem = check_study_day(learner, day, self.today)
+            if problem:
+                self.refuse(row, "day", problem)
+                continue
+            key = (teaching_class.id, day, course.id, mode)
+            session = sessions.get(key)
+            if session is not None and session.minutes != minutes:
+                self.refuse(row, "hours", f"系统中该课次为 {session.minutes / 60:g} 学时,与表中的 {minutes / 60:g} 不一致")
+                continue
+            if key in session_hours and session_hours[key][0] != minutes:
+                self.refuse(row, "hours", f"同一课次的学时与第 {session_hours[key][1]} 行不一致")
+                continue
+            session_hours.setdefault(key, (minutes, row.number))
+            if (key, learner.id) in seen:
+                self.refuse(row, "id_number", f"同一课次(班级、日期、课程、方式)中该学员与第 {seen[(key, learner.id)]} 行重复")
+                continue
+            seen[(key, learner.id)] = row.number
+            if status in ("leave", "absent"):
+                if actual:
+                    self.refuse(row, "actual", "请假、缺勤不计学时,实际学时应为空或 0")
+                    continue
+                credited = 0
+            else:
+                credited = minutes if actual is None else actual
+                if credited > minutes:
+                    self.refuse(row, "actual", "实际学时不能超过课次学时")
+                    continue
+            current = existing[session.id].get(learner.id) if session else None
+            if current is not None and (current.status, current.minutes) == (status, credited):
+                self.unchanged += 1
+                continue
+            limit.add(row, learner.id, day, credited, "actual" if actual is not None else "hours")
+            candidates.append({"row": row.number, "key": key, "session": session, "learner_id": learner.id,
+                               "status": status, "minutes": credited, "current": current,
+                               "session_minutes": minutes,
+                               "label": f"{teaching_class.code} {day.isoformat()} {course.name}"})
+
+        replaced: dict[tuple, int] = defaultdict(int)   # minutes in the database the file overwrites
+        for item in candidates:
+            if item["current"] is not None:
+                replaced[(item["learner_id"], item["key"][1])] += item["current"].minutes
+        refused = limit.check(self, credited_elsewhere=lambda learner_id, day: replaced[(learner_id, day)])
+        planned = [item for item in candidates if item["row"] not in refused]
+        for item in planned:
+            if item["session"] is None:
+                self.note_created("课次", item["label"])
+        return planned
+
+    def write(self, planned: list[dict]) -> int:
+        created: dict[tuple, ClassSession] = {}
+        for item in planned:
+            if item["session"] is None and item["key"] not in created:
+                class_id, day, course_id, mode = item["key"]
+                session = ClassSession(class_id=class_id, held_on=day, course_id=course_id, mode=mode,
+                                       minutes=item["session_minutes"], created_by_id=getattr(self.actor, "id", None))
+                db.session.add(session)
+                created[item["key"]] = session
+        db.session.flush()
+        new_rows, touched_sessions = [], set()
+        actor_id = getattr(self.actor, "id", None)
+        for item in planned:
+            session = item["session"] or created[item["key"]]
+            touched_sessions.add(session.id)
+            if item["current"] is not None:
+                item["current"].status, item["current"].minutes = item["status"], item["minutes"]
+                item["current"].recorded_by_id = actor_id
+            else:
+                new_rows.append({"session_id": session.id, "learner_id": item["learner_id"], "status": item["status"],
+                                 "minutes": item["minutes"], "recorded_by_id": actor_id, "updated_at": now_utc()})
+        if new_rows:
+            db.session.execute(insert(Attendance), new_rows)
+        db.session.execute(update(ClassSession).where(ClassSession.id.in_(touched_sessions))
+                           .values(version=ClassSession.version + 1).execution_options(synchronize_session=False))
+        db.session.flush()
+        refresh_learner_hours({item["learner_id"] for item in planned})
+        return len(planned)

@@ -1,0 +1,71 @@
+"""Printable sheets: learner cards (8 per A4, photo, QR of the student number), sign-in sheets (PDF) and the
+sign-in sheet's pre-filled spreadsheet for the `attendance` import."""
+from __future__ import annotations
+
+import io
+import mimetypes
+from pathlib import Path
+
+from flask import current_app, render_template
+
+from lms.core.pdf import data_uri, qr_data_uri, render_pdf
+from lms.settings.services import get_setting
+
+
+def _photo_uri(learner) -> str | None:
+    """The learner's photo as a data: URI (PDF templates may not read files outside static/)."""
+    if not learner.photo_path:
+        return None
+    root = Path(current_app.config["DATA_DIR"]).resolve()
+    path = (root / learner.photo_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return data_uri(path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/jpeg")
+
+
+def learner_cards_pdf(teaching_class, learners) -> bytes:
+    """学员证 for the learners of a class: 8 cards per A4 page, each with photo (if any) and QR (student number)."""
+    cards = [{"learner": learner, "photo": _photo_uri(learner), "qr": qr_data_uri(learner.student_number, box_size=4)}
+             for learner in learners]
+    pages = [cards[start:start + 8] for start in range(0, len(cards), 8)] or [[]]
+    html = render_template("teaching/pdf/cards.html", teaching_class=teaching_class, pages=pages,
+                           school=get_setting("school.name"))
+    return render_pdf(html)
+
+
+def sign_in_sheet_pdf(session, learners) -> bytes:
+    """签到表 for one session: a row per learner to sign, mark and correct by hand; typed back via the
+    `attendance` import (its columns are printed in the header)."""
+    html = render_template("teaching/pdf/sign_in.html", session=session, learners=learners,
+                           school=get_setting("school.name"))
+    return render_pdf(html)
+
+
+SHEET_COLUMNS = ("班级", "日期", "课程", "方式", "学时", "学号", "姓名", "考勤", "实际学时")
+
+
+def sign_in_workbook(session, learners) -> bytes:
+    """The session's rows for the `attendance` import, everything filled but 考勤 and 实际学时 (typed in
+    from the paper sheet). 姓名 is there for the typist; the import ignores it."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "考勤"
+    sheet.append(SHEET_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    day = session.held_on.isoformat()
+    for learner in learners:
+        sheet.append([session.teaching_class.code, day, session.course.name, session.mode_label,
+                      session.minutes / 60, learner.student_number, learner.name, "", ""])
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for row in sheet.iter_rows(min_row=2, min_col=8, max_col=9):
+        for cell in row:
+            cell.fill = fill
+    for letter, width in zip("ABCDEFGHI", (14, 12, 16, 10, 6, 14, 10, 8, 10)):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,75 @@
+"""Teaching plans: the specialties, each one's courses, and the registrar's course editing."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.teaching import queries, services
+from lms.teaching.forms import CourseForm
+from lms.teaching.models import Course, Specialty
+from lms.web.access import ALL_ROLES, roles_required
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+EDITORS = ("registrar",)
+
+
+@bp.get("/")
+@roles_required(*ALL_ROLES)
+def index():
+    return render_template("teaching/plans.html", rows=queries.specialties_with_counts())
+
+
+@bp.get("/<int:specialty_id>")
+@roles_required(*ALL_ROLES)
+def specialty(specialty_id: int):
+    item = db.session.get(Specialty, specialty_id) or abort(404)
+    courses = queries.plan_courses(item.id, active_only=False)
+    return render_template("teaching/plan.html", specialty=item, courses=courses)
+
+
+def _course_form(item: Specialty, course: Course | None):
+    form = CourseForm(obj=course)
+    if course is not None and request.method == "GET":
+        form.hours.data = Decimal(course.minutes) / 60
+    if form.validate_on_submit():
+        try:
+            course = services.save_course(
+                actor=current_user, specialty=item, course=course, name=form.name.data, kind=form.kind.data,
+                minutes=int(form.hours.data * 60), credits=form.credits.data,
+                required_assignments=form.required_assignments.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"已保存课程 {course.name}。", "success")
+            return redirect(url_for("plans.specialty", specialty_id=item.id))
+    return render_template("teaching/course_form.html", form=form, specialty=item, course=course)
+
+
+@bp.route("/<int:specialty_id>/courses/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_course(specialty_id: int):
+    return _course_form(db.session.get(Specialty, specialty_id) or abort(404), None)
+
+
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_course(course_id: int):
+    course = db.session.get(Course, course_id) or abort(404)
+    return _course_form(course.specialty, course)
+
+
+@bp.post("/courses/<int:course_id>/active")
+@roles_required(*EDITORS)
+def toggle_course(course_id: int):
+    course = db.session.get(Course, course_id) or abort(404)
+    services.set_course_active(actor=current_user, course=course, active=request.form.get("active") == "1")
+    db.session.commit()
+    flash(f"课程 {course.name} 已{'启用' if course.active else '停用'}。", "success")
+    return redirect(url_for("plans.specialty", specialty_id=course.specialty_id))

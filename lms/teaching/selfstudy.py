@@ -1,0 +1,102 @@
+"""Writing self-study (S) entries: logged with content and evidence, approved by a class teacher."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+
+from lms.audit.services import record
+from lms.core.clock import now_utc
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.teaching.hours import daily_minutes, refresh_learner_hours
+from lms.teaching.models import SelfStudyEntry
+
+EVIDENCE_SUFFIXES = {".jpg", ".jpeg", ".png", ".pdf"}
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def check_study_day(learner, studied_on: date, today: date) -> str | None:
+    """Why hours cannot be dated `studied_on` for this learner (Chinese), or None.
+
+    Refused: a future date, a date before enrolment, a date after withdrawal.
+    """
+    if studied_on > today:
+        return "日期不能晚于今天"
+    if studied_on < learner.enrolled_on:
+        return f"日期早于该学员的入学日期 {learner.enrolled_on.isoformat()}"
+    if learner.status == "withdrawn" and learner.status_changed_on and studied_on > learner.status_changed_on:
+        return f"日期晚于该学员的退学日期 {learner.status_changed_on.isoformat()}"
+    return None
+
+
+def _store_evidence(filename: str, content: bytes) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix not in EVIDENCE_SUFFIXES:
+        raise DomainError("学习证明只能是 JPG、PNG 图片或 PDF 文件", field="evidence")
+    if len(content) > EVIDENCE_MAX_BYTES:
+        raise DomainError("学习证明文件不能超过 5 MB", field="evidence")
+    folder = Path(current_app.config["DATA_DIR"]) / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(12)}{suffix}"
+    (folder / name).write_bytes(content)
+    return f"evidence/{name}"
+
+
+def log_self_study(*, actor, learner, studied_on: date, minutes: int, content: str, today: date,
+                   evidence: tuple[str, bytes] | None = None) -> SelfStudyEntry:
+    """Record a self-study entry for a learner, pending a class teacher's approval; audited."""
+    problem = check_study_day(learner, studied_on, today)
+    if problem:
+        raise DomainError(problem, field="studied_on")
+    if not 0 < minutes <= 24 * 60:
+        raise DomainError("学时应大于 0 且不超过 24", field="hours")
+    if not content.strip():
+        raise DomainError("请填写学习内容", field="content")
+    already = daily_minutes([learner.id], [studied_on]).get((learner.id, studied_on), 0)
+    if already + minutes > 24 * 60:
+        raise DomainError("该学员当天学时合计将超过 24 学时", field="hours")
+    entry = SelfStudyEntry(learner_id=learner.id, studied_on=studied_on, minutes=minutes, content=content.strip(),
+                           status="pending", source="teacher", created_by_id=getattr(actor, "id", None))
+    if evidence is not None:
+        entry.evidence_path = _store_evidence(*evidence)
+    db.session.add(entry)
+    db.session.flush()
+    record(actor, "self_study.create", "self_study", entry.id,
+           summary=f"登记自学 {learner.name} {studied_on.isoformat()} {minutes} 分钟", after={
+               "learner_id": learner.id, "studied_on": studied_on.isoformat(), "minutes": minutes})
+    return entry
+
+
+def decide_self_study(*, actor, entry: SelfStudyEntry, approve: bool, note: str = "") -> SelfStudyEntry:
+    """Approve or reject a pending entry (an approved one counts as S hours); audited."""
+    if entry.status != "pending":
+        raise DomainError(f"该记录已{entry.status_label},不能重复审核")
+    if not approve and not note.strip():
+        raise DomainError("不通过时请填写原因", field="note")
+    entry.status = "approved" if approve else "rejected"
+    entry.decided_by_id = getattr(actor, "id", None)
+    entry.decided_at = now_utc()
+    entry.decision_note = note.strip()[:200]
+    db.session.flush()
+    refresh_learner_hours([entry.learner_id])
+    record(actor, "self_study.approve" if approve else "self_study.reject", "self_study", entry.id,
+           summary=f"{'通过' if approve else '不通过'}自学记录", before={"status": "pending"},
+           after={"status": entry.status, "note": entry.decision_note})
+    return entry
+
+
+def approve_pending(*, actor, entries: list[SelfStudyEntry]) -> int:
+    """Approve every pending entry among `entries` in one go (the class teacher's 全部通过); audited once."""
+    pending = [entry for entry in entries if entry.status == "pending"]
+    now = now_utc()
+    for entry in pending:
+        entry.status, entry.decided_by_id, entry.decided_at = "approved", getattr(actor, "id", None), now
+    db.session.flush()
+    refresh_learner_hours({entry.learner_id for entry in pending})
+    if pending:
+        record(actor, "self_study.approve_all", "self_study", None, summary=f"批量通过 {len(pending)} 条自学记录",
+               after={"entry_ids": [entry.id for entry in pending]})
+    return len(pending)

@@ -1,0 +1,250 @@
+"""Sessions, the phone attendance sheet (with QR scanning), sign-in sheets, and self-study approval."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import current_user
+
+from lms.audit.services import record
+from lms.auth.models import User
+from lms.core.clock import today
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.learners.models import Learner
+from lms.teaching import queries
+from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionForm
+from lms.teaching.models import ATTENDANCE_LABELS, ClassSession, Course, SelfStudyEntry, TeachingClass
+from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
+from lms.teaching.selfstudy import approve_pending, decide_self_study, log_self_study
+from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
+                                   save_attendance, save_session, sheet_learners)
+from lms.web.access import get_or_404, roles_required
+from lms.web.forms import choices
+
+bp = Blueprint("sessions", __name__)
+
+TEACHING_STAFF = ("teacher", "registrar", "township")
+APPROVERS = ("teacher", "registrar")
+
+
+def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
+    form = SessionForm(obj=session)
+    form.course_id.choices = choices((c.id, f"{c.name}({c.kind_label})")
+                                     for c in queries.plan_courses(teaching_class.specialty_id))
+    staff = {link.user for link in teaching_class.teachers}
+    if teaching_class.head_teacher:
+        staff.add(teaching_class.head_teacher)
+    form.teacher_id.choices = choices([(0, "(未指定)")] + [(u.id, u.display_name)
+                                                          for u in sorted(staff, key=lambda u: u.display_name)])
+    if request.method == "GET":
+        if session is None:
+            form.held_on.data = today()
+            form.place.data = teaching_class.teaching_point.name
+            form.teacher_id.data = current_user.id if current_user in staff else 0
+        else:
+            form.hours.data = Decimal(session.minutes) / 60
+            form.teacher_id.data = session.teacher_id or 0
+    if form.validate_on_submit():
+        course = db.session.get(Course, form.course_id.data) or abort(400)
+        teacher = db.session.get(User, form.teacher_id.data) if form.teacher_id.data else None
+        try:
+            session = save_session(actor=current_user, teaching_class=teaching_class, session=session, course=course,
+                                   held_on=form.held_on.data, mode=form.mode.data,
+                                   minutes=int(form.hours.data * 60), place=form.place.data or "", teacher=teacher)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("已保存课次。", "success")
+            if session.held_on <= today():
+                return redirect(url_for("sessions.attendance", session_id=session.id))
+            return redirect(url_for("teaching.class_page", class_id=teaching_class.id))
+    return render_template("teaching/session_form.html", form=form, teaching_class=teaching_class, session=session)
+
+
+@bp.route("/classes/<int:class_id>/sessions/new", methods=["GET", "POST"])
+@roles_required(*TEACHING_STAFF)
+def new_session(class_id: int):
+    return _session_form(get_or_404(TeachingClass, class_id), None)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*TEACHING_STAFF)
+def edit_session(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    return _session_form(session.teaching_class, session)
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@roles_required(*TEACHING_STAFF)
+def cancel(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    form = CancelSessionForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("请填写取消原因")
+        cancel_session(actor=current_user, session=session, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash("已取消该课次,其考勤不再计入学时。", "success")
+    return redirect(url_for("teaching.class_page", class_id=session.class_id))
+
+
+def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[dict[int, Mark], dict[int, str]]:
+    """The submitted sheet as marks, and per-learner input errors."""
+    marks, errors = {}, {}
+    for learner in learners:
+        status = form.get(f"status-{learner.id}", "present")
+        raw = (form.get(f"hours-{learner.id}") or "").strip()
+        if status not in ATTENDANCE_LABELS:
+            errors[learner.id] = "考勤状态不正确"
+            continue
+        if not raw:
+            minutes = session.minutes if status in CREDITING else 0
+        else:
+            try:
+                minutes = int((Decimal(raw) * 60).to_integral_value())
+            except InvalidOperation:
+                errors[learner.id] = f"学时“{raw}”不是数字"
+                continue
+        if status not in CREDITING:
+            minutes = 0
+        marks[learner.id] = Mark(status, minutes)
+    return marks, errors
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@roles_required(*TEACHING_STAFF)
+def attendance(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    learners = sheet_learners(session)
+    saved = current_marks(session)
+    marks = {lid: Mark(row.status, row.minutes) for lid, row in saved.items()}
+    version, errors, conflict, problem = session.version, {}, None, None
+    if request.method == "POST":
+        marks, errors = _parse_marks(session, learners, request.form)
+        version = request.form.get("version", type=int, default=-1)
+        if not errors:
+            try:
+                save_attendance(actor=current_user, session=session, expected_version=version, marks=marks,
+                                today=today())
+            except AttendanceConflict as error:
+                db.session.rollback()
+                conflict, version = error, error.current_version
+                saved = current_marks(session)
+            except DomainError as error:
+                db.session.rollback()
+                problem = error
+                if error.field and error.field.startswith("learner-"):
+                    errors[int(error.field.split("-")[1])] = error.message
+            else:
+                db.session.commit()
+                flash(f"已保存 {session.held_on.month}月{session.held_on.day}日 {session.course.name} 的考勤。", "success")
+                return redirect(url_for("teaching.class_page", class_id=session.class_id))
+    return render_template("teaching/attendance.html", session=session, learners=learners, marks=marks,
+                           saved=saved, version=version, errors=errors, conflict=conflict, problem=problem,
+                           labels=ATTENDANCE_LABELS, future=session.held_on > today())
+
+
+@bp.get("/sessions/<int:session_id>/sign-in.pdf")
+@roles_required(*TEACHING_STAFF)
+def sign_in_sheet(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    pdf = sign_in_sheet_pdf(session, sheet_learners(session))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=sign-in-{session.id}.pdf"})
+
+
+@bp.get("/sessions/<int:session_id>/sign-in.xlsx")
+@roles_required(*TEACHING_STAFF)
+def sign_in_spreadsheet(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    learners = sheet_learners(session)
+    record(current_user, "export.sign_in_sheet", "session", session.id,
+           summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}:{len(learners)} 人")
+    db.session.commit()
+    return Response(sign_in_workbook(session, learners),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=sign-in-{session.id}.xlsx"})
+
+
+@bp.route("/classes/<int:class_id>/self-study", methods=["GET", "POST"])
+@roles_required(*TEACHING_STAFF)
+def self_study(class_id: int):
+    teaching_class = get_or_404(TeachingClass, class_id)
+    members = [learner for learner in queries.class_learners(teaching_class) if learner.status == "studying"]
+    form = SelfStudyForm()
+    form.learner_id.choices = choices((m.id, f"{m.name}({m.student_number})") for m in members)
+    if request.method == "GET":
+        form.studied_on.data = today()
+    if form.validate_on_submit():
+        learner = next((m for m in members if m.id == form.learner_id.data), None)
+        upload = form.evidence.data
+        evidence = (upload.filename, upload.read()) if upload and getattr(upload, "filename", "") else None
+        try:
+            if learner is None:
+                raise DomainError("请选择本班学员", field="learner_id")
+            log_self_study(actor=current_user, learner=learner, studied_on=form.studied_on.data,
+                           minutes=int(form.hours.data * 60), content=form.content.data, today=today(),
+                           evidence=evidence)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"已登记 {learner.name} 的自学记录,待班级教师审核。", "success")
+            return redirect(url_for("sessions.self_study", class_id=class_id))
+    return render_template("teaching/self_study.html", teaching_class=teaching_class, form=form,
+                           entries=queries.self_study_entries(teaching_class), decision=DecisionForm(),
+                           can_approve=current_user.role in APPROVERS)
+
+
+@bp.post("/self-study/<int:entry_id>/decide")
+@roles_required(*APPROVERS)
+def decide(entry_id: int):
+    entry = get_or_404(SelfStudyEntry, entry_id)
+    form = DecisionForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("审核意见过长")
+        decide_self_study(actor=current_user, entry=entry, approve=request.form.get("approve") == "1",
+                          note=form.note.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"{entry.learner.name} 的自学记录:{entry.status_label}。", "success")
+    return redirect(url_for("sessions.self_study", class_id=entry.learner.class_id)
+                    if entry.learner.class_id else url_for("teaching.learner_hours", learner_id=entry.learner_id))
+
+
+@bp.post("/classes/<int:class_id>/self-study/approve-all")
+@roles_required(*APPROVERS)
+def approve_all(class_id: int):
+    teaching_class = get_or_404(TeachingClass, class_id)
+    ids = {int(i) for i in request.form.getlist("entry_ids") if i.isdigit()}
+    entries = [e for e in queries.self_study_entries(teaching_class) if e.id in ids]   # only what was shown
+    count = approve_pending(actor=current_user, entries=entries)
+    db.session.commit()
+    flash(f"已通过 {count} 条自学记录。", "success")
+    return redirect(url_for("sessions.self_study", class_id=class_id))
+
+
+@bp.get("/self-study/<int:entry_id>/evidence")
+@roles_required(*TEACHING_STAFF)
+def evidence(entry_id: int):
+    entry = get_or_404(SelfStudyEntry, entry_id)
+    if not entry.evidence_path:
+        abort(404)
+    path = (Path(current_app.config["DATA_DIR"]) / entry.evidence_path).resolve()
+    if not path.is_file() or not path.is_relative_to(Path(current_app.config["DATA_DIR"]).resolve()):
+        abort(404)
+    return send_file(path)

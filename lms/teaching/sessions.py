@@ -1,0 +1,182 @@
+"""Writing sessions (课次) and their attendance sheets, with optimistic locking on the sheet.
+
+A sheet is saved in one request: every learner's status and credited minutes. The session's
+`version` is bumped with a conditional UPDATE, so two teachers saving the same sheet from the same
+starting point cannot both win: the second gets an AttendanceConflict listing what changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select, update
+
+from lms.audit.services import record
+from lms.core.clock import now_utc
+from lms.core.errors import ConflictError, DomainError
+from lms.extensions import db
+from lms.learners.models import Learner
+from lms.teaching.hours import daily_minutes, refresh_learner_hours
+from lms.teaching.models import ATTENDANCE_LABELS, Attendance, ClassSession, Course, TeachingClass
+
+DAY_MINUTES = 24 * 60
+CREDITING = ("present", "late")          # statuses that credit hours; leave and absent credit none
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One learner's line on a sheet: status and credited minutes."""
+
+    status: str
+    minutes: int
+
+
+class AttendanceConflict(ConflictError):
+    """Someone saved the sheet after this user opened it. `changed` lists (learner, saved row, your mark)."""
+
+    def __init__(self, message: str, *, current_version: int, changed: list):
+        super().__init__(message)
+        self.current_version = current_version
+        self.changed = changed
+
+
+def save_session(*, actor, teaching_class: TeachingClass, session: ClassSession | None, course: Course,
+                 held_on: date, mode: str, minutes: int, place: str, teacher=None) -> ClassSession:
+    """Create or edit a session of a class; the course must belong to the class's plan; audited.
+
+    The hours of a session that already has attendance cannot drop below what a learner was credited.
+    """
+    if course.specialty_id != teaching_class.specialty_id:
+        raise DomainError("课程不属于本班专业的教学计划", field="course_id")
+    if mode not in ("face", "live"):
+        raise DomainError("授课方式不正确", field="mode")
+    if not 0 < minutes <= DAY_MINUTES:
+        raise DomainError("学时应大于 0 且不超过 24", field="hours")
+    if session is not None:
+        most = db.session.scalar(select(Attendance.minutes).where(Attendance.session_id == session.id)
+                                 .order_by(Attendance.minutes.desc()).limit(1)) or 0
+        if minutes < most:
+            raise DomainError("已有学员记了更多学时,请先在考勤表中调整", field="hours")
+    is_new = session is None
+    if is_new:
+        session = ClassSession(class_id=teaching_class.id, created_by_id=getattr(actor, "id", None))
+        db.session.add(session)
+    before = None if is_new else {"course_id": session.course_id, "held_on": session.held_on.isoformat(),
+                                  "mode": session.mode, "minutes": session.minutes, "place": session.place}
+    session.course_id, session.held_on, session.mode, session.minutes = course.id, held_on, mode, minutes
+    session.place = place
+    session.teacher_id = teacher.id if teacher else None
+    db.session.flush()
+    after = {"course_id": course.id, "held_on": held_on.isoformat(), "mode": mode, "minutes": minutes, "place": place}
+    record(actor, "session.create" if is_new else "session.update", "session", session.id,
+           summary=f"{teaching_class.code} {held_on.isoformat()} {course.name}", before=before, after=after)
+    if not is_new:
+        refresh_learner_hours(_attendees(session))
+    return session
+
+
+def cancel_session(*, actor, session: ClassSession, reason: str) -> None:
+    """Cancel a session (never deleted): its attendance stops counting; audited."""
+    if session.cancelled_at is not None:
+        raise DomainError("该课次已取消")
+    if not reason.strip():
+        raise DomainError("请填写取消原因", field="reason")
+    session.cancelled_at = now_utc()
+    session.version += 1
+    db.session.flush()
+    record(actor, "session.cancel", "session", session.id, summary=f"取消课次:{reason.strip()}",
+           after={"reason": reason.strip()})
+    refresh_learner_hours(_attendees(session))
+
+
+def _attendees(session: ClassSession) -> list[int]:
+    return list(db.session.scalars(select(Attendance.learner_id).where(Attendance.session_id == session.id)))
+
+
+def sheet_learners(session: ClassSession) -> list[Learner]:
+    """Who belongs on the sheet: the class's learners enrolled by the session date (not withdrawn before it),
+    plus anyone already marked on it (e.g. moved to another class since)."""
+    marked = select(Attendance.learner_id).where(Attendance.session_id == session.id)
+    in_class = (Learner.class_id == session.class_id) & (Learner.enrolled_on <= session.held_on) & ~(
+        (Learner.status == "withdrawn") & (Learner.status_changed_on < session.held_on))
+    stmt = select(Learner).where(or_(in_class, Learner.id.in_(marked))).order_by(Learner.student_number)
+    return list(db.session.scalars(stmt))
+
+
+def current_marks(session: ClassSession) -> dict[int, Attendance]:
+    """{learner_id: Attendance} already saved for the session."""
+    return {row.learner_id: row for row in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id))}
+
+
+def check_mark(mark: Mark, session_minutes: int) -> str | None:
+    """Why a mark is invalid (Chinese), or None."""
+    if mark.status not in ATTENDANCE_LABELS:
+        return "考勤状态不正确"
+    if mark.minutes < 0:
+        return "学时不能为负数"
+    if mark.minutes > session_minutes:
+        return "实际学时不能超过本课次学时"
+    if mark.status not in CREDITING and mark.minutes:
+        return f"{ATTENDANCE_LABELS[mark.status]}不计学时"
+    return None
+
+
+def save_attendance(*, actor, session: ClassSession, expected_version: int, marks: dict[int, Mark],
+                    today: date) -> ClassSession:
+    """Save a whole sheet in one go. `marks` must cover exactly the sheet's learners.
+
+    Raises DomainError (field "learner-<id>") for a bad line, and AttendanceConflict when the sheet was
+    saved by someone else since `expected_version`. Refreshes the learners' hour summaries; audited.
+    """
+    if session.cancelled_at is not None:
+        raise DomainError("该课次已取消,不能点名")
+    if session.held_on > today:
+        raise DomainError("课次日期在今天之后,还不能点名")
+    learners = {learner.id: learner for learner in sheet_learners(session)}
+    unknown = set(marks) - set(learners)
+    if unknown:
+        raise DomainError("考勤表中有不属于本班的学员,请刷新后重试")
+    missing = [learners[i].name for i in learners if i not in marks]
+    if missing:
+        raise DomainError(f"以下学员没有考勤:{'、'.join(missing)}")
+    for learner_id, mark in marks.items():
+        problem = check_mark(mark, session.minutes)
+        if problem:
+            raise DomainError(f"{learners[learner_id].name}:{problem}", field=f"learner-{learner_id}")
+    others = daily_minutes(marks, [session.held_on], exclude_session_id=session.id)
+    for learner_id, mark in marks.items():
+        if others.get((learner_id, session.held_on), 0) + mark.minutes > DAY_MINUTES:
+            raise DomainError(f"{learners[learner_id].name}:当天学时合计将超过 24 学时",
+                              field=f"learner-{learner_id}")
+    existing = current_marks(session)
+    bumped = db.session.execute(update(ClassSession).where(
+        ClassSession.id == session.id, ClassSession.version == expected_version).values(
+        version=ClassSession.version + 1).execution_options(synchronize_session=False))
+    if bumped.rowcount != 1:
+        db.session.refresh(session)
+        changed = [(learners.get(i), row, marks.get(i)) for i, row in existing.items()
+                   if i in learners and (row.status, row.minutes) != (marks[i].status, marks[i].minutes)]
+        raise AttendanceConflict("在您打开考勤表之后,其他人已保存过本表。请核对下列变化后再保存。",
+                                 current_version=session.version, changed=changed)
+    db.session.refresh(session)
+    before, after = {}, {}
+    for learner_id, mark in marks.items():
+        row = existing.get(learner_id)
+        if row is None:
+            db.session.add(Attendance(session_id=session.id, learner_id=learner_id, status=mark.status,
+                                      minutes=mark.minutes, recorded_by_id=getattr(actor, "id", None)))
+        elif (row.status, row.minutes) != (mark.status, mark.minutes):
+            before[learner_id] = [row.status, row.minutes]
+            row.status, row.minutes = mark.status, mark.minutes
+            row.recorded_by_id = getattr(actor, "id", None)
+        else:
+            continue
+        after[learner_id] = [mark.status, mark.minutes]
+    db.session.flush()
+    refresh_learner_hours(marks)
+    counts = {label: sum(1 for m in marks.values() if m.status == code) for code, label in ATTENDANCE_LABELS.items()}
+    record(actor, "attendance.save", "session", session.id,
+           summary=f"点名 {session.held_on.isoformat()}:" + ",".join(f"{k} {v}" for k, v in counts.items()),
+           before=before or None, after=after)
+    return session

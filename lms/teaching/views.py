@@ -1,0 +1,180 @@
+"""Classes: the scoped list, create/edit, teachers and learners, the class page, cards, a learner's hours.
+
+Who may create and edit classes: the registrar (county-wide) and township staff, for classes meeting at
+teaching points in their township(s) — they arrange the venues and the enrolment; teachers and enrollers
+see their classes but do not change them.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.auth.models import User
+from lms.core.clock import today
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.geo.queries import teaching_points_in_scope
+from lms.learners.models import Learner
+from lms.teaching import queries, services
+from lms.teaching.forms import ClassForm
+from lms.teaching.models import Specialty, TeachingClass
+from lms.teaching.pdfs import learner_cards_pdf
+from lms.teaching.progress import learner_progress, progress_for
+from lms.geo.models import TeachingPoint
+from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
+from lms.web.forms import choices
+
+bp = Blueprint("teaching", __name__)
+
+CLASS_EDITORS = ("registrar", "township")
+TEACHING_STAFF = ("teacher", "registrar", "township")
+
+
+@bp.app_context_processor
+def teacher_panel():
+    """`teacher_sessions_today()` for the teacher's home panel (templates/home/_teacher.html)."""
+    def teacher_sessions_today():
+        return queries.sessions_on(today(), current_user) if current_user.is_authenticated else []
+
+    return {"teacher_sessions_today": teacher_sessions_today}
+
+
+@bp.get("/classes")
+@roles_required(*ALL_ROLES)
+def classes():
+    return render_template("teaching/classes.html", rows=queries.classes_in_scope(current_scope()))
+
+
+def _class_form(teaching_class: TeachingClass | None):
+    form = ClassForm(obj=teaching_class)
+    form.specialty_id.choices = choices((s.id, s.name) for s in db.session.scalars(
+        select(Specialty).where(Specialty.active.is_(True)).order_by(Specialty.position)))
+    form.teaching_point_id.choices = choices(
+        (p.id, f"{p.village.parent.name if p.village.parent else ''} {p.village.name} · {p.name}")
+        for p in teaching_points_in_scope(current_scope()))
+    form.head_teacher_id.choices = choices([(0, "(暂无)")] + [(t.id, t.display_name) for t in queries.teachers()])
+    if teaching_class is None and request.method == "GET":
+        form.cohort.data = today().year
+        form.active.data = True
+    if teaching_class is not None and request.method == "GET":
+        form.head_teacher_id.data = teaching_class.head_teacher_id or 0
+    if form.validate_on_submit():
+        point = get_or_404(TeachingPoint, form.teaching_point_id.data)
+        specialty = db.session.get(Specialty, form.specialty_id.data) or abort(400)
+        head = db.session.get(User, form.head_teacher_id.data) if form.head_teacher_id.data else None
+        try:
+            teaching_class = services.save_class(
+                actor=current_user, teaching_class=teaching_class, code=form.code.data, name=form.name.data,
+                specialty=specialty, teaching_point=point, cohort=form.cohort.data, head_teacher=head,
+                active=form.active.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"已保存班级 {teaching_class.name}。", "success")
+            return redirect(url_for("teaching.class_page", class_id=teaching_class.id))
+    return render_template("teaching/class_form.html", form=form, teaching_class=teaching_class)
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+@roles_required(*CLASS_EDITORS)
+def new_class():
+    return _class_form(None)
+
+
+@bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
+@roles_required(*CLASS_EDITORS)
+def edit_class(class_id: int):
+    return _class_form(get_or_404(TeachingClass, class_id))
+
+
+@bp.get("/classes/<int:class_id>")
+@roles_required(*ALL_ROLES)
+def class_page(class_id: int):
+    teaching_class = get_or_404(TeachingClass, class_id)
+    as_of = today()
+    sessions = queries.class_sessions(teaching_class)
+    learners = queries.class_learners(teaching_class)
+    studying = [learner for learner in learners if learner.status == "studying"]
+    progress = progress_for(studying, as_of)
+    at_risk = [(learner, progress[learner.id]) for learner in studying if progress[learner.id].at_risk]
+    return render_template("teaching/class.html", teaching_class=teaching_class, sessions=sessions,
+                           learners=learners, progress=progress, at_risk=at_risk, as_of=as_of,
+                           cadence=queries.class_cadence_report(teaching_class, sessions, as_of),
+                           can_edit=current_user.role in CLASS_EDITORS,
+                           can_teach=current_user.role in TEACHING_STAFF, teachers=queries.teachers())
+
+
+@bp.post("/classes/<int:class_id>/teachers")
+@roles_required(*CLASS_EDITORS)
+def class_teachers(class_id: int):
+    teaching_class = get_or_404(TeachingClass, class_id)
+    teacher_id = request.form.get("teacher_id", type=int)
+    try:
+        if request.form.get("action") == "remove":
+            services.remove_teacher(actor=current_user, teaching_class=teaching_class, teacher_id=teacher_id)
+        else:
+            teacher = db.session.get(User, teacher_id or 0)
+            if teacher is None:
+                raise DomainError("请选择教师", field="teacher_id")
+            services.add_teacher(actor=current_user, teaching_class=teaching_class, teacher=teacher)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash("已更新任课教师。", "success")
+    return redirect(url_for("teaching.class_page", class_id=class_id))
+
+
+@bp.route("/classes/<int:class_id>/learners", methods=["GET", "POST"])
+@roles_required(*CLASS_EDITORS)
+def class_learners(class_id: int):
+    teaching_class = get_or_404(TeachingClass, class_id)
+    if request.method == "POST":
+        scope = current_scope()
+        try:
+            if request.form.get("action") == "remove":
+                learner = get_or_404(Learner, request.form.get("learner_id", type=int) or 0)
+                services.remove_learner(actor=current_user, teaching_class=teaching_class, learner=learner)
+                message = f"已将 {learner.name} 移出本班。"
+            else:
+                ids = [int(i) for i in request.form.getlist("learner_ids") if i.isdigit()]
+                chosen = list(db.session.scalars(select(Learner).where(Learner.id.in_(ids), Learner.in_scope(scope))))
+                if not chosen:
+                    raise DomainError("请勾选要加入的学员")
+                count = services.add_learners(actor=current_user, teaching_class=teaching_class, learners=chosen)
+                message = f"已加入 {count} 名学员。"
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for("teaching.class_learners", class_id=class_id))
+    search = request.args.get("q", "").strip()
+    return render_template("teaching/class_learners.html", teaching_class=teaching_class, search=search,
+                           members=queries.class_learners(teaching_class),
+                           candidates=queries.candidate_learners(teaching_class, current_scope(), search=search))
+
+
+@bp.get("/classes/<int:class_id>/cards.pdf")
+@roles_required(*TEACHING_STAFF)
+def learner_cards(class_id: int):
+    teaching_class = get_or_404(TeachingClass, class_id)
+    learners = [learner for learner in queries.class_learners(teaching_class) if learner.status == "studying"]
+    pdf = learner_cards_pdf(teaching_class, learners)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=cards-{teaching_class.id}.pdf"})
+
+
+@bp.get("/learners/<int:learner_id>/hours")
+@roles_required(*ALL_ROLES)
+def learner_hours(learner_id: int):
+    learner = get_or_404(Learner, learner_id)
+    as_of = today()
+    return render_template("teaching/learner_hours.html", learner=learner, as_of=as_of,
+                           progress=learner_progress(learner, as_of),
+                           records=queries.learner_hour_records(learner))

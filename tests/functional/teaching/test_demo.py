@@ -1,0 +1,51 @@
+"""The teaching demo works on whatever classes and learners exist (here made by factories)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.rules import HourTotals
+from lms.teaching import demo
+from lms.teaching.hours import hour_totals, summary_totals
+from lms.teaching.models import ClassSession, ClassTeacher, SelfStudyEntry
+from lms.teaching.progress import progress_for
+from lms.teaching.queries import class_cadence_report, class_sessions
+from tests.factories import make_class, make_learner, make_user, specialty_named
+from tests.functional.teaching.conftest import build_class
+
+TODAY = date(2025, 11, 20)
+
+
+def test_the_demo_gives_a_year_of_teaching_to_existing_classes(app):
+    teacher = make_user("teacher", username="teacher")
+    first = build_class(20, enrolled_on=date(2024, 9, 1))
+    second = build_class(15, enrolled_on=date(2024, 9, 1))
+    embroidery = make_class(second.point, specialty=specialty_named("刺绣"))
+    for _ in range(10):
+        make_learner(second.village, teaching_class=embroidery, enrolled_on=date(2025, 3, 1))
+    build_class(0)                                              # a class without learners is left alone
+    counts = demo.load(today=TODAY)
+    assert counts["sessions"] >= 30 and counts["attendance"] > 400 and counts["platform"] and counts["self_study"]
+    taught = set(db.session.scalars(select(ClassTeacher.class_id).where(ClassTeacher.user_id == teacher.id)))
+    assert taught == {first.teaching_class.id, second.teaching_class.id}
+    assert first.teaching_class.head_teacher_id == teacher.id
+    assert db.session.scalar(select(func.count()).select_from(ClassSession).where(
+        ClassSession.held_on == TODAY)) == 1
+
+    reports = [class_cadence_report(c, class_sessions(c), TODAY)
+               for c in (first.teaching_class, second.teaching_class, embroidery)]
+    assert any(not r.result.ok for r in reports) and any(r.result.ok for r in reports)
+    assert all(sum(m.status == "ok" for m in r.months) >= 8 for r in reports)
+
+    learners = first.learners + second.learners
+    progress = progress_for(learners, TODAY)
+    assert any(p.hours.ok for p in progress.values()), "some learners are past 360 hours"
+    assert any(p.behind_schedule for p in progress.values()), "some learners are behind"
+    assert db.session.scalar(select(func.count()).select_from(SelfStudyEntry).where(
+        SelfStudyEntry.status == "pending")) > 0
+
+    ids = [learner.id for learner in learners]
+    recomputed, summary = hour_totals(learners=ids), summary_totals(learners=ids)
+    assert all(summary[i] == recomputed.get(i, HourTotals()) for i in ids)

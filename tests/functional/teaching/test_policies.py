@@ -1,0 +1,87 @@
+"""The registrar edits a cohort's policy: every save is a new version, the past is never rewritten."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lms.audit.models import AuditEvent
+from lms.extensions import db
+from lms.policies.models import PolicyVersion
+from lms.policies.services import policies_for, policy_for
+from lms.rules import POLICY_FIELDS, Policy
+
+
+def form_of(policy: Policy, **overrides) -> dict:
+    """The edit form's fields for a policy, as a browser would post them."""
+    data = {}
+    for spec in POLICY_FIELDS:
+        value = policy.to_mapping()[spec.key]
+        if spec.kind == "bool":
+            if value:
+                data[spec.key] = "on"
+        elif spec.kind in ("categories", "course_kinds"):
+            data[spec.key] = value
+        elif spec.kind in ("education_years", "education_groups"):
+            for edu, item in value.items():
+                data[f"{spec.key}.{edu}"] = str(item)
+        elif spec.kind == "year_counts":
+            data[spec.key] = "\n".join(f"{y}: {c}" for y, c in value.items())
+        elif spec.kind == "year_groups":
+            data[spec.key] = "\n".join(f"{y}: {', '.join(g)}" for y, g in value.items())
+        else:
+            data[spec.key] = "" if value is None else str(value)
+    data.update(overrides)
+    return data
+
+
+def test_a_cohort_without_versions_is_judged_by_the_defaults(app):
+    assert policy_for(2031) == Policy()
+
+
+def test_saving_the_form_makes_a_new_version_and_keeps_the_old_one(client, login_as):
+    login_as("registrar")
+    response = client.post_form("/policies/2025", form_of(Policy(), min_age="16", note="省公告 16 岁"))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/policies/2025/history")
+    assert policy_for(2025).min_age == 16
+    client.post_form("/policies/2025", form_of(policy_for(2025), hours_required_minutes="18000"))
+    versions = db.session.scalars(select(PolicyVersion).where(PolicyVersion.cohort == 2025)
+                                  .order_by(PolicyVersion.version)).all()
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].settings["hours_required_minutes"] == 21600      # the first version is untouched
+    assert policy_for(2025).hours_required_minutes == 18000 and policy_for(2025).min_age == 16
+    assert policy_for(2024) == Policy()                                 # other cohorts are unaffected
+    history = client.get("/policies/2025/history").get_data(as_text=True)
+    assert "第 2 版" in history and "学时要求(分钟):21600 →" in history and "省公告 16 岁" in history
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.save")
+                               .order_by(AuditEvent.id.desc())).first()
+    assert event.before == {"hours_required_minutes": 21600} and event.after == {"hours_required_minutes": 18000}
+
+
+def test_an_invalid_value_is_shown_on_its_field_and_nothing_is_saved(client, login_as):
+    login_as("registrar")
+    response = client.post_form("/policies/2025", form_of(Policy(), min_age="40", max_age="30"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "最高年龄不能小于最低年龄" in page
+    assert 'id="max_age" name="max_age" value="30"' in page and "is-invalid" in page
+    assert db.session.scalar(select(PolicyVersion).where(PolicyVersion.cohort == 2025)) is None
+
+
+def test_a_category_set_cannot_be_empty_and_unchanged_forms_save_nothing(client, login_as):
+    login_as("registrar")
+    data = form_of(Policy())
+    data.pop("hours_categories")
+    page = client.post_form("/policies/2025", data).get_data(as_text=True)
+    assert "计入 360 学时的类别不能为空" in page
+    page = client.post_form("/policies/2025", form_of(Policy())).get_data(as_text=True)
+    assert "没有修改任何设置" in page
+
+
+def test_policies_for_many_cohorts_is_one_query(app, count_queries):
+    from lms.policies.services import save_policy
+
+    save_policy(actor=None, cohort=2023, values={"min_age": 16})
+    save_policy(actor=None, cohort=2023, values={"min_age": 17})
+    with count_queries() as statements:
+        policies = policies_for({2023, 2024, 2025})
+    assert len(statements) == 1
+    assert policies[2023].min_age == 17 and policies[2024] == Policy()
