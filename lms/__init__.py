@@ -61,8 +61,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms.home.views import bp as home_bp
     from lms.imports.views import bp as imports_bp
     from lms.settings.views import bp as settings_bp
+    from lms.assessment.views import bp as assessment_bp
+    from lms.assessment.audit_views import bp as graduation_bp
+    from lms.recognition.views import bp as recognition_bp
 
-    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp):
+    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
+                      assessment_bp, graduation_bp, recognition_bp):
         app.register_blueprint(blueprint)
 
 

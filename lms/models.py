@@ -8,3 +8,7 @@ from lms.learners.models import Learner, OutreachVisit, RosterEntry, StatusEvent
 from lms.teaching.models import (  # noqa: F401
     Attendance, ClassSession, ClassTeacher, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass,
 )
+from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation  # noqa: F401
+from lms.recognition.models import (  # noqa: F401
+    CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem,
+)

@@ -1,0 +1,63 @@
+"""Assessment and recognition: results, completions, moral evaluations, scans, a ready-to-graduate learner."""
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from PIL import Image
+
+from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
+from lms.extensions import db
+from lms.teaching.models import PlatformRecord, SelfStudyEntry
+
+_seq = itertools.count(1)
+
+
+def tiny_png(colour: str = "white") -> bytes:
+    """A real 8×8 PNG (content-checked uploads accept it)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def tiny_pdf() -> bytes:
+    """A minimal well-formed PDF."""
+    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def make_result(learner, course, score, sat_on: date = date(2025, 6, 1), *, recorded_by=None) -> AssessmentResult:
+    row = AssessmentResult(learner_id=learner.id, course_id=course.id, score=Decimal(str(score)), sat_on=sat_on,
+                           recorded_by_id=getattr(recorded_by, "id", None))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def make_completion(learner, course, title: str, completed_on: date = date(2025, 5, 1)) -> AssignmentCompletion:
+    row = AssignmentCompletion(learner_id=learner.id, course_id=course.id, title=title, completed_on=completed_on)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def make_moral(learner, passed: bool = True, on: date = date(2025, 6, 1), *, evaluator=None) -> MoralEvaluation:
+    row = MoralEvaluation(learner_id=learner.id, passed=passed, evaluated_on=on,
+                          evaluator_id=getattr(evaluator, "id", None))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def give_hours(learner, *, platform_minutes: int = 0, self_study_minutes: int = 0, on: date = date(2025, 5, 1)):
+    """Platform (P) and approved self-study (S) minutes dated `on` — the hours R6 counts."""
+    n = next(_seq)
+    if platform_minutes:
+        db.session.add(PlatformRecord(learner_id=learner.id, platform="测试平台", minutes=platform_minutes,
+                                      studied_on=on, record_ref=f"T-{learner.id}-{n}"))
+    if self_study_minutes:
+        db.session.add(SelfStudyEntry(learner_id=learner.id, studied_on=on, minutes=self_study_minutes,
+                                      content="自学", status="approved"))
+    db.session.flush()
