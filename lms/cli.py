@@ -114,4 +114,7 @@ def demo_command(if_empty: bool):
 
 def register_cli(app) -> None:
     """Attach `flask lms` and each domain's commands to the app."""
+    from lms.assessment.cli import audit_command
+
+    lms_cli.add_command(audit_command)
     app.cli.add_command(lms_cli)

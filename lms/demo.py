@@ -37,4 +37,9 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
     ensure_default_specialties()
     echo("用户 …")
     auth_demo.load(divisions, DEMO_PASSWORD)
+    # Order matters: registry (learners) → teaching (classes, sessions, hours) → assessment → certificates.
+    from lms.assessment import demo as assessment_demo
+
+    echo("考核、免修免考与毕业审核 …")
+    assessment_demo.load(today=today)
     record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 def importer_classes() -> dict[str, type]:
     """Every import kind, in the order the import page lists them."""
+    from lms.assessment.importers import AssignmentImporter, MoralImporter, ResultImporter
     from lms.geo.importers import DivisionImporter
+    from lms.learners.status_importer import StatusEventImporter
+    from lms.recognition.importers import ExemptionImporter
 
-    classes = [DivisionImporter]
+    classes = [DivisionImporter, AssignmentImporter, ResultImporter, MoralImporter, ExemptionImporter,
+               StatusEventImporter]
     return {cls.kind: cls for cls in classes}

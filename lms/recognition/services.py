@@ -19,7 +19,9 @@ from lms.recognition.models import (
     EVIDENCE_TYPES, TABLE_EVIDENCE_TYPES, CertificateKind, CertificateKindCourse, RecognitionApplication,
     RecognitionItem,
 )
-from lms.rules import EXEMPTION_KIND_LABELS, ExemptionClaim, ExemptionDecision, check_exemption, format_credits
+from lms.rules import (
+    EXEMPTION_KIND_LABELS, ExemptionClaim, ExemptionDecision, Policy, check_exemption, format_credits,
+)
 from lms.teaching.models import Course
 
 
@@ -95,8 +97,9 @@ def plan_courses(learner: Learner) -> dict[int, Course]:
 
 
 def judge_items(*, learner: Learner, basis: str, certificate_kind: CertificateKind | None, request: Request,
-                work_years: Decimal | None, plan: dict[int, Course]) -> list[tuple[Course, ExemptionDecision]]:
-    """Each requested course with the engine's R9 decision for it (policy of the learner's cohort).
+                work_years: Decimal | None, plan: dict[int, Course], policy: Policy | None = None,
+                ) -> list[tuple[Course, ExemptionDecision]]:
+    """Each requested course with the engine's R9 decision for it (by `policy`, default the learner's cohort's).
 
     A work-experience claim with no course given asks for the plan's internship(s).
     """
@@ -115,7 +118,7 @@ def judge_items(*, learner: Learner, basis: str, certificate_kind: CertificateKi
     credits = request.credits
     if credits is None and certificate_kind is not None:
         credits = certificate_kind.credits
-    policy = policy_for(learner.cohort)
+    policy = policy or policy_for(learner.cohort)
     judged = []
     for course_id in course_ids:
         course = plan[course_id]
