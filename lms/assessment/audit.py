@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from lms.assessment.facts import facts_and_policies
 from lms.auth.scope import Scope
+from lms.core.gc import paused_gc
 from lms.extensions import db
 from lms.geo.models import Division, villages_of
 from lms.learners.models import Learner
@@ -28,8 +29,10 @@ def decide(learner_ids: Iterable[int], as_of: dt.date) -> dict[int, Decision]:
     The certificates module asks this before issuing a 毕业/结业 certificate or a study record.
     A fixed number of queries (see lms.assessment.facts.learner_facts).
     """
-    facts, policies = facts_and_policies(learner_ids, as_of)
-    return {learner_id: graduation_decision(fact, as_of, policies[learner_id]) for learner_id, fact in facts.items()}
+    with paused_gc():
+        facts, policies = facts_and_policies(learner_ids, as_of)
+        return {learner_id: graduation_decision(fact, as_of, policies[learner_id])
+                for learner_id, fact in facts.items()}
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ def audit_decisions(scope: Scope, as_of: dt.date, filters: AuditFilters = AuditF
         stmt = stmt.where(Learner.cohort == filters.cohort)
     listed = db.session.execute(stmt).all()
     decisions = decide([row[0] for row in listed], as_of)
-    rows = [AuditRow(*row, decision=decisions[row[0]]) for row in listed]
+    with paused_gc():
+        rows = [AuditRow(*row, decision=decisions[row[0]]) for row in listed]
     counts = Counter(row.decision.outcome for row in rows)
     if filters.decision is not None:
         rows = [row for row in rows if row.decision.outcome == filters.decision]

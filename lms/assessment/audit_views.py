@@ -56,13 +56,18 @@ def _filter_choices() -> dict:
 @roles_required(*AUDITORS)
 def audit():
     as_of, filters = as_of_argument(), _filters()
+    if not request.args:
+        # A county-wide audit takes seconds: open on the form, and let "审核" run it with a progress overlay.
+        return render_template("graduation/audit.html", report=None, as_of=as_of, filters=filters,
+                               choices=_filter_choices(), labels=OUTCOME_LABELS, outcomes=OUTCOMES)
     report = audit_decisions(current_scope(), as_of, filters)
     page = max(1, _int_argument("page") or 1)
     pages = max(1, -(-len(report.rows) // PER_PAGE))
     page = min(page, pages)
     rows = report.rows[(page - 1) * PER_PAGE: page * PER_PAGE]
     return render_template("graduation/audit.html", report=report, rows=rows, page=page, pages=pages,
-                           choices=_filter_choices(), args={**filters.as_args(), "as_of": as_of.isoformat()},
+                           as_of=as_of, filters=filters, choices=_filter_choices(),
+                           args={**filters.as_args(), "as_of": as_of.isoformat()},
                            labels=OUTCOME_LABELS, outcomes=OUTCOMES)
 
 

@@ -175,19 +175,22 @@ def facts_and_policies(learner_ids: Iterable[int], as_of: dt.date,
     for cutoff, ids in by_cutoff.items():
         hours.update(hour_totals(ids, cutoff))
 
+    # Read each course's columns once, not once per learner (ORM attribute access dominates otherwise).
+    plan_rows = {specialty_id: [(c.id, c.name, c.kind, c.minutes, c.credits, required_titles(c.required_assignments))
+                                for c in courses] for specialty_id, courses in plans.items()}
     facts: dict[int, LearnerFacts] = {}
     for learner in learners.values():
         cutoff = cutoffs[learner.id]
         courses = []
-        for course in plans.get(learner.specialty_id, ()):
-            key = (learner.id, course.id)
-            kinds = [kind for kind, on in exemptions.get(key, ()) if on <= cutoff]
+        for course_id, name, kind, minutes, credits, titles in plan_rows.get(learner.specialty_id, ()):
+            key = (learner.id, course_id)
+            excused = [how for how, on in exemptions.get(key, ()) if on <= cutoff]
             courses.append(CourseFacts(
-                course_id=course.id, name=course.name, kind=course.kind, hours=course.minutes,
-                credits=course.credits, required_assignments=required_titles(course.required_assignments),
+                course_id=course_id, name=name, kind=kind, hours=minutes, credits=credits,
+                required_assignments=titles,
                 completed_assignments=frozenset(t for t, on in completions.get(key, ()) if on <= cutoff),
                 attempts=tuple((score, on) for score, on in attempts.get(key, ()) if on <= cutoff),
-                exemption=_strongest(kinds),
+                exemption=_strongest(excused),
                 awarded_credits=sum((c for c, on in awarded.get(key, ()) if on <= cutoff), Decimal(0))))
         evaluations = sorted(e for e in morals.get(learner.id, ()) if e[0] <= cutoff)
         facts[learner.id] = LearnerFacts(

@@ -102,7 +102,7 @@ def decide(application_id: int):
             form.add_domain_error(error)
         else:
             db.session.commit()
-            flash(f"已{application.status_label}第 {application.id} 号申请。", "success")
+            flash(f"第 {application.id} 号申请:{application.status_label}。", "success")
             return redirect(url_for("recognition.index"))
     return render_template("recognition/detail.html", application=application, form=form,
                            describe=services.describe), 422

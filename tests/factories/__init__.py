@@ -4,5 +4,5 @@ from tests.factories.geo import make_county, make_teaching_point, make_township,
 from tests.factories.learners import make_learner, next_id_number  # noqa: F401
 from tests.factories.teaching import make_class, make_course, specialty_named  # noqa: F401
 from tests.factories.assessment import (  # noqa: F401
-    give_hours, make_completion, make_moral, make_result, tiny_pdf, tiny_png,
+    complete_everything, give_hours, make_completion, make_moral, make_plan, make_result, tiny_pdf, tiny_png,
 )

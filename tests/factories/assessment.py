@@ -61,3 +61,29 @@ def give_hours(learner, *, platform_minutes: int = 0, self_study_minutes: int = 
         db.session.add(SelfStudyEntry(learner_id=learner.id, studied_on=on, minutes=self_study_minutes,
                                       content="自学", status="approved"))
     db.session.flush()
+
+
+def make_plan(specialty):
+    """A small plan for `specialty`: 读写算 (cultural, 4 credits), a skills course with two assignments
+    (3 credits) and an internship (2 credits); returns the three courses."""
+    from tests.factories.teaching import make_course
+
+    short = specialty.name.split("(")[0]
+    return (make_course(specialty, name="读写算", kind="cultural", credits="4"),
+            make_course(specialty, name=f"{short}服务", kind="skill", credits="3", required_assignments=2),
+            make_course(specialty, name=f"{short}顶岗实习", kind="internship", credits="2"))
+
+
+def complete_everything(learner, courses, *, on: date = date(2024, 6, 1), skip=(), moral: bool = True,
+                        platform_minutes: int = 9600):
+    """Pass every course (assignments done first), moral 合格, and exactly 360 hours (S 200 + P 160)."""
+    for course in courses:
+        if course in skip:
+            continue
+        for number in range(1, course.required_assignments + 1):
+            make_completion(learner, course, f"作业{number}", on)
+        make_result(learner, course, 75, on)
+    if moral:
+        make_moral(learner, True, on)
+    give_hours(learner, platform_minutes=platform_minutes, self_study_minutes=12000, on=on)
+    return learner

@@ -1,4 +1,4 @@
-"""A small plan (家政: 读写算, 家政服务 with two assignments, 顶岗实习) and helpers that make a learner ready."""
+"""A small plan (家政: 读写算, 家政服务 with two assignments, 家政顶岗实习), a class, and helpers that make a learner ready."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +8,8 @@ import pytest
 
 from lms.teaching.models import Course, Specialty
 from tests.factories import (
-    give_hours, make_class, make_completion, make_county, make_course, make_learner, make_moral, make_result,
-    make_teaching_point, make_township, make_village, specialty_named,
+    complete_everything, make_class, make_county, make_learner, make_plan, make_teaching_point, make_township,
+    make_village, specialty_named,
 )
 
 
@@ -28,10 +28,7 @@ class Plan:
 @pytest.fixture
 def plan() -> Plan:
     specialty = specialty_named("家政")
-    return Plan(specialty,
-                make_course(specialty, name="读写算", kind="cultural", credits="4"),
-                make_course(specialty, name="家政服务", kind="skill", credits="3", required_assignments=2),
-                make_course(specialty, name="家政顶岗实习", kind="internship", credits="2"))
+    return Plan(specialty, *make_plan(specialty))
 
 
 @pytest.fixture
@@ -61,16 +58,7 @@ def enrol(place, plan, home_class):
 def make_ready(plan):
     """make_ready(learner, on=...) passes every course, completes the assignments, moral 合格, exactly 360 hours."""
 
-    def ready(learner, *, on: date = date(2024, 6, 1), skip=(), moral: bool = True, platform_minutes: int = 9600):
-        for course in plan.courses:
-            if course in skip:
-                continue
-            for number in range(1, course.required_assignments + 1):
-                make_completion(learner, course, f"作业{number}", on)
-            make_result(learner, course, 75, on)
-        if moral:
-            make_moral(learner, True, on)
-        give_hours(learner, platform_minutes=platform_minutes, self_study_minutes=12000, on=on)
-        return learner
+    def ready(learner, **options):
+        return complete_everything(learner, plan.courses, **options)
 
     return ready

@@ -85,6 +85,16 @@ def test_the_bureau_reads_the_audit_and_others_may_not(client, login_as, enrol):
     assert client.get("/graduation/audit").status_code == 403
 
 
+def test_the_page_opens_on_the_form_and_audits_on_request(client, login_as, enrol, count_queries):
+    enrol()
+    login_as("registrar")
+    with count_queries() as statements:
+        page = client.get("/graduation/audit").get_data(as_text=True)
+    assert "选择审核日期和范围" in page and "outcome-counts" not in page
+    assert not any("assessment_results" in s for s in statements)
+    assert "outcome-counts" in client.get("/graduation/audit?as_of=2025-07-01").get_data(as_text=True)
+
+
 def test_a_bad_date_falls_back_to_today_with_a_message(client, login_as):
     login_as("registrar")
     assert "无法识别" in client.get("/graduation/audit?as_of=2025-13-45").get_data(as_text=True)
