@@ -105,6 +105,7 @@ class SheetEntry:
     learner_id: int
     ticked: frozenset[str] = frozenset()
     score: str = ""
+    shown_done: frozenset[str] | None = None   # titles shown ticked when the sheet was opened
 
 
 @dataclass
@@ -125,6 +126,9 @@ def save_assessment_sheet(*, actor, teaching_class: TeachingClass, course: Cours
                           entries: list[SheetEntry], today: dt.date) -> SheetOutcome:
     """Save a class's sheet for one course in one go: assignment check-offs (dated `on`; un-ticking voids)
     then scores sat on `on`.
+
+    Un-ticking voids a completion only if the sheet showed it ticked (`shown_done`), so a check-off
+    someone else saved after this sheet was opened is not undone by a stale form.
 
     Raises PermissionDenied when `actor` may not record this course for this class (see rights).
     Each learner is judged alone: a score is refused — with assignment_gate's reason, e.g.
@@ -163,7 +167,7 @@ def save_assessment_sheet(*, actor, teaching_class: TeachingClass, course: Cours
                 outcome.completed += 1
                 changes.append({"learner": learner.id, "assignment": title, "completed_on": on})
                 done.append((title, on))
-            elif title not in entry.ticked and active:
+            elif title not in entry.ticked and active and (entry.shown_done is None or title in entry.shown_done):
                 row.voided_at, row.voided_by_id = now_utc(), getattr(actor, "id", None)
                 outcome.voided += 1
                 changes.append({"learner": learner.id, "assignment": title, "voided": True})

@@ -55,7 +55,8 @@ def _sheet_entries(form_data) -> list[services.SheetEntry]:
         if raw.isdigit():
             learner_id = int(raw)
             entries.append(services.SheetEntry(learner_id, frozenset(form_data.getlist(f"a-{learner_id}")),
-                                               form_data.get(f"s-{learner_id}", "")))
+                                               form_data.get(f"s-{learner_id}", ""),
+                                               frozenset(form_data.getlist(f"had-{learner_id}"))))
     return entries
 
 

@@ -69,9 +69,21 @@ def test_unticking_an_assignment_voids_it_and_keeps_the_row(client, login_as, en
     learner = enrol()
     client.post_form(sheet_url(home_class, plan.skill), {"on": "2025-06-01", "learner": [learner.id],
                                                          f"a-{learner.id}": ["作业1"]})
-    client.post_form(sheet_url(home_class, plan.skill), {"on": "2025-06-02", "learner": [learner.id]})
+    client.post_form(sheet_url(home_class, plan.skill), {"on": "2025-06-02", "learner": [learner.id],
+                                                         f"had-{learner.id}": ["作业1"]})
     row = db.session.scalars(select(AssignmentCompletion).where(AssignmentCompletion.learner_id == learner.id)).one()
     assert row.voided_at is not None
+
+
+def test_a_stale_sheet_does_not_undo_a_check_off_saved_meanwhile(client, login_as, enrol, home_class, plan):
+    login_as("registrar")
+    learner = enrol()
+    stale = {"on": "2025-06-02", "learner": [learner.id]}          # opened before 作业1 was ticked elsewhere
+    client.post_form(sheet_url(home_class, plan.skill), {"on": "2025-06-01", "learner": [learner.id],
+                                                         f"a-{learner.id}": ["作业1"]})
+    client.post_form(sheet_url(home_class, plan.skill), stale)
+    row = db.session.scalars(select(AssignmentCompletion).where(AssignmentCompletion.learner_id == learner.id)).one()
+    assert row.voided_at is None
 
 
 def test_invalid_scores_are_refused_with_a_reason(client, login_as, enrol, home_class, plan):
