@@ -80,7 +80,8 @@ def _add_assessment(w: World) -> None:
             items=[RecognitionItem(course_id=course.id, kind=None, credits=Decimal("1"))])
         db.session.add_all([results[side], applications[side]])
     for application in applications.values():
-        application.scan_path, application.scan_mime = store_scan(tiny_png(), "image/png", today=date(2025, 6, 1)), "image/png"
+        application.scan_path = store_scan(tiny_png(), "image/png", today=date(2025, 6, 1))
+        application.scan_mime = "image/png"
     kind = CertificateKind(name="世界证书", evidence_type="竞赛获奖", credits=Decimal("1"))
     db.session.add(kind)
     db.session.flush()

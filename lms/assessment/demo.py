@@ -39,7 +39,8 @@ def load(*, today: dt.date) -> dict[str, int]:
     """Add the certificate table and assessment data for every existing learner; returns profile counts."""
     registrar = db.session.scalar(select(User).where(User.role == "registrar").order_by(User.id))
     plans: dict[int, list[Course]] = defaultdict(list)
-    for course in db.session.scalars(select(Course).where(Course.active.is_(True)).order_by(Course.position, Course.id)):
+    active = select(Course).where(Course.active.is_(True)).order_by(Course.position, Course.id)
+    for course in db.session.scalars(active):
         plans[course.specialty_id].append(course)
     kinds = _certificate_table(plans)
     learners = list(db.session.scalars(select(Learner).order_by(Learner.enrolled_on, Learner.id)))
@@ -132,8 +133,8 @@ def _apply(profile, learner, courses, kinds, registrar, heads, today, index) -> 
                 _result(learner, course, 52, sat_on - dt.timedelta(days=14), recorder)   # a retake
             _result(learner, course, score, sat_on, recorder)
     if profile != "continue_pending":
-        db.session.add(MoralEvaluation(learner_id=learner.id, passed=True, evaluated_on=_day(learner, len(courses), today),
-                                       evaluator_id=head, comment="遵纪守法,积极参加学习"))
+        db.session.add(MoralEvaluation(learner_id=learner.id, passed=True, evaluator_id=head,
+                                       evaluated_on=_day(learner, len(courses), today), comment="遵纪守法,积极参加学习"))
     if profile in ("graduate", "early_graduate", "graduate_by_resit", "complete_failed"):
         _top_up_hours(learner, today)
     if profile == "continue_pending" and learner.specialty_id in kinds:

@@ -48,7 +48,8 @@ def test_the_demo_county_shows_every_decision():
     assert db.session.scalar(select(func.count()).select_from(CertificateKind)) >= 3
     statuses = set(db.session.scalars(select(RecognitionApplication.status)))
     assert statuses == {"approved", "pending"}
-    waivers = db.session.scalars(select(RecognitionApplication).where(RecognitionApplication.basis == "work_experience"))
+    waivers = db.session.scalars(select(RecognitionApplication)
+                                 .where(RecognitionApplication.basis == "work_experience"))
     assert any(a.status == "approved" for a in waivers)
     resat = [row for row in report.rows if row.decision.outcome == "graduate"
              and any(s.status == "passed_on_retake" and s.best.sat_on > row.decision.period_end_on
