@@ -139,3 +139,15 @@ def test_the_learning_account_of_another_township_is_404(client, world):
     client.login(world.users["township"].username)
     assert client.get(f"/learners/{world.learner_a.id}/account").status_code == 200
     assert client.get(f"/learners/{world.learner_b.id}/account").status_code == 404
+
+
+def test_the_learning_account_partial_renders_inside_another_page(app, enrol, make_ready):
+    from flask import render_template_string
+
+    from lms.assessment.account import learning_account
+
+    learner = make_ready(enrol())
+    with app.test_request_context():
+        html = render_template_string('<main>{% include "assessment/_learning_account.html" %}</main>',
+                                      account=learning_account(learner, AS_OF))
+    assert "个人学习账户" in html and "《读写算》" in html and "9 / 9" in html
