@@ -39,6 +39,7 @@ class Base:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024          # hard cap on any request body
     IMPORT_MAX_BYTES = 20 * 1024 * 1024            # spreadsheets
     PHOTO_MAX_BYTES = 2 * 1024 * 1024
+    EVIDENCE_MAX_BYTES = 5 * 1024 * 1024           # scans of certificates for 免修/免考 applications
     # Sessions: a teacher's phone in a village hall may be shared; keep sessions short-lived.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -96,6 +97,7 @@ _OVERRIDES = {
     "DATA_DIR": str,
     "IMPORT_MAX_BYTES": int,
     "PHOTO_MAX_BYTES": int,
+    "EVIDENCE_MAX_BYTES": int,
     "MAX_CONTENT_LENGTH": int,
     "LOGIN_MAX_FAILURES": int,
     "LOGIN_FAILURE_WINDOW_MINUTES": int,

@@ -68,10 +68,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms.teaching.plan_views import bp as plans_bp
     from lms.teaching.session_views import bp as sessions_bp
     from lms.teaching.views import bp as teaching_bp
+    from lms.assessment.views import bp as assessment_bp
+    from lms.assessment.audit_views import bp as graduation_bp
+    from lms.recognition.views import bp as recognition_bp
 
     for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
                       roster_bp, enrolment_bp, learners_bp,
-                      teaching_bp, sessions_bp, plans_bp, policies_bp):
+                      teaching_bp, sessions_bp, plans_bp, policies_bp,
+                      assessment_bp, graduation_bp, recognition_bp):
         app.register_blueprint(blueprint)
 
 

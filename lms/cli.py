@@ -114,7 +114,9 @@ def demo_command(if_empty: bool):
 
 def register_cli(app) -> None:
     """Attach `flask lms` and each domain's commands to the app."""
+    from lms.assessment.cli import audit_command
     from lms.teaching.cli import hours_command
 
     lms_cli.add_command(hours_command)
+    lms_cli.add_command(audit_command)
     app.cli.add_command(lms_cli)

@@ -43,4 +43,9 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
     learners_demo.load(divisions, users, today=today)
     echo("教学:课次、考勤、线上与自学学时 …")
     teaching_demo.load(today=today)
+    # Order matters: registry (learners) → teaching (classes, sessions, hours) → assessment → certificates.
+    from lms.assessment import demo as assessment_demo
+
+    echo("考核、免修免考与毕业审核 …")
+    assessment_demo.load(today=today)
     record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")

@@ -9,3 +9,7 @@ from lms.teaching.models import (  # noqa: F401
     Attendance, ClassSession, ClassTeacher, Course, LearnerHours, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass,
 )
 from lms.policies.models import PolicyVersion  # noqa: F401
+from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation  # noqa: F401
+from lms.recognition.models import (  # noqa: F401
+    CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem,
+)

@@ -58,6 +58,7 @@ def build_world() -> World:
                       learner_id=learner_a.id, class_id=class_a.id, entry_id=entry_a.id)
     w.out_of_scope.update(point_id=point_b.id, learner_id=learner_b.id, class_id=class_b.id, entry_id=entry_b.id)
     _add_teaching(w)
+    _add_assessment(w)
     db.session.flush()
     return w
 
@@ -82,3 +83,35 @@ def _add_teaching(w: World) -> None:
     w.in_scope.update(session_id=sessions["a"].id, entry_id=entries["a"].id, course_id=course.id,
                       specialty_id=course.specialty_id, cohort=2025)
     w.out_of_scope.update(session_id=sessions["b"].id, entry_id=entries["b"].id)
+
+
+def _add_assessment(w: World) -> None:
+    """Assessment and recognition: the teacher heads class A; a cultural course; a result and an
+    application for each township's learner; a row of the certificate table."""
+    from decimal import Decimal
+
+    from lms.assessment.models import AssessmentResult
+    from lms.recognition.evidence import store_scan
+    from lms.recognition.models import CertificateKind, RecognitionApplication, RecognitionItem
+    from tests.factories import make_course, tiny_png
+
+    w.class_a.head_teacher_id = w.users["teacher"].id
+    course = make_course(w.class_a.specialty, name="世界读写算", kind="cultural")
+    results, applications = {}, {}
+    for side, learner in (("a", w.learner_a), ("b", w.learner_b)):
+        results[side] = AssessmentResult(learner_id=learner.id, course_id=course.id, score=Decimal("70"),
+                                         sat_on=date(2025, 6, 1))
+        applications[side] = RecognitionApplication(
+            learner_id=learner.id, evidence_type="竞赛获奖", basis="competition", certificate_name="县技能大赛三等奖",
+            items=[RecognitionItem(course_id=course.id, kind=None, credits=Decimal("1"))])
+        db.session.add_all([results[side], applications[side]])
+    for application in applications.values():
+        application.scan_path = store_scan(tiny_png(), "image/png", today=date(2025, 6, 1))
+        application.scan_mime = "image/png"
+    kind = CertificateKind(name="世界证书", evidence_type="竞赛获奖", credits=Decimal("1"))
+    db.session.add(kind)
+    db.session.flush()
+    w.objects.update(course=course, result_a=results["a"], application_a=applications["a"])
+    w.in_scope.update(course_id=course.id, result_id=results["a"].id, application_id=applications["a"].id,
+                      kind_id=kind.id)
+    w.out_of_scope.update(result_id=results["b"].id, application_id=applications["b"].id)

@@ -16,7 +16,8 @@ from lms.learners.idnumbers import generate_id_number, id_number_hash
 from lms.learners.lookup import id_hash_key
 from lms.learners.models import Learner, RosterEntry
 from lms.learners.pinyin import name_initials
-from lms.learners.services import enrol_learner, record_status_event
+from lms.learners.services import enrol_learner
+from lms.learners.status import record_status_event
 from lms.learners.visits import record_visit
 from lms.policies.services import policy_for
 from lms.rules import check_age

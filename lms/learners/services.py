@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from lms.audit.services import changes, record, snapshot
+from lms.audit.services import record, snapshot
 from lms.core.errors import DomainError
 from lms.core.privacy import mask_id_number, mask_phone
 from lms.extensions import db
@@ -14,7 +14,7 @@ from lms.geo.models import Division, TeachingPoint
 from lms.learners.codes import ETHNICITIES, PRIOR_EDUCATIONS
 from lms.learners.idnumbers import IdNumberError, normalise_id_number
 from lms.learners.lookup import hash_id
-from lms.learners.models import Learner, RosterEntry, StatusEvent
+from lms.learners.models import Learner, RosterEntry
 from lms.learners.photos import prepare_photo, store_photo
 from lms.learners.pinyin import name_initials
 from lms.learners.queries import village_labels
@@ -151,61 +151,3 @@ def record_id_view(*, actor, learner: Learner) -> None:
     """Audit that `actor` was shown the learner's whole ID number and phone (个人信息保护法)."""
     record(actor, "learner.view_id", "learner", learner.id,
            summary=f"查看完整身份证号和手机号:{learner.name}({learner.student_number})")
-
-
-# --- student-status events (学籍异动) -------------------------------------------------------------
-
-# kind → (statuses it may start from, status afterwards; None keeps the status)
-_TRANSITIONS = {
-    "休学": (("studying",), "suspended"),
-    "复学": (("suspended",), "studying"),
-    "退学": (("studying", "suspended"), "withdrawn"),
-    "转专业": (("studying", "suspended"), None),
-}
-
-
-def record_status_event(*, actor, learner: Learner, kind: str, occurred_on: date, reason: str,
-                        approved_by: str = "", to_specialty=None, today: date) -> StatusEvent:
-    """Record 休学, 复学, 退学 or 转专业 and change the learner accordingly; audited.
-
-    休学/复学 toggle studying ↔ suspended; 退学 sets withdrawn and the date; 转专业 changes the specialty
-    and takes the learner out of their class (a class belongs to one specialty). Refuses a kind the
-    current status does not allow, a date in the future, before enrolment or before the last event.
-    """
-    if kind not in _TRANSITIONS:
-        raise DomainError(f"异动类型只能是:{'、'.join(_TRANSITIONS)}", field="kind")
-    allowed_from, new_status = _TRANSITIONS[kind]
-    if learner.status not in allowed_from:
-        raise DomainError(f"学员当前为“{learner.status_label}”,不能办理{kind}", field="kind")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("请填写异动原因", field="reason")
-    if occurred_on > today:
-        raise DomainError("异动日期不能晚于今天", field="occurred_on")
-    if occurred_on < learner.enrolled_on:
-        raise DomainError("异动日期不能早于入学日期", field="occurred_on")
-    last = db.session.scalar(select(StatusEvent.occurred_on).where(StatusEvent.learner_id == learner.id)
-                             .order_by(StatusEvent.occurred_on.desc()).limit(1))
-    if last is not None and occurred_on < last:
-        raise DomainError("异动日期不能早于上一次异动的日期", field="occurred_on")
-    if kind == "转专业":
-        if to_specialty is None:
-            raise DomainError("请选择转入的专业", field="to_specialty_id")
-        if to_specialty.id == learner.specialty_id:
-            raise DomainError("转入专业与现专业相同", field="to_specialty_id")
-
-    before = learner_snapshot(learner)
-    event = StatusEvent(learner_id=learner.id, kind=kind, occurred_on=occurred_on, reason=reason,
-                        approved_by=(approved_by or "").strip(), recorded_by_id=getattr(actor, "id", None))
-    if kind == "转专业":
-        event.from_specialty_id, event.to_specialty_id = learner.specialty_id, to_specialty.id
-        learner.specialty_id, learner.class_id = to_specialty.id, None
-    if new_status is not None:
-        learner.status, learner.status_changed_on = new_status, occurred_on
-    db.session.add(event)
-    db.session.flush()
-    old, new = changes(before, learner_snapshot(learner))
-    record(actor, "learner.status_event", "learner", learner.id,
-           summary=f"{kind}:{learner.name}({learner.student_number}),{occurred_on.isoformat()},原因:{reason}",
-           before=old, after={**new, "event_id": event.id, "kind": kind})
-    return event

@@ -7,6 +7,7 @@ import io
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from lms.assessment.account import learning_account
 from lms.audit.queries import events_for
 from lms.core.clock import today
 from lms.core.errors import DomainError
@@ -17,8 +18,9 @@ from lms.learners.export import export_registration_list
 from lms.learners.forms import ExportForm, PhotoForm, StatusEventForm
 from lms.learners.models import LEARNER_STATUS_LABELS, Learner
 from lms.learners.photos import photo_file
+from lms.learners.status import record_status_event
 from lms.learners.services import (
-    PRIVACY_NOTICE_VERSION, record_id_view, record_status_event, replace_photo,
+    PRIVACY_NOTICE_VERSION, record_id_view, replace_photo,
 )
 from lms.rules import target_group_label
 from lms.teaching.models import Specialty
@@ -64,7 +66,7 @@ def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal
         audit_events=events_for("learner", learner.id), event_form=event_form,
         photo_form=PhotoForm() if role in EDITORS else None, can_reveal=role in EDITORS,
         target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None,
-        progress=learner_progress(learner, today()))
+        progress=learner_progress(learner, today()), account=learning_account(learner, today()))
 
 
 @bp.get("/<int:learner_id>")

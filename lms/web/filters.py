@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask_babel import format_date, format_datetime
 
 from lms.core.privacy import mask_id_number, mask_name, mask_phone
+from lms.rules import format_credits, format_score
 
 
 def date_cn(value: date | datetime | None) -> str:
@@ -48,6 +49,8 @@ FILTERS = {
     "mask_id": mask_id_number,
     "mask_phone": mask_phone,
     "mask_name": mask_name,
+    "score": format_score,        # Decimal("75.0") → "75"
+    "credits": format_credits,    # Decimal("2.0") → "2"
 }
 
 

@@ -1,12 +1,20 @@
-// Shared behaviour: show a progress overlay while a slow form submits (data-busy="message").
+// Shared behaviour: show a progress overlay while a slow form submits or a slow link loads (data-busy="message").
 (function () {
   "use strict";
+  function showBusy(message) {
+    var overlay = document.getElementById("busy");
+    document.getElementById("busy-text").textContent = message || "正在处理,请稍候…";
+    overlay.hidden = false;
+    window.addEventListener("pageshow", function () { overlay.hidden = true; }, { once: true });
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-busy") || event.defaultPrevented) { return; }
-    var overlay = document.getElementById("busy");
-    document.getElementById("busy-text").textContent = form.getAttribute("data-busy") || "正在处理,请稍候…";
-    overlay.hidden = false;
-    window.addEventListener("pageshow", function () { overlay.hidden = true; }, { once: true });
+    showBusy(form.getAttribute("data-busy"));
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-busy]") : null;
+    if (!link || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    showBusy(link.getAttribute("data-busy"));
   });
 })();

@@ -6,3 +6,6 @@ from tests.factories.teaching import (  # noqa: F401
     make_class, make_course, make_platform_record, make_self_study, make_session, mark_attendance, plan_course,
     specialty_named,
 )
+from tests.factories.assessment import (  # noqa: F401
+    complete_everything, give_hours, make_completion, make_moral, make_plan, make_result, tiny_pdf, tiny_png,
+)

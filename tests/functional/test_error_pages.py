@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from lms import create_app
-from tests.factories import make_user
 
 
 def test_404_page_is_chinese(client, login_as):

@@ -27,7 +27,7 @@ def test_valid_login_lands_on_the_role_home_page(client):
 
 
 def test_username_is_case_insensitive(client):
-    user = make_user("bureau", username="libureau")
+    make_user("bureau", username="libureau")
     assert client.post_form("/login", {"username": "LiBureau", "password": TEST_PASSWORD}).status_code == 302
 
 

@@ -1,0 +1,184 @@
+"""Demo assessment data on whatever learners, classes and courses the registry and teaching demos made.
+
+Runs after them (registry → teaching → assessment → certificates). It fills the school's certificate
+table, then gives each learner a deterministic profile so that the demo county's audit shows every
+decision: learners whose study period has ended graduate (one by a re-sit after the period, inside
+the re-sit window) or complete; learners still studying may graduate early, continue with gaps, or
+withdraw. Profiles that must reach 360 hours are topped up with platform records when the teaching
+demo gave them fewer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from lms.assessment.facts import hour_totals, required_titles
+from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
+from lms.audit.services import record
+from lms.auth.models import User
+from lms.extensions import db
+from lms.learners.models import Learner
+from lms.learners.status import record_status_event
+from lms.policies.services import policy_for
+from lms.recognition.models import CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem
+from lms.rules import resit_until
+from lms.teaching.models import Course, PlatformRecord, Specialty, TeachingClass
+
+PLATFORM = "贵州省社区教育学习平台(一乐之)"
+# Real vocational titles for some specialties (prefix of the specialty name → certificate name).
+TITLES = {"种植": "农作物植保员", "设施农业": "设施农业种植工", "养殖": "家畜饲养员", "服装": "服装制版师",
+          "家用电器": "家用电器产品维修工", "餐饮": "中式烹调师", "计算机": "计算机操作员", "电子商务": "电子商务师",
+          "家政": "家政服务员", "刺绣": "刺绣工", "蜡染": "蜡染工"}
+ONE_DAY = dt.timedelta(days=1)
+
+
+def load(*, today: dt.date) -> dict[str, int]:
+    """Add the certificate table and assessment data for every existing learner; returns profile counts."""
+    registrar = db.session.scalar(select(User).where(User.role == "registrar").order_by(User.id))
+    plans: dict[int, list[Course]] = defaultdict(list)
+    active = select(Course).where(Course.active.is_(True)).order_by(Course.position, Course.id)
+    for course in db.session.scalars(active):
+        plans[course.specialty_id].append(course)
+    kinds = _certificate_table(plans)
+    learners = list(db.session.scalars(select(Learner).order_by(Learner.enrolled_on, Learner.id)))
+    class_heads = dict(db.session.execute(select(TeachingClass.id, TeachingClass.head_teacher_id)).all())
+    heads = {learner.id: class_heads.get(learner.class_id) for learner in learners}
+    counts: dict[str, int] = defaultdict(int)
+    ended = [learner for learner in learners if learner.period_end_on < today and plans.get(learner.specialty_id)]
+    running = [learner for learner in learners if learner.period_end_on >= today and plans.get(learner.specialty_id)]
+    for index, learner in enumerate(ended):
+        profile = ("complete_failed", "graduate", "graduate_by_resit", "complete_hours")[index % 4]
+        _apply(profile, learner, plans[learner.specialty_id], kinds, registrar, heads, today, index)
+        counts[profile] += 1
+    for index, learner in enumerate(running):
+        profile = ("early_graduate", "continue", "withdrawn", "continue_pending", "continue")[index % 5]
+        if profile == "withdrawn" and (counts["withdrawn"] >= 3 or learner.status != "studying"):
+            profile = "continue"
+        _apply(profile, learner, plans[learner.specialty_id], kinds, registrar, heads, today, index)
+        counts[profile] += 1
+    db.session.flush()
+    record(None, "demo.assessment", "demo", None, summary=f"演示考核数据:{dict(counts)}")
+    return dict(counts)
+
+
+def _certificate_table(plans: dict[int, list[Course]]) -> dict[int, CertificateKind]:
+    """One skill certificate per specialty with skill courses (mapped to them), an award and an innovation."""
+    by_specialty: dict[int, CertificateKind] = {}
+    for specialty in db.session.scalars(select(Specialty).order_by(Specialty.position)):
+        skills = [course for course in plans.get(specialty.id, ()) if course.kind == "skill"]
+        if not skills:
+            continue
+        title = next((name for prefix, name in TITLES.items() if specialty.name.startswith(prefix)),
+                     specialty.name.split("(")[0])
+        kind = CertificateKind(name=f"{title}(五级/初级工)", evidence_type="职业技能等级证书",
+                               note="人社部门认定的职业技能等级证书",
+                               mapped=[CertificateKindCourse(course_id=course.id) for course in skills[:2]])
+        db.session.add(kind)
+        by_specialty[specialty.id] = kind
+    db.session.add_all([
+        CertificateKind(name="县级农民技能大赛三等奖及以上", evidence_type="竞赛获奖", credits=Decimal("2"),
+                        note="计入相关专业技能课"),
+        CertificateKind(name="技术革新成果(经县级部门认定)", evidence_type="技术革新", credits=Decimal("3")),
+    ])
+    db.session.flush()
+    return by_specialty
+
+
+def _day(learner: Learner, step: int, today: dt.date) -> dt.date:
+    """A plausible day for the n-th record: a month apart from three months after enrolment, inside the
+    period and before today."""
+    day = learner.enrolled_on + dt.timedelta(days=90 + 30 * step)
+    return min(day, learner.period_end_on - dt.timedelta(days=10 - min(step, 9)), today - ONE_DAY)
+
+
+def _apply(profile, learner, courses, kinds, registrar, heads, today, index) -> None:
+    recorder = registrar.id if registrar else None
+    head = heads.get(learner.id) or recorder
+    exempt_course = None
+    if profile in ("graduate", "early_graduate") and index % 3 == 1 and learner.specialty_id in kinds:
+        kind = kinds[learner.specialty_id]
+        exempt_course = next(c for c in courses if c.id in kind.course_ids)
+        _application(learner, kind.evidence_type, "certificate", [exempt_course], "exempt_study", registrar,
+                     _day(learner, 2, today), certificate=kind)
+    internship = next((c for c in courses if c.kind == "internship"), None)
+    waived = None
+    if profile in ("graduate", "early_graduate") and index % 4 == 2 and internship is not None:
+        waived = internship
+        _application(learner, "工作经历", "work_experience", [internship], "waived", registrar,
+                     _day(learner, 1, today), work=("县城某餐饮公司 厨工 2018年3月—2021年5月", Decimal("3.2")))
+    for step, course in enumerate(courses):
+        if course in (exempt_course, waived):
+            continue
+        sat_on = _day(learner, step + 1, today)
+        for number, title in enumerate(required_titles(course.required_assignments)):
+            db.session.add(AssignmentCompletion(learner_id=learner.id, course_id=course.id, title=title,
+                                                completed_on=sat_on - dt.timedelta(days=20 - number),
+                                                recorded_by_id=head))
+        score = 62 + (learner.id * 7 + step * 11) % 35
+        failing = (profile == "complete_failed" and step == 0) or (profile.startswith("continue") and step == 1)
+        if profile == "graduate_by_resit" and step == 0:
+            _result(learner, course, 48, sat_on, recorder)
+            resit_on = min(today - ONE_DAY, resit_until(learner.period_end_on, policy_for(learner.cohort)),
+                           learner.period_end_on + dt.timedelta(days=100))
+            _result(learner, course, 71, resit_on, recorder)
+        elif failing:
+            _result(learner, course, 41 + step, sat_on, recorder)
+        elif (profile.startswith("continue") and step >= 3) or (profile == "withdrawn" and step >= 2):
+            continue    # not assessed yet
+        else:
+            if step == 2 and index % 2 == 0:
+                _result(learner, course, 52, sat_on - dt.timedelta(days=14), recorder)   # a retake
+            _result(learner, course, score, sat_on, recorder)
+    if profile != "continue_pending":
+        db.session.add(MoralEvaluation(learner_id=learner.id, passed=True, evaluator_id=head,
+                                       evaluated_on=_day(learner, len(courses), today), comment="遵纪守法,积极参加学习"))
+    if profile in ("graduate", "early_graduate", "graduate_by_resit", "complete_failed"):
+        _top_up_hours(learner, today)
+    if profile == "continue_pending" and learner.specialty_id in kinds:
+        kind = kinds[learner.specialty_id]
+        mapped = [c for c in courses if c.id in kind.course_ids][:1]
+        _application(learner, kind.evidence_type, "certificate", mapped, "exempt_exam", None, None, certificate=kind)
+    if profile == "withdrawn":
+        db.session.flush()
+        record_status_event(actor=registrar, learner=learner, kind="退学", occurred_on=_day(learner, 3, today),
+                            reason="外出务工,本人申请退学", approved_by="教务处", today=today)
+
+
+def _result(learner, course, score, sat_on, recorder) -> None:
+    db.session.add(AssessmentResult(learner_id=learner.id, course_id=course.id, score=Decimal(score), sat_on=sat_on,
+                                    recorded_by_id=recorder))
+
+
+def _application(learner, evidence_type, basis, courses, kind, registrar, decided_on, *, certificate=None,
+                 work=None) -> None:
+    """An application — approved on `decided_on` by the registrar, or pending when no day is given."""
+    approved = decided_on is not None and registrar is not None
+    db.session.add(RecognitionApplication(
+        learner_id=learner.id, evidence_type=evidence_type, basis=basis,
+        certificate_kind_id=certificate.id if certificate else None,
+        certificate_name=certificate.name if certificate else "",
+        certificate_number=f"S{learner.id:06d}" if certificate else "", issuer="黔西南州人力资源和社会保障局"
+        if certificate else "", work_post=work[0] if work else "", work_years=work[1] if work else None,
+        evidence_note="演示数据", status="approved" if approved else "pending",
+        decided_by_id=registrar.id if approved else None, decided_on=decided_on if approved else None,
+        decided_at=dt.datetime.combine(decided_on, dt.time(2), tzinfo=dt.timezone.utc) if approved else None,
+        items=[RecognitionItem(course_id=course.id, kind=kind, credits=course.credits) for course in courses]))
+
+
+def _top_up_hours(learner: Learner, today: dt.date) -> None:
+    """Platform records until S+P+L reaches 360 学时, dated inside the study period."""
+    db.session.flush()
+    policy = policy_for(learner.cohort)
+    totals = hour_totals([learner.id], today)[learner.id]
+    missing = policy.hours_required_minutes - totals.total(policy.hours_categories)
+    step = 0
+    while missing > 0:
+        minutes = min(missing, 3600)
+        db.session.add(PlatformRecord(learner_id=learner.id, platform=PLATFORM, course_name="线上课程",
+                                      minutes=minutes, studied_on=_day(learner, step, today),
+                                      record_ref=f"DEMO-{learner.id}-{step}"))
+        missing -= minutes
+        step += 1

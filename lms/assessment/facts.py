@@ -1,0 +1,192 @@
+"""THE one place that turns database rows into the policy engine's facts (lms.rules.LearnerFacts).
+
+Set-based: a fixed number of queries for any number of learners (ids are read in chunks of
+CHUNK), plus one hour query per distinct facts cut-off day (see learner_facts).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
+from lms.extensions import db
+from lms.learners.models import Learner, StatusEvent
+from lms.policies.services import policy_for
+from lms.recognition.models import RecognitionApplication, RecognitionItem
+from lms.rules import CourseFacts, HourTotals, LearnerFacts, Policy, facts_cutoff, learner_period_end
+from lms.teaching.hours import hour_totals as teaching_hour_totals
+from lms.teaching.models import Course
+
+#: Learner ids per IN (...) list: well under SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 900
+
+
+def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+    """The ids in lists of at most `size` (in the order given, duplicates removed)."""
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), size):
+        yield unique[start:start + size]
+
+
+def required_titles(count: int) -> tuple[str, ...]:
+    """The required assignments of a course with Course.required_assignments = count: 作业1 … 作业N."""
+    return tuple(f"作业{number}" for number in range(1, count + 1))
+
+
+def hour_totals(learner_ids: Iterable[int], until: dt.date) -> dict[int, HourTotals]:
+    """Credited minutes per hour category of each learner, counting only hours dated ≤ until.
+
+    The teaching module's set-based hour query (lms.teaching.hours) is the one source of hours;
+    this only asks it chunk by chunk. Learners with no hours get HourTotals().
+    """
+    learner_ids = list(dict.fromkeys(learner_ids))
+    totals: dict[int, HourTotals] = {}
+    for ids in chunks(learner_ids):
+        totals.update(teaching_hour_totals(learners=ids, as_of=until))
+    return {learner_id: totals.get(learner_id, HourTotals()) for learner_id in learner_ids}
+
+
+@dataclass(frozen=True)
+class _Learner:
+    id: int
+    cohort: int
+    birth_on: dt.date
+    enrolled_on: dt.date
+    prior_education: str
+    period_end_on: dt.date
+    status: str
+    specialty_id: int
+
+
+def _policies(cohorts: Iterable[int]) -> dict[int, Policy]:
+    return {cohort: policy_for(cohort) for cohort in set(cohorts)}
+
+
+def learner_facts(learner_ids: Iterable[int], as_of: dt.date) -> dict[int, LearnerFacts]:
+    """The engine's facts for each learner as of `as_of` (see facts_and_policies)."""
+    return facts_and_policies(learner_ids, as_of)[0]
+
+
+def facts_and_policies(learner_ids: Iterable[int], as_of: dt.date,
+                       ) -> tuple[dict[int, LearnerFacts], dict[int, Policy]]:
+    """The engine's facts for each learner as of `as_of`, and the policy that judges each
+    (policy_for(cohort)); ids of no learner are left out.
+
+    For each learner, every fact is cut off at lms.rules.facts_cutoff(as_of, period end, the
+    cohort's policy) — min(as_of, end of the R12 re-sit window) — as the engine requires:
+    assignments by completed_on, attempts by sat_on (voided ones never count), exemptions and
+    awarded credits of APPROVED applications by decided_on, the newest moral evaluation by
+    evaluated_on, hours by their day. The plan is the active courses of the learner's (current)
+    specialty. withdrawn_on is the learner's 退学 status event.
+
+    Queries: seven per chunk of CHUNK learners, plus hour_totals once per distinct cut-off day
+    (as_of for everyone still inside the re-sit window, one more per period-end day of those
+    past it — enrolment days are batch days, so a county has a handful).
+    """
+    learners: dict[int, _Learner] = {}
+    withdrawn: dict[int, dt.date] = {}
+    completions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
+    attempts: dict[tuple[int, int], list[tuple[Decimal, dt.date]]] = defaultdict(list)
+    exemptions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
+    awarded: dict[tuple[int, int], list[tuple[Decimal, dt.date]]] = defaultdict(list)
+    morals: dict[int, list[tuple[dt.date, int, bool]]] = defaultdict(list)
+    for ids in chunks(learner_ids):
+        for row in db.session.execute(
+                select(Learner.id, Learner.cohort, Learner.birth_on, Learner.enrolled_on, Learner.prior_education,
+                       Learner.period_end_on, Learner.status, Learner.specialty_id).where(Learner.id.in_(ids))):
+            learners[row.id] = _Learner(*row)
+        withdrawn.update(db.session.execute(
+            select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on))
+            .where(StatusEvent.learner_id.in_(ids), StatusEvent.kind == "退学")
+            .group_by(StatusEvent.learner_id)).all())
+        for learner_id, course_id, title, on in db.session.execute(
+                select(AssignmentCompletion.learner_id, AssignmentCompletion.course_id, AssignmentCompletion.title,
+                       AssignmentCompletion.completed_on)
+                .where(AssignmentCompletion.learner_id.in_(ids), AssignmentCompletion.voided_at.is_(None),
+                       AssignmentCompletion.completed_on <= as_of)):
+            completions[(learner_id, course_id)].append((title, on))
+        for learner_id, course_id, score, on in db.session.execute(
+                select(AssessmentResult.learner_id, AssessmentResult.course_id, AssessmentResult.score,
+                       AssessmentResult.sat_on)
+                .where(AssessmentResult.learner_id.in_(ids), AssessmentResult.voided_at.is_(None),
+                       AssessmentResult.sat_on <= as_of)):
+            attempts[(learner_id, course_id)].append((score, on))
+        for learner_id, course_id, kind, credits, on in db.session.execute(
+                select(RecognitionApplication.learner_id, RecognitionItem.course_id, RecognitionItem.kind,
+                       RecognitionItem.credits, RecognitionApplication.decided_on)
+                .join(RecognitionApplication, RecognitionItem.application_id == RecognitionApplication.id)
+                .where(RecognitionApplication.learner_id.in_(ids), RecognitionApplication.status == "approved",
+                       RecognitionApplication.decided_on <= as_of)):
+            if kind is None:
+                awarded[(learner_id, course_id)].append((credits, on))
+            else:
+                exemptions[(learner_id, course_id)].append((kind, on))
+        for learner_id, on, row_id, passed in db.session.execute(
+                select(MoralEvaluation.learner_id, MoralEvaluation.evaluated_on, MoralEvaluation.id,
+                       MoralEvaluation.passed)
+                .where(MoralEvaluation.learner_id.in_(ids), MoralEvaluation.evaluated_on <= as_of)):
+            morals[learner_id].append((on, row_id, passed))
+
+    plans: dict[int, list[Course]] = defaultdict(list)
+    specialty_ids = {learner.specialty_id for learner in learners.values()}
+    if specialty_ids:
+        for course in db.session.scalars(select(Course).where(Course.specialty_id.in_(specialty_ids),
+                                                              Course.active.is_(True))
+                                         .order_by(Course.position, Course.id)):
+            plans[course.specialty_id].append(course)
+
+    policies = _policies(learner.cohort for learner in learners.values())
+    cutoffs = {learner.id: facts_cutoff(as_of, _period_end(learner, policies[learner.cohort]),
+                                        policies[learner.cohort])
+               for learner in learners.values()}
+    hours: dict[int, HourTotals] = {}
+    by_cutoff: dict[dt.date, list[int]] = defaultdict(list)
+    for learner_id, cutoff in cutoffs.items():
+        by_cutoff[cutoff].append(learner_id)
+    for cutoff, ids in by_cutoff.items():
+        hours.update(hour_totals(ids, cutoff))
+
+    # Read each course's columns once, not once per learner (ORM attribute access dominates otherwise).
+    plan_rows = {specialty_id: [(c.id, c.name, c.kind, c.minutes, c.credits, required_titles(c.required_assignments))
+                                for c in courses] for specialty_id, courses in plans.items()}
+    facts: dict[int, LearnerFacts] = {}
+    for learner in learners.values():
+        cutoff = cutoffs[learner.id]
+        courses = []
+        for course_id, name, kind, minutes, credits, titles in plan_rows.get(learner.specialty_id, ()):
+            key = (learner.id, course_id)
+            excused = [how for how, on in exemptions.get(key, ()) if on <= cutoff]
+            courses.append(CourseFacts(
+                course_id=course_id, name=name, kind=kind, hours=minutes, credits=credits,
+                required_assignments=titles,
+                completed_assignments=frozenset(t for t, on in completions.get(key, ()) if on <= cutoff),
+                attempts=tuple((score, on) for score, on in attempts.get(key, ()) if on <= cutoff),
+                exemption=_strongest(excused),
+                awarded_credits=sum((c for c, on in awarded.get(key, ()) if on <= cutoff), Decimal(0))))
+        evaluations = sorted(e for e in morals.get(learner.id, ()) if e[0] <= cutoff)
+        facts[learner.id] = LearnerFacts(
+            birth_on=learner.birth_on, enrolled_on=learner.enrolled_on, prior_education=learner.prior_education,
+            hours=hours.get(learner.id, HourTotals()), courses=tuple(courses),
+            moral_ok=evaluations[-1][2] if evaluations else None, period_end_on=learner.period_end_on,
+            status=learner.status, withdrawn_on=withdrawn.get(learner.id), learner_id=learner.id)
+    return facts, {learner.id: policies[learner.cohort] for learner in learners.values()}
+
+
+def _period_end(learner: _Learner, policy: Policy) -> dt.date:
+    return learner_period_end(learner.enrolled_on, learner.prior_education, policy, learner.period_end_on)
+
+
+# Services allow one exemption per course; should two ever be approved, the more generous counts.
+_EXEMPTION_ORDER = ("exempt_study", "exempt_exam", "waived")
+
+
+def _strongest(kinds: list[str]) -> str | None:
+    for kind in _EXEMPTION_ORDER:
+        if kind in kinds:
+            return kind
+    return None
