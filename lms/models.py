@@ -8,3 +8,6 @@ from lms.learners.models import Learner, OutreachVisit, RosterEntry, StatusEvent
 from lms.teaching.models import (  # noqa: F401
     Attendance, ClassSession, ClassTeacher, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass,
 )
+from lms.certificates.models import (  # noqa: F401
+    BatchMember, Certificate, GraduationBatch, RenderJob, VerificationLog,
+)
