@@ -39,6 +39,9 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    from lms.core.queue import init_queue
+
+    init_queue(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
@@ -61,8 +64,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms.home.views import bp as home_bp
     from lms.imports.views import bp as imports_bp
     from lms.settings.views import bp as settings_bp
+    from lms.certificates.views import bp as certificates_bp
+    from lms.certificates.batch_views import bp as batches_bp
+    from lms.certificates.public_views import bp as verify_bp
 
-    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp):
+    for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
+                      certificates_bp, batches_bp, verify_bp):
         app.register_blueprint(blueprint)
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.orm import joinedload
 
 from lms.audit.services import record
 from lms.certificates import assets, eligibility
-from lms.certificates.models import KIND_LABELS, Certificate
+from lms.certificates.models import KIND_LABELS, Certificate, VerificationLog
 from lms.certificates.numbers import next_numbers
 from lms.certificates.snapshots import School, build_snapshot
+from lms.core.clock import now_utc
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
@@ -199,3 +200,13 @@ def reissue_certificate(*, actor, certificate: Certificate, reason: str, issued_
            after={"number": number, "replaces": certificate.number, "reason": reason, "issued_on": issued_on})
     return new
 
+
+
+def log_verification(certificate: Certificate, *, channel: str, remote_addr: str = "",
+                     user_agent: str = "") -> VerificationLog:
+    """Record one look-up of a certificate (the public page, or `flask lms verify-qr --record`). Flushes."""
+    entry = VerificationLog(certificate_id=certificate.id, at=now_utc(), channel=channel,
+                            remote_addr=remote_addr[:45], user_agent=user_agent[:200])
+    db.session.add(entry)
+    db.session.flush()
+    return entry

@@ -8,6 +8,8 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "home.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
     ("区划与教学点", "geo.divisions", ("admin", "bureau", "township", "enroller", "registrar")),
     ("数据导入", "imports.index", ("admin", "township", "enroller", "teacher", "registrar")),
+    ("证书", "certificates.index", ("admin", "bureau", "township", "registrar")),
+    ("毕业批次", "batches.index", ("admin", "bureau", "registrar")),
     ("用户管理", "users.index", ("admin",)),
     ("系统设置", "settings.index", ("admin",)),
     ("操作日志", "audit.index", ("admin",)),

@@ -103,3 +103,32 @@ def issued_completions(actor, learners: list[Learner], *, issued_on: date):
     decide = engine_decider({learner.id: completer_facts(learner) for learner in learners})
     return issue_directly(actor=actor, kind="completion", learner_ids=[l.id for l in learners], issued_on=issued_on,
                           decide=decide)
+
+
+_numbers = iter(range(1, 10**6))
+
+
+def make_certificate(learner: Learner, *, kind: str = "diploma", issued_on: date = date(2025, 7, 1), batch=None):
+    """A certificate inserted directly (bypassing the engine, like make_learner bypasses enrolment),
+    with a real snapshot; for tests of other things than issuing."""
+    from lms.certificates.models import Certificate, GraduationBatch
+    from lms.certificates.services import _new_token, _planned_courses
+    from lms.certificates.snapshots import School, build_snapshot
+
+    facts = graduate_facts(learner)
+    decision = graduation_decision(facts, max(issued_on, learner.period_end_on + timedelta(days=1)),
+                                   policy_for(learner.cohort))
+    school = School(name="示例县中等职业学校", code="520000", principal="张三", number_pattern="{school}{yy}{seq:4}",
+                    seal=None)
+    if batch is None:
+        batch = GraduationBatch(name=f"直接插入的批次{next(_numbers)}", kind=kind, status="issued", as_of=issued_on,
+                                issued_on=issued_on)
+        db.session.add(batch)
+    certificate = Certificate(
+        kind=kind, number=f"9{next(_numbers):011d}", learner_id=learner.id, batch=batch, issued_on=issued_on,
+        token=_new_token(), status="valid",
+        snapshot=build_snapshot(kind=kind, learner=learner, decision=decision, issued_on=issued_on, school=school,
+                                photo=None, withdrawn_on=None, planned=_planned_courses([decision])))
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
