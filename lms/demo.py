@@ -37,4 +37,9 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
     ensure_default_specialties()
     echo("用户 …")
     auth_demo.load(divisions, DEMO_PASSWORD)
+    # Certificates come last: they issue whatever the engine allows on everything loaded above.
+    from lms.certificates import demo as certificates_demo
+
+    echo("证书 …")
+    certificates_demo.load(today=today)
     record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")

@@ -9,9 +9,9 @@ birth and enrolment dates, prior education, the study period's end, the status, 
 退学 status event, and the specialty's courses (lms.teaching.models.Course). Hours, assignments,
 results, exemptions and the moral evaluation are not recorded yet, so they are zero / none — which
 means only withdrawal (写实性学习证明) can be decided from real data. When the graduation audit
-lands, replace `learner_facts` (or `decide` as a whole) with the audit's own fact gathering;
-every issuing service, page, command and export calls `decide` through `DecideFn`, so nothing
-else changes.
+lands, replace `learner_facts` (or `decide_from_database` as a whole) with the audit's own fact
+gathering, or register the audit's decider with `register_decider`; every issuing service, page,
+command, export and the demo calls `decide`, so nothing else changes.
 
 Which decision allows which document lives here too (`allows`), in one place.
 """
@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -31,6 +32,7 @@ from lms.rules.vocab import LEARNER_STATUSES
 from lms.teaching.models import Course
 
 DecideFn = Callable[[Sequence[int], date], dict[int, Decision]]
+DECIDER_KEY = "lms.certificates.decider"
 WITHDRAWAL_EVENT = "退学"
 _CHUNK = 5000
 # The outcome each document needs; a diploma for 'early_graduate' also needs the learner's
@@ -85,8 +87,31 @@ def learner_facts(learner_ids: Sequence[int]) -> dict[int, tuple[int, LearnerFac
     return facts
 
 
+def register_decider(app, decider: DecideFn | None) -> None:
+    """Make `decide` answer with `decider` in this app (None restores the default).
+
+    The plug for a decision source other than `decide_from_database`: the browser tests feed the
+    pages real engine decisions on hand-built facts through it; the graduation audit may register
+    its own set-based decider here instead of replacing `decide_from_database`.
+    """
+    if decider is None:
+        app.extensions.pop(DECIDER_KEY, None)
+    else:
+        app.extensions[DECIDER_KEY] = decider
+
+
 def decide(learner_ids: Iterable[int], as_of: date) -> dict[int, Decision]:
-    """The engine's graduation decision (R11–R13) per learner id as of `as_of`; unknown ids are left out.
+    """THE SEAM: the engine's graduation decision (R11–R13) per learner id as of `as_of`.
+
+    Every issuing service, page, command, export and the demo ask this function. It answers with
+    the decider registered for the app (register_decider), else with `decide_from_database`.
+    """
+    registered = current_app.extensions.get(DECIDER_KEY) if has_app_context() else None
+    return (registered or decide_from_database)(learner_ids, as_of)
+
+
+def decide_from_database(learner_ids: Iterable[int], as_of: date) -> dict[int, Decision]:
+    """The engine's decision per learner from the facts `learner_facts` gathers; unknown ids are left out.
 
     Set-based: three queries per 5,000 learners, then the pure engine with each cohort's policy.
     """

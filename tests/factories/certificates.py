@@ -56,11 +56,11 @@ def completer_facts(learner: Learner, *, hours: HourTotals = PART_HOURS) -> Lear
 
 def engine_decider(facts: dict[int, LearnerFacts]) -> eligibility.DecideFn:
     """A `decide` for the issuing services: the real engine on these hand-built facts; other learners
-    go through the real seam (eligibility.decide)."""
+    go through the seam's real fact gathering (eligibility.decide_from_database)."""
 
     def decide(learner_ids, as_of):
         ids = list(learner_ids)
-        decisions = eligibility.decide([i for i in ids if i not in facts], as_of)
+        decisions = eligibility.decide_from_database([i for i in ids if i not in facts], as_of)
         cohorts = dict(db.session.execute(db.select(Learner.id, Learner.cohort).where(Learner.id.in_(ids))).all())
         for learner_id in ids:
             if learner_id in facts:
