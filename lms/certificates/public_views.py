@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
 
 from lms.certificates import queries
-from lms.certificates.services import log_verification
+from lms.certificates.services import log_verification_by_token
 from lms.certificates.signing import fingerprint, public_key_of_data_dir, public_key_pem, raw_public_key
 from lms.core.clock import now_utc
 from lms.core.privacy import mask_name
@@ -29,12 +29,11 @@ def _rate_limit() -> str:
 @public
 @limiter.limit(_rate_limit)
 def certificate(token: str):
-    found = queries.certificate_by_token(token)
-    if found is None:
+    if not log_verification_by_token(token, remote_addr=request.remote_addr or "",
+                                     user_agent=request.headers.get("User-Agent", "")):
         abort(404)
-    log_verification(found, channel="online", remote_addr=request.remote_addr or "",
-                     user_agent=request.headers.get("User-Agent", ""))
     db.session.commit()
+    found = queries.certificate_by_token(token)
     replacement = queries.replacement_of(found)
     response = make_response(render_template(
         "certificates/verify.html", c=found, masked_name=mask_name(found.snapshot["name"]),

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -200,6 +200,20 @@ def reissue_certificate(*, actor, certificate: Certificate, reason: str, issued_
            after={"number": number, "replaces": certificate.number, "reason": reason, "issued_on": issued_on})
     return new
 
+
+
+def log_verification_by_token(token: str, *, remote_addr: str, user_agent: str) -> bool:
+    """Record an online look-up of the certificate behind `token`; False when no certificate has it.
+
+    One INSERT … SELECT as the request's first statement: on SQLite a transaction that reads first
+    and writes later fails ("database is locked") when another process wrote in between, and the
+    public page is the busiest writer of all.
+    """
+    chosen = select(Certificate.id, literal(now_utc(), type_=VerificationLog.at.type), literal("online"),
+                    literal(remote_addr[:45]), literal(user_agent[:200])).where(Certificate.token == token)
+    result = db.session.execute(insert(VerificationLog).from_select(
+        ["certificate_id", "at", "channel", "remote_addr", "user_agent"], chosen))
+    return result.rowcount == 1
 
 
 def log_verification(certificate: Certificate, *, channel: str, remote_addr: str = "",

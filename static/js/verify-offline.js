@@ -90,7 +90,8 @@
       note.className = "small mt-2";
       var list_ = revocations();
       note.textContent = revoked ? "依据 " + list_.as_of.slice(0, 10) + " 的撤销名单。"
-        : "请核对证书上的姓名与编号。离线核验不能确认此后是否被撤销;有网络时可扫码打开在线核验页面。";
+        : "请核对证书上的姓名与编号。" + (list_ ? "截至 " + list_.as_of.slice(0, 10) + " 的撤销名单中没有此证书;"
+          : "") + "之后是否被撤销,请在有网络时扫码打开在线核验页面确认。";
       alert.appendChild(note);
     }
     result.appendChild(alert);
