@@ -56,11 +56,11 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def _render(pattern: str, *, school_code: str, year: int, kind: str, sequence: str) -> str:
+def _render(pattern: str, *, school_code: str, year: int, kind: str, sequence: str, pad: str = "0") -> str:
     values = {"school": school_code, "yyyy": f"{year:04d}", "yy": f"{year % 100:02d}", "type": TYPE_CODES[kind]}
 
     def replace(match: re.Match) -> str:
-        return sequence.rjust(int(match.group(2)), "0") if match.group(2) else values[match.group(1)]
+        return sequence.rjust(int(match.group(2)), pad) if match.group(2) else values[match.group(1)]
 
     return _TOKEN.sub(replace, pattern)
 
@@ -77,7 +77,7 @@ def sequence_width(pattern: str) -> int:
 
 def counter_name(pattern: str, *, school_code: str, year: int, kind: str) -> str:
     """The name of the sequence counter behind numbers of this prefix (e.g. "certificate:52000025####")."""
-    return "certificate:" + _render(pattern, school_code=school_code, year=year, kind=kind, sequence="#")
+    return "certificate:" + _render(pattern, school_code=school_code, year=year, kind=kind, sequence="", pad="#")
 
 
 def next_numbers(pattern: str, *, school_code: str, year: int, kind: str, count: int) -> list[str]:
