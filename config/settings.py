@@ -59,8 +59,11 @@ class Base:
     # Background jobs (huey): "sqlite" keeps the queue in DATA_DIR; "redis://host:6379/0" for several machines.
     QUEUE_URL = "sqlite"
     QUEUE_IMMEDIATE = False          # run background tasks inline (tests)
-    RENDER_CHUNK_SIZE = 50           # certificates per PDF chunk of a batch print job (progress + resume unit)
+    RENDER_CHUNK_SIZE = 100          # certificates per PDF chunk of a batch print job (progress + resume unit)
     VERIFY_RATE_LIMIT = "30 per minute"   # public verification pages, per client address
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For then gives the client's
+    # address, which rate limits and the audit log need; 0 trusts no such header.
+    TRUSTED_PROXIES = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Public base URL printed in QR codes (e.g. https://lms.example.gov.cn); defaults to the request host.
@@ -108,6 +111,7 @@ _OVERRIDES = {
     "RATELIMIT_STORAGE_URI": str,
     "PUBLIC_BASE_URL": str,
     "VERIFY_RATE_LIMIT": str,
+    "TRUSTED_PROXIES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},
 }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,7 +53,7 @@ def create_render_job(*, actor, label: str, certificate_ids: Sequence[int], base
     if not ordered:
         raise DomainError("没有可打印的证书")
     job = RenderJob(label=label, batch=batch, certificate_ids=ordered, base_url=base_url, status="queued",
-                    done=0, total=len(ordered), chunk_size=int(current_app.config.get("RENDER_CHUNK_SIZE", 50)),
+                    done=0, total=len(ordered), chunk_size=int(current_app.config.get("RENDER_CHUNK_SIZE", 100)),
                     created_by_id=getattr(actor, "id", None))
     db.session.add(job)
     db.session.flush()
@@ -145,11 +144,6 @@ def resume(*, actor, job: RenderJob) -> None:
            before={"status": job.status, "done": job.done})
     job.status = "queued"
     db.session.flush()
-
-
-def discard_result(job: RenderJob) -> None:
-    """Remove a job's files (used by tests and by the bench between runs)."""
-    shutil.rmtree(job_dir(job), ignore_errors=True)
 
 
 @huey.on_startup()

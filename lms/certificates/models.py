@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Optional
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, select, text, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.clock import now_utc
@@ -33,8 +33,6 @@ CHANNEL_LABELS = {"online": "在线核验", "offline-cli": "离线核验(命令�
 
 def _county_wide_only(scope: "Scope"):
     """Batches and print jobs belong to the school's registrar office: county-wide roles only."""
-    from sqlalchemy import false
-
     return true() if scope.everything else false()
 
 

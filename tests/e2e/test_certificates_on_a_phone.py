@@ -69,6 +69,13 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     texts = [p.extract_text() for p in PdfReader(path).pages]
     prefix = f"520000{today().year % 100:02d}"
     assert [f"{prefix}000{i}" in text for i, text in enumerate(texts, start=1)] == [True, True, True]
+    page.get_by_role("link", name="返回批次").click()
+    page.get_by_role("link", name=f"{prefix}0001").click()
+    assert page.locator("h1").inner_text() == f"毕业证书 {prefix}0001"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-detail-phone")
+    page.goto(f"{live_server}/certificates/exports")
+    screenshot("certificates-exports-phone")
 
 
 def _study_record(committed):

@@ -69,7 +69,7 @@ def test_revoking_and_reissuing_through_the_page(client, login_as, registrar, le
     response = client.post_form(f"/certificates/{certificate.id}/reissue", {"reason": "信息更正", "issued_on": "2025-08-02"})
     new = db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
     assert response.headers["Location"].endswith(f"/certificates/{new.id}")
-    assert f"替代原证书" in client.get(f"/certificates/{new.id}").get_data(as_text=True)
+    assert "替代原证书" in client.get(f"/certificates/{new.id}").get_data(as_text=True)
 
 
 def test_downloading_a_certificate_pdf_is_audited(client, login_as, registrar, learners):

@@ -42,12 +42,12 @@ def test_the_registrar_prints_a_batch_as_one_pdf_through_the_queue(app, client, 
 
 def test_an_interrupted_job_continues_from_its_first_missing_chunk(app, registrar, learners):
     batch = withdrawn_batch(registrar, learners, 5)
-    app.config["RENDER_CHUNK_SIZE"] = 2
+    default, app.config["RENDER_CHUNK_SIZE"] = app.config["RENDER_CHUNK_SIZE"], 2
     try:
         job = jobs.create_render_job(actor=registrar, label=batch.name, batch=batch, base_url="http://x",
                                      certificate_ids=[m.certificate_id for m in batch.members])
     finally:
-        app.config["RENDER_CHUNK_SIZE"] = 50
+        app.config["RENDER_CHUNK_SIZE"] = default
     # The worker rendered one chunk, then stopped (machine restarted): progress 2/5 is recorded.
     assert jobs.render_next_chunk(job.id) is True
     assert (job.status, job.done, job.total) == ("running", 2, 5)
