@@ -8,7 +8,9 @@ What it knows today is only what the database holds before the assessment domain
 birth and enrolment dates, prior education, the study period's end, the status, the date of a
 退学 status event, and the specialty's courses (lms.teaching.models.Course). Hours, assignments,
 results, exemptions and the moral evaluation are not recorded yet, so they are zero / none — which
-means only withdrawal (写实性学习证明) can be decided from real data. When the graduation audit
+means only withdrawal (写实性学习证明) can be decided from real data, nobody is a graduate, and —
+beware — every learner whose study period has ended is judged 结业 (complete): their missing
+results read as "not passed". Connect the audit before issuing completion certificates for real. When the graduation audit
 lands, replace `learner_facts` (or `decide_from_database` as a whole) with the audit's own fact
 gathering, or register the audit's decider with `register_decider`; every issuing service, page,
 command, export and the demo calls `decide`, so nothing else changes.

@@ -19,7 +19,8 @@ def index():
     values = all_settings()
     error = None
     if request.method == "POST":
-        submitted = {item.key: request.form.get(item.key, "") for item in SETTINGS}
+        # A setting missing from the form (added since the page was loaded) keeps its value.
+        submitted = {item.key: request.form.get(item.key, values[item.key]) for item in SETTINGS}
         try:
             changed = save_settings(actor=current_user, values=submitted)
         except DomainError as problem:
