@@ -35,6 +35,7 @@ class Selection:
     date_to: date | None = None
 
     def describe(self, batch_name: str | None = None) -> str:
+        """The selection in words, for export headings and the audit log."""
         if self.batch_id:
             return f"批次:{batch_name or self.batch_id}"
         if self.date_from or self.date_to:

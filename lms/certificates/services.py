@@ -67,13 +67,15 @@ def valid_holders(kind: str, learner_ids: Collection[int]) -> dict[int, Certific
     return {certificate.learner_id: certificate for certificate in rows}
 
 
-def _planned_courses(decisions) -> dict:
+def planned_courses(decisions) -> dict:
+    """Planned minutes and credits of every course in these decisions' plans, by course id (one query)."""
     course_ids = {standing.course_id for decision in decisions for standing in decision.courses}
     rows = db.session.execute(select(Course.id, Course.minutes, Course.credits).where(Course.id.in_(course_ids)))
     return {course_id: (minutes, format_credits(credits)) for course_id, minutes, credits in rows}
 
 
-def _new_token() -> str:
+def new_token() -> str:
+    """An unguessable verification token (128 random bits, URL-safe)."""
     return secrets.token_urlsafe(16)
 
 
@@ -103,7 +105,7 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
     numbers = next_numbers(the_school.number_pattern, school_code=the_school.code, year=issued_on.year,
                            kind=kind, count=len(learners))
     withdrawn = eligibility.withdrawal_dates([learner.id for learner in learners]) if kind == "study_record" else {}
-    planned = _planned_courses(decisions.values())
+    planned = planned_courses(decisions.values())
     replaced = valid_holders("completion", learner_ids) if kind == "diploma" else {}
     certificates = []
     for learner, number in zip(learners, numbers):
@@ -113,7 +115,7 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
             withdrawn_on=withdrawn.get(learner.id), planned=planned)
         snapshot["early_graduation"] = decisions[learner.id].outcome == "early_graduate"
         certificates.append(Certificate(kind=kind, number=number, learner_id=learner.id, batch=batch,
-                                        issued_on=issued_on, token=_new_token(), status="valid", snapshot=snapshot,
+                                        issued_on=issued_on, token=new_token(), status="valid", snapshot=snapshot,
                                         issued_by_id=getattr(actor, "id", None)))
     number_of = {learner.id: number for learner, number in zip(learners, numbers)}
     for old in replaced.values():
@@ -191,7 +193,7 @@ def reissue_certificate(*, actor, certificate: Certificate, reason: str, issued_
                 "seal": the_school.seal, "photo": assets.store_asset(assets.inside_data_dir(learner.photo_path)),
                 "replaces_number": certificate.number}
     new = Certificate(kind=certificate.kind, number=number, learner_id=certificate.learner_id,
-                      batch_id=certificate.batch_id, issued_on=issued_on, token=_new_token(), status="valid",
+                      batch_id=certificate.batch_id, issued_on=issued_on, token=new_token(), status="valid",
                       replaces_id=certificate.id, snapshot=snapshot, issued_by_id=getattr(actor, "id", None))
     db.session.add(new)
     db.session.flush()

@@ -41,7 +41,10 @@ def _b64encode(data: bytes) -> str:
 
 
 def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64encode(data) != text:    # unused low bits set: not what we print, so not accepted either
+        raise ValueError("non-canonical base64url")
+    return data
 
 
 def load_private_key(data_dir: str | Path) -> Ed25519PrivateKey:

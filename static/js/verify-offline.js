@@ -16,6 +16,10 @@
     var base64 = text.replace(/-/g, "+").replace(/_/g, "/");
     while (base64.length % 4) { base64 += "="; }
     var binary = atob(base64);
+    // Unused low bits set: not what the school prints, so not accepted either (same as the server).
+    if (btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") !== text) {
+      throw new Error("non-canonical base64url");
+    }
     var bytes = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
     return bytes;

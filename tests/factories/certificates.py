@@ -112,7 +112,7 @@ def make_certificate(learner: Learner, *, kind: str = "diploma", issued_on: date
     """A certificate inserted directly (bypassing the engine, like make_learner bypasses enrolment),
     with a real snapshot; for tests of other things than issuing."""
     from lms.certificates.models import Certificate, GraduationBatch
-    from lms.certificates.services import _new_token, _planned_courses
+    from lms.certificates.services import new_token, planned_courses
     from lms.certificates.snapshots import School, build_snapshot
 
     facts = graduate_facts(learner)
@@ -126,9 +126,9 @@ def make_certificate(learner: Learner, *, kind: str = "diploma", issued_on: date
         db.session.add(batch)
     certificate = Certificate(
         kind=kind, number=f"9{next(_numbers):011d}", learner_id=learner.id, batch=batch, issued_on=issued_on,
-        token=_new_token(), status="valid",
+        token=new_token(), status="valid",
         snapshot=build_snapshot(kind=kind, learner=learner, decision=decision, issued_on=issued_on, school=school,
-                                photo=None, withdrawn_on=None, planned=_planned_courses([decision])))
+                                photo=None, withdrawn_on=None, planned=planned_courses([decision])))
     db.session.add(certificate)
     db.session.flush()
     return certificate
