@@ -213,9 +213,10 @@ def log_verification_by_token(token: str, *, remote_addr: str, user_agent: str) 
     """
     chosen = select(Certificate.id, literal(now_utc(), type_=VerificationLog.at.type), literal("online"),
                     literal(remote_addr[:45]), literal(user_agent[:200])).where(Certificate.token == token)
-    result = db.session.execute(insert(VerificationLog).from_select(
-        ["certificate_id", "at", "channel", "remote_addr", "user_agent"], chosen))
-    return result.rowcount == 1
+    logged = db.session.execute(insert(VerificationLog).from_select(
+        ["certificate_id", "at", "channel", "remote_addr", "user_agent"], chosen)
+        .returning(VerificationLog.id)).first()     # (rowcount is -1 for INSERT … SELECT on psycopg)
+    return logged is not None
 
 
 def log_verification(certificate: Certificate, *, channel: str, remote_addr: str = "",
