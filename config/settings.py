@@ -59,6 +59,12 @@ class Base:
     ID_HASH_KEY: str | None = None
     # Background jobs (huey): "sqlite" keeps the queue in DATA_DIR; "redis://host:6379/0" for several machines.
     QUEUE_URL = "sqlite"
+    QUEUE_IMMEDIATE = False          # run background tasks inline (tests)
+    RENDER_CHUNK_SIZE = 100          # certificates per PDF chunk of a batch print job (progress + resume unit)
+    VERIFY_RATE_LIMIT = "30 per minute"   # public verification pages, per client address
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For then gives the client's
+    # address, which rate limits and the audit log need; 0 trusts no such header.
+    TRUSTED_PROXIES = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Public base URL printed in QR codes (e.g. https://lms.example.gov.cn); defaults to the request host.
@@ -77,6 +83,7 @@ class Testing(Base):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     LOGIN_MAX_FAILURES = 5
     RATELIMIT_ENABLED = True
+    QUEUE_IMMEDIATE = True
     SERVER_NAME = None
     # Fast password hashing in tests only; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
@@ -105,6 +112,8 @@ _OVERRIDES = {
     "QUEUE_URL": str,
     "RATELIMIT_STORAGE_URI": str,
     "PUBLIC_BASE_URL": str,
+    "VERIFY_RATE_LIMIT": str,
+    "TRUSTED_PROXIES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},
 }

@@ -15,6 +15,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_mapping(load_config(config_name, overrides))
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)
     _register_blueprints(app)
     _register_web(app)
@@ -39,6 +44,9 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    from lms.core.queue import init_queue
+
+    init_queue(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
@@ -71,11 +79,15 @@ def _register_blueprints(app: Flask) -> None:
     from lms.assessment.views import bp as assessment_bp
     from lms.assessment.audit_views import bp as graduation_bp
     from lms.recognition.views import bp as recognition_bp
+    from lms.certificates.views import bp as certificates_bp
+    from lms.certificates.batch_views import bp as batches_bp
+    from lms.certificates.public_views import bp as verify_bp
 
     for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
                       roster_bp, enrolment_bp, learners_bp,
                       teaching_bp, sessions_bp, plans_bp, policies_bp,
-                      assessment_bp, graduation_bp, recognition_bp):
+                      assessment_bp, graduation_bp, recognition_bp,
+                      certificates_bp, batches_bp, verify_bp):
         app.register_blueprint(blueprint)
 
 

@@ -112,11 +112,31 @@ def demo_command(if_empty: bool):
         click.echo(f"  {username:<12} {label}")
 
 
+@lms_cli.command("worker")
+@click.option("--workers", default=1, show_default=True, help="并行执行的后台任务数。")
+def worker_command(workers: int):
+    """Run the background-job consumer (huey) until stopped: batch printing of certificates."""
+    from lms.core.queue import run_consumer
+
+    click.echo(f"后台任务已启动(队列:{_queue_label()})", err=True)
+    run_consumer(workers)
+
+
+def _queue_label() -> str:
+    from flask import current_app
+
+    url = current_app.config.get("QUEUE_URL") or "sqlite"
+    return "Redis" if url.startswith(("redis", "unix")) else "SQLite(DATA_DIR/queue.sqlite3)"
+
+
 def register_cli(app) -> None:
     """Attach `flask lms` and each domain's commands to the app."""
     from lms.assessment.cli import audit_command
+    from lms.certificates.cli import certificates_cli, verify_qr_command
     from lms.teaching.cli import hours_command
 
     lms_cli.add_command(hours_command)
     lms_cli.add_command(audit_command)
+    lms_cli.add_command(certificates_cli)
+    lms_cli.add_command(verify_qr_command)
     app.cli.add_command(lms_cli)

@@ -48,4 +48,9 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
 
     echo("考核、免修免考与毕业审核 …")
     assessment_demo.load(today=today)
+    # Certificates come last: they issue whatever the engine allows on everything loaded above.
+    from lms.certificates import demo as certificates_demo
+
+    echo("证书 …")
+    certificates_demo.load(today=today)
     record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")

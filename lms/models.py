@@ -13,3 +13,6 @@ from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralE
 from lms.recognition.models import (  # noqa: F401
     CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem,
 )
+from lms.certificates.models import (  # noqa: F401
+    BatchMember, Certificate, GraduationBatch, RenderJob, VerificationLog,
+)

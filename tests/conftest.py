@@ -50,8 +50,8 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolated_database(request, app):
-    """Run each test in a transaction rolled back at the end (e2e tests reset tables instead)."""
-    if request.node.get_closest_marker("e2e"):
+    """Run each test in a transaction rolled back at the end (e2e and `commits` tests reset tables instead)."""
+    if request.node.get_closest_marker("e2e") or request.node.get_closest_marker("commits"):
         yield
         with app.app_context():
             reset_database()

@@ -59,6 +59,7 @@ def build_world() -> World:
     w.out_of_scope.update(point_id=point_b.id, learner_id=learner_b.id, class_id=class_b.id, entry_id=entry_b.id)
     _add_teaching(w)
     _add_assessment(w)
+    _add_certificates(w)
     db.session.flush()
     return w
 
@@ -115,3 +116,19 @@ def _add_assessment(w: World) -> None:
     w.in_scope.update(course_id=course.id, result_id=results["a"].id, application_id=applications["a"].id,
                       kind_id=kind.id)
     w.out_of_scope.update(result_id=results["b"].id, application_id=applications["b"].id)
+
+
+def _add_certificates(w: World) -> None:
+    """A diploma for each township's learner, a print job, and the public token of learner A's diploma."""
+    from lms.certificates.models import RenderJob
+    from tests.factories.certificates import make_certificate
+
+    certificate_a, certificate_b = make_certificate(w.learner_a), make_certificate(w.learner_b)
+    job = RenderJob(label="世界批次", batch=certificate_a.batch, certificate_ids=[certificate_a.id],
+                    base_url="http://localhost", total=1)
+    db.session.add(job)
+    db.session.flush()
+    w.objects.update(certificate_a=certificate_a, certificate_b=certificate_b, job=job)
+    w.in_scope.update(certificate_id=certificate_a.id, batch_id=certificate_a.batch_id, job_id=job.id,
+                      token=certificate_a.token, document="completion")
+    w.out_of_scope.update(certificate_id=certificate_b.id)

@@ -35,6 +35,12 @@ def _student_number_pattern(value: str) -> str | None:
     return pattern_problem(value)
 
 
+def _number_pattern(value: str) -> str | None:
+    from lms.certificates.numbers import pattern_problem
+
+    return pattern_problem(value)
+
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("school.name", "学校名称", "示例县中等职业学校", "印在证书和导出表上", validate=_required),
     SettingSpec("school.code", "学校代码", "520000", "6 位学校代码,用于证书编号", validate=_digits(6)),
@@ -46,6 +52,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 section="学籍", validate=_student_number_pattern),
     SettingSpec("learners.student_category", "学生类别", "农村技术培训班学生",
                 "学籍注册导出表的“学生类别”列", section="学籍", validate=_required),
+    SettingSpec("certificate.number_pattern", "证书编号规则", "{school}{yy}{seq:4}",
+                "可用:{school} 学校代码,{yyyy}/{yy} 年份,{type} 证书类别(1 毕业、2 结业、3 写实性学习证明),"
+                "{seq:N} N 位顺序号。默认为 6 位学校代码 + 2 位年份 + 4 位顺序号;已发证书的编号不会改变",
+                section="证书", validate=_number_pattern),
 )
 
 

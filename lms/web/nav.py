@@ -16,6 +16,8 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("考核录入", "assessment.index", ("teacher", "registrar")),
     ("免修免考", "recognition.index", ("admin", "bureau", "township", "teacher", "registrar")),
     ("毕业审核", "graduation.audit", ("admin", "bureau", "registrar")),
+    ("证书", "certificates.index", ("admin", "bureau", "township", "registrar")),
+    ("毕业批次", "batches.index", ("admin", "bureau", "registrar")),
     ("用户管理", "users.index", ("admin",)),
     ("系统设置", "settings.index", ("admin",)),
     ("操作日志", "audit.index", ("admin",)),

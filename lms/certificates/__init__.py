@@ -1,0 +1,1 @@
+"""Certificates: diplomas, completion certificates and study records; numbers, QR verification, printing."""

@@ -1,0 +1,224 @@
+"""The registrar's issuing workflow: diploma batches (build → 验印 → issue), direct issuing of completion
+certificates and study records, and batch printing in the background with a progress bar."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from lms.audit.services import record
+from lms.certificates import batches, jobs, queries
+from lms.certificates.forms import (
+    BatchForm, CandidateFilterForm, IssueForm, RemoveMemberForm, SubmitForm, VerificationForm,
+)
+from lms.certificates.models import KIND_LABELS, KIND_SLUGS, BatchMember, GraduationBatch, RenderJob
+from lms.certificates.rendering import public_base_url
+from lms.certificates.views import first_error
+from lms.core.clock import today
+from lms.core.errors import DomainError
+from lms.extensions import db
+from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.forms import choices
+
+bp = Blueprint("batches", __name__, url_prefix="/certificates")
+
+READERS = ("admin", "bureau", "registrar")
+ISSUERS = ("registrar",)
+
+
+def _selected_ids(name: str) -> list[int]:
+    return [int(value) for value in request.form.getlist(name) if value.isdigit()]
+
+
+def _candidate_filters():
+    form = CandidateFilterForm(request.args)
+    cohorts, classes = queries.cohorts_and_classes(current_scope())
+    form.cohort.choices = choices([(0, "全部年级"), *[(c, f"{c}级") for c in cohorts]])
+    form.class_id.choices = choices([(0, "全部班级"), *classes])
+    form.validate()
+    return form, form.as_of.data or today()
+
+
+@bp.get("/batches")
+@roles_required(*READERS)
+def index():
+    return render_template("certificates/batches.html", rows=queries.batch_rows(current_scope()))
+
+
+@bp.route("/batches/new", methods=["GET", "POST"])
+@roles_required(*ISSUERS)
+def new():
+    filters, as_of = _candidate_filters()
+    form = BatchForm(as_of=as_of, name=f"{as_of.year}年毕业批次")
+    if form.validate_on_submit():
+        try:
+            batch = batches.create_diploma_batch(actor=current_user, name=form.name.data, as_of=form.as_of.data,
+                                                 learner_ids=_selected_ids("learner_id"),
+                                                 early_applied=set(_selected_ids("early")))
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"已建立毕业批次“{batch.name}”,共 {len(batch.members)} 人。下一步:报州教育局验印。", "success")
+            return redirect(url_for("batches.detail", batch_id=batch.id))
+    rows = queries.candidates("diploma", current_scope(), as_of=form.as_of.data or as_of,
+                              cohort=filters.cohort.data or None, class_id=filters.class_id.data or None)
+    return render_template("certificates/batch_new.html", form=form, filters=filters, rows=rows,
+                           checked=set(_selected_ids("learner_id")) if request.method == "POST" else None)
+
+
+@bp.get("/batches/<int:batch_id>")
+@roles_required(*READERS)
+def detail(batch_id: int):
+    batch = get_or_404(GraduationBatch, batch_id)
+    return render_template("certificates/batch.html", batch=batch, members=queries.batch_members(batch),
+                           job=queries.latest_job(batch), submit_form=SubmitForm(submitted_on=today()),
+                           verify_form=VerificationForm(verified_on=today()), issue_form=IssueForm(issued_on=today()),
+                           remove_form=RemoveMemberForm())
+
+
+def _batch_step(batch_id: int, form_class, action, success: str):
+    batch = get_or_404(GraduationBatch, batch_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        flash(first_error(form), "danger")
+        return redirect(url_for("batches.detail", batch_id=batch.id))
+    try:
+        result = action(batch, form)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(success(result) if callable(success) else success, "success")
+    return redirect(url_for("batches.detail", batch_id=batch.id))
+
+
+@bp.post("/batches/<int:batch_id>/submit")
+@roles_required(*ISSUERS)
+def submit(batch_id: int):
+    return _batch_step(batch_id, SubmitForm, lambda batch, form: batches.submit_batch(
+        actor=current_user, batch=batch, submitted_on=form.submitted_on.data),
+        "已记录报送州教育局验印。验印完成后请登记验印日期和文号。")
+
+
+@bp.post("/batches/<int:batch_id>/verification")
+@roles_required(*ISSUERS)
+def verification(batch_id: int):
+    return _batch_step(batch_id, VerificationForm, lambda batch, form: batches.record_verification(
+        actor=current_user, batch=batch, verified_on=form.verified_on.data, reference=form.verification_ref.data),
+        "已登记验印。现在可以编号发证。")
+
+
+@bp.post("/batches/<int:batch_id>/issue")
+@roles_required(*ISSUERS)
+def issue(batch_id: int):
+    return _batch_step(batch_id, IssueForm, lambda batch, form: batches.issue_batch(
+        actor=current_user, batch=batch, issued_on=form.issued_on.data),
+        lambda certificates: f"已编号发证 {len(certificates)} 份。可以批量打印证书、导出户籍名单。")
+
+
+@bp.post("/batches/<int:batch_id>/remove-member")
+@roles_required(*ISSUERS)
+def remove_member(batch_id: int):
+    def action(batch, form):
+        member = db.session.get(BatchMember, form.member_id.data)
+        if member is None or member.batch_id != batch.id:
+            raise DomainError("该学员不在此批次中")
+        batches.remove_member(actor=current_user, batch=batch, member=member, reason=form.reason.data,
+                              removed_on=today())
+
+    return _batch_step(batch_id, RemoveMemberForm, action, "已将学员移出批次。")
+
+
+@bp.post("/batches/<int:batch_id>/print")
+@roles_required(*ISSUERS)
+def print_batch(batch_id: int):
+    batch = get_or_404(GraduationBatch, batch_id)
+    try:
+        job = jobs.create_render_job(actor=current_user, label=batch.name, batch=batch,
+                                     certificate_ids=queries.batch_certificate_ids(batch), base_url=public_base_url())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("batches.detail", batch_id=batch.id))
+    db.session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("batches.job", job_id=job.id))
+
+
+@bp.route("/issue/<document>", methods=["GET", "POST"])
+@roles_required(*ISSUERS)
+def issue_directly(document: str):
+    kind = KIND_SLUGS.get(document)
+    if kind not in ("completion", "study_record"):
+        return redirect(url_for("batches.new"))
+    filters, as_of = _candidate_filters()
+    form = IssueForm(issued_on=as_of)
+    if form.validate_on_submit():
+        try:
+            batch = batches.issue_directly(actor=current_user, kind=kind, learner_ids=_selected_ids("learner_id"),
+                                           issued_on=form.issued_on.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"已发放{KIND_LABELS[kind]} {len(batch.members)} 份(“{batch.name}”)。", "success")
+            return redirect(url_for("batches.detail", batch_id=batch.id))
+    rows = queries.candidates(kind, current_scope(), as_of=form.issued_on.data or as_of,
+                              cohort=filters.cohort.data or None, class_id=filters.class_id.data or None)
+    return render_template("certificates/issue.html", form=form, filters=filters, rows=rows, kind=kind,
+                           document=document, title=KIND_LABELS[kind])
+
+
+# --- print jobs ----------------------------------------------------------------------------------
+
+def _job_state(job: RenderJob) -> dict:
+    return {"status": job.status, "label": job.status_label, "done": job.done, "total": job.total,
+            "percent": job.percent, "error": job.error,
+            "download": url_for("batches.job_download", job_id=job.id) if job.status == "done" else None}
+
+
+@bp.get("/jobs/<int:job_id>")
+@roles_required(*ISSUERS)
+def job(job_id: int):
+    job = get_or_404(RenderJob, job_id)
+    return render_template("certificates/job.html", job=job, state=_job_state(job))
+
+
+@bp.get("/jobs/<int:job_id>.json")
+@roles_required(*ISSUERS)
+def job_progress(job_id: int):
+    return jsonify(_job_state(get_or_404(RenderJob, job_id)))
+
+
+@bp.post("/jobs/<int:job_id>/resume")
+@roles_required(*ISSUERS)
+def job_resume(job_id: int):
+    job = get_or_404(RenderJob, job_id)
+    try:
+        jobs.resume(actor=current_user, job=job)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("batches.job", job_id=job.id))
+    db.session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("batches.job", job_id=job.id))
+
+
+@bp.get("/jobs/<int:job_id>/download")
+@roles_required(*ISSUERS)
+def job_download(job_id: int):
+    job = get_or_404(RenderJob, job_id)
+    if job.status != "done" or not job.file_path:
+        flash("打印文件尚未生成完成。", "warning")
+        return redirect(url_for("batches.job", job_id=job.id))
+    record(current_user, "certificate.print_download", "render_job", job.id,
+           summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
+    db.session.commit()
+    return send_file(Path(current_app.config["DATA_DIR"]) / job.file_path, mimetype="application/pdf",
+                     as_attachment=True, download_name=f"{job.label}.pdf")

@@ -1,0 +1,68 @@
+"""Which document the engine allows each learner, as of a day — asked before every issue.
+
+`decide(learner_ids, as_of)` returns the policy engine's Decision for many learners in one call,
+from the graduation audit (lms.assessment.audit.decide: the same facts and engine as the audit
+page). `allows` says which decision permits which document, in one place.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
+
+from lms.assessment.audit import decide as audit_decide
+from lms.extensions import db
+from lms.learners.models import StatusEvent
+from lms.rules import Decision
+
+DecideFn = Callable[[Sequence[int], date], dict[int, Decision]]
+DECIDER_KEY = "lms.certificates.decider"
+WITHDRAWAL_EVENT = "退学"
+_CHUNK = 5000
+# The outcome each document needs; a diploma for 'early_graduate' also needs the learner's
+# application for early graduation (提前毕业申请), recorded on the batch member.
+ALLOWED_OUTCOMES = {"diploma": ("graduate",), "completion": ("complete",), "study_record": ("withdrawn",)}
+
+
+def allows(kind: str, decision: Decision | None, *, early_graduation_applied: bool = False) -> bool:
+    """Whether `decision` allows issuing a document of `kind` (diploma / completion / study_record)."""
+    if decision is None:
+        return False
+    if kind == "diploma" and decision.outcome == "early_graduate":
+        return early_graduation_applied
+    return decision.outcome in ALLOWED_OUTCOMES[kind]
+
+
+def withdrawal_dates(learner_ids: Sequence[int]) -> dict[int, date]:
+    """The date of each learner's (latest) 退学 status event, for those who have one (one query)."""
+    rows = db.session.execute(
+        select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on))
+        .where(StatusEvent.learner_id.in_(learner_ids), StatusEvent.kind == WITHDRAWAL_EVENT)
+        .group_by(StatusEvent.learner_id))
+    return dict(rows.all())
+
+
+def register_decider(app, decider: DecideFn | None) -> None:
+    """Make `decide` answer with `decider` in this app (None restores the default).
+
+    The plug for a decision source other than the graduation audit: tests feed the pages real
+    engine decisions on hand-built facts through it.
+    """
+    if decider is None:
+        app.extensions.pop(DECIDER_KEY, None)
+    else:
+        app.extensions[DECIDER_KEY] = decider
+
+
+def decide(learner_ids: Iterable[int], as_of: date) -> dict[int, Decision]:
+    """THE SEAM: the engine's graduation decision (R11–R13) per learner id as of `as_of`.
+
+    Every issuing service, page, command, export and the demo ask this function. It answers with
+    the decider registered for the app (register_decider), else with the graduation audit's
+    `lms.assessment.audit.decide` — the same decisions the audit page, its export and
+    `flask lms audit` show.
+    """
+    registered = current_app.extensions.get(DECIDER_KEY) if has_app_context() else None
+    return (registered or audit_decide)(learner_ids, as_of)

@@ -1,0 +1,159 @@
+"""Batch printing in the background: one multi-page PDF per batch, rendered in chunks, resumable.
+
+A RenderJob lists its certificates in print (number) order. The task renders them CHUNK at a time
+into DATA_DIR/certificates/jobs/<id>/chunk-NNNN.pdf, recording progress (`done`) and committing
+after each chunk; when all chunks exist it joins them into one PDF. An interrupted job (the worker
+stopped, the machine restarted) continues from the first missing chunk: on the worker's start-up,
+or when the registrar presses 继续. This module is a task handler, so unlike services it commits.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from flask import current_app
+from pypdf import PdfWriter
+from sqlalchemy import select
+
+from lms.audit.services import record
+from lms.certificates.models import Certificate, GraduationBatch, RenderJob
+from lms.certificates.rendering import render_certificates
+from lms.core.clock import now_utc
+from lms.core.errors import DomainError
+from lms.core.queue import app_task, huey
+from lms.extensions import db
+
+log = logging.getLogger(__name__)
+JOB_ROOT = Path("certificates") / "jobs"
+
+
+def job_dir(job: RenderJob) -> Path:
+    """Where a job keeps its chunks and result, under DATA_DIR."""
+    return Path(current_app.config["DATA_DIR"]) / JOB_ROOT / str(job.id)
+
+
+def chunk_path(job: RenderJob, index: int) -> Path:
+    """The file of chunk `index` (0-based)."""
+    return job_dir(job) / f"chunk-{index:04d}.pdf"
+
+
+def print_order(certificate_ids: Sequence[int]) -> list[int]:
+    """The ids sorted by certificate number (one query)."""
+    rows = db.session.execute(select(Certificate.id).where(Certificate.id.in_(certificate_ids))
+                              .order_by(Certificate.number))
+    return [row.id for row in rows]
+
+
+def create_render_job(*, actor, label: str, certificate_ids: Sequence[int], base_url: str,
+                      batch: GraduationBatch | None = None) -> RenderJob:
+    """A queued print job for these certificates (in number order). Flushes and audits; enqueue after commit."""
+    ordered = print_order(certificate_ids)
+    if not ordered:
+        raise DomainError("没有可打印的证书")
+    job = RenderJob(label=label, batch=batch, certificate_ids=ordered, base_url=base_url, status="queued",
+                    done=0, total=len(ordered), chunk_size=int(current_app.config.get("RENDER_CHUNK_SIZE", 100)),
+                    created_by_id=getattr(actor, "id", None))
+    db.session.add(job)
+    db.session.flush()
+    record(actor, "certificate.print", "render_job", job.id, summary=f"批量打印“{label}”共 {len(ordered)} 份",
+           after={"certificate_ids": ordered, "batch_id": batch.id if batch else None})
+    return job
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".part")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
+
+
+def render_next_chunk(job_id: int) -> bool:
+    """Render the job's next missing chunk and record the progress (commits). True while chunks remain."""
+    job = db.session.get(RenderJob, job_id)
+    if job is None or job.status == "done" or job.done >= job.total:
+        return False
+    index = job.done // job.chunk_size
+    ids = job.certificate_ids[index * job.chunk_size:(index + 1) * job.chunk_size]
+    path = chunk_path(job, index)
+    if not path.exists():   # a chunk written before an interruption is kept, not rendered again
+        by_id = {c.id: c for c in db.session.scalars(select(Certificate).where(Certificate.id.in_(ids)))}
+        _write_atomically(path, render_certificates([by_id[i] for i in ids], base_url=job.base_url))
+    job.status, job.error = "running", ""
+    job.done = min(job.total, (index + 1) * job.chunk_size)
+    db.session.commit()
+    return job.done < job.total
+
+
+def _join(job: RenderJob) -> Path:
+    chunks = [chunk_path(job, index) for index in range((job.total + job.chunk_size - 1) // job.chunk_size)]
+    result = job_dir(job) / "result.pdf"
+    writer = PdfWriter()
+    for chunk in chunks:
+        writer.append(str(chunk))
+    temporary = result.with_suffix(".part")
+    with temporary.open("wb") as handle:
+        writer.write(handle)
+    os.replace(temporary, result)
+    for chunk in chunks:
+        chunk.unlink()
+    return result
+
+
+def run_render_job(job_id: int) -> None:
+    """Render every missing chunk, then join them into the job's result (commits after each step).
+
+    On an error the job is marked failed with the message; pressing 继续 resumes it.
+    """
+    try:
+        while render_next_chunk(job_id):
+            pass
+        job = db.session.get(RenderJob, job_id)
+        if job is None or job.status == "done":
+            return
+        result = _join(job)
+        job.status, job.done, job.finished_at = "done", job.total, now_utc()
+        job.file_path = str(result.relative_to(Path(current_app.config["DATA_DIR"])))
+        db.session.commit()
+    except Exception as error:  # the job must show why it stopped; the consumer logs the traceback
+        db.session.rollback()
+        job = db.session.get(RenderJob, job_id)
+        if job is not None:
+            job.status, job.error = "failed", f"{type(error).__name__}: {error}"[:1000]
+            db.session.commit()
+        raise
+
+
+@app_task()
+def render_job_task(job_id: int) -> None:
+    """The background task: run (or resume) one print job."""
+    run_render_job(job_id)
+
+
+def enqueue(job: RenderJob) -> None:
+    """Queue a job for the worker (runs at once when QUEUE_IMMEDIATE). Call after committing the job."""
+    render_job_task(job.id)
+
+
+def resume(*, actor, job: RenderJob) -> None:
+    """Queue an interrupted or failed job again; it continues from its first missing chunk. Audited."""
+    if job.status == "done":
+        raise DomainError("该打印任务已完成")
+    record(actor, "certificate.print_resume", "render_job", job.id, summary=f"继续打印任务“{job.label}”",
+           before={"status": job.status, "done": job.done})
+    job.status = "queued"
+    db.session.flush()
+
+
+@huey.on_startup()
+def resume_interrupted_jobs() -> None:
+    """When a worker starts, queue again every job left 'running' by a worker that stopped mid-way."""
+    from lms.core.queue import _bound_app
+
+    if _bound_app is None:
+        return
+    with _bound_app.app_context():
+        for job_id in db.session.scalars(select(RenderJob.id).where(RenderJob.status == "running")):
+            log.info("resuming print job %s", job_id)
+            render_job_task(job_id)

@@ -1,0 +1,143 @@
+"""Certificates to PDF: the page context from each snapshot, the QR code, and WeasyPrint via lms.core.pdf.
+
+Every page is rendered from the certificate's snapshot (never from live data), so a reprint is
+identical to the first print except for the signature key, which is the school's current one.
+One document of N pages is much faster than N documents (one font subset), so batches render
+many certificates per call; the templates put each certificate on its own page(s).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, has_request_context, request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from lms.certificates.assets import asset_data_uri
+from lms.certificates.models import KIND_LABELS, Certificate
+from lms.certificates.numbers import TYPE_CODES
+from lms.certificates.signing import SignedFacts, load_private_key, sign_payload
+from lms.core.pdf import data_uri, qr_data_uri, render_pdf
+from lms.core.privacy import mask_name
+from lms.rules.vocab import HOUR_CATEGORY_LABELS
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "certificates" / "print"
+PLACEHOLDER_PHOTO = Path(__file__).resolve().parent.parent.parent / "static" / "img" / "photo-placeholder.svg"
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1–99 in Chinese numerals as written on certificates: 3 → 三, 12 → 十二, 20 → 二十."""
+    if number < 10:
+        return _DIGITS[number]
+    tens, units = divmod(number, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
+
+
+def date_upper(value: date) -> str:
+    """A date as printed on diplomas: 2026-07-01 → 二〇二六年七月一日."""
+    year = "".join(_DIGITS[int(digit)] for digit in str(value.year))
+    return f"{year}年{chinese_numeral(value.month)}月{chinese_numeral(value.day)}日"
+
+
+def date_cn(value: date | str | None) -> str:
+    """2025-03-01 → 2025年3月1日 (plain, without Babel, so the print path needs no request)."""
+    if not value:
+        return ""
+    value = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def month_cn(value: str) -> str:
+    """2025-03-01 → 2025年3月."""
+    parsed = date.fromisoformat(value)
+    return f"{parsed.year}年{parsed.month}月"
+
+
+def hours_text(minutes: int | None) -> str:
+    """Minutes as 学时: 480 → "8", 510 → "8.5"."""
+    if minutes is None:
+        return "—"
+    value = round(minutes / 60, 1)
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def public_base_url() -> str:
+    """Base of verification URLs: PUBLIC_BASE_URL, else the request's host, else a local default."""
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return "http://127.0.0.1:5000"
+
+
+def verify_url(token: str, base_url: str) -> str:
+    """The public verification page of a certificate."""
+    return f"{base_url.rstrip('/')}/v/{token}"
+
+
+def signed_facts(certificate: Certificate) -> SignedFacts:
+    """What the QR payload states: type, number, masked name, specialty, issue date, school."""
+    snapshot = certificate.snapshot
+    return SignedFacts(TYPE_CODES[certificate.kind], certificate.number, mask_name(snapshot["name"]),
+                       snapshot["specialty"], certificate.issued_on, snapshot["school"]["name"])
+
+
+def qr_text(certificate: Certificate, *, base_url: str, private_key) -> str:
+    """The text of a certificate's QR code: the verification URL, then `#` and the signed payload."""
+    return f"{verify_url(certificate.token, base_url)}#{sign_payload(private_key, signed_facts(certificate))}"
+
+
+@lru_cache(maxsize=1)
+def _placeholder_photo() -> str:
+    return data_uri(PLACEHOLDER_PHOTO.read_bytes(), "image/svg+xml")
+
+
+def page_context(certificate: Certificate, *, base_url: str, private_key) -> dict[str, Any]:
+    """Everything one certificate's page template needs, already formatted (no live data)."""
+    snapshot = certificate.snapshot
+    hours = snapshot.get("hours", {})
+    return {
+        "kind": certificate.kind,
+        "title": KIND_LABELS[certificate.kind],
+        "number": certificate.number,
+        "s": snapshot,
+        "issued_upper": date_upper(certificate.issued_on),
+        "issued_cn": date_cn(certificate.issued_on),
+        "birth_cn": date_cn(snapshot["birth_on"]),
+        "from_month": month_cn(snapshot["study_from"]),
+        "to_month": month_cn(snapshot["study_to"]),
+        "from_cn": date_cn(snapshot["study_from"]),
+        "to_cn": date_cn(snapshot["study_to"]),
+        "years_upper": chinese_numeral(int(snapshot["programme_years"])),
+        "hours": [(HOUR_CATEGORY_LABELS[key], hours_text(hours.get(key, 0))) for key in ("F", "L", "P", "S")],
+        "hours_total": hours_text(snapshot.get("hours_total", 0)),
+        "courses": [{**course, "planned": hours_text(course.get("planned_minutes")),
+                     "assessed": date_cn(course.get("assessed_on")) or "—"} for course in snapshot.get("courses", [])],
+        "qr": qr_data_uri(qr_text(certificate, base_url=base_url, private_key=private_key), box_size=5, border=2),
+        "photo": asset_data_uri(snapshot.get("photo")),
+        "placeholder_photo": _placeholder_photo(),
+        "seal": asset_data_uri(snapshot.get("seal")),
+    }
+
+
+@lru_cache(maxsize=1)
+def template_environment() -> Environment:
+    """A plain Jinja environment for the print templates (no Flask context needed, also for the bench)."""
+    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(default=True))
+
+
+def document_html(pages: Sequence[dict[str, Any]]) -> str:
+    """One HTML document holding every page (each certificate on its own page)."""
+    return template_environment().get_template("document.html").render(pages=pages)
+
+
+def render_certificates(certificates: Sequence[Certificate], *, base_url: str) -> bytes:
+    """One PDF of these certificates, in the order given."""
+    private_key = load_private_key(current_app.config["DATA_DIR"])
+    pages = [page_context(certificate, base_url=base_url, private_key=private_key) for certificate in certificates]
+    return render_pdf(document_html(pages))

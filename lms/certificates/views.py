@@ -1,0 +1,180 @@
+"""Certificate pages: the list, one certificate (PDF, revoke, 补发), exports, and the school seal."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from lms.audit.services import record
+from lms.certificates import assets, exports, queries, services
+from lms.certificates.forms import ExportForm, ReissueForm, RevokeForm, SealForm
+from lms.certificates.models import CERTIFICATE_STATUS_LABELS, KIND_LABELS, Certificate
+from lms.certificates.rendering import date_cn, public_base_url, render_certificates, verify_url
+from lms.core.clock import today
+from lms.core.errors import DomainError
+from lms.core.xlsx import xlsx_response
+from lms.extensions import db
+from lms.settings.services import get_setting
+from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.forms import choices
+
+bp = Blueprint("certificates", __name__)
+
+VIEWERS = ("admin", "bureau", "township", "registrar")
+ISSUERS = ("registrar",)
+
+
+def first_error(form) -> str:
+    """The first validation message of a form, for a flash after a redirect."""
+    for errors in form.errors.values():
+        if errors:
+            return errors[0]
+    return "提交的内容无效"
+
+
+@bp.get("/certificates/")
+@roles_required(*VIEWERS)
+def index():
+    kind = request.args.get("kind") if request.args.get("kind") in KIND_LABELS else None
+    status = request.args.get("status") if request.args.get("status") in CERTIFICATE_STATUS_LABELS else None
+    q = (request.args.get("q") or "").strip()
+    page = queries.certificate_page(current_scope(), kind=kind, status=status, q=q,
+                                    page=request.args.get("page", 1, type=int))
+    return render_template("certificates/index.html", page=page, kind=kind, status=status, q=q,
+                           kinds=KIND_LABELS, statuses=CERTIFICATE_STATUS_LABELS)
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@roles_required(*VIEWERS)
+def detail(certificate_id: int):
+    certificate = get_or_404(Certificate, certificate_id)
+    count, logs = queries.verification_summary(certificate)
+    return render_template("certificates/detail.html", c=certificate, s=certificate.snapshot,
+                           verifications=count, logs=logs, replacement=queries.replacement_of(certificate),
+                           url=verify_url(certificate.token, public_base_url()), iso_cn=date_cn,
+                           revoke_form=RevokeForm(revoked_on=today()), reissue_form=ReissueForm(issued_on=today()))
+
+
+@bp.get("/certificates/<int:certificate_id>/pdf")
+@roles_required(*VIEWERS)
+def pdf(certificate_id: int):
+    certificate = get_or_404(Certificate, certificate_id)
+    content = render_certificates([certificate], base_url=public_base_url())
+    record(current_user, "certificate.pdf", "certificate", certificate.id,
+           summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF(含完整身份证号)")
+    db.session.commit()
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"{certificate.kind_label}-{certificate.number}.pdf")
+
+
+@bp.post("/certificates/<int:certificate_id>/revoke")
+@roles_required(*ISSUERS)
+def revoke(certificate_id: int):
+    certificate = get_or_404(Certificate, certificate_id)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(first_error(form), "danger")
+        return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+    try:
+        services.revoke_certificate(actor=current_user, certificate=certificate, reason=form.reason.data,
+                                    revoked_on=form.revoked_on.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"已撤销证书 {certificate.number}。核验页面将显示“已撤销”。", "success")
+    return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+
+
+@bp.post("/certificates/<int:certificate_id>/reissue")
+@roles_required(*ISSUERS)
+def reissue(certificate_id: int):
+    certificate = get_or_404(Certificate, certificate_id)
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        flash(first_error(form), "danger")
+        return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+    try:
+        new = services.reissue_certificate(actor=current_user, certificate=certificate, reason=form.reason.data,
+                                           issued_on=form.issued_on.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+    db.session.commit()
+    flash(f"已补发新证书 {new.number}(替代 {certificate.number})。", "success")
+    return redirect(url_for("certificates.detail", certificate_id=new.id))
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+def _export_selection():
+    form = ExportForm(request.args)
+    batches = [(b.batch.id, b.batch.name) for b in queries.batch_rows(current_scope())] \
+        if current_scope().everything else []
+    form.batch_id.choices = choices([(0, "全部批次"), *batches])
+    form.validate()
+    selection = exports.Selection(batch_id=form.batch_id.data or None, date_from=form.date_from.data,
+                                  date_to=form.date_to.data)
+    names = dict(batches)
+    return form, selection, selection.describe(names.get(selection.batch_id))
+
+
+@bp.get("/certificates/exports")
+@roles_required(*VIEWERS)
+def exports_page():
+    form, _selection, _label = _export_selection()
+    return render_template("certificates/exports.html", form=form)
+
+
+@bp.get("/certificates/exports/police.xlsx")
+@roles_required(*VIEWERS)
+def police_export():
+    _form, selection, label = _export_selection()
+    sheet, count = exports.police_list(current_scope(), selection, county=get_setting("county.name"),
+                                       heading_scope=label)
+    record(current_user, "export.xlsx", "certificate", None,
+           summary=f"导出毕业学员户籍名单({label},{count} 人,含完整身份证号)")
+    db.session.commit()
+    return xlsx_response([sheet], f"毕业学员户籍名单-{today().isoformat()}.xlsx")
+
+
+@bp.get("/certificates/exports/funding.xlsx")
+@roles_required(*VIEWERS)
+def funding_export():
+    _form, selection, label = _export_selection()
+    sheets, count = exports.funding_claim(current_scope(), selection, county=get_setting("county.name"),
+                                          heading_scope=label)
+    record(current_user, "export.xlsx", "certificate", None,
+           summary=f"导出培训经费申请表({label},{count} 人,含完整身份证号)")
+    db.session.commit()
+    return xlsx_response(sheets, f"培训经费申请表-{today().isoformat()}.xlsx")
+
+
+# --- the school seal ----------------------------------------------------------------------------
+
+@bp.route("/settings/seal", methods=["GET", "POST"])
+@roles_required("admin")
+def seal():
+    form = SealForm()
+    if form.validate_on_submit():
+        upload = request.files.get("seal")
+        try:
+            if request.form.get("action") == "remove":
+                assets.remove_seal(actor=current_user)
+                message = "已移除印章;之后发放的证书不再印章。"
+            else:
+                assets.save_seal(actor=current_user, content=upload.read() if upload else b"")
+                message = "已保存印章;之后发放的证书将使用新印章,已发证书不变。"
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("certificates.seal"))
+    return render_template("certificates/seal.html", form=form,
+                           seal=assets.asset_data_uri(str(assets.SEAL_FILE)))
+

@@ -1,0 +1,131 @@
+"""On a 360-px phone: the registrar goes from the eligible list to a printed batch PDF; anyone verifies a
+certificate online; the offline page checks a code with no network once visited."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from pypdf import PdfReader
+
+from lms.certificates import services
+from lms.core.clock import today
+from lms.extensions import db
+from lms.certificates.eligibility import register_decider
+from lms.certificates.rendering import qr_text
+from lms.certificates.signing import load_private_key
+from tests.factories import make_county, make_learner, make_township, make_user, make_village
+from tests.factories.certificates import engine_decider, graduate_facts, issued_study_records, plan_courses, withdraw
+from tests.support.client import TEST_PASSWORD
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture
+def graduates(app, committed):
+    """Three learners whose study period ended, and the seam fed the real engine's decisions on facts
+    that meet R11 (hours, passed courses, moral evaluation) — the graduation audit's job later."""
+    def build():
+        village = make_village(make_township(make_county("示例县"), "清水镇"), "上寨村")
+        people = [make_learner(village, name=name, enrolled_on=date(2022, 3, 1))
+                  for name in ("王德才", "阿卜杜拉·买买提", "李堃")]
+        plan_courses(people[0].specialty)
+        return people
+
+    people = committed(build)
+    register_decider(app, engine_decider({learner.id: graduate_facts(learner) for learner in people}))
+    yield people
+    register_decider(app, None)
+
+
+def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, committed, log_in, screenshot,
+                                                                  live_server, tmp_path):
+    registrar = committed(make_user, "registrar")
+    page = log_in(registrar.username, TEST_PASSWORD)
+    page.goto(f"{live_server}/certificates/")
+    page.get_by_role("link", name="新建毕业批次").click()
+    for learner in graduates:
+        assert page.get_by_text(learner.name, exact=True).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-eligible-list-phone")
+    page.get_by_label("批次名称").fill("2025年毕业批次")
+    page.get_by_role("button", name="建立批次").click()
+    page.get_by_role("button", name="报州教育局验印").click()
+    page.get_by_label("验印文号").fill("示州教验〔2025〕8号")
+    page.get_by_role("button", name="登记验印").click()
+    page.get_by_role("button", name="编号并发证").click()
+    assert "已编号发证 3 份" in page.locator(".alert-success").inner_text()
+    screenshot("certificates-batch-issued-phone")
+    page.get_by_role("button", name="批量打印(一个 PDF)").click()
+    download_link = page.get_by_role("link", name="下载 PDF")
+    download_link.wait_for()
+    assert page.locator("#job-bar").inner_text() == "100%"
+    screenshot("certificates-print-job-phone")
+    with page.expect_download() as download:
+        download_link.click()
+    path = tmp_path / "batch.pdf"
+    download.value.save_as(path)
+    texts = [p.extract_text() for p in PdfReader(path).pages]
+    prefix = f"520000{today().year % 100:02d}"
+    assert [f"{prefix}000{i}" in text for i, text in enumerate(texts, start=1)] == [True, True, True]
+    page.get_by_role("link", name="返回批次").click()
+    page.get_by_role("link", name=f"{prefix}0001").click()
+    assert page.locator("h1").inner_text() == f"毕业证书 {prefix}0001"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-detail-phone")
+    page.goto(f"{live_server}/certificates/exports")
+    screenshot("certificates-exports-phone")
+
+
+def _study_record(committed):
+    def build():
+        village = make_village(make_township(make_county("示例县"), "石桥乡"), "高坡村")
+        learner = withdraw(make_learner(village, name="王德才", enrolled_on=date(2022, 3, 1)), date(2024, 5, 10))
+        return issued_study_records(None, [learner], issued_on=date(2025, 7, 1)).members[0].certificate
+
+    return committed(build)
+
+
+def test_anyone_verifies_a_certificate_on_a_phone_and_sees_a_revocation(committed, offline_page, live_server,
+                                                                        screenshot):
+    certificate = _study_record(committed)
+    offline_page.goto(f"{live_server}/v/{certificate.token}")
+    assert "有效" in offline_page.locator(".alert").inner_text()
+    assert "王*才" in offline_page.content() and certificate.snapshot["id_number"] not in offline_page.content()
+    assert offline_page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-verify-valid-phone")
+    db.session.rollback()       # end this session's read snapshot: the server has written since (SQLite)
+    committed(services.revoke_certificate, actor=None, certificate=certificate, reason="发证信息有误",
+              revoked_on=date(2025, 9, 1))
+    offline_page.reload()
+    assert "已撤销" in offline_page.locator(".alert").inner_text()
+    assert "发证信息有误" in offline_page.locator(".alert").inner_text()
+    screenshot("certificates-verify-revoked-phone")
+
+
+def test_the_offline_page_checks_a_code_with_no_network_once_visited(committed, page, context, live_server):
+    certificate = _study_record(committed)
+    text = qr_text(certificate, base_url=live_server, private_key=load_private_key(current_app.config["DATA_DIR"]))
+    page.goto(f"{live_server}/verify/offline")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()                                  # now controlled by the service worker
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    try:
+        page.reload()
+        page.get_by_label("或粘贴二维码内容").fill(text)
+        page.get_by_role("button", name="核验").click()
+        result = page.locator("#result .alert")
+        assert result.get_attribute("data-ok") == "true"
+        assert "签名有效" in result.inner_text() and certificate.number in result.inner_text()
+        assert "王*才" in result.inner_text()
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "certificates-offline-valid-phone.png"), full_page=True)
+        url, payload = text.split("#")
+        tampered = payload.replace(payload[5], "A" if payload[5] != "A" else "B", 1)
+        page.get_by_label("或粘贴二维码内容").fill(f"{url}#{tampered}")
+        page.get_by_role("button", name="核验").click()
+        assert result.get_attribute("data-ok") == "false" and "签名无效" in result.inner_text()
+    finally:
+        context.set_offline(False)

@@ -1,0 +1,52 @@
+"""Fixtures of the certificate tests: a village, a registrar, and feeding the eligibility seam."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lms.certificates.eligibility import register_decider
+from lms.extensions import limiter
+from tests.factories import make_county, make_learner, make_township, make_user, make_village
+from tests.factories.certificates import engine_decider
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(app):
+    """Rate-limit counters live in memory for the whole session: start every test from zero."""
+    with app.app_context():
+        limiter.reset()
+    yield
+
+
+@pytest.fixture
+def village():
+    return make_village(make_township(make_county(), "清水镇"), "上寨村")
+
+
+@pytest.fixture
+def registrar():
+    return make_user("registrar")
+
+
+@pytest.fixture
+def learners(village):
+    """make(n, **options): n learners of the 2022 cohort (3-year period ended 2025-02-28)."""
+
+    def make(count=1, **options):
+        options.setdefault("enrolled_on", date(2022, 3, 1))
+        return [make_learner(village, **options) for _ in range(count)]
+
+    return make
+
+
+@pytest.fixture
+def feed_seam(app):
+    """feed_seam({learner_id: LearnerFacts}): the pages and commands get the real engine's decisions on
+    these hand-built facts through the seam (eligibility.register_decider) until the test ends."""
+
+    def feed(facts):
+        register_decider(app, engine_decider(facts))
+
+    yield feed
+    register_decider(app, None)

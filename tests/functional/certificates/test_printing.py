@@ -1,0 +1,78 @@
+"""Batch printing: one PDF of N pages in number order, made by the real background task, resumable."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy import select
+
+from lms.audit.models import AuditEvent
+from lms.certificates import jobs
+from lms.certificates.models import RenderJob
+from lms.extensions import db
+from tests.factories.certificates import issued_study_records, withdraw
+
+
+def withdrawn_batch(registrar, learners, count):
+    people = [withdraw(learner, date(2024, 5, 10)) for learner in learners(count)]
+    return issued_study_records(registrar, people, issued_on=date(2025, 7, 1))
+
+
+def numbers_in(path: Path) -> list[str]:
+    return [re.search(r"5200002500\d\d", page.extract_text()).group() for page in PdfReader(path).pages]
+
+
+def test_the_registrar_prints_a_batch_as_one_pdf_through_the_queue(app, client, login_as, registrar, learners):
+    batch = withdrawn_batch(registrar, learners, 3)
+    login_as(registrar)
+    response = client.post_form(f"/certificates/batches/{batch.id}/print")
+    job = db.session.scalar(select(RenderJob).order_by(RenderJob.id.desc()))
+    assert response.headers["Location"].endswith(f"/certificates/jobs/{job.id}")
+    progress = client.get(f"/certificates/jobs/{job.id}.json").get_json()
+    assert progress["status"] == "done" and progress["done"] == progress["total"] == 3 and progress["percent"] == 100
+    download = client.get(progress["download"])
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    path = Path(current_app.config["DATA_DIR"]) / job.file_path
+    assert numbers_in(path) == ["520000250001", "520000250002", "520000250003"]
+    assert "certificate.print_download" in set(db.session.scalars(select(AuditEvent.action)))
+
+
+def test_an_interrupted_job_continues_from_its_first_missing_chunk(app, registrar, learners):
+    batch = withdrawn_batch(registrar, learners, 5)
+    default, app.config["RENDER_CHUNK_SIZE"] = app.config["RENDER_CHUNK_SIZE"], 2
+    try:
+        job = jobs.create_render_job(actor=registrar, label=batch.name, batch=batch, base_url="http://x",
+                                     certificate_ids=[m.certificate_id for m in batch.members])
+    finally:
+        app.config["RENDER_CHUNK_SIZE"] = default
+    # The worker rendered one chunk, then stopped (machine restarted): progress 2/5 is recorded.
+    assert jobs.render_next_chunk(job.id) is True
+    assert (job.status, job.done, job.total) == ("running", 2, 5)
+    # Swap the finished chunk for two blank pages: if the resumed job rendered it again, they would not be blank.
+    first_chunk = jobs.chunk_path(job, 0)
+    blank = PdfWriter()
+    blank.add_blank_page(842, 595)
+    blank.add_blank_page(842, 595)
+    blank.write(first_chunk)
+    jobs.render_job_task(job.id)                        # the task, as the restarted worker runs it
+    assert job.status == "done" and job.done == 5
+    pages = PdfReader(Path(current_app.config["DATA_DIR"]) / job.file_path).pages
+    assert [page.extract_text().strip() for page in pages[:2]] == ["", ""]
+    assert [re.search(r"5200002500\d\d", page.extract_text()).group() for page in pages[2:]] == [
+        "520000250003", "520000250004", "520000250005"]
+    assert not first_chunk.exists()                     # joined and tidied up
+
+
+def test_a_failed_job_says_why_and_can_be_resumed(app, client, login_as, registrar, learners):
+    batch = withdrawn_batch(registrar, learners, 1)
+    job = jobs.create_render_job(actor=registrar, label=batch.name, batch=batch, base_url="http://x",
+                                 certificate_ids=[batch.members[0].certificate_id])
+    job.status, job.error = "failed", "OSError: 磁盘已满"
+    db.session.flush()
+    login_as(registrar)
+    assert "磁盘已满" in client.get(f"/certificates/jobs/{job.id}").get_data(as_text=True)
+    client.post_form(f"/certificates/jobs/{job.id}/resume")
+    assert client.get(f"/certificates/jobs/{job.id}.json").get_json()["status"] == "done"

@@ -1,0 +1,94 @@
+"""Rendered certificates: a real CJK font, rare characters and "·", photos, and a QR code that leads to the
+verification page and carries a payload the public key accepts."""
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+from flask import current_app
+from pypdf import PdfReader
+
+from lms.certificates.rendering import date_upper, render_certificates
+from lms.certificates.signing import public_key_of_data_dir, verify_payload
+from tests.factories.certificates import issued_diplomas, issued_study_records, withdraw
+
+RARE_NAMES = ("李堃", "张喆", "王昇", "陈𠈌", "阿卜杜拉·买买提")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def qr_codes(path: Path, page: int = 1) -> list[str]:
+    png = subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", str(page), "-l", str(page), "-singlefile", str(path)],
+                         capture_output=True, check=True).stdout
+    return [result.text for result in zxingcpp.read_barcodes(Image.open(BytesIO(png)))]
+
+
+def write(tmp_path: Path, certificates) -> Path:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(render_certificates(certificates, base_url="https://lms.example.gov.cn"))
+    return path
+
+
+def test_diplomas_are_set_in_a_cjk_font_with_rare_characters_and_middle_dots(registrar, learners, tmp_path):
+    graduates = [learners(name=name)[0] for name in RARE_NAMES]
+    _batch, certificates = issued_diplomas(registrar, graduates, issued_on=date(2025, 7, 1))
+    pdf = write(tmp_path, certificates)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts
+    text = pdf_text(pdf)
+    for name in RARE_NAMES:
+        assert name in text, f"{name} is missing from the PDF text"
+    assert "毕" in text and "二〇二五年七月一日" in text
+    pages = PdfReader(pdf).pages
+    assert len(pages) == 5                                              # one page each
+    assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in pages} == {(842, 595)}   # A4 landscape
+
+
+def test_the_qr_code_opens_the_verification_page_and_its_payload_verifies(app, client, registrar, learners,
+                                                                          tmp_path):
+    learner = learners(name="王德才")[0]
+    _batch, (certificate,) = issued_diplomas(registrar, [learner], issued_on=date(2025, 7, 1))
+    (text,) = qr_codes(write(tmp_path, [certificate]))
+    url, _, _payload = text.partition("#")
+    assert url == f"https://lms.example.gov.cn/v/{certificate.token}"
+    page = client.get(url.removeprefix("https://lms.example.gov.cn")).get_data(as_text=True)
+    assert "王*才" in page and certificate.number in page and "有效" in page
+    assert learner.id_number not in page and "王德才" not in page
+    check = verify_payload(text, public_key_of_data_dir(current_app.config["DATA_DIR"]))
+    assert check.ok and check.facts.number == certificate.number and check.facts.masked_name == "王*才"
+
+
+def test_a_study_record_lists_courses_hours_and_dates(registrar, learners, tmp_path):
+    learner = withdraw(learners(name="韦·阿香")[0], date(2024, 5, 10))
+    certificate = issued_study_records(registrar, [learner], issued_on=date(2025, 7, 2)).members[0].certificate
+    text = pdf_text(write(tmp_path, [certificate]))
+    assert "写实性学习证明" in text.replace(" ", "") and "韦·阿香" in text
+    assert "2024年5月10日退学" in text and "集中面授" in text and "学分" in text
+    assert len(qr_codes(tmp_path / "out.pdf")) == 1
+
+
+def test_the_learners_photo_is_printed_when_there_is_one(registrar, learners, tmp_path):
+    photo = Path(current_app.config["DATA_DIR"]) / "photos" / "test.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (350, 450), (30, 120, 200)).save(photo, format="JPEG")
+    with_photo, without = learners(2)
+    with_photo.photo_path = "photos/test.jpg"
+    _batch, certificates = issued_diplomas(registrar, [with_photo, without], issued_on=date(2025, 7, 1))
+    assert certificates[0].snapshot["photo"].startswith("certificates/assets/")
+    photo.unlink()   # the snapshot's copy is what gets printed, even if the original goes
+    pdf = write(tmp_path, certificates)
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    sizes = [tuple(line.split()[3:5]) for line in images.splitlines()[2:]]
+    assert sizes.count(("350", "450")) == 1      # the photo on the first diploma; the second has the placeholder
+
+
+def test_dates_on_diplomas_are_written_in_chinese_numerals():
+    assert date_upper(date(2026, 7, 1)) == "二〇二六年七月一日"
+    assert date_upper(date(2025, 12, 31)) == "二〇二五年十二月三十一日"
+    assert date_upper(date(2030, 10, 20)) == "二〇三〇年十月二十日"
