@@ -10,10 +10,19 @@ from flask.cli import AppGroup
 
 from lms.auth.scope import EVERYTHING
 from lms.core.clock import today
+from lms.core.db import writer_transactions
 from lms.core.errors import DomainError
 from lms.extensions import db
 
-lms_cli = AppGroup("lms", help="双提升学员管理系统的管理命令。")
+class LmsGroup(AppGroup):
+    """`flask lms …`: every command's transactions take SQLite's write lock up front (see writer_transactions)."""
+
+    def invoke(self, ctx):
+        with writer_transactions():
+            return super().invoke(ctx)
+
+
+lms_cli = LmsGroup("lms", help="双提升学员管理系统的管理命令。")
 
 
 def echo_json(data) -> None:

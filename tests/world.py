@@ -16,11 +16,23 @@ from tests.factories import (
 )
 
 
+class Samples(dict):
+    """URL parameter name → sample id. A name means one kind of object across all blueprints, so
+    binding it again to a different id is a mistake (two domains calling different objects `entry_id`
+    once made the roster pages be tested with a self-study entry's id)."""
+
+    def update(self, **samples):
+        for name, value in samples.items():
+            if name in self and self[name] != value:
+                raise ValueError(f"URL parameter {name!r} already means another object ({self[name]} ≠ {value})")
+            self[name] = value
+
+
 @dataclass
 class World:
     users: dict = field(default_factory=dict)
-    in_scope: dict = field(default_factory=dict)
-    out_of_scope: dict = field(default_factory=dict)
+    in_scope: Samples = field(default_factory=Samples)
+    out_of_scope: Samples = field(default_factory=Samples)
     objects: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
@@ -81,9 +93,9 @@ def _add_teaching(w: World) -> None:
     course = plan_course(w.class_a.specialty)
     w.objects.update(session_a=sessions["a"], session_b=sessions["b"], entry_a=entries["a"], entry_b=entries["b"],
                      course=course)
-    w.in_scope.update(session_id=sessions["a"].id, entry_id=entries["a"].id, course_id=course.id,
+    w.in_scope.update(session_id=sessions["a"].id, self_study_id=entries["a"].id, course_id=course.id,
                       specialty_id=course.specialty_id, cohort=2025)
-    w.out_of_scope.update(session_id=sessions["b"].id, entry_id=entries["b"].id)
+    w.out_of_scope.update(session_id=sessions["b"].id, self_study_id=entries["b"].id)
 
 
 def _add_assessment(w: World) -> None:
@@ -113,8 +125,8 @@ def _add_assessment(w: World) -> None:
     db.session.add(kind)
     db.session.flush()
     w.objects.update(course=course, result_a=results["a"], application_a=applications["a"])
-    w.in_scope.update(course_id=course.id, result_id=results["a"].id, application_id=applications["a"].id,
-                      kind_id=kind.id)
+    w.in_scope["course_id"] = course.id     # deliberately another course of class A's plan: one with results
+    w.in_scope.update(result_id=results["a"].id, application_id=applications["a"].id, kind_id=kind.id)
     w.out_of_scope.update(result_id=results["b"].id, application_id=applications["b"].id)
 
 

@@ -14,11 +14,11 @@ from lms.assessment.forms import SheetForm, VoidResultForm
 from lms.assessment.models import AssessmentResult
 from lms.assessment.rights import MORAL_RULE_TEXT, RULE_TEXT, rights_of
 from lms.core.clock import today
-from lms.core.errors import DomainError, PermissionDenied
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
 from lms.teaching.models import Course, TeachingClass
+from lms.web.saving import saving
 
 bp = Blueprint("assessment", __name__)
 
@@ -73,15 +73,11 @@ def sheet(class_id: int, course_id: int):
             abort(403)
         if form.validate_on_submit():
             entries = _sheet_entries(request.form)
-            try:
+            with saving(form) as saved:
                 outcome = services.save_assessment_sheet(actor=current_user, teaching_class=teaching_class,
                                                          course=course, on=form.on.data, entries=entries,
                                                          today=today())
-            except DomainError as error:
-                db.session.rollback()
-                form.add_domain_error(error)
-            else:
-                db.session.commit()
+            if saved:
                 if not outcome.refused:
                     flash(_saved_text(outcome), "success")
                     return redirect(url_for("assessment.sheet", class_id=class_id, course_id=course_id))
@@ -112,14 +108,10 @@ def moral_sheet(class_id: int):
         if form.validate_on_submit():
             choices = {int(raw): (request.form.get(f"m-{raw}", ""), request.form.get(f"c-{raw}", "").strip())
                        for raw in request.form.getlist("learner") if raw.isdigit()}
-            try:
+            with saving(form) as saved:
                 count = services.save_moral_sheet(actor=current_user, teaching_class=teaching_class,
                                                   on=form.on.data, choices=choices, today=today())
-            except DomainError as error:
-                db.session.rollback()
-                form.add_domain_error(error)
-            else:
-                db.session.commit()
+            if saved:
                 flash(f"已记录 {count} 人的思想品德评价。" if count else "没有需要保存的修改。", "success")
                 return redirect(url_for("assessment.moral_sheet", class_id=class_id))
     return render_template("assessment/moral.html", teaching_class=teaching_class, form=form,
@@ -133,16 +125,9 @@ def void_result(result_id: int):
     learner = db.session.get(Learner, result.learner_id)
     form = VoidResultForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.void_result(actor=current_user, result=result, reason=form.reason.data)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash("已作废这条成绩,它仍保留在成绩记录中。", "success")
             if learner.class_id:
                 return redirect(url_for("assessment.sheet", class_id=learner.class_id, course_id=result.course_id))

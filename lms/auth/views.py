@@ -10,9 +10,9 @@ from sqlalchemy import select
 from lms.auth import services
 from lms.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from lms.auth.models import ROLE_LABELS, User
-from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.web.access import any_role, public, roles_required
+from lms.web.saving import saving
 
 bp = Blueprint("auth", __name__)
 users_bp = Blueprint("users", __name__, url_prefix="/users")
@@ -62,13 +62,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.change_password(user=current_user, current_password=form.current_password.data,
                                      new_password=form.new_password.data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash("密码已修改。", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
@@ -93,16 +90,12 @@ def new():
         if not form.password.data:
             form.password.errors.append("请设置初始密码")
         else:
-            try:
+            with saving(form) as saved:
                 user = services.create_user(actor=current_user, username=form.username.data,
                                             display_name=form.display_name.data, role=form.role.data,
                                             password=form.password.data, scope_codes=form.scope_code_list(),
                                             phone=form.phone.data or "")
-            except DomainError as error:
-                db.session.rollback()
-                form.add_domain_error(error)
-            else:
-                db.session.commit()
+            if saved:
                 flash(f"已创建用户 {user.username}。", "success")
                 return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=None)
@@ -123,7 +116,7 @@ def edit(user_id: int):
         form.scope_codes.data = "\n".join(codes)
     form.username.render_kw = {"readonly": True}
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.update_user(actor=current_user, user=user, display_name=form.display_name.data,
                                  role=form.role.data, scope_codes=form.scope_code_list(),
                                  phone=form.phone.data or "")
@@ -131,11 +124,7 @@ def edit(user_id: int):
                 services.reset_password(actor=current_user, user=user, new_password=form.password.data)
             if form.active.data != user.active:
                 services.set_active(actor=current_user, user=user, active=form.active.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已保存用户 {user.username}。", "success")
             return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=user)

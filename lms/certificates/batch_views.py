@@ -20,6 +20,7 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.saving import saving
 
 bp = Blueprint("batches", __name__, url_prefix="/certificates")
 
@@ -52,15 +53,11 @@ def new():
     filters, as_of = _candidate_filters()
     form = BatchForm(as_of=as_of, name=f"{as_of.year}年毕业批次")
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             batch = batches.create_diploma_batch(actor=current_user, name=form.name.data, as_of=form.as_of.data,
                                                  learner_ids=_selected_ids("learner_id"),
                                                  early_applied=set(_selected_ids("early")))
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已建立毕业批次“{batch.name}”,共 {len(batch.members)} 人。下一步:报州教育局验印。", "success")
             return redirect(url_for("batches.detail", batch_id=batch.id))
     rows = queries.candidates("diploma", current_scope(), as_of=form.as_of.data or as_of,
@@ -85,13 +82,9 @@ def _batch_step(batch_id: int, form_class, action, success: str):
     if not form.validate_on_submit():
         flash(first_error(form), "danger")
         return redirect(url_for("batches.detail", batch_id=batch.id))
-    try:
+    with saving() as saved:
         result = action(batch, form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(success(result) if callable(success) else success, "success")
     return redirect(url_for("batches.detail", batch_id=batch.id))
 
@@ -137,14 +130,11 @@ def remove_member(batch_id: int):
 @roles_required(*ISSUERS)
 def print_batch(batch_id: int):
     batch = get_or_404(GraduationBatch, batch_id)
-    try:
+    with saving() as saved:
         job = jobs.create_render_job(actor=current_user, label=batch.name, batch=batch,
                                      certificate_ids=queries.batch_certificate_ids(batch), base_url=public_base_url())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if not saved:
         return redirect(url_for("batches.detail", batch_id=batch.id))
-    db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("batches.job", job_id=job.id))
 
@@ -158,14 +148,10 @@ def issue_directly(document: str):
     filters, as_of = _candidate_filters()
     form = IssueForm(issued_on=as_of)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             batch = batches.issue_directly(actor=current_user, kind=kind, learner_ids=_selected_ids("learner_id"),
                                            issued_on=form.issued_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已发放{KIND_LABELS[kind]} {len(batch.members)} 份(“{batch.name}”)。", "success")
             return redirect(url_for("batches.detail", batch_id=batch.id))
     rows = queries.candidates(kind, current_scope(), as_of=form.issued_on.data or as_of,
@@ -199,13 +185,10 @@ def job_progress(job_id: int):
 @roles_required(*ISSUERS)
 def job_resume(job_id: int):
     job = get_or_404(RenderJob, job_id)
-    try:
+    with saving(category="warning") as saved:
         jobs.resume(actor=current_user, job=job)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
+    if not saved:
         return redirect(url_for("batches.job", job_id=job.id))
-    db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("batches.job", job_id=job.id))
 

@@ -12,12 +12,12 @@ from lms.certificates.forms import ExportForm, ReissueForm, RevokeForm, SealForm
 from lms.certificates.models import CERTIFICATE_STATUS_LABELS, KIND_LABELS, Certificate
 from lms.certificates.rendering import date_cn, public_base_url, render_certificates, verify_url
 from lms.core.clock import today
-from lms.core.errors import DomainError
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.saving import saving
 
 bp = Blueprint("certificates", __name__)
 
@@ -76,14 +76,10 @@ def revoke(certificate_id: int):
     if not form.validate_on_submit():
         flash(first_error(form), "danger")
         return redirect(url_for("certificates.detail", certificate_id=certificate.id))
-    try:
+    with saving() as saved:
         services.revoke_certificate(actor=current_user, certificate=certificate, reason=form.reason.data,
                                     revoked_on=form.revoked_on.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"已撤销证书 {certificate.number}。核验页面将显示“已撤销”。", "success")
     return redirect(url_for("certificates.detail", certificate_id=certificate.id))
 
@@ -96,14 +92,11 @@ def reissue(certificate_id: int):
     if not form.validate_on_submit():
         flash(first_error(form), "danger")
         return redirect(url_for("certificates.detail", certificate_id=certificate.id))
-    try:
+    with saving() as saved:
         new = services.reissue_certificate(actor=current_user, certificate=certificate, reason=form.reason.data,
                                            issued_on=form.issued_on.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if not saved:
         return redirect(url_for("certificates.detail", certificate_id=certificate.id))
-    db.session.commit()
     flash(f"已补发新证书 {new.number}(替代 {certificate.number})。", "success")
     return redirect(url_for("certificates.detail", certificate_id=new.id))
 
@@ -161,18 +154,14 @@ def seal():
     form = SealForm()
     if form.validate_on_submit():
         upload = request.files.get("seal")
-        try:
+        with saving(form) as saved:
             if request.form.get("action") == "remove":
                 assets.remove_seal(actor=current_user)
                 message = "已移除印章;之后发放的证书不再印章。"
             else:
                 assets.save_seal(actor=current_user, content=upload.read() if upload else b"")
                 message = "已保存印章;之后发放的证书将使用新印章,已发证书不变。"
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(message, "success")
             return redirect(url_for("certificates.seal"))
     return render_template("certificates/seal.html", form=form,

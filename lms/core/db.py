@@ -1,6 +1,9 @@
 """Declarative base with a constraint naming convention, and engine set-up shared by every model."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, event
@@ -77,7 +80,38 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(begin_statement())
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writers: ContextVar[bool] = ContextVar("lms_sqlite_writers", default=False)
+
+
+@contextmanager
+def writer_transactions() -> Iterator[None]:
+    """Inside this block (a CLI command, a background job) SQLite transactions take the write lock
+    as they begin. Web requests need no block: their method says whether they write."""
+    token = _writers.set(True)
+    try:
+        yield
+    finally:
+        _writers.reset(token)
+
+
+def begin_statement() -> str:
+    """The SQLite BEGIN for the current unit of work.
+
+    A deferred BEGIN that reads first and writes later fails with "database is locked" when another
+    worker committed in between (WAL cannot upgrade a stale snapshot, and busy_timeout does not help).
+    So requests that change data (POST …), CLI commands and background jobs take the write lock up
+    front with BEGIN IMMEDIATE and simply wait their turn; page views (GET) and everything else stay
+    deferred so readers never queue behind writers.
+    """
+    from flask import has_request_context, request
+
+    if _writers.get() or (has_request_context() and request.method not in READ_ONLY_METHODS):
+        return "BEGIN IMMEDIATE"
+    return "BEGIN"
 
 
 def render_migration_item(type_, obj, autogen_context):

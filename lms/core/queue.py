@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
+from lms.core.db import writer_transactions
 
 # Bound to real storage by init_queue(); until then an in-memory immediate queue.
 huey = Huey("lms", results=False, immediate=True)
@@ -45,10 +46,11 @@ def app_task(**options):
     def decorator(function):
         @functools.wraps(function)
         def in_app_context(*args, **kwargs):
-            if has_app_context() or _bound_app is None:
-                return function(*args, **kwargs)
-            with _bound_app.app_context():
-                return function(*args, **kwargs)
+            with writer_transactions():
+                if has_app_context() or _bound_app is None:
+                    return function(*args, **kwargs)
+                with _bound_app.app_context():
+                    return function(*args, **kwargs)
 
         return huey.task(**options)(in_app_context)
 

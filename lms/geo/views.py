@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from lms.core.errors import DomainError
-from lms.extensions import db
 from lms.geo import queries, services
 from lms.geo.forms import DivisionForm, TeachingPointForm
 from lms.geo.models import Division, TeachingPoint
 from lms.web.forms import choices
 from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.saving import saving
 
 bp = Blueprint("geo", __name__)
 
@@ -30,13 +29,9 @@ def divisions():
 def new_division():
     form = DivisionForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             division = services.create_division(actor=current_user, code=form.code.data, name=form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已新增区划 {division.name}。", "success")
             return redirect(url_for("geo.divisions"))
     return render_template("geo/division_form.html", form=form)
@@ -47,15 +42,11 @@ def _point_form(point: TeachingPoint | None):
     form.village_id.choices = choices(queries.villages_in_scope(current_scope()))
     if form.validate_on_submit():
         village = get_or_404(Division, form.village_id.data)
-        try:
+        with saving(form) as saved:
             point = services.save_teaching_point(actor=current_user, point=point, name=form.name.data,
                                                  kind=form.kind.data, address=form.address.data or "",
                                                  village=village)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已保存教学点 {point.name}。", "success")
             return redirect(url_for("geo.divisions"))
     return render_template("geo/teaching_point_form.html", form=form, point=point)

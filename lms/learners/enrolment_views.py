@@ -6,7 +6,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from lms.core.clock import today
-from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
 from lms.geo.queries import villages_in_scope
@@ -17,6 +16,7 @@ from lms.learners.services import enrol_learner
 from lms.teaching.models import Specialty, TeachingClass
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.saving import saving
 
 bp = Blueprint("enrolment", __name__, url_prefix="/enrol")
 
@@ -91,7 +91,7 @@ def new():
     if form.validate_on_submit() and (chosen := _chosen(form, allowed)) is not None:
         village, point, specialty, teaching_class = chosen
         upload = request.files.get("photo")
-        try:
+        with saving(form) as saved:
             learner = enrol_learner(
                 actor=current_user, scope=current_scope(),
                 id_number=entry.id_number if entry is not None else (form.id_number.data or ""),
@@ -102,11 +102,7 @@ def new():
                 privacy_agreed=form.privacy_agreed.data, today=today(), roster_entry=entry,
                 photo=upload.read() if upload is not None and upload.filename else None,
                 max_photo_bytes=current_app.config["PHOTO_MAX_BYTES"])
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已报名:{learner.name},学号 {learner.student_number},学制 {learner.programme_years} 年。",
                   "success")
             return redirect(url_for("learners.show", learner_id=learner.id))

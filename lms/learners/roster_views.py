@@ -5,7 +5,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.core.clock import today
-from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.geo.queries import townships_in_scope, villages_in_scope
 from lms.learners import queries
@@ -13,6 +12,7 @@ from lms.learners.forms import VisitForm
 from lms.learners.models import LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, RosterEntry
 from lms.learners.visits import record_roster_id_view, record_visit
 from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.saving import saving
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 
@@ -71,18 +71,14 @@ def add_visit(entry_id: int):
     entry = get_or_404(RosterEntry, entry_id)
     form = VisitForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             record_visit(actor=current_user, entry=entry, today=today(), visited_on=form.visited_on.data,
                          visitor=form.visitor.data, outcome=form.outcome.data, reason=form.reason.data or "",
                          contact_phone=form.contact_phone.data or "", residence=form.residence.data or "",
                          work_situation=form.work_situation.data or "", health=form.health.data or "",
                          can_study=form.can_study.data, willingness=form.willingness.data,
                          notes=form.notes.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已记录对 {entry.name} 的走访,名册状态:{entry.status_label}。", "success")
             return redirect(url_for("roster.show", entry_id=entry.id))
     return _show(entry, form)

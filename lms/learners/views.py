@@ -10,7 +10,6 @@ from flask_login import current_user
 from lms.assessment.account import learning_account
 from lms.audit.queries import events_for
 from lms.core.clock import today
-from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.geo.queries import villages_in_scope
 from lms.learners import queries
@@ -27,6 +26,7 @@ from lms.teaching.models import Specialty
 from lms.teaching.progress import learner_progress
 from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.saving import saving
 
 bp = Blueprint("learners", __name__, url_prefix="/learners")
 
@@ -105,14 +105,10 @@ def upload_photo(learner_id: int):
     if not form.validate_on_submit() or upload is None or not upload.filename:
         flash("请选择要上传的照片。", "warning")
         return redirect(url_for("learners.show", learner_id=learner.id))
-    try:
+    with saving() as saved:
         replace_photo(actor=current_user, learner=learner, photo=upload.read(),
                       max_photo_bytes=current_app.config["PHOTO_MAX_BYTES"])
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash("照片已更新。", "success")
     return redirect(url_for("learners.show", learner_id=learner.id))
 
@@ -124,15 +120,11 @@ def add_event(learner_id: int):
     form = _event_form()
     if form.validate_on_submit():
         to_specialty = db.session.get(Specialty, form.to_specialty_id.data) if form.to_specialty_id.data else None
-        try:
+        with saving(form) as saved:
             record_status_event(actor=current_user, learner=learner, kind=form.kind.data,
                                 occurred_on=form.occurred_on.data, reason=form.reason.data,
                                 approved_by=form.approved_by.data or "", to_specialty=to_specialty, today=today())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已办理{form.kind.data}:{learner.name},当前状态 {learner.status_label}。", "success")
             return redirect(url_for("learners.show", learner_id=learner.id))
     return _show(learner, event_form=form)

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from lms.core.clock import today
-from lms.core.errors import DomainError, PermissionDenied
+from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.recognition import queries, services
@@ -18,6 +18,7 @@ from lms.recognition.models import APPLICATION_STATUS_LABELS, EVIDENCE_TYPES, Ce
 from lms.rules import format_credits
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.saving import saving
 
 bp = Blueprint("recognition", __name__)
 
@@ -55,7 +56,7 @@ def new(learner_id: int):
         requested = {"certificate": form.exemption.data, "work_experience": "waived"}.get(basis)
         scan = request.files.get("scan")
         data = scan.read() if scan and scan.filename else b""
-        try:
+        with saving(form) as saved:
             if not data:
                 raise DomainError("请上传证明材料扫描件", field="scan")
             application = services.create_application(
@@ -66,11 +67,7 @@ def new(learner_id: int):
                 issued_on=form.issued_on.data, work_post=form.work_post.data or "",
                 work_years=form.work_years.data, evidence_note=form.evidence_note.data or "", scan=data,
                 today=today())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已提交申请(第 {application.id} 号),等待教务审批。", "success")
             return redirect(url_for("recognition.detail", application_id=application.id))
     return render_template("recognition/new.html", form=form, learner=learner, table=table)
@@ -90,18 +87,11 @@ def decide(application_id: int):
     application = get_or_404(RecognitionApplication, application_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.decide_application(actor=current_user, application=application,
                                         approve=form.decision.data == "approve", reason=form.reason.data or "",
                                         on=today())
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"第 {application.id} 号申请:{application.status_label}。", "success")
             return redirect(url_for("recognition.index"))
     return render_template("recognition/detail.html", application=application, form=form,
@@ -134,16 +124,12 @@ def _kind_form(kind: CertificateKind | None):
     if request.method == "GET" and kind is not None:
         form.course_ids.data = sorted(kind.course_ids)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             kind = services.save_certificate_kind(
                 actor=current_user, kind=kind, name=form.name.data, evidence_type=form.evidence_type.data,
                 credits=form.credits.data or Decimal(0), course_ids=form.course_ids.data or [],
                 note=form.note.data or "", active=form.active.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已保存“{kind.name}”。", "success")
             return redirect(url_for("recognition.table"))
     return render_template("recognition/kind_form.html", form=form, kind=kind, grouped=grouped,

@@ -6,12 +6,12 @@ from decimal import Decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.teaching import queries, services
 from lms.teaching.forms import CourseForm
 from lms.teaching.models import Course, Specialty
 from lms.web.access import ALL_ROLES, roles_required
+from lms.web.saving import saving
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -37,16 +37,12 @@ def _course_form(item: Specialty, course: Course | None):
     if course is not None and request.method == "GET":
         form.hours.data = Decimal(course.minutes) / 60
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             course = services.save_course(
                 actor=current_user, specialty=item, course=course, name=form.name.data, kind=form.kind.data,
                 minutes=int(form.hours.data * 60), credits=form.credits.data,
                 required_assignments=form.required_assignments.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已保存课程 {course.name}。", "success")
             return redirect(url_for("plans.specialty", specialty_id=item.id))
     return render_template("teaching/course_form.html", form=form, specialty=item, course=course)

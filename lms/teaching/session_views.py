@@ -23,6 +23,7 @@ from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_s
                                    save_attendance, save_session, sheet_learners)
 from lms.web.access import get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.saving import saving
 
 bp = Blueprint("sessions", __name__)
 
@@ -50,15 +51,11 @@ def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
     if form.validate_on_submit():
         course = db.session.get(Course, form.course_id.data) or abort(400)
         teacher = db.session.get(User, form.teacher_id.data) if form.teacher_id.data else None
-        try:
+        with saving(form) as saved:
             session = save_session(actor=current_user, teaching_class=teaching_class, session=session, course=course,
                                    held_on=form.held_on.data, mode=form.mode.data,
                                    minutes=int(form.hours.data * 60), place=form.place.data or "", teacher=teacher)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash("已保存课次。", "success")
             if session.held_on <= today():
                 return redirect(url_for("sessions.attendance", session_id=session.id))
@@ -84,15 +81,11 @@ def edit_session(session_id: int):
 def cancel(session_id: int):
     session = get_or_404(ClassSession, session_id)
     form = CancelSessionForm()
-    try:
+    with saving() as saved:
         if not form.validate_on_submit():
             raise DomainError("请填写取消原因")
         cancel_session(actor=current_user, session=session, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash("已取消该课次,其考勤不再计入学时。", "success")
     return redirect(url_for("teaching.class_page", class_id=session.class_id))
 
@@ -188,17 +181,13 @@ def self_study(class_id: int):
         learner = next((m for m in members if m.id == form.learner_id.data), None)
         upload = form.evidence.data
         evidence = (upload.filename, upload.read()) if upload and getattr(upload, "filename", "") else None
-        try:
+        with saving(form) as saved:
             if learner is None:
                 raise DomainError("请选择本班学员", field="learner_id")
             log_self_study(actor=current_user, learner=learner, studied_on=form.studied_on.data,
                            minutes=int(form.hours.data * 60), content=form.content.data, today=today(),
                            evidence=evidence)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已登记 {learner.name} 的自学记录,待班级教师审核。", "success")
             return redirect(url_for("sessions.self_study", class_id=class_id))
     return render_template("teaching/self_study.html", teaching_class=teaching_class, form=form,
@@ -206,21 +195,17 @@ def self_study(class_id: int):
                            can_approve=current_user.role in APPROVERS)
 
 
-@bp.post("/self-study/<int:entry_id>/decide")
+@bp.post("/self-study/<int:self_study_id>/decide")
 @roles_required(*APPROVERS)
-def decide(entry_id: int):
-    entry = get_or_404(SelfStudyEntry, entry_id)
+def decide(self_study_id: int):
+    entry = get_or_404(SelfStudyEntry, self_study_id)
     form = DecisionForm()
-    try:
+    with saving() as saved:
         if not form.validate_on_submit():
             raise DomainError("审核意见过长")
         decide_self_study(actor=current_user, entry=entry, approve=request.form.get("approve") == "1",
                           note=form.note.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"{entry.learner.name} 的自学记录:{entry.status_label}。", "success")
     return redirect(url_for("sessions.self_study", class_id=entry.learner.class_id)
                     if entry.learner.class_id else url_for("teaching.learner_hours", learner_id=entry.learner_id))
@@ -238,10 +223,10 @@ def approve_all(class_id: int):
     return redirect(url_for("sessions.self_study", class_id=class_id))
 
 
-@bp.get("/self-study/<int:entry_id>/evidence")
+@bp.get("/self-study/<int:self_study_id>/evidence")
 @roles_required(*TEACHING_STAFF)
-def evidence(entry_id: int):
-    entry = get_or_404(SelfStudyEntry, entry_id)
+def evidence(self_study_id: int):
+    entry = get_or_404(SelfStudyEntry, self_study_id)
     if not entry.evidence_path:
         abort(404)
     path = (Path(current_app.config["DATA_DIR"]) / entry.evidence_path).resolve()

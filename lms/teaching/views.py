@@ -24,6 +24,7 @@ from lms.teaching.progress import learner_progress, progress_for
 from lms.geo.models import TeachingPoint
 from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.saving import saving
 
 bp = Blueprint("teaching", __name__)
 
@@ -63,16 +64,12 @@ def _class_form(teaching_class: TeachingClass | None):
         point = get_or_404(TeachingPoint, form.teaching_point_id.data)
         specialty = db.session.get(Specialty, form.specialty_id.data) or abort(400)
         head = db.session.get(User, form.head_teacher_id.data) if form.head_teacher_id.data else None
-        try:
+        with saving(form) as saved:
             teaching_class = services.save_class(
                 actor=current_user, teaching_class=teaching_class, code=form.code.data, name=form.name.data,
                 specialty=specialty, teaching_point=point, cohort=form.cohort.data, head_teacher=head,
                 active=form.active.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已保存班级 {teaching_class.name}。", "success")
             return redirect(url_for("teaching.class_page", class_id=teaching_class.id))
     return render_template("teaching/class_form.html", form=form, teaching_class=teaching_class)
@@ -112,7 +109,7 @@ def class_page(class_id: int):
 def class_teachers(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     teacher_id = request.form.get("teacher_id", type=int)
-    try:
+    with saving() as saved:
         if request.form.get("action") == "remove":
             services.remove_teacher(actor=current_user, teaching_class=teaching_class, teacher_id=teacher_id)
         else:
@@ -120,11 +117,7 @@ def class_teachers(class_id: int):
             if teacher is None:
                 raise DomainError("请选择教师", field="teacher_id")
             services.add_teacher(actor=current_user, teaching_class=teaching_class, teacher=teacher)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash("已更新任课教师。", "success")
     return redirect(url_for("teaching.class_page", class_id=class_id))
 
@@ -135,7 +128,7 @@ def class_learners(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     if request.method == "POST":
         scope = current_scope()
-        try:
+        with saving() as saved:
             if request.form.get("action") == "remove":
                 learner = get_or_404(Learner, request.form.get("learner_id", type=int) or 0)
                 services.remove_learner(actor=current_user, teaching_class=teaching_class, learner=learner)
@@ -147,11 +140,7 @@ def class_learners(class_id: int):
                     raise DomainError("请勾选要加入的学员")
                 count = services.add_learners(actor=current_user, teaching_class=teaching_class, learners=chosen)
                 message = f"已加入 {count} 名学员。"
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if saved:
             flash(message, "success")
         return redirect(url_for("teaching.class_learners", class_id=class_id))
     search = request.args.get("q", "").strip()

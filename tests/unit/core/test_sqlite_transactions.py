@@ -1,0 +1,69 @@
+"""SQLite transactions: writers take the lock up front, so a read-then-write never fails midway."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from lms.core.db import configure_sqlite, writer_transactions
+
+
+@pytest.fixture()
+def database(tmp_path):
+    path = tmp_path / "lock.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    configure_sqlite(engine)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE counter (n INTEGER)"))
+        conn.execute(text("INSERT INTO counter VALUES (0)"))
+    yield engine, path
+    engine.dispose()
+
+
+def other_worker_write(path) -> None:
+    """Another process's write that does not wait for the lock (timeout 0)."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("UPDATE counter SET n = n + 100")
+    finally:
+        other.close()
+
+
+def test_a_form_post_holds_the_write_lock_from_its_first_read_and_its_write_succeeds(database):
+    engine, path = database
+    with Flask(__name__).test_request_context(method="POST"):
+        with engine.begin() as conn:
+            seen = conn.execute(text("SELECT n FROM counter")).scalar_one()
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other_worker_write(path)          # the other worker waits its turn instead
+            conn.execute(text("UPDATE counter SET n = :n"), {"n": seen + 1})
+    other_worker_write(path)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 101
+
+
+def test_a_page_view_does_not_block_other_workers_writing(database):
+    engine, path = database
+    with Flask(__name__).test_request_context(method="GET"):
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 0
+            other_worker_write(path)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 100
+
+
+def test_commands_and_jobs_take_the_write_lock(database):
+    engine, path = database
+    with writer_transactions(), engine.begin() as conn:
+        conn.execute(text("SELECT n FROM counter")).scalar_one()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other_worker_write(path)
+
+
+def test_reading_outside_a_request_or_command_does_not_block_writers(database):
+    engine, path = database
+    with engine.begin() as conn:
+        conn.execute(text("SELECT n FROM counter")).scalar_one()
+        other_worker_write(path)
