@@ -60,6 +60,8 @@ def build_world() -> World:
     _add_teaching(w)
     _add_assessment(w)
     _add_certificates(w)
+    w.in_scope.update(township_id=township_a.id, village_id=village_a.id)
+    w.out_of_scope.update(township_id=township_b.id, village_id=village_b.id)
     db.session.flush()
     return w
 
