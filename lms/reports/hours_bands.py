@@ -40,8 +40,8 @@ def band_labels(required: set[int]) -> tuple[str, ...]:
     if len(required) == 1:
         minutes = next(iter(required))
         edges = [format_hours(minutes * i // steps) for i in range(steps + 1)]
-        return tuple(f"{edges[i]}–{edges[i + 1]}" for i in range(steps)) + (f"≥{edges[-1]}(达标)",)
-    return tuple(f"{100 * i // steps}–{100 * (i + 1) // steps}%" for i in range(steps)) + ("达标",)
+        return tuple(f"{edges[i]}–{edges[i + 1]}" for i in range(steps)) + (f"≥{edges[-1]}",)
+    return tuple(f"{100 * i // steps}–{100 * (i + 1) // steps}%" for i in range(steps)) + ("≥100%",)
 
 
 def band_expression(source, policies: dict[int, Policy], count: int = BANDS):

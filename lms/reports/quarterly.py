@@ -64,11 +64,6 @@ class Period:
         """The quarter containing `day`."""
         return cls.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")
 
-    def previous(self) -> "Period":
-        """The quarter (or year) before this one."""
-        return Period.containing(self.start - dt.timedelta(days=1)) if "Q" in self.code \
-            else Period.parse(str(self.start.year - 1))
-
 
 @dataclass
 class TownshipQuarter:

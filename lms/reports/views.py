@@ -85,7 +85,7 @@ def _period():
             return Period.parse(raw)
         except ValueError as error:
             flash(str(error), "warning")
-    return Period.containing(today()).previous()
+    return Period.containing(today())
 
 
 @bp.get("/quarterly")
