@@ -84,7 +84,12 @@ class TargetProgress:
     @property
     def percent(self) -> int:
         """Progress in whole percent (capped at 100 for the bar)."""
-        return min(100, self.count * 100 // self.goal) if self.goal else 100
+        return min(100, self.share)
+
+    @property
+    def share(self) -> int:
+        """The count as a whole percentage of the goal (an area's share of the county's goal)."""
+        return self.count * 100 // self.goal if self.goal else 100
 
     def as_dict(self) -> dict:
         """The CLI's JSON shape: {"due", "goal", "count"}."""

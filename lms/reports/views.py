@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from lms.assessment.views import as_of_argument
-from lms.reports.areas import Area, class_area, county_area, division_area
+from lms.reports.areas import LEVEL_LABELS, Area, class_area, county_area, division_area
 from lms.reports.charts import bar_chart, column_chart
 from lms.reports.queries import FUNNEL_LABELS, Overview, area_figures, class_learners
 from lms.rules import LEARNER_STATUS_LABELS
@@ -41,6 +41,7 @@ def _render(area: Area):
     overview = area_figures(scope, area, as_of)
     learners = class_learners(scope, area, as_of) if area.level == "class" else None
     return render_template("reports/dashboard.html", overview=overview, area=area, learners=learners,
+                           county_wide=scope.everything, level_label=LEVEL_LABELS[area.level],
                            charts=_charts(overview), funnel_labels=FUNNEL_LABELS,
                            certificate_labels=CERTIFICATE_LABELS, status_labels=LEARNER_STATUS_LABELS)
 
