@@ -111,7 +111,8 @@ def _townships(scope: Scope) -> list[tuple[int, str]]:
 
 
 def quarterly_report(scope: Scope, period: Period) -> QuarterlyReport:
-    """Every township's line for `period` (four queries: townships, learners, policies, hours)."""
+    """Every township's line for `period` (six queries: townships, learners, policies, hours, and the
+    funding claim's learners and policies — the claim is funded_learners, so the two always agree)."""
     lines = {tid: TownshipQuarter(tid, name) for tid, name in _townships(scope)}
     changed = and_(Learner.status.in_(OUTCOME_STATUSES), Learner.status_changed_on >= period.start,
                    Learner.status_changed_on <= period.end)
@@ -119,13 +120,11 @@ def quarterly_report(scope: Scope, period: Period) -> QuarterlyReport:
     township = VillageRow.parent_id.label("township")
     outcome = case((changed, Learner.status), else_=None).label("outcome")
     at_end = status_as_of(period.end).label("at_end")
-    stmt = (select(township, Learner.cohort, outcome, at_end, func.count(), func.sum(new))
+    stmt = (select(township, outcome, at_end, func.count(), func.sum(new))
             .select_from(Learner).join(VillageRow, Learner.village_id == VillageRow.id)
             .where(Learner.in_scope(scope), Learner.enrolled_on <= period.end)
-            .group_by(township, Learner.cohort, outcome, at_end))
-    grouped = db.session.execute(stmt).all()
-    policies = policies_for({row[1] for row in grouped}) if grouped else {}
-    for township_id, cohort, status, end_status, count, new_count in grouped:
+            .group_by(township, outcome, at_end))
+    for township_id, status, end_status, count, new_count in db.session.execute(stmt):
         line = lines.setdefault(township_id, TownshipQuarter(township_id, ""))
         line.enrolled += count
         line.new_enrolled += int(new_count or 0)
@@ -133,10 +132,9 @@ def quarterly_report(scope: Scope, period: Period) -> QuarterlyReport:
             line.studying += count
         if status:
             setattr(line, status, getattr(line, status) + count)
-            policy = policies[cohort]
-            if counts_for_funding(status, policy):
-                line.funded += count
-                line.funding_fen += funding_due({status: count}, policy)
+    for learner in funded_learners(scope, period):
+        lines[learner.township_id].funded += 1
+        lines[learner.township_id].funding_fen += learner.fen
     hours = hour_totals_statement(learners=select(Learner.id).where(Learner.in_scope(scope)),
                                   as_of=period.end, since=period.start).subquery("period_hours")
     for township_id, face, live, platform, self_study in db.session.execute(
@@ -158,6 +156,7 @@ class FundedLearner:
     """A learner the period's funding claim counts, with the certificate that proves it."""
 
     learner_id: int
+    township_id: int
     township: str
     village: str
     name: str
@@ -171,8 +170,10 @@ class FundedLearner:
 
 
 def funded_learners(scope: Scope, period: Period) -> list[FundedLearner]:
-    """The learners counted for funding in `period` (R14 by their cohort's policy), ordered by township,
-    village and student number, each with their valid 毕业/结业 certificate number (two queries)."""
+    """The learners counted for funding in `period` (R14 by their cohort's policy): graduated (or, by the
+    policy's basis, completed) with the student-status change dated in the period AND holding a valid
+    毕业/结业 certificate (a revoked one not yet re-issued does not count). Ordered by township, village and
+    student number; two queries."""
     from lms.certificates.models import Certificate
 
     township = aliased(Division)
@@ -181,25 +182,23 @@ def funded_learners(scope: Scope, period: Period) -> list[FundedLearner]:
                    .where(Certificate.status == "valid", Certificate.kind.in_(kind_of.values()))
                    .group_by(Certificate.learner_id, Certificate.kind).subquery())
     rows = db.session.execute(
-        select(Learner.id, township.name, VillageRow.name, Learner.name, Learner.id_number, Learner.student_number,
+        select(Learner.id, township.id, township.name, VillageRow.name, Learner.name, Learner.id_number, Learner.student_number,
                Learner.status, Learner.status_changed_on, Learner.cohort, certificate.c.kind, certificate.c.number)
         .join(VillageRow, Learner.village_id == VillageRow.id).join(township, VillageRow.parent_id == township.id)
-        .outerjoin(certificate, certificate.c.learner_id == Learner.id)
+        .join(certificate, certificate.c.learner_id == Learner.id)
         .where(Learner.in_scope(scope), Learner.status.in_(tuple(kind_of)),
                Learner.status_changed_on >= period.start, Learner.status_changed_on <= period.end)
         .order_by(township.code, VillageRow.code, Learner.student_number)).all()
-    policies = policies_for({row[8] for row in rows}) if rows else {}
-    found: dict[int, FundedLearner] = {}
+    policies = policies_for({row[9] for row in rows}) if rows else {}
+    funded = []
     for row in rows:
-        policy = policies[row[8]]
-        if not counts_for_funding(row[6], policy):
-            continue
-        number = row[10] if row[9] == kind_of[row[6]] else ""
-        if row[0] in found and not number:
-            continue
-        found[row[0]] = FundedLearner(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                                      funding_due([row[6]], policy), number)
-    return list(found.values())
+        (learner_id, township_id, township_name, village_name, name, id_number, student_number, status,
+         changed_on, cohort, kind, number) = row
+        if kind == kind_of[status] and counts_for_funding(status, policies[cohort]):
+            funded.append(FundedLearner(learner_id, township_id, township_name, village_name, name, id_number,
+                                        student_number, status, changed_on, cohort,
+                                        funding_due([status], policies[cohort]), number))
+    return funded
 
 
 def funding_by_township(learners: list[FundedLearner]) -> dict[str, tuple[int, int]]:

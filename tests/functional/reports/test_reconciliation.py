@@ -86,6 +86,29 @@ def test_quarterly_report_and_funding_claim_match_the_certificates(graduation_ye
     assert report.total.funding_fen == sum(l.fen for l in claim) == 3 * Policy().funding_per_learner_fen
 
 
+def test_the_funding_claim_equals_the_certificates_export_for_the_same_dates(graduation_year):
+    from lms.certificates.exports import Selection, funding_claim
+
+    q3 = Period.parse("2025Q3")
+    sheets, _ = funding_claim(EVERYTHING, Selection(date_from=q3.start, date_to=q3.end), county="对账县",
+                              heading_scope="全县")
+    summary = {row[0]: (row[3], row[4]) for row in sheets[0].rows}
+    ours = {row.name: (row.funded, f"{row.funding_fen // 100:,}") for row in quarterly_report(EVERYTHING, q3).rows}
+    assert summary.pop("合计") == (3, "4,500")
+    assert summary == ours
+
+
+def test_a_revoked_diploma_not_reissued_is_not_claimed(graduation_year):
+    from lms.certificates.services import revoke_certificate
+
+    diploma = db.session.scalar(select(Certificate).where(Certificate.learner_id == graduation_year["g3"].id,
+                                                          Certificate.kind == "diploma"))
+    revoke_certificate(actor=None, certificate=diploma, reason="信息有误", revoked_on=date(2025, 9, 1))
+    report = quarterly_report(EVERYTHING, Period.parse("2025Q3"))
+    assert report.total.graduated == 3                      # the student status is unchanged
+    assert (report.total.funded, report.total.funding_fen) == (2, 2 * Policy().funding_per_learner_fen)
+
+
 def test_funding_follows_the_cohorts_policy(graduation_year):
     values = {**Policy().to_mapping(), "funding_basis": "graduated_or_completed", "funding_per_learner_fen": 200000}
     save_policy(actor=None, cohort=2022, values=values)
