@@ -81,11 +81,12 @@ def _add_teaching(w: World) -> None:
         entries[side] = make_self_study(learner, minutes=120, studied_on=date(2025, 3, 9), status="pending",
                                         evidence_path="evidence/world.png")
     course = plan_course(w.class_a.specialty)
-    w.objects.update(session_a=sessions["a"], session_b=sessions["b"], entry_a=entries["a"], entry_b=entries["b"],
+    w.objects.update(session_a=sessions["a"], session_b=sessions["b"],
+                     self_study_a=entries["a"], self_study_b=entries["b"],
                      course=course)
-    w.in_scope.update(session_id=sessions["a"].id, entry_id=entries["a"].id, course_id=course.id,
+    w.in_scope.update(session_id=sessions["a"].id, self_study_id=entries["a"].id, course_id=course.id,
                       specialty_id=course.specialty_id, cohort=2025)
-    w.out_of_scope.update(session_id=sessions["b"].id, entry_id=entries["b"].id)
+    w.out_of_scope.update(session_id=sessions["b"].id, self_study_id=entries["b"].id)
 
 
 def _add_assessment(w: World) -> None:

@@ -206,10 +206,10 @@ def self_study(class_id: int):
                            can_approve=current_user.role in APPROVERS)
 
 
-@bp.post("/self-study/<int:entry_id>/decide")
+@bp.post("/self-study/<int:self_study_id>/decide")
 @roles_required(*APPROVERS)
-def decide(entry_id: int):
-    entry = get_or_404(SelfStudyEntry, entry_id)
+def decide(self_study_id: int):
+    entry = get_or_404(SelfStudyEntry, self_study_id)
     form = DecisionForm()
     try:
         if not form.validate_on_submit():
@@ -238,10 +238,10 @@ def approve_all(class_id: int):
     return redirect(url_for("sessions.self_study", class_id=class_id))
 
 
-@bp.get("/self-study/<int:entry_id>/evidence")
+@bp.get("/self-study/<int:self_study_id>/evidence")
 @roles_required(*TEACHING_STAFF)
-def evidence(entry_id: int):
-    entry = get_or_404(SelfStudyEntry, entry_id)
+def evidence(self_study_id: int):
+    entry = get_or_404(SelfStudyEntry, self_study_id)
     if not entry.evidence_path:
         abort(404)
     path = (Path(current_app.config["DATA_DIR"]) / entry.evidence_path).resolve()
