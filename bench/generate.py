@@ -110,7 +110,7 @@ def generate(url: str, learners: int, attendance: int, *, echo=print) -> dict:
                     FROM {d.series(str(townships))}"""),
                 ("villages", f"""INSERT INTO divisions (id, code, name, level, parent_id, created_at)
                     SELECT 1 + {townships} + n, '5223' || {d.pad('(n - 1) % ' + str(townships) + ' + 1', 5)}
-                           || {d.pad('n', 3)}, '村' || n, 'village', 2 + (n - 1) % {townships}, :now
+                           || {d.pad('(n - 1) / ' + str(townships) + ' + 1', 3)}, '村' || n, 'village', 2 + (n - 1) % {townships}, :now
                     FROM {d.series(str(points))}"""),
                 ("teaching_points", f"""INSERT INTO teaching_points (id, name, kind, address, village_id, created_at)
                     SELECT n, '教学点' || n, '其他', '', 1 + {townships} + n, :now FROM {d.series(str(points))}"""),

@@ -82,12 +82,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.certificates.views import bp as certificates_bp
     from lms.certificates.batch_views import bp as batches_bp
     from lms.certificates.public_views import bp as verify_bp
+    from lms.reports.views import bp as reports_bp
 
     for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
                       roster_bp, enrolment_bp, learners_bp,
                       teaching_bp, sessions_bp, plans_bp, policies_bp,
                       assessment_bp, graduation_bp, recognition_bp,
-                      certificates_bp, batches_bp, verify_bp):
+                      certificates_bp, batches_bp, verify_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

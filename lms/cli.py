@@ -142,10 +142,12 @@ def register_cli(app) -> None:
     """Attach `flask lms` and each domain's commands to the app."""
     from lms.assessment.cli import audit_command
     from lms.certificates.cli import certificates_cli, verify_qr_command
+    from lms.reports.cli import report_cli
     from lms.teaching.cli import hours_command
 
     lms_cli.add_command(hours_command)
     lms_cli.add_command(audit_command)
     lms_cli.add_command(certificates_cli)
     lms_cli.add_command(verify_qr_command)
+    lms_cli.add_command(report_cli)
     app.cli.add_command(lms_cli)

@@ -53,4 +53,9 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
 
     echo("证书 …")
     certificates_demo.load(today=today)
+    # The county's view reads everything above; only its targets are scaled to the demo's size.
+    from lms.reports import demo as reports_demo
+
+    echo("目标任务 …")
+    reports_demo.load(today=today)
     record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")

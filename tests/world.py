@@ -72,6 +72,8 @@ def build_world() -> World:
     _add_teaching(w)
     _add_assessment(w)
     _add_certificates(w)
+    w.in_scope.update(township_id=township_a.id, village_id=village_a.id)
+    w.out_of_scope.update(township_id=township_b.id, village_id=village_b.id)
     db.session.flush()
     return w
 
@@ -91,7 +93,8 @@ def _add_teaching(w: World) -> None:
         entries[side] = make_self_study(learner, minutes=120, studied_on=date(2025, 3, 9), status="pending",
                                         evidence_path="evidence/world.png")
     course = plan_course(w.class_a.specialty)
-    w.objects.update(session_a=sessions["a"], session_b=sessions["b"], entry_a=entries["a"], entry_b=entries["b"],
+    w.objects.update(session_a=sessions["a"], session_b=sessions["b"],
+                     self_study_a=entries["a"], self_study_b=entries["b"],
                      course=course)
     w.in_scope.update(session_id=sessions["a"].id, self_study_id=entries["a"].id, course_id=course.id,
                       specialty_id=course.specialty_id, cohort=2025)

@@ -41,6 +41,12 @@ def _number_pattern(value: str) -> str | None:
     return pattern_problem(value)
 
 
+def _targets(value: str) -> str | None:
+    from lms.reports.targets import targets_problem
+
+    return targets_problem(value)
+
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("school.name", "学校名称", "示例县中等职业学校", "印在证书和导出表上", validate=_required),
     SettingSpec("school.code", "学校代码", "520000", "6 位学校代码,用于证书编号", validate=_digits(6)),
@@ -56,6 +62,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "可用:{school} 学校代码,{yyyy}/{yy} 年份,{type} 证书类别(1 毕业、2 结业、3 写实性学习证明),"
                 "{seq:N} N 位顺序号。默认为 6 位学校代码 + 2 位年份 + 4 位顺序号;已发证书的编号不会改变",
                 section="证书", validate=_number_pattern),
+    SettingSpec("reports.targets", "县目标任务", "2023-12-31 3000\n2025-12-31 6000",
+                "每行一个目标:到期日期 累计人数(如 2025-12-31 6000)。计入哪些学员按政策设置“计入目标的群体”"
+                "中到期年份的规定(R2)", section="目标与报表", validate=_targets, multiline=True),
 )
 
 

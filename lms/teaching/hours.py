@@ -26,11 +26,12 @@ def _restrict(stmt, column, learners):
     return stmt if learners is None else stmt.where(column.in_(learners))
 
 
-def hour_totals_statement(*, learners=None, as_of: date | None = None):
+def hour_totals_statement(*, learners=None, as_of: date | None = None, since: date | None = None):
     """A Select of (learner_id, face, live, platform, self_study) minutes, one row per learner with hours.
 
     `learners` is None (everyone), a Select of learner ids (a scope) or a list of ids; `as_of` drops
-    rows dated later (session date, study date). Each source is aggregated before the union, so the
+    rows dated later (session date, study date) and `since` rows dated earlier (a period's hours).
+    Each source is aggregated before the union, so the
     database scans each table once.
     """
     zero = literal(0)
@@ -48,6 +49,10 @@ def hour_totals_statement(*, learners=None, as_of: date | None = None):
         attended = attended.where(ClassSession.held_on <= as_of)
         platform = platform.where(PlatformRecord.studied_on <= as_of)
         self_study = self_study.where(SelfStudyEntry.studied_on <= as_of)
+    if since is not None:
+        attended = attended.where(ClassSession.held_on >= since)
+        platform = platform.where(PlatformRecord.studied_on >= since)
+        self_study = self_study.where(SelfStudyEntry.studied_on >= since)
     attended = _restrict(attended, Attendance.learner_id, learners)
     platform = _restrict(platform, PlatformRecord.learner_id, learners)
     self_study = _restrict(self_study, SelfStudyEntry.learner_id, learners)

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "home.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
+    ("数据看板", "reports.dashboard", ("admin", "bureau", "township", "registrar")),
     ("名册与走访", "roster.index", ("admin", "bureau", "township", "enroller", "registrar")),
     ("学员", "learners.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
     ("区划与教学点", "geo.divisions", ("admin", "bureau", "township", "enroller", "registrar")),

@@ -188,7 +188,8 @@ def test_someone_over_the_age_range_today_is_imported_with_a_warning(area, impor
     old = next_id_number(birth_on=date(1960, 1, 1))
     summary = import_file("roster", csv_bytes(HEADER, [person(number=old)]))
     assert summary.written == 1
-    assert "65 周岁,超过 59 周岁" in summary.warnings[0].message
+    # Any warning: once a run has made ~500 ID numbers the factory moves to a retired address code (a warning too).
+    assert any("65 周岁,超过 59 周岁" in warning.message for warning in summary.warnings)
 
 
 @pytest.mark.parametrize("data, name, message", [

@@ -1,0 +1,120 @@
+"""The county's view: the dashboard and its drill-down (county → township → village → class → learner).
+
+County-wide roles (admin, bureau, registrar) see the whole county; township staff their townships
+(other townships' pages answer 404). Enrollers and teachers have no report pages: their own lists
+(roster, classes) already show their villages and classes.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from lms.assessment.views import as_of_argument
+from lms.reports.areas import LEVEL_LABELS, Area, class_area, county_area, division_area
+from lms.reports.charts import bar_chart, column_chart
+from lms.reports.queries import FUNNEL_LABELS, Overview, area_figures, class_learners
+from lms.rules import LEARNER_STATUS_LABELS
+from lms.settings.services import get_setting
+from lms.web.access import current_scope, roles_required
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+REPORT_ROLES = ("admin", "bureau", "registrar", "township")
+CERTIFICATE_LABELS = {"diploma": "毕业证书", "completion": "结业证书", "study_record": "写实性学习证明"}
+FUNNEL_TONES = {"graduated": "good", "completed": "warn", "withdrawn": "muted"}
+
+
+def _charts(overview: Overview) -> dict:
+    funnel = overview.total.funnel()
+    funnel_bars = [(FUNNEL_LABELS[key], value, FUNNEL_TONES.get(key, "default"))
+                   for key, value in funnel.items() if value is not None]
+    bands = overview.bands
+    columns = [(label, overview.total.hours_bands[index], "good" if index == bands.count - 1 else "default")
+               for index, label in enumerate(bands.labels)]
+    return {"funnel": bar_chart(funnel_bars, title="招生与学习进展"),
+            "hours": column_chart(columns, title="在读学员学时分布"),
+            "hours_columns": columns}
+
+
+def _render(area: Area):
+    as_of = as_of_argument()
+    scope = current_scope()
+    overview = area_figures(scope, area, as_of)
+    learners = class_learners(scope, area, as_of) if area.level == "class" else None
+    return render_template("reports/dashboard.html", overview=overview, area=area, learners=learners,
+                           county_wide=scope.everything, level_label=LEVEL_LABELS[area.level],
+                           charts=_charts(overview), funnel_labels=FUNNEL_LABELS,
+                           certificate_labels=CERTIFICATE_LABELS, status_labels=LEARNER_STATUS_LABELS)
+
+
+def _county() -> str:
+    return get_setting("county.name")
+
+
+@bp.get("/")
+@roles_required(*REPORT_ROLES)
+def dashboard():
+    return _render(county_area(_county()))
+
+
+@bp.get("/townships/<int:township_id>")
+@roles_required(*REPORT_ROLES)
+def township(township_id: int):
+    return _render(division_area(current_scope(), township_id, "township", _county()))
+
+
+@bp.get("/villages/<int:village_id>")
+@roles_required(*REPORT_ROLES)
+def village(village_id: int):
+    return _render(division_area(current_scope(), village_id, "village", _county()))
+
+
+@bp.get("/classes/<int:class_id>")
+@roles_required(*REPORT_ROLES)
+def teaching_class(class_id: int):
+    return _render(class_area(current_scope(), class_id, _county()))
+
+
+def _period():
+    from flask import flash, request
+
+    from lms.core.clock import today
+    from lms.reports.quarterly import Period
+
+    raw = request.args.get("period", "")
+    if raw:
+        try:
+            return Period.parse(raw)
+        except ValueError as error:
+            flash(str(error), "warning")
+    return Period.containing(today())
+
+
+@bp.get("/quarterly")
+@roles_required(*REPORT_ROLES)
+def quarterly():
+    from lms.reports.quarterly import funded_learners, funding_by_township, quarterly_report
+
+    period, scope = _period(), current_scope()
+    learners = funded_learners(scope, period)
+    return render_template("reports/quarterly.html", period=period, report=quarterly_report(scope, period),
+                           learners=learners, by_township=funding_by_township(learners),
+                           status_labels=LEARNER_STATUS_LABELS)
+
+
+@bp.get("/quarterly.xlsx")
+@roles_required(*REPORT_ROLES)
+def quarterly_export():
+    from flask_login import current_user
+
+    from lms.audit.services import record
+    from lms.core.xlsx import xlsx_response
+    from lms.extensions import db
+    from lms.reports.exports import quarterly_sheets
+
+    period = _period()
+    sheets, listed = quarterly_sheets(current_scope(), period, _county())
+    record(current_user, "reports.quarterly_export", "report", None,
+           summary=f"导出{period.label}季度报表与经费申报({listed} 人,含完整身份证号)",
+           after={"period": period.code, "learners": listed})
+    db.session.commit()
+    return xlsx_response(sheets, f"双提升季度报表-{period.code}.xlsx")
