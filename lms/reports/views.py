@@ -6,7 +6,7 @@ County-wide roles (admin, bureau, registrar) see the whole county; township staf
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from lms.assessment.views import as_of_argument
 from lms.reports.areas import LEVEL_LABELS, Area, class_area, county_area, division_area
@@ -53,6 +53,11 @@ def _county() -> str:
 @bp.get("/")
 @roles_required(*REPORT_ROLES)
 def dashboard():
+    scope = current_scope()
+    if not scope.everything and len(scope.township_ids) == 1:
+        # A township's own staff start at their township: the county page would show one row.
+        (township_id,) = scope.township_ids
+        return redirect(url_for("reports.township", township_id=township_id, **request.args))
     return _render(county_area(_county()))
 
 

@@ -84,13 +84,21 @@ def test_the_pages_show_the_same_figures_as_the_queries(client, login_as, county
 
 def test_township_staff_see_only_their_township_and_404_for_another(client, login_as, county):
     login_as("township", divisions=[county.towns[0]])
-    page = client.get("/reports/?as_of=2025-06-30").get_data(as_text=True)
-    assert "甲镇" in page and "乙镇" not in page and "您管辖的范围" in page
+    response = client.get("/reports/?as_of=2025-06-30")          # one township: start at it
+    assert response.headers["Location"] == f"/reports/townships/{county.towns[0].id}?as_of=2025-06-30"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "甲镇" in page and "甲一村" in page and "乙镇" not in page
     scope = Scope(township_ids=frozenset({county.towns[0].id}))
     assert overview(scope=scope).total.enrolled == 3
     assert client.get(f"/reports/townships/{county.towns[1].id}").status_code == 404
     assert client.get(f"/reports/villages/{county.villages[1].id}").status_code == 404
     assert client.get(f"/reports/classes/{county.classes[1].id}").status_code == 404
+
+
+def test_staff_of_several_townships_see_them_side_by_side(client, login_as, county):
+    login_as("township", divisions=list(county.towns))
+    page = client.get("/reports/?as_of=2025-06-30").get_data(as_text=True)
+    assert "甲镇" in page and "乙镇" in page and "您管辖的范围" in page
 
 
 @pytest.mark.parametrize("page", ["county", "township", "village", "class"])
