@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/certificates.py [--count 1000] [--chunk 100]
 
-Builds a throwaway SQLite database and DATA_DIR in a temp folder, generates N graduates (the seam is fed
-the real engine's decisions on generated facts, as the graduation audit will do), then measures in the
+Builds a throwaway SQLite database and DATA_DIR in a temp folder, generates N graduates (results, assignments,
+moral evaluation and 360 hours written as rows, so the graduation audit decides, as in production), then measures in the
 same run:
 
 1. issuing: build the batch, 验印, assign numbers and issue (snapshots, audit) — one transaction;
@@ -52,22 +52,22 @@ def main() -> None:
 
 
 def generate(count: int):
-    """N graduates of the 2022 cohort in one village, with a three-course plan, and a decider fed the
-    real engine's decisions on facts that meet R11."""
+    """N graduates of the 2022 cohort in one village: rows that meet R11 (tests.factories.make_graduate)."""
     from lms.extensions import db
     from lms.teaching.services import ensure_default_specialties
     from tests.factories import make_county, make_learner, make_township, make_user, make_village
-    from tests.factories.certificates import engine_decider, graduate_facts, plan_courses
+    from tests.factories.certificates import make_graduate
 
     ensure_default_specialties()
     village = make_village(make_township(make_county("示例县"), "清水镇"), "上寨村")
     # Birth dates vary: the ID-number factory has a few hundred sequence numbers per birth date.
     people = [make_learner(village, name=f"王德{chr(0x4E00 + i % 2000)}", enrolled_on=date(2022, 3, 1),
                            birth_on=date(1970 + i % 30, 1 + i % 12, 1 + i % 28)) for i in range(count)]
-    plan_courses(people[0].specialty)
+    for learner in people:
+        make_graduate(learner)
     registrar = make_user("registrar")
     db.session.commit()
-    return registrar, people, engine_decider({learner.id: graduate_facts(learner) for learner in people})
+    return registrar, people
 
 
 def run(app, count: int) -> list[tuple[str, float]]:
@@ -80,16 +80,16 @@ def run(app, count: int) -> list[tuple[str, float]]:
     from lms.core.pdf import font_configuration
     from lms.extensions import db
 
-    registrar, people, decide = generate(count)
+    registrar, people = generate(count)
     ids = [learner.id for learner in people]
     day = date(2025, 7, 1)
     render_warm_up(app)
 
     started = time.perf_counter()
-    batch = batches.create_diploma_batch(actor=registrar, name="基准批次", as_of=day, learner_ids=ids, decide=decide)
+    batch = batches.create_diploma_batch(actor=registrar, name="基准批次", as_of=day, learner_ids=ids)
     batches.submit_batch(actor=registrar, batch=batch, submitted_on=day)
     batches.record_verification(actor=registrar, batch=batch, verified_on=day, reference="基准")
-    certificates = batches.issue_batch(actor=registrar, batch=batch, issued_on=day, decide=decide)
+    certificates = batches.issue_batch(actor=registrar, batch=batch, issued_on=day)
     db.session.commit()
     issuing = time.perf_counter() - started
 

@@ -68,7 +68,7 @@ def specimen_seal(school_name: str) -> bytes | None:
 def load(*, today: date, decide: DecideFn | None = None) -> DemoCertificates:
     """Issue every kind of certificate the engine allows on the demo data, revoke one, re-issue one.
 
-    `decide` defaults to the real seam (lms.certificates.eligibility.decide). Flushes; the caller commits.
+    `decide` defaults to the graduation audit (lms.certificates.eligibility.decide). Flushes; the caller commits.
     """
     registrar = db.session.scalar(select(User).where(User.role == "registrar").order_by(User.id))
     if assets.current_seal() is None:

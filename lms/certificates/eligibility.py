@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from lms.assessment.audit import decide as audit_decide
@@ -18,7 +17,6 @@ from lms.learners.models import StatusEvent
 from lms.rules import Decision
 
 DecideFn = Callable[[Sequence[int], date], dict[int, Decision]]
-DECIDER_KEY = "lms.certificates.decider"
 WITHDRAWAL_EVENT = "退学"
 _CHUNK = 5000
 # The outcome each document needs; a diploma for 'early_graduate' also needs the learner's
@@ -44,25 +42,11 @@ def withdrawal_dates(learner_ids: Sequence[int]) -> dict[int, date]:
     return dict(rows.all())
 
 
-def register_decider(app, decider: DecideFn | None) -> None:
-    """Make `decide` answer with `decider` in this app (None restores the default).
-
-    The plug for a decision source other than the graduation audit: tests feed the pages real
-    engine decisions on hand-built facts through it.
-    """
-    if decider is None:
-        app.extensions.pop(DECIDER_KEY, None)
-    else:
-        app.extensions[DECIDER_KEY] = decider
-
-
 def decide(learner_ids: Iterable[int], as_of: date) -> dict[int, Decision]:
-    """THE SEAM: the engine's graduation decision (R11–R13) per learner id as of `as_of`.
+    """The engine's graduation decision (R11–R13) per learner id as of `as_of`.
 
-    Every issuing service, page, command, export and the demo ask this function. It answers with
-    the decider registered for the app (register_decider), else with the graduation audit's
-    `lms.assessment.audit.decide` — the same decisions the audit page, its export and
+    Every issuing service, page, command, export and the demo ask this function; it is the graduation
+    audit's `lms.assessment.audit.decide` — the same decisions the audit page, its export and
     `flask lms audit` show.
     """
-    registered = current_app.extensions.get(DECIDER_KEY) if has_app_context() else None
-    return (registered or audit_decide)(learner_ids, as_of)
+    return audit_decide(learner_ids, as_of)

@@ -89,7 +89,7 @@ def candidates(kind: str, scope: Scope, *, as_of: date, cohort: int | None = Non
                decide: eligibility.DecideFn | None = None) -> list[Candidate]:
     """Learners in scope the engine allows `kind` as of `as_of`, who hold no valid one yet (and, for
     diplomas, are in no open batch); an early graduate is listed too (the registrar ticks the
-    application). A fixed number of queries: ids, holders, open batches, the seam, the learners."""
+    application). A fixed number of queries: ids, holders, open batches, the audit's decisions, the learners."""
     stmt = select(Learner.id).where(Learner.in_scope(scope))
     if cohort:
         stmt = stmt.where(Learner.cohort == cohort)

@@ -10,5 +10,5 @@ from tests.factories.assessment import (  # noqa: F401
     complete_everything, give_hours, make_completion, make_moral, make_plan, make_result, tiny_pdf, tiny_png,
 )
 from tests.factories.certificates import (  # noqa: F401
-    engine_decider, graduate_facts, completer_facts, make_certificate, withdraw,
+    make_certificate, make_completer, make_graduate, withdraw,
 )

@@ -1,26 +1,27 @@
-"""Certificates, and decisions the real engine computes from hand-built facts.
+"""Certificates, and learners whose database rows make the graduation audit say 毕业 or 结业.
 
-Until the graduation audit exists, the database cannot make anyone a graduate (no results, no
-hours). Tests feed the issuing services a `decide` callable built here: the facts are written by
-hand, the decision is the real engine's (lms.rules.graduation_decision with policy_for(cohort)).
+`make_graduate` and `make_completer` write what the audit reads (results, assignments, the moral
+evaluation, platform and self-study hours), so every issuing test goes through the real fact
+gathering and the real engine — the same decisions the audit page shows.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
 
-from lms.assessment.audit import decide as audit_decide
-from lms.certificates import eligibility
+from sqlalchemy import select
+
 from lms.certificates.batches import create_diploma_batch, issue_batch, issue_directly, record_verification, submit_batch
+from lms.extensions import db
 from lms.learners.models import Learner, StatusEvent
 from lms.policies.services import policy_for
 from lms.rules import CourseFacts, HourTotals, LearnerFacts, graduation_decision
-from lms.extensions import db
+from lms.teaching.models import Course
+from tests.factories.assessment import complete_everything, give_hours, make_completion, make_moral, make_result
 from tests.factories.teaching import make_course
 
-# Enough hours for R6 (S+P+L ≥ 360 学时) and R5 (S+P ≥ F+L), split over the four categories.
-FULL_HOURS = HourTotals(face=120 * 60, live=60 * 60, platform=150 * 60, self_study=180 * 60)
-PART_HOURS = HourTotals(face=64 * 60, live=16 * 60, platform=40 * 60, self_study=30 * 60)
+# What make_completer gives: S 30 + P 40 学时, well short of R6's 360.
+PART_SELF_STUDY_MINUTES, PART_PLATFORM_MINUTES = 30 * 60, 40 * 60
 
 
 def plan_courses(specialty, count: int = 3) -> list:
@@ -29,46 +30,48 @@ def plan_courses(specialty, count: int = 3) -> list:
             for i in range(count)]
 
 
-def _courses(learner: Learner, passed: bool, sat_on: date) -> tuple[CourseFacts, ...]:
+def _plan(learner: Learner) -> list[Course]:
+    courses = list(db.session.scalars(select(Course).where(Course.specialty_id == learner.specialty_id,
+                                                           Course.active.is_(True))))
+    return courses or plan_courses(learner.specialty)
+
+
+def _study_day(learner: Learner) -> date:
+    """A day inside the study period, early enough for any as-of day a test uses."""
+    return learner.enrolled_on + timedelta(days=30)
+
+
+def make_graduate(learner: Learner) -> Learner:
+    """Rows that meet R11 for `learner`: every planned course passed with its assignments, moral 合格,
+    exactly 360 学时 (S 200 + P 160)."""
+    complete_everything(learner, _plan(learner), on=_study_day(learner))
+    return learner
+
+
+def make_completer(learner: Learner) -> Learner:
+    """Rows short of R11: the last planned course failed and only 70 学时 (S 30 + P 40) — 结业 once the
+    period ended."""
+    courses, day = _plan(learner), _study_day(learner)
+    for course in courses:
+        for number in range(1, course.required_assignments + 1):
+            make_completion(learner, course, f"作业{number}", day)
+        make_result(learner, course, 75 if course is not courses[-1] else 45, day)
+    make_moral(learner, True, day)
+    give_hours(learner, platform_minutes=PART_PLATFORM_MINUTES, self_study_minutes=PART_SELF_STUDY_MINUTES, on=day)
+    return learner
+
+
+def _graduate_facts(learner: Learner) -> LearnerFacts:
+    """Facts meeting R11, for make_certificate's snapshot only (it bypasses the engine on purpose)."""
     courses = learner.specialty.courses or plan_courses(learner.specialty)
-    score = 82 if passed else 45
-    return tuple(CourseFacts(course_id=c.id, name=c.name, kind=c.kind, hours=c.minutes, credits=Decimal(c.credits),
-                             attempts=((score, sat_on),)) for c in courses)
-
-
-def graduate_facts(learner: Learner, *, hours: HourTotals = FULL_HOURS) -> LearnerFacts:
-    """Facts of a learner who met R11: moral 合格, every course passed, 360 hours."""
+    sat_on = learner.enrolled_on + timedelta(days=200)
     return LearnerFacts(birth_on=learner.birth_on, enrolled_on=learner.enrolled_on,
-                        prior_education=learner.prior_education, hours=hours,
-                        courses=_courses(learner, True, learner.enrolled_on + timedelta(days=200)),
+                        prior_education=learner.prior_education,
+                        hours=HourTotals(face=120 * 60, live=60 * 60, platform=150 * 60, self_study=180 * 60),
+                        courses=tuple(CourseFacts(course_id=c.id, name=c.name, kind=c.kind, hours=c.minutes,
+                                                  credits=Decimal(c.credits), attempts=((82, sat_on),))
+                                      for c in courses),
                         moral_ok=True, period_end_on=learner.period_end_on, learner_id=learner.id)
-
-
-def completer_facts(learner: Learner, *, hours: HourTotals = PART_HOURS) -> LearnerFacts:
-    """Facts of a learner short of R11 (hours missing, one course failed): 结业 once the period ended."""
-    courses = _courses(learner, True, learner.enrolled_on + timedelta(days=200))
-    failed = CourseFacts(course_id=courses[-1].course_id, name=courses[-1].name, kind=courses[-1].kind,
-                         hours=courses[-1].hours, credits=courses[-1].credits,
-                         attempts=((45, learner.enrolled_on + timedelta(days=300)),))
-    return LearnerFacts(birth_on=learner.birth_on, enrolled_on=learner.enrolled_on,
-                        prior_education=learner.prior_education, hours=hours, courses=(*courses[:-1], failed),
-                        moral_ok=True, period_end_on=learner.period_end_on, learner_id=learner.id)
-
-
-def engine_decider(facts: dict[int, LearnerFacts]) -> eligibility.DecideFn:
-    """A `decide` for the issuing services: the real engine on these hand-built facts; other learners
-    go through the graduation audit's real fact gathering."""
-
-    def decide(learner_ids, as_of):
-        ids = list(learner_ids)
-        decisions = audit_decide([i for i in ids if i not in facts], as_of)
-        cohorts = dict(db.session.execute(db.select(Learner.id, Learner.cohort).where(Learner.id.in_(ids))).all())
-        for learner_id in ids:
-            if learner_id in facts:
-                decisions[learner_id] = graduation_decision(facts[learner_id], as_of, policy_for(cohorts[learner_id]))
-        return decisions
-
-    return decide
 
 
 def withdraw(learner: Learner, on: date, reason: str = "外出务工,无法继续学习") -> Learner:
@@ -85,25 +88,25 @@ def after_period(learner: Learner, days: int = 30) -> date:
 
 
 def issued_diplomas(actor, learners: list[Learner], *, issued_on: date, name: str = "测试毕业批次"):
-    """A diploma batch carried through 验印 to issued, for graduates (decisions from hand-built facts)."""
-    decide = engine_decider({learner.id: graduate_facts(learner) for learner in learners})
-    batch = create_diploma_batch(actor=actor, name=name, as_of=issued_on, learner_ids=[l.id for l in learners],
-                                 decide=decide)
+    """Make `learners` graduates (make_graduate), then carry a diploma batch through 验印 to issued."""
+    for learner in learners:
+        make_graduate(learner)
+    batch = create_diploma_batch(actor=actor, name=name, as_of=issued_on, learner_ids=[l.id for l in learners])
     submit_batch(actor=actor, batch=batch, submitted_on=issued_on)
     record_verification(actor=actor, batch=batch, verified_on=issued_on, reference="州教验〔2026〕1号")
-    return batch, issue_batch(actor=actor, batch=batch, issued_on=issued_on, decide=decide)
+    return batch, issue_batch(actor=actor, batch=batch, issued_on=issued_on)
 
 
 def issued_study_records(actor, learners: list[Learner], *, issued_on: date):
-    """Study records for learners who withdrew (the real seam decides: 退学 events are in the database)."""
+    """Study records for learners who withdrew (退学 events are in the database)."""
     return issue_directly(actor=actor, kind="study_record", learner_ids=[l.id for l in learners], issued_on=issued_on)
 
 
 def issued_completions(actor, learners: list[Learner], *, issued_on: date):
-    """Completion certificates for learners short of R11 after their period (hand-built facts)."""
-    decide = engine_decider({learner.id: completer_facts(learner) for learner in learners})
-    return issue_directly(actor=actor, kind="completion", learner_ids=[l.id for l in learners], issued_on=issued_on,
-                          decide=decide)
+    """Make `learners` completers (make_completer), then issue their completion certificates."""
+    for learner in learners:
+        make_completer(learner)
+    return issue_directly(actor=actor, kind="completion", learner_ids=[l.id for l in learners], issued_on=issued_on)
 
 
 _numbers = iter(range(1, 10**6))
@@ -116,7 +119,7 @@ def make_certificate(learner: Learner, *, kind: str = "diploma", issued_on: date
     from lms.certificates.services import new_token, planned_courses
     from lms.certificates.snapshots import School, build_snapshot
 
-    facts = graduate_facts(learner)
+    facts = _graduate_facts(learner)
     decision = graduation_decision(facts, max(issued_on, learner.period_end_on + timedelta(days=1)),
                                    policy_for(learner.cohort))
     school = School(name="示例县中等职业学校", code="520000", principal="张三", number_pattern="{school}{yy}{seq:4}",

@@ -1,14 +1,12 @@
-"""Fixtures of the certificate tests: a village, a registrar, and feeding the eligibility seam."""
+"""Fixtures of the certificate tests: a village, a registrar, learners of the 2022 cohort."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from lms.certificates.eligibility import register_decider
 from lms.extensions import limiter
 from tests.factories import make_county, make_learner, make_township, make_user, make_village
-from tests.factories.certificates import engine_decider
 
 
 @pytest.fixture(autouse=True)
@@ -38,15 +36,3 @@ def learners(village):
         return [make_learner(village, **options) for _ in range(count)]
 
     return make
-
-
-@pytest.fixture
-def feed_seam(app):
-    """feed_seam({learner_id: LearnerFacts}): the pages and commands get the real engine's decisions on
-    these hand-built facts through the seam (eligibility.register_decider) until the test ends."""
-
-    def feed(facts):
-        register_decider(app, engine_decider(facts))
-
-    yield feed
-    register_decider(app, None)

@@ -13,7 +13,7 @@ from lms.certificates.models import GraduationBatch
 from lms.certificates.rendering import qr_text
 from lms.certificates.signing import load_private_key, public_key_of_data_dir, raw_public_key
 from lms.extensions import db
-from tests.factories.certificates import graduate_facts, issued_study_records, withdraw
+from tests.factories.certificates import issued_study_records, make_graduate, withdraw
 
 
 def run(app, *args, input=None):
@@ -32,9 +32,10 @@ def test_issue_study_records_prints_one_json_line_per_certificate(app, learners)
 
 
 def test_diplomas_stop_at_submitted_until_the_verification_is_given_then_render_in_number_order(
-        app, learners, feed_seam, tmp_path):
+        app, learners, tmp_path):
     graduates = learners(3)
-    feed_seam({learner.id: graduate_facts(learner) for learner in graduates})
+    for learner in graduates:
+        make_graduate(learner)
     first = run(app, "certificates", "issue", "--type", "diploma", "--batch", "2025届", "--as-of", "2025-07-01",
                 "--json")
     assert first.exit_code == 0 and first.stdout == ""

@@ -9,16 +9,16 @@ from lms.certificates import assets, demo
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from tests.factories import make_user
-from tests.factories.certificates import completer_facts, engine_decider, graduate_facts, withdraw
+from tests.factories.certificates import make_completer, make_graduate, withdraw
 
 
 def test_the_demo_issues_all_three_kinds_revokes_one_and_reissues_one(learners):
     make_user("registrar", username="registrar")
-    graduates, completers = learners(3), learners(2)
+    graduates = [make_graduate(learner) for learner in learners(3)]
+    completers = [make_completer(learner) for learner in learners(2)]
     withdrawn = [withdraw(learner, date(2024, 5, 10)) for learner in learners(2)]
     learners(2, enrolled_on=date(2025, 3, 1))                 # still studying: nothing for them
-    facts = {**{l.id: graduate_facts(l) for l in graduates}, **{l.id: completer_facts(l) for l in completers}}
-    result = demo.load(today=date(2025, 7, 1), decide=engine_decider(facts))
+    result = demo.load(today=date(2025, 7, 1))
     assert result.issued == {"diploma": 3, "completion": 2, "study_record": 2}
     certificates = db.session.scalars(select(Certificate)).all()
     revoked = [c for c in certificates if c.status == "revoked"]
@@ -30,7 +30,7 @@ def test_the_demo_issues_all_three_kinds_revokes_one_and_reissues_one(learners):
     assert assets.current_seal() is not None
 
 
-def test_the_demo_gives_study_records_from_the_real_seam_alone(learners):
+def test_with_only_a_withdrawal_the_demo_gives_one_study_record(learners):
     make_user("registrar", username="registrar")
     withdrawn = withdraw(learners()[0], date(2024, 5, 10))
     learners(1, enrolled_on=date(2025, 3, 1))

@@ -1,7 +1,7 @@
 """Issuing follows the engine's decisions: who gets which document, numbers, snapshots, revocation, 补发."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,19 +11,27 @@ from lms.certificates import batches, services
 from lms.certificates.models import Certificate
 from lms.core.errors import DomainError
 from lms.extensions import db
+from lms.assessment.models import AssessmentResult
+from lms.teaching.models import Course
+from tests.factories.assessment import give_hours, make_result
 from tests.factories.certificates import (
-    completer_facts, engine_decider, graduate_facts, issued_diplomas, issued_study_records, withdraw,
+    issued_diplomas, issued_study_records, make_completer, make_graduate, withdraw,
 )
 from tests.support.refusals import refused
 
 ISSUE_DAY = date(2025, 7, 1)
 
 
+def failed_results(learner) -> list[AssessmentResult]:
+    return list(db.session.scalars(select(AssessmentResult).where(AssessmentResult.learner_id == learner.id,
+                                                                  AssessmentResult.score < 60)))
+
+
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_withdrawn_learner_gets_a_study_record_from_the_real_seam(registrar, learners):
+def test_withdrawn_learner_gets_a_study_record(registrar, learners):
     learner = withdraw(learners()[0], date(2024, 5, 10))
     batch = issued_study_records(registrar, [learner], issued_on=ISSUE_DAY)
     certificate = batch.members[0].certificate
@@ -54,45 +62,48 @@ def test_diplomas_follow_the_batch_workflow_and_are_numbered_in_student_number_o
 
 
 def test_a_batch_cannot_be_issued_before_the_prefecture_verified_it(registrar, learners):
-    learner = learners()[0]
-    decide = engine_decider({learner.id: graduate_facts(learner)})
+    learner = make_graduate(learners()[0])
     batch = batches.create_diploma_batch(actor=registrar, name="未验印批次", as_of=ISSUE_DAY,
-                                         learner_ids=[learner.id], decide=decide)
+                                         learner_ids=[learner.id])
     batches.submit_batch(actor=registrar, batch=batch, submitted_on=ISSUE_DAY)
     with pytest.raises(DomainError, match="验印后才能编号发证"):
-        batches.issue_batch(actor=registrar, batch=batch, issued_on=ISSUE_DAY, decide=decide)
+        batches.issue_batch(actor=registrar, batch=batch, issued_on=ISSUE_DAY)
 
 
 def test_an_early_graduate_needs_an_application_for_a_diploma(registrar, learners):
-    learner = learners(enrolled_on=date(2024, 3, 1))[0]     # period runs to 2027
-    decide = engine_decider({learner.id: graduate_facts(learner)})
+    learner = make_graduate(learners(enrolled_on=date(2024, 3, 1))[0])     # period runs to 2027
     error = refused(lambda: batches.create_diploma_batch(actor=registrar, name="提前毕业", as_of=ISSUE_DAY,
-                                                         learner_ids=[learner.id], decide=decide))
+                                                         learner_ids=[learner.id]))
     assert "没有提前毕业申请" in error.message
     batch = batches.create_diploma_batch(actor=registrar, name="提前毕业", as_of=ISSUE_DAY,
-                                         learner_ids=[learner.id], early_applied={learner.id}, decide=decide)
+                                         learner_ids=[learner.id], early_applied={learner.id})
     assert batch.members[0].early_graduation_applied and batch.members[0].outcome == "early_graduate"
 
 
 def test_a_member_who_no_longer_qualifies_on_the_issue_day_stops_the_issue(registrar, learners):
-    learner = learners(name="李后来退学")[0]
-    decide = engine_decider({learner.id: graduate_facts(learner)})
-    batch = batches.create_diploma_batch(actor=registrar, name="复核", as_of=ISSUE_DAY, learner_ids=[learner.id],
-                                         decide=decide)
+    learner = make_graduate(learners(name="李后来退学")[0])
+    batch = batches.create_diploma_batch(actor=registrar, name="复核", as_of=ISSUE_DAY, learner_ids=[learner.id])
     batches.submit_batch(actor=registrar, batch=batch, submitted_on=ISSUE_DAY)
     batches.record_verification(actor=registrar, batch=batch, verified_on=ISSUE_DAY, reference="X1")
+    withdraw(learner, ISSUE_DAY - timedelta(days=10))      # left between the batch and the issue
     with pytest.raises(DomainError, match="李后来退学"):
-        batches.issue_batch(actor=registrar, batch=batch, issued_on=ISSUE_DAY)   # the real seam: no results
+        batches.issue_batch(actor=registrar, batch=batch, issued_on=ISSUE_DAY)
 
 
 def test_completion_states_the_hours_and_a_later_diploma_exchanges_it(registrar, learners):
-    learner = learners()[0]
-    batch = batches.issue_directly(actor=registrar, kind="completion", learner_ids=[learner.id], issued_on=ISSUE_DAY,
-                                   decide=engine_decider({learner.id: completer_facts(learner)}))
+    learner = make_completer(learners()[0])
+    batch = batches.issue_directly(actor=registrar, kind="completion", learner_ids=[learner.id], issued_on=ISSUE_DAY)
     completion = batch.members[0].certificate
-    assert completion.snapshot["hours"] == {"F": 64 * 60, "L": 16 * 60, "P": 40 * 60, "S": 30 * 60}
+    assert completion.snapshot["hours"] == {"F": 0, "L": 0, "P": 40 * 60, "S": 30 * 60}
     assert learner.status == "completed"
-    _batch, (diploma,) = issued_diplomas(registrar, [learner], issued_on=date(2026, 3, 1))
+    failed = db.session.get(Course, max(r.course_id for r in failed_results(learner)))
+    make_result(learner, failed, 72, date(2025, 9, 1))                       # passed at a re-sit, in the window
+    give_hours(learner, platform_minutes=290 * 60, on=learner.period_end_on - timedelta(days=10))
+    exchange_day = date(2026, 3, 1)
+    batch = batches.create_diploma_batch(actor=registrar, name="换发", as_of=exchange_day, learner_ids=[learner.id])
+    batches.submit_batch(actor=registrar, batch=batch, submitted_on=exchange_day)
+    batches.record_verification(actor=registrar, batch=batch, verified_on=exchange_day, reference="州教验〔2026〕2号")
+    (diploma,) = batches.issue_batch(actor=registrar, batch=batch, issued_on=exchange_day)
     assert completion.status == "revoked" and diploma.number in completion.revoke_reason
     assert learner.status == "graduated"
 

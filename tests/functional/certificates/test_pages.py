@@ -12,12 +12,13 @@ from lms.audit.models import AuditEvent
 from lms.certificates.models import Certificate, GraduationBatch
 from lms.extensions import db
 from tests.factories import make_county, make_learner, make_township, make_user, make_village
-from tests.factories.certificates import completer_facts, graduate_facts, issued_diplomas, withdraw
+from tests.factories.certificates import issued_diplomas, make_completer, make_graduate, withdraw
 
 
-def test_registrar_goes_from_the_eligible_list_to_issued_diplomas(client, login_as, registrar, learners, feed_seam):
+def test_registrar_goes_from_the_eligible_list_to_issued_diplomas(client, login_as, registrar, learners):
     graduates, still_studying = learners(2), learners(1, enrolled_on=date(2024, 3, 1))[0]
-    feed_seam({learner.id: graduate_facts(learner) for learner in graduates})
+    for learner in graduates:
+        make_graduate(learner)
     login_as(registrar)
     page = client.get("/certificates/batches/new?as_of=2025-07-01").get_data(as_text=True)
     assert all(learner.name in page for learner in graduates) and still_studying.name not in page
@@ -33,9 +34,9 @@ def test_registrar_goes_from_the_eligible_list_to_issued_diplomas(client, login_
     assert batch.status == "issued" and "520000250001" in page and "520000250002" in page and "批量打印" in page
 
 
-def test_a_verification_without_reference_is_refused_in_chinese(client, login_as, registrar, learners, feed_seam):
+def test_a_verification_without_reference_is_refused_in_chinese(client, login_as, registrar, learners):
     learner = learners()[0]
-    feed_seam({learner.id: graduate_facts(learner)})
+    make_graduate(learner)
     login_as(registrar)
     client.post_form("/certificates/batches/new", {"name": "B", "as_of": "2025-07-01", "learner_id": [str(learner.id)]})
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == "B"))
@@ -45,10 +46,10 @@ def test_a_verification_without_reference_is_refused_in_chinese(client, login_as
     assert "请填写验印文号或编号" in response.get_data(as_text=True) and batch.status == "submitted"
 
 
-def test_completion_certificates_are_issued_directly_to_ticked_learners(client, login_as, registrar, learners,
-                                                                       feed_seam):
+def test_completion_certificates_are_issued_directly_to_ticked_learners(client, login_as, registrar, learners):
     completers = learners(2)
-    feed_seam({learner.id: completer_facts(learner) for learner in completers})
+    for learner in completers:
+        make_completer(learner)
     login_as(registrar)
     assert completers[0].name in client.get("/certificates/issue/completion?as_of=2025-07-01").get_data(as_text=True)
     client.post_form("/certificates/issue/completion?as_of=2025-07-01",
