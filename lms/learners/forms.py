@@ -89,3 +89,13 @@ class PhotoForm(BaseForm):
 
 class ExportForm(BaseForm):
     cohort = SelectField("年级(入学年份)", coerce=int, validate_choice=False)
+
+
+class CorrectionForm(BaseForm):
+    """学籍信息更正: the fields that may be corrected after enrolment, and why."""
+
+    name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=40)])
+    ethnicity = SelectField("民族", choices=choices(list(ETHNICITIES.items())))
+    phone = StringField("联系电话", validators=[Optional(), Length(max=20)])     # normalised by the service
+    reason = StringField("更正原因", validators=[DataRequired("请填写更正原因"), Length(max=200)],
+                         description="如:与身份证原件核对,姓名录错")

@@ -11,6 +11,7 @@ from lms.core.errors import DomainError
 from lms.core.privacy import mask_id_number, mask_phone
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
+from lms.imports.cells import CellError, parse_phone
 from lms.learners.codes import ETHNICITIES, PRIOR_EDUCATIONS
 from lms.learners.idnumbers import IdNumberError, normalise_id_number
 from lms.learners.lookup import hash_id
@@ -151,3 +152,42 @@ def record_id_view(*, actor, learner: Learner) -> None:
     """Audit that `actor` was shown the learner's whole ID number and phone (个人信息保护法)."""
     record(actor, "learner.view_id", "learner", learner.id,
            summary=f"查看完整身份证号和手机号:{learner.name}({learner.student_number})")
+
+
+CORRECTABLE_FIELDS = {"name": "姓名", "phone": "联系电话", "ethnicity": "民族"}
+
+
+def correct_learner(*, actor, learner: Learner, name: str, phone: str, ethnicity: str, reason: str) -> list[str]:
+    """学籍信息更正: fix a learner's name, phone or ethnicity, with the reason; audited with the values
+    before and after (phone masked). Returns the labels of the fields changed.
+
+    Fields the rules depend on (ID number, prior education, enrolment date, village) are not corrected
+    here: they change the target group, 学制 or scope and go through the status events.
+    """
+    name, phone, reason = (name or "").strip(), (phone or "").strip(), (reason or "").strip()
+    if not name:
+        raise DomainError("请填写姓名", field="name")
+    if ethnicity not in ETHNICITIES:
+        raise DomainError("请选择民族", field="ethnicity")
+    if phone:
+        try:
+            phone = parse_phone(phone)
+        except CellError as error:
+            raise DomainError(error.message, field="phone") from None
+    if not reason:
+        raise DomainError("请填写更正原因(如:与身份证原件核对,姓名录错)", field="reason")
+    wanted = {"name": name, "phone": phone, "ethnicity": ethnicity}
+    changed = [key for key, value in wanted.items() if getattr(learner, key) != value]
+    if not changed:
+        raise DomainError("没有需要更正的内容", field="name")
+    before = learner_snapshot(learner)
+    for key in changed:
+        setattr(learner, key, wanted[key])
+    if "name" in changed:
+        learner.name_initials = name_initials(name)
+    db.session.flush()
+    labels = [CORRECTABLE_FIELDS[key] for key in changed]
+    record(actor, "learner.correct", "learner", learner.id,
+           summary=f"更正学籍信息:{learner.name}({learner.student_number}),{'、'.join(labels)};原因:{reason}",
+           before={key: before[key] for key in changed}, after={key: learner_snapshot(learner)[key] for key in changed})
+    return labels

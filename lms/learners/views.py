@@ -14,12 +14,12 @@ from lms.extensions import db
 from lms.geo.queries import villages_in_scope
 from lms.learners import queries
 from lms.learners.export import export_registration_list
-from lms.learners.forms import ExportForm, PhotoForm, StatusEventForm
+from lms.learners.forms import CorrectionForm, ExportForm, PhotoForm, StatusEventForm
 from lms.learners.models import LEARNER_STATUS_LABELS, Learner
 from lms.learners.photos import photo_file
 from lms.learners.status import record_status_event
 from lms.learners.services import (
-    PRIVACY_NOTICE_VERSION, record_id_view, replace_photo,
+    PRIVACY_NOTICE_VERSION, correct_learner, record_id_view, replace_photo,
 )
 from lms.rules import target_group_label
 from lms.teaching.models import Specialty
@@ -65,6 +65,7 @@ def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal
         "learners/show.html", learner=learner, reveal=reveal, events=queries.status_events(learner.id),
         audit_events=events_for("learner", learner.id), event_form=event_form,
         photo_form=PhotoForm() if role in EDITORS else None, can_reveal=role in EDITORS,
+        can_correct=role in STATUS_EDITORS,
         target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None,
         progress=learner_progress(learner, today()), account=learning_account(learner, today()))
 
@@ -128,6 +129,22 @@ def add_event(learner_id: int):
             flash(f"已办理{form.kind.data}:{learner.name},当前状态 {learner.status_label}。", "success")
             return redirect(url_for("learners.show", learner_id=learner.id))
     return _show(learner, event_form=form)
+
+
+@bp.route("/<int:learner_id>/correct", methods=["GET", "POST"])
+@roles_required(*STATUS_EDITORS)
+def correct(learner_id: int):
+    learner = get_or_404(Learner, learner_id)
+    form = CorrectionForm(obj=learner) if request.method == "GET" else CorrectionForm()
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            changed = correct_learner(actor=current_user, learner=learner, name=form.name.data,
+                                      phone=form.phone.data or "", ethnicity=form.ethnicity.data,
+                                      reason=form.reason.data)
+        if saved:
+            flash(f"已更正{'、'.join(changed)}:{learner.name}。", "success")
+            return redirect(url_for("learners.show", learner_id=learner.id))
+    return render_template("learners/correct.html", form=form, learner=learner)
 
 
 @bp.get("/privacy-notice")
