@@ -5,14 +5,12 @@ import io
 
 from flask import Blueprint, render_template, request, send_file
 from flask_login import current_user
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import select
 
 from lms.assessment.audit import AuditFilters, AuditReport, audit_decisions
 from lms.assessment.views import as_of_argument
 from lms.audit.services import record
+from lms.core.xlsx import XLSX_MIME, Sheet, workbook_bytes
 from lms.extensions import db
 from lms.geo.queries import townships_in_scope, villages_in_scope
 from lms.learners.models import Learner
@@ -77,23 +75,11 @@ EXPORT_HEADERS = ("学号", "姓名", "身份证号", "乡镇(街道)", "村(社
 
 def audit_workbook(report: AuditReport) -> bytes:
     """The audit as an .xlsx workbook (write-only: constant memory whatever the number of rows)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"毕业审核{report.as_of:%Y%m%d}")
-    header = []
-    for title in EXPORT_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in report.rows:
-        decision = row.decision
-        sheet.append([row.student_number, row.name, row.id_number, row.township, row.village, row.class_name or "",
-                      row.specialty, row.cohort, format_date_cn(row.enrolled_on),
-                      format_date_cn(decision.period_end_on), format_hours(decision.hours_360),
-                      format_credits(decision.credits), decision.label, ";".join(decision.reasons)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = ([row.student_number, row.name, row.id_number, row.township, row.village, row.class_name or "",
+             row.specialty, row.cohort, format_date_cn(row.enrolled_on), format_date_cn(row.decision.period_end_on),
+             format_hours(row.decision.hours_360), format_credits(row.decision.credits), row.decision.label,
+             ";".join(row.decision.reasons)] for row in report.rows)
+    return workbook_bytes([Sheet(f"毕业审核{report.as_of:%Y%m%d}", EXPORT_HEADERS, rows)])
 
 
 @bp.get("/audit.xlsx")
@@ -107,4 +93,4 @@ def audit_export():
            after={"as_of": as_of, "filters": filters.as_args(), "rows": len(report.rows)})
     db.session.commit()
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"毕业审核-{as_of:%Y%m%d}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=XLSX_MIME)

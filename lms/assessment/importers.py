@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -82,6 +83,24 @@ class LearnerRowsImporter(Importer):
             self.refuse(row, "course", f"课程“{name}”不在该学员专业的教学计划中{hint}")
         return course
 
+    def course_rows(self, rows: list[SourceRow]) -> Iterator[tuple[SourceRow, Learner, Course]]:
+        """(row, learner, course) for each row naming a learner in scope, a course of their plan and one
+        the importing user may record for; the other rows are refused. Learners and plans are looked up
+        once for all rows."""
+        learners = self.learners_of(rows)
+        self.load_plans(learners.values())
+        rights = rights_of(self.actor)
+        for row in rows:
+            learner = learners.get(row.number)
+            course = self.course_of(row, learner) if learner else None
+            if course is None:
+                continue
+            refusal = rights.refusal(learner.class_id, course)
+            if refusal:
+                self.refuse(row, "course", refusal)
+                continue
+            yield row, learner, course
+
     def date_of(self, row: SourceRow, key: str, learner: Learner) -> date | None:
         """A date cell between the learner's enrolment and today; refuses the row otherwise."""
         try:
@@ -129,21 +148,8 @@ class AssignmentImporter(LearnerRowsImporter):
     example = {"id_number": "522327198506150024", "course": "种植技术", "title": "作业1", "completed_on": "2025-05-06"}
 
     def check(self, rows: list[SourceRow]) -> list[_Completion]:
-        learners = self.learners_of(rows)
-        self.load_plans(learners.values())
-        rights = rights_of(self.actor)
         candidates = []
-        for row in rows:
-            learner = learners.get(row.number)
-            if learner is None:
-                continue
-            course = self.course_of(row, learner)
-            if course is None:
-                continue
-            refusal = rights.refusal(learner.class_id, course)
-            if refusal:
-                self.refuse(row, "course", refusal)
-                continue
+        for row, learner, course in self.course_rows(rows):
             if learner.status == "withdrawn":
                 self.refuse(row, "id_number", "学员已退学,不能再记录作业")
                 continue
@@ -193,19 +199,8 @@ class ResultImporter(LearnerRowsImporter):
     example = {"id_number": "522327198506150024", "course": "读写算", "score": "78", "sat_on": "2025-06-20"}
 
     def check(self, rows: list[SourceRow]) -> list[tuple[Learner, Course, Decimal, date]]:
-        learners = self.learners_of(rows)
-        self.load_plans(learners.values())
-        rights = rights_of(self.actor)
         candidates = []
-        for row in rows:
-            learner = learners.get(row.number)
-            course = self.course_of(row, learner) if learner else None
-            if course is None:
-                continue
-            refusal = rights.refusal(learner.class_id, course)
-            if refusal:
-                self.refuse(row, "course", refusal)
-                continue
+        for row, learner, course in self.course_rows(rows):
             try:
                 score = parse_score(row.get("score"))
             except DomainError as error:

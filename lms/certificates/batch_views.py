@@ -14,13 +14,12 @@ from lms.certificates.forms import (
 )
 from lms.certificates.models import KIND_LABELS, KIND_SLUGS, BatchMember, GraduationBatch, RenderJob
 from lms.certificates.rendering import public_base_url
-from lms.certificates.views import first_error
 from lms.core.clock import today
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
-from lms.web.saving import saving
+from lms.web.saving import button_action, saving
 
 bp = Blueprint("batches", __name__, url_prefix="/certificates")
 
@@ -76,17 +75,10 @@ def detail(batch_id: int):
                            remove_form=RemoveMemberForm())
 
 
-def _batch_step(batch_id: int, form_class, action, success: str):
+def _batch_step(batch_id: int, form_class, action, success):
     batch = get_or_404(GraduationBatch, batch_id)
     form = form_class()
-    if not form.validate_on_submit():
-        flash(first_error(form), "danger")
-        return redirect(url_for("batches.detail", batch_id=batch.id))
-    with saving() as saved:
-        result = action(batch, form)
-    if saved:
-        flash(success(result) if callable(success) else success, "success")
-    return redirect(url_for("batches.detail", batch_id=batch.id))
+    return button_action(form, lambda: action(batch, form), success, url_for("batches.detail", batch_id=batch.id))
 
 
 @bp.post("/batches/<int:batch_id>/submit")

@@ -17,20 +17,12 @@ from lms.extensions import db
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
-from lms.web.saving import saving
+from lms.web.saving import button_action, first_error, saving
 
 bp = Blueprint("certificates", __name__)
 
 VIEWERS = ("admin", "bureau", "township", "registrar")
 ISSUERS = ("registrar",)
-
-
-def first_error(form) -> str:
-    """The first validation message of a form, for a flash after a redirect."""
-    for errors in form.errors.values():
-        if errors:
-            return errors[0]
-    return "提交的内容无效"
 
 
 @bp.get("/certificates/")
@@ -73,15 +65,10 @@ def pdf(certificate_id: int):
 def revoke(certificate_id: int):
     certificate = get_or_404(Certificate, certificate_id)
     form = RevokeForm()
-    if not form.validate_on_submit():
-        flash(first_error(form), "danger")
-        return redirect(url_for("certificates.detail", certificate_id=certificate.id))
-    with saving() as saved:
-        services.revoke_certificate(actor=current_user, certificate=certificate, reason=form.reason.data,
-                                    revoked_on=form.revoked_on.data)
-    if saved:
-        flash(f"已撤销证书 {certificate.number}。核验页面将显示“已撤销”。", "success")
-    return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+    return button_action(form, lambda: services.revoke_certificate(
+        actor=current_user, certificate=certificate, reason=form.reason.data, revoked_on=form.revoked_on.data),
+        f"已撤销证书 {certificate.number}。核验页面将显示“已撤销”。",
+        url_for("certificates.detail", certificate_id=certificate.id))
 
 
 @bp.post("/certificates/<int:certificate_id>/reissue")

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
+from flask import has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -107,8 +108,6 @@ def begin_statement() -> str:
     front with BEGIN IMMEDIATE and simply wait their turn; page views (GET) and everything else stay
     deferred so readers never queue behind writers.
     """
-    from flask import has_request_context, request
-
     if _writers.get() or (has_request_context() and request.method not in READ_ONLY_METHODS):
         return "BEGIN IMMEDIATE"
     return "BEGIN"

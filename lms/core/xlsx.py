@@ -1,11 +1,12 @@
 """Writing .xlsx exports with openpyxl in write-only mode (fast, constant memory).
 
-Every cell is written as given; pass ID numbers as strings so Excel keeps all 18 characters.
+Every cell is written as given; pass ID numbers as strings so Excel keeps all 18 characters, and name
+their columns in `text_columns` so the cells are also formatted as text (an edit in Excel keeps them).
 """
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -20,13 +21,15 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass
 class Sheet:
-    """One worksheet: title, optional heading line above the table, column headers, rows, widths."""
+    """One worksheet: title, optional heading line above the table, column headers, rows, widths, and the
+    positions (0-based) of columns formatted as text."""
 
     title: str
     headers: Sequence[str]
     rows: Iterable[Sequence]
     heading: str = ""
     widths: Sequence[int] = ()
+    text_columns: Collection[int] = ()
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -47,10 +50,22 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
             header_cells.append(cell)
         worksheet.append(header_cells)
         for row in sheet.rows:
-            worksheet.append(list(row))
+            worksheet.append(_row(worksheet, row, sheet.text_columns) if sheet.text_columns else list(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _row(worksheet, row: Sequence, text_columns: Collection[int]) -> list:
+    values = []
+    for position, value in enumerate(row):
+        if position in text_columns and value:
+            cell = WriteOnlyCell(worksheet, value=value)
+            cell.number_format = "@"
+            values.append(cell)
+        else:
+            values.append(value)
+    return values
 
 
 def xlsx_response(sheets: Sequence[Sheet], filename: str) -> Response:

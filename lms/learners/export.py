@@ -3,17 +3,14 @@ one .xlsx row per learner of a cohort in the user's scope, in the national templ
 (SPEC §6). The system fills what it holds and leaves the rest empty; 学习形式 is always 非全日制."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import select
 from stdnum import numdb
 
 from lms.audit.services import record
 from lms.auth.scope import Scope
+from lms.core.xlsx import Sheet, workbook_bytes
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
 from lms.learners.codes import education_gb4658, ethnicity_name
@@ -95,31 +92,10 @@ def _latest_health(entry_ids: list[int]) -> dict[int, str]:
 
 
 def write_workbook(rows: list[dict[str, str]]) -> bytes:
-    """The rows as an .xlsx (openpyxl write-only: memory stays flat for a province-sized list)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("学籍注册")
-    bold = Font(bold=True)
-    header_cells = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    text_positions = {i for i, title in enumerate(HEADERS) if title in TEXT_COLUMNS}
-    for row in rows:
-        values = []
-        for position, title in enumerate(HEADERS):
-            value = row.get(title, "")
-            if position in text_positions and value:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "@"          # keep all 18 digits when opened in Excel
-                values.append(cell)
-            else:
-                values.append(value)
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The rows as an .xlsx in the template's columns; ID number and other code columns as text."""
+    text_columns = {i for i, title in enumerate(HEADERS) if title in TEXT_COLUMNS}
+    return workbook_bytes([Sheet("学籍注册", HEADERS, ([row.get(title, "") for title in HEADERS] for row in rows),
+                                 text_columns=text_columns)])
 
 
 def export_registration_list(*, actor, scope: Scope, cohort: int, today: date) -> tuple[bytes, int, str]:

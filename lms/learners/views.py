@@ -10,6 +10,7 @@ from flask_login import current_user
 from lms.assessment.account import learning_account
 from lms.audit.queries import events_for
 from lms.core.clock import today
+from lms.core.xlsx import XLSX_MIME
 from lms.extensions import db
 from lms.geo.queries import villages_in_scope
 from lms.learners import queries
@@ -33,7 +34,6 @@ bp = Blueprint("learners", __name__, url_prefix="/learners")
 EDITORS = ("admin", "township", "enroller", "registrar")          # photo, whole ID number
 STATUS_EDITORS = ("admin", "township", "registrar")               # 学籍异动 need an approver's decision
 EXPORTERS = ("admin", "bureau", "township", "registrar")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/")
@@ -167,5 +167,5 @@ def export():
             content, _count, filename = export_registration_list(actor=current_user, scope=scope,
                                                                  cohort=form.cohort.data, today=today())
             db.session.commit()
-            return send_file(io.BytesIO(content), as_attachment=True, download_name=filename, mimetype=XLSX)
+            return send_file(io.BytesIO(content), as_attachment=True, download_name=filename, mimetype=XLSX_MIME)
     return render_template("learners/export.html", form=form, has_cohorts=bool(cohorts))

@@ -13,10 +13,10 @@ the user may not do this to this record) rolls back and answers 403.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import abort, flash
+from flask import abort, flash, redirect
 
 from lms.core.errors import DomainError, PermissionDenied
 from lms.extensions import db
@@ -50,3 +50,25 @@ def saving(form=None, *, category: str = "danger") -> Iterator[Saved]:
     else:
         db.session.commit()
         saved.ok = True
+
+
+def first_error(form) -> str:
+    """The first validation message of a form, for a flash after a redirect."""
+    for errors in form.errors.values():
+        if errors:
+            return errors[0]
+    return "提交的内容无效"
+
+
+def button_action(form, action: Callable[[], object], success: str | Callable[[object], str], back: str):
+    """A small form posted from a record's page (revoke, 验印 …): an invalid form flashes its first error;
+    otherwise `action()` runs inside saving() and `success` (text, or a function of the action's
+    result) is flashed. Either way the user goes back to `back`."""
+    if not form.validate_on_submit():
+        flash(first_error(form), "danger")
+        return redirect(back)
+    with saving() as saved:
+        result = action()
+    if saved:
+        flash(success(result) if callable(success) else success, "success")
+    return redirect(back)
