@@ -195,6 +195,13 @@ def generate(url: str, learners: int, attendance: int, *, echo=print) -> dict:
 
             connection.execute(summary_insert(None, now))
             echo(f"  learner_hours: {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            from sqlalchemy.orm import Session
+
+            from lms.reports.tallies import rebuild_tallies
+
+            rebuild_tallies(Session(bind=connection))       # what the services keep for the dashboard
+            echo(f"  learner_tallies: {time.perf_counter() - started:.1f} s")
             if connection.dialect.name == "postgresql":
                 for table in ("classes", "learners", "sessions", "attendance", "platform_records",
                               "self_study_entries", "divisions", "teaching_points"):

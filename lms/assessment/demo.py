@@ -20,6 +20,7 @@ from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralE
 from lms.audit.services import record
 from lms.auth.models import User
 from lms.extensions import db
+from lms.teaching.hours import refresh_learner_hours
 from lms.learners.models import Learner
 from lms.learners.status import record_status_event
 from lms.policies.services import policy_for
@@ -185,3 +186,5 @@ def _top_up_hours(learner: Learner, today: dt.date) -> None:
                                       record_ref=f"DEMO-{learner.id}-{step}"))
         missing -= minutes
         step += 1
+    db.session.flush()
+    refresh_learner_hours([learner.id])        # as every writer of hours does: summaries and tallies

@@ -29,12 +29,14 @@ def policy_for(cohort: int) -> Policy:
     return Policy() if version is None else Policy.from_mapping(version.settings)
 
 
-def policies_for(cohorts) -> dict[int, Policy]:
-    """{cohort: Policy} for many cohorts in one query (lists and reports judging learners of several cohorts)."""
+def policies_for(cohorts, session=None) -> dict[int, Policy]:
+    """{cohort: Policy} for many cohorts in one query (lists and reports judging learners of several cohorts);
+    `session` for callers outside the request's session (a migration, a flush listener)."""
     cohorts = set(cohorts)
+    session = session or db.session
     newest = (select(PolicyVersion.cohort, func.max(PolicyVersion.version).label("version"))
               .where(PolicyVersion.cohort.in_(cohorts)).group_by(PolicyVersion.cohort).subquery())
-    rows = db.session.scalars(select(PolicyVersion).join(
+    rows = session.scalars(select(PolicyVersion).join(
         newest, (PolicyVersion.cohort == newest.c.cohort) & (PolicyVersion.version == newest.c.version)))
     found = {row.cohort: Policy.from_mapping(row.settings) for row in rows}
     return {cohort: found.get(cohort) or Policy() for cohort in cohorts}

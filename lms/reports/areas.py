@@ -15,7 +15,8 @@ from sqlalchemy.orm import aliased
 from lms.auth.scope import Scope
 from lms.extensions import db
 from lms.geo.models import Division, villages_of
-from lms.learners.models import Learner, RosterEntry
+from lms.learners.models import RosterEntry
+from lms.reports.sources import LEARNERS, Counted
 from lms.teaching.models import TeachingClass
 
 LEVEL_LABELS = {"county": "全县", "township": "乡镇(街道)", "village": "村(社区)", "class": "班级"}
@@ -47,20 +48,20 @@ class Area:
         """The level of the rows of the breakdown table."""
         return CHILD_LEVEL[self.level]
 
-    def learner_clause(self):
-        """SQL clause: learners of this area (scope is applied separately)."""
+    def learner_clause(self, counted: Counted = LEARNERS):
+        """SQL clause: learners (or their tallies) of this area (scope is applied separately)."""
         if self.level == "township":
-            return Learner.village_id.in_(villages_of([self.id]))
+            return counted.village_id.in_(villages_of([self.id]))
         if self.level == "village":
-            return Learner.village_id == self.id
+            return counted.village_id == self.id
         if self.level == "class":
-            return Learner.class_id == self.id
+            return counted.class_id == self.id
         return true()
 
-    def learner_key(self):
+    def learner_key(self, counted: Counted = LEARNERS):
         """The column grouping this area's learners into its children (None at class level)."""
-        return {"county": VillageRow.parent_id, "township": Learner.village_id,
-                "village": Learner.class_id}.get(self.level)
+        return {"county": VillageRow.parent_id, "township": counted.village_id,
+                "village": counted.class_id}.get(self.level)
 
     def roster_clause(self):
         """SQL clause: roster entries of this area; None for a class (the roster knows no classes)."""

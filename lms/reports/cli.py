@@ -19,12 +19,14 @@ report_cli = AppGroup("report", help="目标、进展与季度报表(全县)。"
 def targets_command(as_of: dt.date, as_json: bool):
     """Progress toward the county's targets (R2) and the funnel, as on the dashboard."""
     from lms.cli import echo_json
+    from lms.extensions import db
     from lms.reports.areas import county_area
     from lms.reports.queries import FUNNEL_LABELS, area_figures
     from lms.rules import format_date_cn
     from lms.settings.services import get_setting
 
     overview = area_figures(EVERYTHING, county_area(get_setting("county.name")), as_of)
+    db.session.commit()     # keep the R4 standings judged (lms.reports.standings)
     if as_json:
         echo_json(overview.cli_dict())
         return
@@ -58,3 +60,19 @@ def quarterly_command(period: str, out: Path):
            after={"period": chosen.code, "learners": listed, "file": out.name})
     db.session.commit()
     click.echo(f"已写入 {out}({chosen.label},经费申报 {listed} 人)")
+
+
+@report_cli.command("retally")
+@click.option("--if-needed", "if_needed", is_flag=True,
+              help="只在汇总与学员不一致时重算(升级数据库之后运行;一致时几乎不花时间)。")
+def retally_command(if_needed: bool):
+    """Re-count the dashboard's learner tallies from the learners (after `flask db upgrade`)."""
+    from lms.extensions import db
+    from lms.reports.tallies import rebuild_tallies, tallies_complete
+
+    if if_needed and tallies_complete():
+        click.echo("看板汇总与学员一致,无需重算。")
+        return
+    rebuild_tallies()
+    db.session.commit()
+    click.echo("已重算看板汇总。")

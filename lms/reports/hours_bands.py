@@ -44,6 +44,17 @@ def band_labels(required: set[int]) -> tuple[str, ...]:
     return tuple(f"{100 * i // steps}–{100 * (i + 1) // steps}%" for i in range(steps)) + ("≥100%",)
 
 
+def summary_hours():
+    """The learner_hours summary as a band_expression source (columns face, live, platform, self_study)."""
+    from sqlalchemy import select
+
+    from lms.teaching.models import LearnerHours
+
+    return select(LearnerHours.learner_id, LearnerHours.face_minutes.label("face"),
+                  LearnerHours.live_minutes.label("live"), LearnerHours.platform_minutes.label("platform"),
+                  LearnerHours.self_minutes.label("self_study")).subquery("hours")
+
+
 def band_expression(source, policies: dict[int, Policy], count: int = BANDS):
     """SQL: the band index (0 … count-1) of a learner row joined to `source` (columns face, live,
     platform, self_study in minutes; NULL when the learner has no hours), by their cohort's policy."""

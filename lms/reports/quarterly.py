@@ -22,6 +22,7 @@ from lms.geo.models import Division
 from lms.learners.models import Learner
 from lms.policies.services import policies_for
 from lms.reports.areas import VillageRow
+from lms.reports.models import VillageMonthHours
 from lms.reports.queries import status_as_of
 from lms.rules import counts_for_funding, funding_due
 from lms.teaching.hours import hour_totals_statement
@@ -135,13 +136,7 @@ def quarterly_report(scope: Scope, period: Period) -> QuarterlyReport:
     for learner in funded_learners(scope, period):
         lines[learner.township_id].funded += 1
         lines[learner.township_id].funding_fen += learner.fen
-    hours = hour_totals_statement(learners=select(Learner.id).where(Learner.in_scope(scope)),
-                                  as_of=period.end, since=period.start).subquery("period_hours")
-    for township_id, face, live, platform, self_study in db.session.execute(
-            select(VillageRow.parent_id, func.sum(hours.c.face), func.sum(hours.c.live), func.sum(hours.c.platform),
-                   func.sum(hours.c.self_study))
-            .select_from(hours).join(Learner, Learner.id == hours.c.learner_id)
-            .join(VillageRow, Learner.village_id == VillageRow.id).group_by(VillageRow.parent_id)):
+    for township_id, face, live, platform, self_study in db.session.execute(_period_hours(scope, period)):
         line = lines.setdefault(township_id, TownshipQuarter(township_id, ""))
         line.hours = {"F": int(face or 0), "L": int(live or 0), "P": int(platform or 0), "S": int(self_study or 0)}
     rows = list(lines.values())
@@ -149,6 +144,26 @@ def quarterly_report(scope: Scope, period: Period) -> QuarterlyReport:
     for row in rows:
         total.add(row)
     return QuarterlyReport(period, rows, total)
+
+
+def _period_hours(scope: Scope, period: Period):
+    """SELECT (township, face, live, platform, self-study minutes) delivered in `period`, from the villages'
+    monthly hours (lms.reports.tallies keeps them) — periods are whole months. A scope of classes (no
+    report role has one) is counted from the hour records themselves."""
+    if scope.class_ids:
+        hours = hour_totals_statement(learners=select(Learner.id).where(Learner.in_scope(scope)),
+                                      as_of=period.end, since=period.start).subquery("period_hours")
+        return (select(VillageRow.parent_id, func.sum(hours.c.face), func.sum(hours.c.live),
+                       func.sum(hours.c.platform), func.sum(hours.c.self_study))
+                .select_from(hours).join(Learner, Learner.id == hours.c.learner_id)
+                .join(VillageRow, Learner.village_id == VillageRow.id).group_by(VillageRow.parent_id))
+    months = VillageMonthHours.month.between(period.start.year * 100 + period.start.month,
+                                             period.end.year * 100 + period.end.month)
+    return (select(VillageRow.parent_id, func.sum(VillageMonthHours.face_minutes),
+                   func.sum(VillageMonthHours.live_minutes), func.sum(VillageMonthHours.platform_minutes),
+                   func.sum(VillageMonthHours.self_minutes))
+            .select_from(VillageMonthHours).join(VillageRow, VillageMonthHours.village_id == VillageRow.id)
+            .where(scope.village_clause(VillageMonthHours.village_id), months).group_by(VillageRow.parent_id))
 
 
 @dataclass(frozen=True)

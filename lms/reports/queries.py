@@ -13,15 +13,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from lms.auth.scope import Scope
-from lms.core.clock import today
 from lms.extensions import db
 from lms.learners.models import Learner, OutreachVisit, RosterEntry
 from lms.policies.services import policies_for
 from lms.reports.areas import Area, VillageRow
-from lms.reports.hours_bands import HoursBands, band_expression, band_labels
+from lms.reports.hours_bands import HoursBands, band_expression
+from lms.reports.sources import LEARNERS, Counted, counted_for
 from lms.reports.targets import TargetGoal, parse_targets
 from lms.rules import Policy, counts_toward_target
 from lms.settings.services import get_setting
@@ -130,34 +130,39 @@ def target_goals() -> list[TargetGoal]:
     return parse_targets(get_setting("reports.targets"))
 
 
-def status_as_of(as_of: dt.date):
+def status_as_of(as_of: dt.date, counted: Counted = LEARNERS):
     """SQL: a learner's status on `as_of` — an end or suspended status counts from its change date."""
-    ended = and_(Learner.status.in_(END_STATUSES),
-                 or_(Learner.status_changed_on.is_(None), Learner.status_changed_on <= as_of))
-    return case((ended, Learner.status), else_=literal("studying"))
+    ended = and_(counted.status.in_(END_STATUSES),
+                 or_(counted.status_changed_on.is_(None), counted.status_changed_on <= as_of))
+    return case((ended, counted.status), else_=literal("studying"))
 
 
-def learners_in(scope: Scope, area: Area, as_of: dt.date, *columns):
-    """A Select of `columns` over the area's learners in scope enrolled by `as_of` (joined to their village)."""
-    return (select(*columns).select_from(Learner).join(VillageRow, Learner.village_id == VillageRow.id)
-            .where(Learner.in_scope(scope), area.learner_clause(), Learner.enrolled_on <= as_of))
+def learners_in(scope: Scope, area: Area, as_of: dt.date, *columns, counted: Counted = LEARNERS):
+    """A Select of `columns` over the area's learners (or their tallies) in scope enrolled by `as_of`,
+    joined to their village."""
+    return (select(*columns).select_from(counted.table).join(VillageRow, counted.village_id == VillageRow.id)
+            .where(scope.learner_clause(counted.village_id, counted.class_id), area.learner_clause(counted),
+                   counted.enrolled_on <= as_of))
 
 
-def _key(area: Area):
-    return area.learner_key() if area.learner_key() is not None else literal(None)
+def _key(area: Area, counted: Counted = LEARNERS):
+    key = area.learner_key(counted)
+    return key if key is not None else literal(None)
 
 
 def _learner_counts(scope, area, as_of, goals, rows: dict) -> dict[int, Policy]:
     """Funnel statuses and R2 target counts per child in one grouped query; returns the cohorts' policies."""
-    key, status = _key(area).label("key"), status_as_of(as_of).label("status")
-    due_sums = [func.sum(case((Learner.enrolled_on <= goal.due, 1), else_=0)) for goal in goals]
-    stmt = learners_in(scope, area, as_of, key, Learner.cohort, Learner.prior_education, status,
-                       func.count(), *due_sums).group_by(key, Learner.cohort, Learner.prior_education, status)
+    counted = counted_for(as_of)
+    key, status = _key(area, counted).label("key"), status_as_of(as_of, counted).label("status")
+    due_sums = [func.sum(case((counted.enrolled_on <= goal.due, counted.weight), else_=0)) for goal in goals]
+    stmt = learners_in(scope, area, as_of, key, counted.cohort, counted.prior_education, status,
+                       counted.heads(), *due_sums, counted=counted).group_by(
+        key, counted.cohort, counted.prior_education, status)
     grouped = db.session.execute(stmt).all()
     policies = policies_for({row[1] for row in grouped})
     for row in grouped:
         figures = rows[row[0]]
-        figures.statuses[row[3]] += row[4]
+        figures.statuses[row[3]] += int(row[4])
         for goal, count in zip(goals, row[5:]):
             if counts_toward_target(row[2], goal.due.year, policies[row[1]]):
                 figures.targets[goal.due] = figures.targets.get(goal.due, 0) + int(count or 0)
@@ -182,20 +187,21 @@ def _roster_counts(scope, area, as_of) -> tuple[tuple[int, int] | None, dict]:
 
 
 def _hours_counts(scope, area, as_of, policies: dict[int, Policy], rows: dict) -> HoursBands:
-    """R6 hours bands of the learners studying on `as_of`, per child (the summary table when as_of is today)."""
+    """R6 hours bands of the learners studying on `as_of`, per child (stored with the tallies for today)."""
     bands = HoursBands.for_policies(policies.values())
-    if as_of >= today():
-        source = select(LearnerHours.learner_id, LearnerHours.face_minutes.label("face"),
-                        LearnerHours.live_minutes.label("live"), LearnerHours.platform_minutes.label("platform"),
-                        LearnerHours.self_minutes.label("self_study")).subquery("hours")
+    counted = counted_for(as_of)
+    key = _key(area, counted).label("key")
+    if counted.is_tally:        # bands stored with the tallies (lms.reports.tallies)
+        band = counted.band.label("band")
+        stmt = learners_in(scope, area, as_of, key, band, counted.heads(), counted=counted)
     else:
         source = hour_totals_statement(as_of=as_of).subquery("hours")
-    band = band_expression(source, policies, bands.count).label("band")
-    key = _key(area).label("key")
-    stmt = (learners_in(scope, area, as_of, key, band, func.count())
-            .outerjoin(source, source.c.learner_id == Learner.id)
-            .where(status_as_of(as_of) == "studying").group_by(key, band))
+        band = band_expression(source, policies, bands.count).label("band")
+        stmt = (learners_in(scope, area, as_of, key, band, counted.heads())
+                .outerjoin(source, source.c.learner_id == Learner.id))
+    stmt = stmt.where(status_as_of(as_of, counted) == "studying").group_by(key, band)
     for row_key, index, count in db.session.execute(stmt):
+        count = int(count)
         rows[row_key].hours_bands[int(index)] += count
         if int(index) == bands.count - 1:
             rows[row_key].hours_met += count
@@ -247,6 +253,30 @@ def area_figures(scope: Scope, area: Area, as_of: dt.date) -> Overview:
         children.append((None, "未分班", rows[None]))
     targets = [TargetProgress(goal.due, goal.goal, total.targets.get(goal.due, 0)) for goal in goals]
     return Overview(area, as_of, total, children, targets, bands, breaches)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The bureau's home-page panel: target progress and the funnel of the user's whole area."""
+
+    as_of: dt.date
+    targets: list[TargetProgress]
+    funnel: dict[str, int | None]
+
+
+def headline(scope: Scope, area: Area, as_of: dt.date) -> Headline:
+    """Targets and funnel of `area` on `as_of` — the dashboard's own queries, without hours, R4 and
+    certificates (three queries)."""
+    goals = target_goals()
+    rows: dict = defaultdict(Figures)
+    _learner_counts(scope, area, as_of, goals, rows)
+    total = Figures()
+    for figures in rows.values():
+        total.add(figures)
+    roster_total, _ = _roster_counts(scope, area, as_of)
+    total.roster, total.visited = roster_total if roster_total else (None, None)
+    return Headline(as_of, [TargetProgress(goal.due, goal.goal, total.targets.get(goal.due, 0)) for goal in goals],
+                    total.funnel())
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from lms.assessment.views import as_of_argument
+from lms.extensions import db
 from lms.reports.areas import LEVEL_LABELS, Area, class_area, county_area, division_area
 from lms.reports.charts import bar_chart, column_chart
-from lms.reports.queries import FUNNEL_LABELS, Overview, area_figures, class_learners
+from lms.reports.queries import FUNNEL_LABELS, Overview, area_figures, class_learners, headline
 from lms.rules import LEARNER_STATUS_LABELS
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, roles_required
@@ -39,11 +40,23 @@ def _render(area: Area):
     as_of = as_of_argument()
     scope = current_scope()
     overview = area_figures(scope, area, as_of)
+    db.session.commit()     # keep the R4 standings judged for this view (lms.reports.standings)
     learners = class_learners(scope, area, as_of) if area.level == "class" else None
     return render_template("reports/dashboard.html", overview=overview, area=area, learners=learners,
                            county_wide=scope.everything, level_label=LEVEL_LABELS[area.level],
                            charts=_charts(overview), funnel_labels=FUNNEL_LABELS,
                            certificate_labels=CERTIFICATE_LABELS, status_labels=LEARNER_STATUS_LABELS)
+
+
+@bp.app_context_processor
+def bureau_home_helpers():
+    """For the bureau's home panel: targets and funnel of the user's area, computed only if asked."""
+    def county_headline():
+        from lms.core.clock import today
+
+        return headline(current_scope(), county_area(_county()), today())
+
+    return {"county_headline": county_headline, "funnel_labels": FUNNEL_LABELS}
 
 
 def _county() -> str:

@@ -142,11 +142,13 @@ def class_cadence(sessions: Iterable[SessionFacts], first_month: dt.date, as_of:
                                  qualifying >= policy.cadence_trainings_per_year,
                                  year == as_of.year))
     covered = {item.year: item.covered for item in years}
+    full_days: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    for day in sorted(daily):
+        if daily[day] >= policy.cadence_day_minutes:
+            full_days[(day.year, day.month)].append(day)
     months = []
     for year, month in month_keys:
-        full = tuple(sorted(day for day, minutes in daily.items()
-                            if (day.year, day.month) == (year, month)
-                            and minutes >= policy.cadence_day_minutes))
+        full = tuple(full_days.get((year, month), ()))
         if full:
             status = "ok"
         elif (year, month) == (as_of.year, as_of.month):

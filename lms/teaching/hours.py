@@ -105,10 +105,14 @@ def refresh_learner_hours(learner_ids: Iterable[int]) -> None:
     Called by every service and import that writes attendance, platform or self-study hours, in the
     same transaction, so the summary always equals the recomputed sums. Two statements per 500 learners.
     """
+    from lms.reports.tallies import retally_learners
+
     now = now_utc()
+    learner_ids = sorted(set(learner_ids))
     for ids in _chunks(learner_ids):
         db.session.execute(delete(LearnerHours).where(LearnerHours.learner_id.in_(ids)))
         db.session.execute(summary_insert(ids, now))
+    retally_learners(learner_ids, hours=True)    # the dashboard's bands, the villages' monthly hours
 
 
 def summary_totals(*, learners=None) -> dict[int, HourTotals]:

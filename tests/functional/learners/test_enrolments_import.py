@@ -173,3 +173,11 @@ def test_the_web_upload_previews_what_it_would_create_and_the_template_has_the_c
     page = client.post_form("/imports/enrolments/", {"file": (io.BytesIO(data), "台账.csv")},
                             content_type="multipart/form-data").get_data(as_text=True)
     assert "将新建教学点:甲一村夜校(甲镇甲一村)" in page and learners() == 0
+
+
+def test_imported_learners_are_counted_on_todays_dashboard(area, cli_import):
+    from lms.reports.tallies import tally_drift
+
+    code, _ = cli_import("enrolments", csv_bytes(HEADER, [ledger_row("王德才"), ledger_row("罗春花")]))
+    assert code == 0 and learners() == 2
+    assert tally_drift() == set()

@@ -114,3 +114,23 @@ def test_each_page_costs_the_same_number_of_queries_at_two_sizes(client, login_a
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small) <= 16
+
+
+def test_the_bureau_home_page_shows_targets_and_funnel_at_a_glance(client, login_as, county):
+    from lms.core.clock import today
+
+    login_as("bureau")
+    page = client.get("/").get_data(as_text=True)
+    figures = overview(as_of=today())
+    assert 'id="county-glance"' in page and 'href="/reports/"' in page
+    for target in figures.targets:
+        assert f'data-due="{target.due.isoformat()}"' in page
+    for key, value in figures.total.funnel().items():
+        assert f'data-count="{key}">{value:,}</strong>' in page
+    assert figures.total.funnel()["enrolled"] == 6          # 'future' is enrolled by today
+
+
+@pytest.mark.parametrize("role", ["admin", "registrar", "township", "enroller", "teacher"])
+def test_only_the_bureau_home_page_has_the_county_panel(client, login_as, county, role):
+    login_as(role, divisions=[county.towns[0]] if role in ("township", "enroller") else ())
+    assert 'id="county-glance"' not in client.get("/").get_data(as_text=True)

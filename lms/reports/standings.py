@@ -1,0 +1,155 @@
+"""R4 standings: each class's cadence judgement, kept so the dashboard judges only what changed.
+
+Judging R4 for every class of a province (25,000 classes) takes seconds; the judgement of a class as
+of a day stays the same until the class's next session or the first of the next month. So the
+dashboard stores what it judged (`CadenceStanding`, with the days it holds for — and, when no session
+is due before the month ends, next month's judgement too) and re-judges only classes without a
+standing valid on the report day.
+
+What keeps a stored standing true is the write listener below, not a nightly job: any flush that
+adds or changes a session (day, minutes, mode, cancellation, class), a class's cohort, or a cohort's
+policy deletes the affected standings in the same transaction. Sessions are only ever written
+through the ORM (the Core UPDATEs elsewhere only bump the attendance lock `version`, which R4 does
+not read), so the listener sees every change that matters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from lms.extensions import db
+from lms.policies.models import PolicyVersion
+from lms.reports.models import CadenceStanding
+from lms.rules import Policy, SessionFacts, class_cadence
+from lms.teaching.models import ClassSession, TeachingClass
+
+WINDOW_MONTHS = 12
+_SESSION_FIELDS = ("class_id", "held_on", "minutes", "mode", "cancelled_at")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One class's R4 result, true for report days from `valid_from` up to the day before `valid_until`."""
+
+    ok: bool
+    failing_months: int
+    reason: str
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+@dataclass(frozen=True)
+class ClassToJudge:
+    """What R4 needs of a class besides its sessions."""
+
+    id: int
+    cohort: int
+    created_on: dt.date
+
+
+def window_start(as_of: dt.date) -> dt.date:
+    """The first day of the earliest month judged: twelve months up to and including as_of's."""
+    index = as_of.year * 12 + as_of.month - 1 - (WINDOW_MONTHS - 1)
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def next_month(day: dt.date) -> dt.date:
+    """The first day of the month after `day`'s."""
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def judge_classes(classes: Iterable[ClassToJudge], class_ids, as_of: dt.date,
+                  policies: dict[int, Policy]) -> dict[int, tuple[Judgement, ...]]:
+    """{class id: (Judgement as of `as_of`[, Judgement as of the first of next month])} by the engine,
+    reading the sessions of `class_ids` (a list or a sub-select naming the same classes as `classes`)
+    in one query. The second judgement is made when no session falls before the month ends: it is
+    already determined by the stored sessions (a new one deletes it), so the first view of a new
+    month reads it instead of judging every class again."""
+    start = window_start(as_of)
+    sessions: dict[int, list[SessionFacts]] = defaultdict(list)
+    for class_id, held_on, mode, minutes in db.session.execute(
+            select(ClassSession.class_id, ClassSession.held_on, ClassSession.mode, func.sum(ClassSession.minutes))
+            .where(ClassSession.class_id.in_(class_ids), ClassSession.cancelled_at.is_(None),
+                   ClassSession.held_on >= dt.date(start.year, 1, 1))
+            .group_by(ClassSession.class_id, ClassSession.held_on, ClassSession.mode)):
+        sessions[class_id].append(SessionFacts(held_on, int(minutes), mode))
+    judged = {}
+    for item in classes:
+        current = _judge(item, sessions.get(item.id, []), as_of, policies[item.cohort])
+        if current.valid_until == next_month(as_of):
+            judged[item.id] = (current, _judge(item, sessions.get(item.id, []), current.valid_until,
+                                               policies[item.cohort]))
+        else:
+            judged[item.id] = (current,)
+    return judged
+
+
+def _judge(item: ClassToJudge, sessions: list[SessionFacts], as_of: dt.date, policy: Policy) -> Judgement:
+    """The engine's R4 for one class as of `as_of`, valid until its next session or the next month."""
+    start = window_start(as_of)
+    facts = [fact for fact in sessions if fact.held_on <= as_of]
+    upcoming = min((fact.held_on for fact in sessions if fact.held_on > as_of), default=dt.date.max)
+    first = min((fact.held_on for fact in facts), default=min(as_of, item.created_on))
+    report = class_cadence(facts, max(start, first.replace(day=1)), as_of, policy)
+    return Judgement(report.result.ok, len(report.failing_months), report.result.reason, as_of,
+                     min(next_month(as_of), upcoming))
+
+
+def remember(judged: dict[int, tuple[Judgement, ...]], as_of: dt.date) -> None:
+    """Store the judgements as standings, replacing a class's standings unless one was judged for a
+    later day (a look at a past date never displaces today's). Best effort inside a savepoint: when
+    another request stored the same class first, or SQLite's write lock is taken, nothing is stored
+    and the next view judges again — a standing is a cache, the figures never depend on it."""
+    if not judged:
+        return
+    try:
+        with db.session.begin_nested():
+            ids = list(judged)
+            newer = set(db.session.scalars(select(CadenceStanding.class_id).where(
+                CadenceStanding.class_id.in_(ids), CadenceStanding.valid_from > as_of)))
+            replaced = [class_id for class_id in ids if class_id not in newer]
+            db.session.execute(delete(CadenceStanding).where(CadenceStanding.class_id.in_(replaced)))
+            rows = [{"class_id": class_id, "valid_from": item.valid_from, "valid_until": item.valid_until,
+                     "ok": item.ok, "failing_months": item.failing_months, "reason": item.reason[:500]}
+                    for class_id in replaced for item in judged[class_id]]
+            if rows:
+                db.session.execute(CadenceStanding.__table__.insert(), rows)
+    except (IntegrityError, OperationalError):
+        pass
+
+
+def _affected(session: Session) -> tuple[set[int], set[int]]:
+    """(class ids, cohorts) whose standings the pending flush makes wrong."""
+    class_ids: set[int] = set()
+    cohorts: set[int] = set()
+    for obj in session.new:
+        if isinstance(obj, ClassSession):
+            class_ids.add(obj.class_id)
+        elif isinstance(obj, PolicyVersion):
+            cohorts.add(obj.cohort)
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, ClassSession):
+            state = inspect(obj)
+            if obj in session.deleted or any(state.attrs[name].history.has_changes() for name in _SESSION_FIELDS):
+                moved_from = state.attrs.class_id.history.deleted       # the old class, if it moved
+                class_ids.update(value for value in (*moved_from, obj.class_id) if value is not None)
+        elif isinstance(obj, TeachingClass) and inspect(obj).attrs.cohort.history.has_changes():
+            class_ids.add(obj.id)
+    return class_ids, cohorts
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_what_the_flush_changed(session: Session, _context) -> None:
+    """Delete the standings a session, class or policy write makes wrong, in the writer's transaction."""
+    class_ids, cohorts = _affected(session)
+    if class_ids:
+        session.connection().execute(delete(CadenceStanding).where(CadenceStanding.class_id.in_(class_ids)))
+    if cohorts:
+        session.connection().execute(delete(CadenceStanding).where(CadenceStanding.class_id.in_(
+            select(TeachingClass.id).where(TeachingClass.cohort.in_(cohorts)))))
