@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from lms.auth.scope import Scope
 from lms.certificates.models import KIND_LABELS, Certificate
@@ -43,7 +43,13 @@ class Selection:
         return "全部"
 
 
-def _rows(scope: Scope, kinds: tuple[str, ...], selection: Selection):
+STATUS_OF_KIND = {"diploma": "graduated", "completion": "completed"}
+
+
+def _rows(scope: Scope, kinds: tuple[str, ...], selection: Selection, *, by_outcome_date: bool = False):
+    """Valid certificates of `kinds` in the selection, with learner, village and township (one query).
+    Dates select the issue day — or, `by_outcome_date`, the day the student status became the
+    certificate's outcome (a re-issued 补发 diploma then stays with its graduation, as the reports count)."""
     township = db.aliased(Division)
     stmt = (select(Certificate, Learner, Division.name.label("village"), township.name.label("township"))
             .join(Learner, Certificate.learner_id == Learner.id)
@@ -53,10 +59,15 @@ def _rows(scope: Scope, kinds: tuple[str, ...], selection: Selection):
             .order_by(township.code, Division.code, Certificate.number))
     if selection.batch_id:
         stmt = stmt.where(Certificate.batch_id == selection.batch_id)
+    dated = Certificate.issued_on
+    if by_outcome_date:
+        dated = Learner.status_changed_on
+        stmt = stmt.where(or_(*[and_(Certificate.kind == kind, Learner.status == status)
+                                for kind, status in STATUS_OF_KIND.items() if kind in kinds]))
     if selection.date_from:
-        stmt = stmt.where(Certificate.issued_on >= selection.date_from)
+        stmt = stmt.where(dated >= selection.date_from)
     if selection.date_to:
-        stmt = stmt.where(Certificate.issued_on <= selection.date_to)
+        stmt = stmt.where(dated <= selection.date_to)
     return db.session.execute(stmt).all()
 
 
@@ -77,8 +88,10 @@ def police_list(scope: Scope, selection: Selection, *, county: str, heading_scop
 
 def funding_claim(scope: Scope, selection: Selection, *, county: str, heading_scope: str) -> tuple[list[Sheet], int]:
     """R14 funding claim per township: learners who completed (by each cohort's policy basis), the
-    amount from lms.rules.funding_rule, and the learner detail (one query)."""
-    rows = _rows(scope, tuple(OUTCOME_OF_KIND), selection)
+    amount from lms.rules.funding_rule, and the learner detail (one query). Dates are those of the
+    graduation or completion (the student-status change), as in the quarterly report's claim, so a
+    learner is claimed once even when a certificate is re-issued later."""
+    rows = _rows(scope, tuple(OUTCOME_OF_KIND), selection, by_outcome_date=True)
     tallies: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     detail = []
     for row in rows:

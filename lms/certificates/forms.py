@@ -67,6 +67,6 @@ class ExportForm(BaseForm):
         csrf = False
 
     batch_id = SelectField("批次", coerce=int, validate_choice=False, validators=[Optional()])
-    date_from = DateField("发证日期自", validators=[Optional()])
+    date_from = DateField("日期自", validators=[Optional()])
     date_to = DateField("至", validators=[Optional()])
     action = HiddenField()

@@ -98,6 +98,25 @@ def test_the_funding_claim_equals_the_certificates_export_for_the_same_dates(gra
     assert summary == ours
 
 
+def test_a_reissued_diploma_is_claimed_once_in_the_period_of_the_graduation(graduation_year):
+    """补发 in the next quarter: both the certificates' funding export and the report claim the graduate in
+    2025Q3, when the student status changed, and neither claims them again in 2025Q4."""
+    from lms.certificates.exports import Selection, funding_claim
+    from lms.certificates.services import reissue_certificate
+
+    diploma = db.session.scalar(select(Certificate).where(Certificate.learner_id == graduation_year["g3"].id,
+                                                          Certificate.kind == "diploma"))
+    reissue_certificate(actor=None, certificate=diploma, reason="原证遗失", issued_on=date(2025, 11, 3))
+    for code, expected in (("2025Q3", 3), ("2025Q4", 0)):
+        period = Period.parse(code)
+        sheets, _ = funding_claim(EVERYTHING, Selection(date_from=period.start, date_to=period.end),
+                                  county="对账县", heading_scope="全县")
+        claimed = {row[0]: row[3] for row in sheets[0].rows}
+        assert claimed.pop("合计") == expected == quarterly_report(EVERYTHING, period).total.funded, code
+        assert claimed == {row.name: row.funded for row in quarterly_report(EVERYTHING, period).rows
+                           if row.funded or row.name in claimed}
+
+
 def test_a_revoked_diploma_not_reissued_is_not_claimed(graduation_year):
     from lms.certificates.services import revoke_certificate
 
