@@ -71,7 +71,7 @@ def _rows(scope: Scope, kinds: tuple[str, ...], selection: Selection, *, by_outc
     return db.session.execute(stmt).all()
 
 
-def police_list(scope: Scope, selection: Selection, *, county: str, heading_scope: str) -> tuple[Sheet, int]:
+def police_list(scope: Scope, selection: Selection, *, county: str, heading_scope: str) -> tuple[list[Sheet], int]:
     """The list of graduates for the police to update household registration (one query): name, ID
     number, village, the new education level 中等职业教育, diploma number and date."""
     rows = _rows(scope, ("diploma",), selection)
@@ -83,7 +83,7 @@ def police_list(scope: Scope, selection: Selection, *, county: str, heading_scop
                                   "新文化程度", "毕业证书编号", "发证日期"), body,
                   heading=f"{county}职业技能学历双提升工程毕业学员名单(报县公安局更新户籍文化程度)· {heading_scope}",
                   widths=(6, 12, 21, 6, 14, 14, 12, 14, 16, 12))
-    return sheet, len(body)
+    return [sheet], len(body)
 
 
 def funding_claim(scope: Scope, selection: Selection, *, county: str, heading_scope: str) -> tuple[list[Sheet], int]:

@@ -61,8 +61,9 @@ def cadence_breaches(scope: Scope, area: Area, as_of: dt.date, policies: dict[in
         remember(fresh, as_of)
     breaches, breaking = [], set()
     for class_id, name, township_name, _, ok, failing_months, reason in classes:
-        if ok is None and class_id in fresh:
-            ok, failing_months, reason = fresh[class_id][0].ok, fresh[class_id][0].failing_months, fresh[class_id][0].reason
+        if ok is None:                          # judged just now: its judgement as of the report day
+            judged = fresh[class_id][0]
+            ok, failing_months, reason = judged.ok, judged.failing_months, judged.reason
         if not ok:
             breaking.add(class_id)
             breaches.append(Breach(class_id, name, township_name, failing_months, reason))

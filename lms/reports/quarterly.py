@@ -25,7 +25,6 @@ from lms.reports.areas import VillageRow
 from lms.reports.models import VillageMonthHours
 from lms.reports.queries import status_as_of
 from lms.rules import counts_for_funding, funding_due
-from lms.teaching.hours import hour_totals_statement
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})(?:\s*[Qq]([1-4]))?$")
 OUTCOME_STATUSES = ("graduated", "completed", "withdrawn")
@@ -148,15 +147,8 @@ def quarterly_report(scope: Scope, period: Period) -> QuarterlyReport:
 
 def _period_hours(scope: Scope, period: Period):
     """SELECT (township, face, live, platform, self-study minutes) delivered in `period`, from the villages'
-    monthly hours (lms.reports.tallies keeps them) — periods are whole months. A scope of classes (no
-    report role has one) is counted from the hour records themselves."""
-    if scope.class_ids:
-        hours = hour_totals_statement(learners=select(Learner.id).where(Learner.in_scope(scope)),
-                                      as_of=period.end, since=period.start).subquery("period_hours")
-        return (select(VillageRow.parent_id, func.sum(hours.c.face), func.sum(hours.c.live),
-                       func.sum(hours.c.platform), func.sum(hours.c.self_study))
-                .select_from(hours).join(Learner, Learner.id == hours.c.learner_id)
-                .join(VillageRow, Learner.village_id == VillageRow.id).group_by(VillageRow.parent_id))
+    monthly hours (lms.reports.tallies keeps them) — periods are whole months, and report scopes are
+    areas (teachers, scoped by class, have no report pages)."""
     months = VillageMonthHours.month.between(period.start.year * 100 + period.start.month,
                                              period.end.year * 100 + period.end.month)
     return (select(VillageRow.parent_id, func.sum(VillageMonthHours.face_minutes),

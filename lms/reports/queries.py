@@ -237,10 +237,7 @@ def area_figures(scope: Scope, area: Area, as_of: dt.date) -> Overview:
     for row_key, count in per_key.items():
         rows[row_key].cadence_breaches += count
     _certificate_counts(scope, area, as_of, rows)
-    total = Figures()
-    for figures in rows.values():
-        total.add(figures)
-    total.roster, total.visited = roster_total if roster_total else (None, None)
+    total = _total(rows, roster_total)
     keys = set(rows) | set(roster_per_key)
     children = []
     for child_id, name in child_names(scope, area, [key for key in keys if key is not None]):
@@ -251,8 +248,20 @@ def area_figures(scope: Scope, area: Area, as_of: dt.date) -> Overview:
     if area.level == "village" and rows.get(None) and rows[None].enrolled:
         rows[None].roster = rows[None].visited = None
         children.append((None, "未分班", rows[None]))
-    targets = [TargetProgress(goal.due, goal.goal, total.targets.get(goal.due, 0)) for goal in goals]
-    return Overview(area, as_of, total, children, targets, bands, breaches)
+    return Overview(area, as_of, total, children, _progress(goals, total), bands, breaches)
+
+
+def _total(rows: dict, roster_total: tuple[int, int] | None) -> Figures:
+    """The area's figures: its children's rows added up, and the area's own roster (None for a class)."""
+    total = Figures()
+    for figures in rows.values():
+        total.add(figures)
+    total.roster, total.visited = roster_total if roster_total else (None, None)
+    return total
+
+
+def _progress(goals: list[TargetGoal], total: Figures) -> list[TargetProgress]:
+    return [TargetProgress(goal.due, goal.goal, total.targets.get(goal.due, 0)) for goal in goals]
 
 
 @dataclass(frozen=True)
@@ -270,13 +279,8 @@ def headline(scope: Scope, area: Area, as_of: dt.date) -> Headline:
     goals = target_goals()
     rows: dict = defaultdict(Figures)
     _learner_counts(scope, area, as_of, goals, rows)
-    total = Figures()
-    for figures in rows.values():
-        total.add(figures)
-    roster_total, _ = _roster_counts(scope, area, as_of)
-    total.roster, total.visited = roster_total if roster_total else (None, None)
-    return Headline(as_of, [TargetProgress(goal.due, goal.goal, total.targets.get(goal.due, 0)) for goal in goals],
-                    total.funnel())
+    total = _total(rows, _roster_counts(scope, area, as_of)[0])
+    return Headline(as_of, _progress(goals, total), total.funnel())
 
 
 @dataclass(frozen=True)
