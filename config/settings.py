@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +70,8 @@ class Base:
     # Public base URL printed in QR codes (e.g. https://lms.example.gov.cn); defaults to the request host.
     PUBLIC_BASE_URL: str | None = None
     SQL_ECHO = False
+    # A fixed "today" (YYYY-MM-DD) for trying the system as on another day; never in production.
+    TODAY: date | None = None
 
 
 class Development(Base):
@@ -116,6 +118,7 @@ _OVERRIDES = {
     "TRUSTED_PROXIES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},
+    "TODAY": date.fromisoformat,
 }
 
 
@@ -141,6 +144,8 @@ def load_config(name: str | None = None, overrides: dict | None = None) -> dict:
                    if not settings.get(key)]
         if missing:
             raise ConfigurationError("Production refuses to start without " + " and ".join(missing))
+        if settings.get("TODAY"):
+            raise ConfigurationError("LMS_TODAY fixes the date for trials and tests; production reads the calendar")
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = _local_secret_key()
     if not settings.get("SQLALCHEMY_DATABASE_URI"):

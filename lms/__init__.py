@@ -15,6 +15,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_mapping(load_config(config_name, overrides))
+    if app.config.get("TODAY"):
+        from lms.core import clock
+
+        clock.set_today(app.config["TODAY"])
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from sqlalchemy import event
@@ -17,9 +18,46 @@ from sqlalchemy.engine import Engine
 from werkzeug.serving import make_server
 
 from lms import create_app
+from lms.core import clock
+from lms.core.db import forget_transaction_caches
 from lms.extensions import db
 from tests.support.client import CsrfClient
 from tests.support.database import reset_database, seed_baseline
+
+
+# The day the suite runs "as on": tests never read the calendar. LMS_TEST_TODAY=2028-02-29 runs the
+# whole suite as on another day (every test must pass on any day it is given).
+TEST_TODAY = date.fromisoformat(os.environ.get("LMS_TEST_TODAY") or "2026-12-07")
+
+
+_SWEEP_MODULE = pytest.StashKey()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The demo's calendar sweep runs last and starts now, in worker processes beside the suite."""
+    sweep = [item for item in items if item.path.name == "test_demo_any_day.py"]
+    if not sweep:
+        return
+    items[:] = [item for item in items if item not in sweep] + sweep
+    if not os.environ.get("LMS_TEST_DATABASE_URL") and not config.option.collectonly:
+        with clock.frozen_at(TEST_TODAY):
+            sweep[0].module.start_sweep()
+        config.stash[_SWEEP_MODULE] = sweep[0].module
+
+
+def pytest_sessionfinish(session):
+    """Stop the sweep's workers when the run ends early (-x, Ctrl+C) instead of waiting for every day."""
+    module = session.config.stash.get(_SWEEP_MODULE, None)
+    if module is not None:
+        module.stop_sweep()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _the_suites_day():
+    """Fix `lms.core.clock.today()` for the whole run (a live server's threads see it too)."""
+    clock.set_today(TEST_TODAY)
+    yield TEST_TODAY
+    clock.set_today(None)
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +141,10 @@ def count_queries():
 
     @contextmanager
     def counting():
+        # Count what the block costs from a fresh start: earlier writes go out first, and the values a
+        # transaction reads once (policies, settings) are read again, as by a new request.
+        db.session.flush()
+        forget_transaction_caches(db.session)
         statements: list[str] = []
 
         def before(_conn, _cursor, statement, *_args):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -18,12 +19,14 @@ from sqlalchemy import select
 from lms.assessment.facts import hour_totals, required_titles
 from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
 from lms.audit.services import record
+from lms.core.bulk import bulk_insert
+from lms.core.clock import now_utc
 from lms.auth.models import User
 from lms.extensions import db
 from lms.teaching.hours import refresh_learner_hours
 from lms.learners.models import Learner
 from lms.learners.status import record_status_event
-from lms.policies.services import policy_for
+from lms.policies.services import policies_for, policy_for
 from lms.recognition.models import CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem
 from lms.rules import resit_until
 from lms.teaching.models import Course, PlatformRecord, Specialty, TeachingClass
@@ -48,19 +51,24 @@ def load(*, today: dt.date) -> dict[str, int]:
     class_heads = dict(db.session.execute(select(TeachingClass.id, TeachingClass.head_teacher_id)).all())
     heads = {learner.id: class_heads.get(learner.class_id) for learner in learners}
     counts: dict[str, int] = defaultdict(int)
+    topped_up: list[Learner] = []
+    rows = _Rows()
     ended = [learner for learner in learners if learner.period_end_on < today and plans.get(learner.specialty_id)]
     running = [learner for learner in learners if learner.period_end_on >= today and plans.get(learner.specialty_id)]
     for index, learner in enumerate(ended):
         profile = ("complete_failed", "graduate", "graduate_by_resit", "complete_hours")[index % 4]
-        _apply(profile, learner, plans[learner.specialty_id], kinds, registrar, heads, today, index)
+        if _apply(profile, learner, plans[learner.specialty_id], kinds, registrar, heads, today, index, rows):
+            topped_up.append(learner)
         counts[profile] += 1
     for index, learner in enumerate(running):
         profile = ("early_graduate", "continue", "withdrawn", "continue_pending", "continue")[index % 5]
         if profile == "withdrawn" and (counts["withdrawn"] >= 3 or learner.status != "studying"):
             profile = "continue"
-        _apply(profile, learner, plans[learner.specialty_id], kinds, registrar, heads, today, index)
+        if _apply(profile, learner, plans[learner.specialty_id], kinds, registrar, heads, today, index, rows):
+            topped_up.append(learner)
         counts[profile] += 1
-    db.session.flush()
+    rows.write()
+    _top_up_hours(topped_up, today)
     record(None, "demo.assessment", "demo", None, summary=f"演示考核数据:{dict(counts)}")
     return dict(counts)
 
@@ -95,7 +103,8 @@ def _day(learner: Learner, step: int, today: dt.date) -> dt.date:
     return min(day, learner.period_end_on - dt.timedelta(days=10 - min(step, 9)), today - ONE_DAY)
 
 
-def _apply(profile, learner, courses, kinds, registrar, heads, today, index) -> None:
+def _apply(profile, learner, courses, kinds, registrar, heads, today, index, rows: "_Rows") -> bool:
+    """Write the profile's results, evaluations and applications; True when its hours must reach 360."""
     recorder = registrar.id if registrar else None
     head = heads.get(learner.id) or recorder
     exempt_course = None
@@ -115,29 +124,28 @@ def _apply(profile, learner, courses, kinds, registrar, heads, today, index) -> 
             continue
         sat_on = _day(learner, step + 1, today)
         for number, title in enumerate(required_titles(course.required_assignments)):
-            db.session.add(AssignmentCompletion(learner_id=learner.id, course_id=course.id, title=title,
-                                                completed_on=sat_on - dt.timedelta(days=20 - number),
-                                                recorded_by_id=head))
+            rows.completions.append({"learner_id": learner.id, "course_id": course.id, "title": title,
+                                     "completed_on": sat_on - dt.timedelta(days=20 - number),
+                                     "recorded_by_id": head, "created_at": rows.now, "updated_at": rows.now})
         score = 62 + (learner.id * 7 + step * 11) % 35
         failing = (profile == "complete_failed" and step == 0) or (profile.startswith("continue") and step == 1)
         if profile == "graduate_by_resit" and step == 0:
-            _result(learner, course, 48, sat_on, recorder)
+            rows.result(learner, course, 48, sat_on, recorder)
             resit_on = min(today - ONE_DAY, resit_until(learner.period_end_on, policy_for(learner.cohort)),
                            learner.period_end_on + dt.timedelta(days=100))
-            _result(learner, course, 71, resit_on, recorder)
+            rows.result(learner, course, 71, resit_on, recorder)
         elif failing:
-            _result(learner, course, 41 + step, sat_on, recorder)
+            rows.result(learner, course, 41 + step, sat_on, recorder)
         elif (profile.startswith("continue") and step >= 3) or (profile == "withdrawn" and step >= 2):
             continue    # not assessed yet
         else:
             if step == 2 and index % 2 == 0:
-                _result(learner, course, 52, sat_on - dt.timedelta(days=14), recorder)   # a retake
-            _result(learner, course, score, sat_on, recorder)
+                rows.result(learner, course, 52, sat_on - dt.timedelta(days=14), recorder)   # a retake
+            rows.result(learner, course, score, sat_on, recorder)
     if profile != "continue_pending":
-        db.session.add(MoralEvaluation(learner_id=learner.id, passed=True, evaluator_id=head,
-                                       evaluated_on=_day(learner, len(courses), today), comment="遵纪守法,积极参加学习"))
-    if profile in ("graduate", "early_graduate", "graduate_by_resit", "complete_failed"):
-        _top_up_hours(learner, today)
+        rows.evaluations.append({"learner_id": learner.id, "passed": True, "evaluator_id": head,
+                                 "evaluated_on": _day(learner, len(courses), today), "comment": "遵纪守法,积极参加学习",
+                                 "created_at": rows.now})
     if profile == "continue_pending" and learner.specialty_id in kinds:
         kind = kinds[learner.specialty_id]
         mapped = [c for c in courses if c.id in kind.course_ids][:1]
@@ -146,11 +154,26 @@ def _apply(profile, learner, courses, kinds, registrar, heads, today, index) -> 
         db.session.flush()
         record_status_event(actor=registrar, learner=learner, kind="退学", occurred_on=_day(learner, 3, today),
                             reason="外出务工,本人申请退学", approved_by="教务处", today=today)
+    return profile in ("graduate", "early_graduate", "graduate_by_resit", "complete_failed")
 
 
-def _result(learner, course, score, sat_on, recorder) -> None:
-    db.session.add(AssessmentResult(learner_id=learner.id, course_id=course.id, score=Decimal(score), sat_on=sat_on,
-                                    recorded_by_id=recorder))
+@dataclass
+class _Rows:
+    """Results, assignments and evaluations of every learner, written in one statement each at the end."""
+
+    now: dt.datetime = field(default_factory=now_utc)
+    completions: list[dict] = field(default_factory=list)
+    results: list[dict] = field(default_factory=list)
+    evaluations: list[dict] = field(default_factory=list)
+
+    def result(self, learner, course, score, sat_on, recorder) -> None:
+        self.results.append({"learner_id": learner.id, "course_id": course.id, "score": Decimal(score),
+                             "sat_on": sat_on, "recorded_by_id": recorder, "created_at": self.now})
+
+    def write(self) -> None:
+        bulk_insert(AssignmentCompletion.__table__, self.completions)
+        bulk_insert(AssessmentResult.__table__, self.results)
+        bulk_insert(MoralEvaluation.__table__, self.evaluations)
 
 
 def _application(learner, evidence_type, basis, courses, kind, registrar, decided_on, *, certificate=None,
@@ -169,22 +192,25 @@ def _application(learner, evidence_type, basis, courses, kind, registrar, decide
         items=[RecognitionItem(course_id=course.id, kind=kind, credits=course.credits) for course in courses]))
 
 
-def _top_up_hours(learner: Learner, today: dt.date) -> None:
-    """Platform records until S+P+L reaches 360 学时, dated inside the study period.
+def _top_up_hours(learners: list[Learner], today: dt.date) -> None:
+    """Platform records until S+P+L reaches 360 学时, dated inside each learner's study period.
 
     Counted as of a month ago, not today: the certificates demo dates its diploma batch weeks back,
     and hours the teaching demo logged since then must not be what carries a learner over 360."""
     db.session.flush()
-    policy = policy_for(learner.cohort)
-    totals = hour_totals([learner.id], today - dt.timedelta(days=30))[learner.id]
-    missing = policy.hours_required_minutes - totals.total(policy.hours_categories)
-    step = 0
-    while missing > 0:
-        minutes = min(missing, 3600)
-        db.session.add(PlatformRecord(learner_id=learner.id, platform=PLATFORM, course_name="线上课程",
-                                      minutes=minutes, studied_on=_day(learner, step, today),
-                                      record_ref=f"DEMO-{learner.id}-{step}"))
-        missing -= minutes
-        step += 1
+    ids = [learner.id for learner in learners]
+    totals = hour_totals(ids, today - dt.timedelta(days=30))
+    policies = policies_for({learner.cohort for learner in learners})
+    for learner in learners:
+        policy = policies[learner.cohort]
+        missing = policy.hours_required_minutes - totals[learner.id].total(policy.hours_categories)
+        step = 0
+        while missing > 0:
+            minutes = min(missing, 3600)
+            db.session.add(PlatformRecord(learner_id=learner.id, platform=PLATFORM, course_name="线上课程",
+                                          minutes=minutes, studied_on=_day(learner, step, today),
+                                          record_ref=f"DEMO-{learner.id}-{step}"))
+            missing -= minutes
+            step += 1
     db.session.flush()
-    refresh_learner_hours([learner.id])        # as every writer of hours does: summaries and tallies
+    refresh_learner_hours(ids)        # as every writer of hours does: summaries and tallies

@@ -42,7 +42,7 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
 
 def record(actor, action: str, entity_type: str, entity_id: Any = None, *, summary: str = "",
            before: dict | None = None, after: dict | None = None) -> AuditEvent:
-    """Append one audit event (flushes, never commits). `actor` is a User, or None for the command line.
+    """Append one audit event to the session (never commits). `actor` is a User, or None for the command line.
 
     action: a dotted verb such as "learner.enrol", "roster.import", "learner.view_id", "export.xlsx".
     """
@@ -58,8 +58,7 @@ def record(actor, action: str, entity_type: str, entity_id: Any = None, *, summa
         after=_jsonable(after) if after is not None else None,
         remote_addr=(request.remote_addr or "") if has_request_context() else "",
     )
-    db.session.add(event)
-    db.session.flush()
+    db.session.add(event)     # written with the caller's next flush or commit (a flush here costs every writer)
     return event
 
 

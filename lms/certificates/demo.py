@@ -77,10 +77,11 @@ def load(*, today: date, decide: DecideFn | None = None) -> DemoCertificates:
             assets.save_seal(actor=None, content=content)
     result = DemoCertificates()
     issued: list[Certificate] = []
-    graduates = [c.learner.id for c in queries.candidates("diploma", EVERYTHING, as_of=today, decide=decide)
+    # The batch is built and submitted three weeks back, so its graduates are those of that day.
+    submitted = today - timedelta(days=20)
+    graduates = [c.learner.id for c in queries.candidates("diploma", EVERYTHING, as_of=submitted, decide=decide)
                  if c.decision.outcome == "graduate"]
     if graduates:
-        submitted = today - timedelta(days=20)
         batch = batches.create_diploma_batch(actor=registrar, name=f"{today.year}年示例毕业批次", as_of=submitted,
                                              learner_ids=graduates, decide=decide)
         batches.submit_batch(actor=registrar, batch=batch, submitted_on=submitted)

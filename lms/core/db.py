@@ -9,8 +9,10 @@ from datetime import datetime, timezone
 from flask import has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
+
+from lms.core import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -53,7 +55,32 @@ class Base(DeclarativeBase):
 class CreatedAtMixin:
     """A `created_at` UTC timestamp set on insert."""
 
-    created_at: Mapped[datetime] = mapped_column(default=lambda: datetime.now(timezone.utc))
+    created_at: Mapped[datetime] = mapped_column(default=lambda: clock.now_utc())
+
+
+def transaction_cache(session: Session, name: str) -> dict:
+    """A dict kept on `session` until its transaction ends (commit, rollback, or a savepoint's end), for
+    values read often and written rarely — the cohorts' policies, the settings — so a request reads each
+    once. Writers of those values call `forget_cached(session, name)` when they change one."""
+    return session.info.setdefault(f"cache:{name}", {})
+
+
+def forget_cached(session: Session, name: str) -> None:
+    """Drop the transaction cache `name` of `session` (after writing what it holds)."""
+    session.info.pop(f"cache:{name}", None)
+
+
+def forget_transaction_caches(session: Session) -> None:
+    """Drop every transaction cache of `session`."""
+    for key in [key for key in session.info if isinstance(key, str) and key.startswith("cache:")]:
+        del session.info[key]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is not None and not transaction.nested:
+        return              # the inner unit every flush opens, not a transaction or savepoint ending
+    forget_transaction_caches(session)
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -1,6 +1,6 @@
 """Demo registry of 示例县: a roster of several hundred people in the 12 villages, visits in every status,
-about 200 learners enrolled through the real enrolment service in a handful of classes of cohorts
-2023–2025, and a few 休学, 复学, 退学 and 转专业 events. Deterministic (a seeded random generator)."""
+about 200 learners enrolled through the real enrolment service in a handful of classes of three
+intakes dated back from the day it loads, and a few 休学, 复学, 退学 and 转专业 events. Deterministic (a seeded random generator)."""
 from __future__ import annotations
 
 import random
@@ -26,19 +26,34 @@ from lms.teaching.services import assign_teacher_to_classes
 
 SURNAMES = "王罗杨韦黄陆岑班吴李张陈刘梁覃蒙龙潘石周卢"
 GIVEN = "德才秀英国强春花明芳红梅金凤玉兰志华建军小丽海燕文光永福桂珍世平翠云正龙家兴丽娟学勇美仙"
-# (teaching point, specialty, cohort, class name)
+# (teaching point, specialty, intake, class name with the cohort year filled in)
 CLASSES = [
-    ("上寨村新时代农民讲习所", "种植(含园林、林下种植)", 2023, "上寨种植2023级1班"),
-    ("上寨村新时代农民讲习所", "刺绣", 2025, "上寨刺绣2025级1班"),
-    ("清水镇中心学校", "养殖(含畜牧兽医、水产养殖)", 2024, "清水养殖2024级1班"),
-    ("石桥乡中心学校", "养殖(含畜牧兽医、水产养殖)", 2023, "石桥养殖2023级1班"),
-    ("石桥乡中心学校", "电子商务", 2025, "石桥电商2025级1班"),
-    ("高坡村乡村夜校", "种植(含园林、林下种植)", 2024, "高坡种植2024级1班"),
-    ("望江社区新时代农民讲习所", "餐饮", 2024, "望江餐饮2024级1班"),
-    ("望江社区新时代农民讲习所", "家政", 2025, "望江家政2025级1班"),
-    ("沙坝村委会活动室", "蜡染", 2023, "沙坝蜡染2023级1班"),
+    ("上寨村新时代农民讲习所", "刺绣", "third", "上寨刺绣{cohort}级1班"),
+    ("上寨村新时代农民讲习所", "种植(含园林、林下种植)", "first", "上寨种植{cohort}级1班"),
+    ("清水镇中心学校", "养殖(含畜牧兽医、水产养殖)", "second", "清水养殖{cohort}级1班"),
+    ("石桥乡中心学校", "养殖(含畜牧兽医、水产养殖)", "first", "石桥养殖{cohort}级1班"),
+    ("石桥乡中心学校", "电子商务", "third", "石桥电商{cohort}级1班"),
+    ("高坡村乡村夜校", "种植(含园林、林下种植)", "second", "高坡种植{cohort}级1班"),
+    ("望江社区新时代农民讲习所", "餐饮", "second", "望江餐饮{cohort}级1班"),
+    ("望江社区新时代农民讲习所", "家政", "third", "望江家政{cohort}级1班"),
+    ("沙坝村委会活动室", "蜡染", "first", "沙坝蜡染{cohort}级1班"),
 ]
-ENROLMENT_DAYS = {2023: date(2023, 3, 15), 2024: date(2024, 3, 10), 2025: date(2025, 3, 8)}
+# When each intake enrolled, counted back from the day the demo loads, so the county tells the same story
+# on any day: the first intake's three years ended about nine months ago (毕业, 结业, a re-sit), the second
+# is in its second year (early graduates, 休学, 退学), the third in its first (and its 高中及以上 learners'
+# one-year period is still running).
+INTAKE_YEARS_AGO = {"first": 3, "second": 1, "third": 0}
+INTAKE_DAYS_BEFORE = 280
+
+
+def intake_day(intake: str, today: date) -> date:
+    """The enrolment day of a demo intake: 280 days and whole calendar years before the day the demo loads
+    (whole years, so the three intakes are always three different cohort years)."""
+    day = today - timedelta(days=INTAKE_DAYS_BEFORE)
+    year = day.year - INTAKE_YEARS_AGO[intake]
+    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+
+
 PER_VILLAGE = 40
 # Roster statuses of people not enrolled, with weights.
 OTHER_OUTCOMES = [("pending", 10), ("visited", 6), ("ineligible", 2), ("declined", 3), ("away", 2), ("duplicate", 1)]
@@ -72,12 +87,14 @@ def _roster(rng: random.Random, divisions: dict, villages: list[str]) -> list[Ro
     return list(db.session.scalars(select(RosterEntry).order_by(RosterEntry.id)))
 
 
-def _classes(points: dict[str, TeachingPoint]) -> list[TeachingClass]:
+def _classes(points: dict[str, TeachingPoint], today: date) -> list[TeachingClass]:
     specialties = {s.name: s for s in db.session.scalars(select(Specialty))}
     classes = []
-    for index, (point_name, specialty, cohort, name) in enumerate(CLASSES, start=1):
-        teaching_class = TeachingClass(code=f"{cohort}-D{index:02d}", name=name, specialty=specialties[specialty],
-                                       teaching_point=points[point_name], cohort=cohort)
+    for index, (point_name, specialty, intake, name) in enumerate(CLASSES, start=1):
+        cohort = intake_day(intake, today).year
+        teaching_class = TeachingClass(code=f"{cohort}-D{index:02d}", name=name.format(cohort=cohort),
+                                       specialty=specialties[specialty], teaching_point=points[point_name],
+                                       cohort=cohort)
         db.session.add(teaching_class)
         classes.append(teaching_class)
     db.session.flush()
@@ -86,7 +103,7 @@ def _classes(points: dict[str, TeachingPoint]) -> list[TeachingClass]:
 
 def _visit(rng, entry, outcome: str, actor, today: date) -> None:
     reasons = {"ineligible": "长期卧病在床,无法参加学习", "duplicate": "与邻村名册重复登记"}
-    record_visit(actor=actor, entry=entry, today=today, visited_on=min(today, date(2023, 1, 5) + timedelta(rng.randint(0, 60))),
+    record_visit(actor=actor, entry=entry, today=today, visited_on=intake_day("first", today) - timedelta(rng.randint(10, 70)),
                  visitor=actor.display_name.split()[-1], outcome=outcome, reason=reasons.get(outcome, ""),
                  residence="外出务工,浙江宁波" if outcome == "away" else "在村居住",
                  work_situation="省外务工" if outcome == "away" else rng.choice(("在家务农", "县内务工")),
@@ -101,7 +118,8 @@ def load(divisions: dict, users: dict, *, today: date) -> None:
     villages = [name for name, division in divisions.items() if division.level == "village"]
     entries = _roster(rng, divisions, villages)
     points = {p.name: p for p in db.session.scalars(select(TeachingPoint))}
-    classes = _classes(points)
+    classes = _classes(points, today)
+    intake_of = {c.id: intake for c, (_p, _s, intake, _n) in zip(classes, CLASSES)}
     township_of = {v.id: v.parent.name for v in (divisions[name] for name in villages)}
     actor_for = {"清水镇": users["township"], "石桥乡": users["township2"], "望江街道": users["township2"]}
     classes_by_township: dict[str, list[TeachingClass]] = {}
@@ -109,13 +127,16 @@ def load(divisions: dict, users: dict, *, today: date) -> None:
         classes_by_township.setdefault(teaching_class.teaching_point.village.parent.name, []).append(teaching_class)
 
     enrolled: list[Learner] = []
+    policies = {}
     for position, entry in enumerate(entries):
         township = township_of[entry.village_id]
         actor = users["enroller"] if divisions["上寨村"].id == entry.village_id and position % 2 else actor_for[township]
         candidates = classes_by_township[township]
         teaching_class = candidates[position % len(candidates)]
-        enrolled_on = min(today, ENROLMENT_DAYS[teaching_class.cohort])
-        age_ok = check_age(entry.birth_on, enrolled_on, policy_for(enrolled_on.year)).ok
+        enrolled_on = intake_day(intake_of[teaching_class.id], today)
+        if enrolled_on.year not in policies:
+            policies[enrolled_on.year] = policy_for(enrolled_on.year)
+        age_ok = check_age(entry.birth_on, enrolled_on, policies[enrolled_on.year]).ok
         if age_ok and position % 12 < 5 and len(enrolled) < 200:
             _visit(rng, entry, "visited", actor, today)
             education = entry.education or "未上过学"
@@ -131,13 +152,14 @@ def load(divisions: dict, users: dict, *, today: date) -> None:
             outcome = _pick(rng, OTHER_OUTCOMES) if age_ok else "ineligible"
             if outcome != "pending":
                 _visit(rng, entry, outcome, actor, today)
-    _status_events(enrolled, users, today)
+    _status_events([l for l in enrolled if intake_of[l.class_id] == "second"], users, today)
     assign_teacher_to_classes(users["teacher"], [classes[0].code])
 
 
 def _status_events(learners: list[Learner], users: dict, today: date) -> None:
-    """A few 休学 (one back with 复学), 退学 and a 转专业, by the learners' township staff."""
-    by_status = [learner for learner in learners if learner.cohort in (2023, 2024)]
+    """A few 休学 (one back with 复学), 退学 and a 转专业 in the second intake (in its second year), by the
+    learners' township staff."""
+    by_status = learners
     electronics = db.session.scalar(select(Specialty).where(Specialty.name == "电子商务"))
     plan = [("休学", "外出务工", None), ("休学", "家中有老人需照顾", None), ("休学", "生病住院", None),
             ("退学", "举家迁往外省", None), ("退学", "本人申请退学", None), ("退学", "长期外出务工", None),

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from lms.audit.services import record
+from lms.core.db import forget_cached, transaction_cache
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.policies.models import PolicyVersion
@@ -24,9 +25,13 @@ def latest_version(cohort: int) -> PolicyVersion | None:
 
 
 def policy_for(cohort: int) -> Policy:
-    """The policy that judges learners of `cohort` (the enrolment year): its newest version, else the defaults."""
-    version = latest_version(cohort)
-    return Policy() if version is None else Policy.from_mapping(version.settings)
+    """The policy that judges learners of `cohort` (the enrolment year): its newest version, else the defaults.
+    Read once per transaction (a save forgets it)."""
+    cached = transaction_cache(db.session, "policies")
+    if cohort not in cached:
+        version = latest_version(cohort)
+        cached[cohort] = Policy() if version is None else Policy.from_mapping(version.settings)
+    return cached[cohort]
 
 
 def policies_for(cohorts, session=None) -> dict[int, Policy]:
@@ -62,6 +67,7 @@ def save_policy(*, actor, cohort: int, values: Mapping[str, Any], note: str = ""
                             note=note.strip()[:200], created_by_id=getattr(actor, "id", None))
     db.session.add(version)
     db.session.flush()
+    forget_cached(db.session, "policies")
     changed = [key for key in after if after[key] != before.get(key)]
     record(actor, "policy.save", "policy", f"{cohort}/v{version.version}",
            summary=f"修改 {cohort} 级政策(第 {version.version} 版):{'、'.join(changed)}",

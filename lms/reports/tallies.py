@@ -20,7 +20,8 @@ runs it), and the benchmark's generated data.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import case, delete, event, extract, func, inspect, insert, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -76,9 +77,29 @@ def _village_hours(village_ids=None):
             .group_by(parts.c.village_id, parts.c.month))
 
 
+@contextmanager
+def counted_once_at_the_end(session: Session | None = None) -> Iterator[None]:
+    """with counted_once_at_the_end(): … — for a loader that writes a whole county in one transaction (the
+    demo): the re-counts each write would make are skipped, and everything is counted once on leaving."""
+    session = session or db.session
+    session.info["tallies_deferred"] = True
+    try:
+        yield
+    finally:
+        session.info.pop("tallies_deferred", None)
+    rebuild_tallies(session)
+
+
+def _deferred(session: Session) -> bool:
+    return bool(session.info.get("tallies_deferred"))
+
+
 def recount_village_hours(village_ids: Iterable[int | None], session: Session | None = None) -> None:
     """Re-count the monthly hours of these villages' learners (two statements per 500 villages)."""
-    connection = (session or db.session).connection()
+    session = session or db.session
+    if _deferred(session):
+        return
+    connection = session.connection()
     ordered = sorted({village_id for village_id in village_ids if village_id is not None})
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
@@ -89,6 +110,8 @@ def recount_village_hours(village_ids: Iterable[int | None], session: Session | 
 def retally_villages(village_ids: Iterable[int | None], session: Session | None = None) -> None:
     """Re-count the tallies of these villages from their learners (three statements per 500 villages)."""
     session = session or db.session
+    if _deferred(session):
+        return
     connection = session.connection()
     ordered = sorted({village_id for village_id in village_ids if village_id is not None})
     for start in range(0, len(ordered), CHUNK):
@@ -104,6 +127,8 @@ def retally_learners(learner_ids: Iterable[int], session: Session | None = None,
     """Re-count the villages of these learners (for writers that bypass the ORM); `hours` when their
     hours changed (the learner_hours summary's refresh), so the villages' monthly hours are re-counted too."""
     session = session or db.session
+    if _deferred(session):
+        return
     ids = sorted(set(learner_ids))
     villages: set[int] = set()
     for start in range(0, len(ids), 5000):
@@ -189,6 +214,8 @@ def _touched_villages(session: Session) -> tuple[set[int], set[int]]:
 @event.listens_for(Session, "after_flush")
 def _recount_what_the_flush_changed(session: Session, _context) -> None:
     """Re-count the villages a learner or policy write touched, in the writer's transaction."""
+    if _deferred(session):
+        return
     villages, moved = _touched_villages(session)
     if villages:
         retally_villages(villages, session)

@@ -27,9 +27,20 @@ def target_years(prior_education: str, policy: Policy) -> tuple[int, ...]:
                  if group in groups)
 
 
+def counted_groups(year: int, policy: Policy) -> tuple[str, ...]:
+    """The target groups a goal due in ``year`` counts: those the policy lists for that year, else for the
+    latest listed year before it (the 2025 group keeps counting toward a 2027 goal), else for the earliest
+    listed year; none when the policy lists no year."""
+    listed = sorted(policy.target_counted_groups)
+    if not listed:
+        return ()
+    earlier = [listed_year for listed_year in listed if listed_year <= year]
+    return tuple(policy.target_counted_groups[earlier[-1] if earlier else listed[0]])
+
+
 def counts_toward_target(prior_education: str, year: int, policy: Policy) -> bool:
-    """Whether a learner with this prior education counts toward the target of ``year``."""
-    return year in target_years(prior_education, policy)
+    """Whether a learner with this prior education counts toward a goal due in ``year`` (see counted_groups)."""
+    return target_group(prior_education, policy) in counted_groups(year, policy)
 
 
 def target_rule(prior_education: str, policy: Policy) -> RuleResult:

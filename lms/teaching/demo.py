@@ -53,19 +53,21 @@ def _give_teacher_classes(classes: list[TeachingClass]) -> None:
 
 
 def _sessions(rng: random.Random, teaching_class: TeachingClass, today: date, skipped: set[tuple[int, int]],
-              start: date) -> list[ClassSession]:
+              start: date, end: date) -> list[ClassSession]:
+    """A full day on the first Saturday of each month of the last year while the class runs (from its first
+    learner's enrolment to its last learner's period end), some with a live-online lesson two weeks later."""
     courses = plan_courses(teaching_class.specialty_id)
     if not courses:
         return []
     sessions = []
     for index, (year, month) in enumerate(_months_back(today, 12)):
         held_on = _first_saturday(year, month)
-        if held_on > today or held_on < start or (year, month) in skipped:
+        if held_on > min(today, end) or held_on < start or (year, month) in skipped:
             continue
         course = courses[index % len(courses)]
         sessions.append(ClassSession(class_id=teaching_class.id, course_id=course.id, held_on=held_on, mode="face",
                                      minutes=480, place=teaching_class.teaching_point.name))
-        if rng.random() < 0.5 and held_on + timedelta(days=14) <= today:   # a live-online lesson mid-month
+        if rng.random() < 0.5 and held_on + timedelta(days=14) <= min(today, end):   # a live-online lesson mid-month
             sessions.append(ClassSession(class_id=teaching_class.id, course_id=courses[(index + 1) % len(courses)].id,
                                          held_on=held_on + timedelta(days=14), mode="live", minutes=120,
                                          place="线上直播"))
@@ -78,7 +80,7 @@ def _attendance_rows(rng: random.Random, sessions, learners, teacher_id) -> list
     rows, now = [], now_utc()
     for session in sessions:
         for learner in learners:
-            if check_study_day(learner, session.held_on, session.held_on):
+            if session.held_on > learner.period_end_on or check_study_day(learner, session.held_on, session.held_on):
                 continue
             roll = rng.random()
             status = "present" if roll < 0.84 else "late" if roll < 0.90 else "leave" if roll < 0.95 else "absent"
@@ -105,7 +107,7 @@ def _study_rows(rng: random.Random, learners, today: date) -> tuple[list[dict], 
                     minutes = min(remaining, rng.choice((60, 90, 120, 180)))
                     remaining -= minutes
                     day += rng.randint(2, 4)
-                    if check_study_day(learner, studied_on, today):
+                    if studied_on > learner.period_end_on or check_study_day(learner, studied_on, today):
                         continue
                     if kind == "P":
                         platform.append({"learner_id": learner.id, "platform": rng.choice(PLATFORMS),
@@ -134,20 +136,23 @@ def load(*, today: date) -> dict[str, int]:
     _give_teacher_classes(with_learners or classes)
     teacher_id = db.session.scalar(select(User.id).where(User.username == "teacher"))
     counts = {"sessions": 0, "attendance": 0, "platform": 0, "self_study": 0}
-    all_learners = []
+    all_learners, teacher_has_today = [], False
     for index, teaching_class in enumerate(with_learners):
         learners = learners_by_class[teaching_class.id]
         all_learners += learners
         months = _months_back(today, 12)
         skipped = {months[3 + index % 5]} if index % 2 == 0 else set()    # a gap in every other class
         start = min(learner.enrolled_on for learner in learners)
-        sessions = _sessions(rng, teaching_class, today, skipped, start)
+        end = max(learner.period_end_on for learner in learners)
+        sessions = _sessions(rng, teaching_class, today, skipped, start, end)
         attendance = _attendance_rows(rng, sessions, learners, teacher_id)
         if attendance:
             db.session.execute(insert(Attendance), attendance)
         counts["sessions"] += len(sessions)
         counts["attendance"] += len(attendance)
-        if index == 0 and plan_courses(teaching_class.specialty_id):
+        # Today's session of the demo teacher's first running class, to take attendance on.
+        if not teacher_has_today and end >= today and plan_courses(teaching_class.specialty_id):
+            teacher_has_today = True
             db.session.add(ClassSession(class_id=teaching_class.id, held_on=today, mode="face", minutes=480,
                                         course_id=plan_courses(teaching_class.specialty_id)[0].id,
                                         place=teaching_class.teaching_point.name, teacher_id=teacher_id))

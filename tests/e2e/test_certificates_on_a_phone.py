@@ -67,6 +67,7 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     page.get_by_role("link", name="返回批次").click()
     page.get_by_role("link", name=f"{prefix}0001").click()
     assert page.locator("h1").inner_text() == f"毕业证书 {prefix}0001"
+    page.wait_for_load_state("load")          # measured with its stylesheet applied, on a busy machine too
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("certificates-detail-phone")
     page.goto(f"{live_server}/certificates/exports")

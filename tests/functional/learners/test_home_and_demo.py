@@ -44,7 +44,7 @@ def test_the_demo_has_a_registry_the_demo_users_find(app, client):
     statuses = set(db.session.scalars(select(RosterEntry.status).distinct()))
     assert statuses == {"pending", "visited", "enrolled", "ineligible", "declined", "away", "duplicate"}
     assert 180 <= db.session.scalar(select(func.count()).select_from(Learner)) <= 220
-    assert set(db.session.scalars(select(Learner.cohort).distinct())) == {2023, 2024, 2025}
+    assert len(set(db.session.scalars(select(Learner.cohort).distinct()))) == 3     # three intakes
     assert len(set(db.session.scalars(select(Learner.prior_education).distinct()))) == 5
     assert {"休学", "复学", "退学", "转专业"} <= set(db.session.scalars(select(StatusEvent.kind).distinct()))
     client.login("township", "demo2025")
@@ -57,4 +57,4 @@ def test_the_demo_has_a_registry_the_demo_users_find(app, client):
     assert "上寨村" in roster and "石桥村" not in roster
     client.logout()
     client.login("teacher", "demo2025")
-    assert "上寨种植2023级1班" in client.get("/learners/").get_data(as_text=True)
+    assert re.search(r"上寨种植\d{4}级1班", client.get("/learners/").get_data(as_text=True))

@@ -29,7 +29,8 @@ def test_targets_count_learners_by_r2_group_and_enrolment_before_the_due_date(co
 def test_targets_follow_the_setting(county):
     save_settings(actor=None, values={"reports.targets": "2024-12-31 10\n2025-12-31 20"})
     targets = [(t.due, t.goal, t.count) for t in overview().targets]
-    assert targets == [(date(2024, 12, 31), 10, 0), (date(2025, 12, 31), 20, 4)]   # no policy counts 2024
+    # The policy lists 2023 and 2025: a 2024 goal counts 2023's group (未上过学) enrolled by its due date.
+    assert targets == [(date(2024, 12, 31), 10, 3), (date(2025, 12, 31), 20, 4)]
 
 
 def test_funnel_counts_statuses_as_of_the_day(county):

@@ -33,8 +33,18 @@ def test_every_prior_education_has_a_labelled_group():
         assert target_group_label(target_group(education, POLICY)) in TARGET_GROUP_LABELS.values()
 
 
-def test_a_year_without_a_target_counts_nobody():
-    assert not counts_toward_target("未上过学", 2024, POLICY)
+@pytest.mark.parametrize("year, education, counted", [
+    (2022, "未上过学", True), (2022, "小学", False),      # before every listed year: the earliest's groups
+    (2024, "未上过学", True), (2024, "小学", False),      # between: the latest listed year before it
+    (2026, "小学", True), (2027, "初中肄业", True), (2030, "初中", False),
+])
+def test_a_goal_in_a_year_the_policy_does_not_list_counts_the_groups_of_the_year_before(year, education, counted):
+    assert counts_toward_target(education, year, POLICY) is counted
+
+
+def test_a_policy_listing_no_year_counts_nobody():
+    policy = Policy(target_counts={}, target_counted_groups={})
+    assert not counts_toward_target("未上过学", 2025, policy)
 
 
 def test_unknown_prior_education_is_an_error():
