@@ -172,7 +172,7 @@ class AttendanceImporter(Importer):
             if learner.class_id != teaching_class.id:
                 self.refuse(row, "id_number", f"{learner.name}不是班级 {teaching_class.code} 的学员")
                 continue
-            problem = check_study_day(learner, day, self.today)
+            problem = check_study_day(learner, day, self.today, finder.history(learner))
             if problem:
                 self.refuse(row, "day", problem)
                 continue
