@@ -78,6 +78,7 @@ from lms.rules.formatting import (
     format_number,
     format_score,
     format_yuan,
+    hours_number,
 )
 from lms.rules.funding import counts_for_funding, funding_due, funding_rule
 from lms.rules.graduation import Decision, credits_rule, graduation_decision, is_withdrawn
@@ -149,8 +150,8 @@ __all__ = [
     "counts_toward_target", "course_status", "credits_rule", "evaluate", "facts_cutoff",
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
     "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
-    "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation", "moral_state",
-    "not_studying_reason", "policy_field", "programme_rule", "programme_years", "resit_until",
+    "hours_number", "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation",
+    "moral_state", "not_studying_reason", "policy_field", "programme_rule", "programme_years", "resit_until",
     "self_study_balance", "study_period_end", "study_status_on", "study_stops", "target_group",
     "target_group_label", "target_rule", "target_years", "to_decimal", "trainings_in_year",
 ]
