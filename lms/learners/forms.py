@@ -41,7 +41,7 @@ class VisitForm(BaseForm):
     work_situation = SelectField("务工情况", choices=choices([("", "未了解")] + list(WORK_SITUATIONS)), default="")
     health = StringField("健康状况", validators=[Length(max=100)])
     # No answer is assumed: both start at 未了解 until the enroller picks what they learnt.
-    can_study = SelectField("身体状况能否参加学习", choices=choices(
+    can_study = SelectField("能否参加学习", choices=choices(
         [("", "未了解"), ("yes", "能参加学习"), ("no", "身体原因不能学习")]), default="")
     willingness = SelectField("参加意愿", choices=choices(WILLINGNESS_LABELS.items()), default="unknown")
     notes = TextAreaField("备注", validators=[Length(max=2000)])

@@ -89,7 +89,7 @@ def test_a_visit_to_someone_away_saves_no_answer_the_enroller_did_not_give(area,
     saved = db.session.scalar(select(OutreachVisit))
     assert (saved.can_study, saved.willingness) == (None, "unknown")
     page = client.get(f"/roster/{entry.id}").get_data(as_text=True)
-    assert "能否学习未了解;参加意愿:未了解" in page
+    assert "能否学习:未了解;参加意愿:未了解" in page
     assert "能参加学习;" not in page and "考虑中" not in page.split("走访记录")[1].split("记录走访")[0]
 
 
