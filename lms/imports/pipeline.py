@@ -15,20 +15,26 @@ from flask import current_app
 
 from lms.audit.services import record
 from lms.extensions import db
+from lms.imports.cells import clean_text
 from lms.imports.files import FileError, read_table
 from lms.imports.headers import Column, HeadersError, map_headers
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A refused (or warned-about) row: spreadsheet row number (header = 1), column label, message."""
+    """A refused (or warned-about) row: spreadsheet row number (header = 1), column label, message, and
+    the person's name as the row gives it (for kinds that list people; "" otherwise)."""
 
     row: int
     column: str
     message: str
+    name: str = ""
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        data = {"row": self.row, "column": self.column, "message": self.message}
+        if self.name:
+            data["name"] = self.name
+        return data
 
 
 @dataclass
@@ -56,6 +62,13 @@ class ImportSummary:
     fatal: str | None = None
     dry_run: bool = False
     to_write: int = 0
+    headers: list[str] = field(default_factory=list)
+    refused_rows: list[tuple[int, tuple]] = field(default_factory=list)
+
+    @property
+    def named(self) -> bool:
+        """True when the refused rows carry people's names (the preview shows a 姓名 column)."""
+        return any(error.name for error in self.errors)
 
     @property
     def exit_code(self) -> int:
@@ -95,6 +108,7 @@ class Importer:
     description: ClassVar[str] = ""
     example: ClassVar[dict[str, str]] = {}
     text_columns: ClassVar[tuple[str, ...]] = ("id_number",)   # formatted as text in the template
+    person_column: ClassVar[str | None] = None                  # the column naming the person of a row
 
     def __init__(self, *, actor, scope, today: date):
         self.actor = actor
@@ -129,6 +143,15 @@ class Importer:
         raise NotImplementedError
 
 
+def _named(importer: Importer, rows: list[SourceRow], errors: list[RowError]) -> list[RowError]:
+    """The errors with the person's name of their row, for kinds that list people."""
+    if importer.person_column is None or not errors:
+        return errors
+    refused = {error.row for error in errors}
+    names = {row.number: clean_text(row.get(importer.person_column))[:40] for row in rows if row.number in refused}
+    return [RowError(e.row, e.column, e.message, names.get(e.row, "")) for e in errors]
+
+
 def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = True,
                strict: bool = False) -> ImportSummary:
     """Check a file with `importer` and, if asked and allowed, write its good rows. Never commits.
@@ -149,7 +172,10 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
     rows = [SourceRow(r.number, {**absent, **{k: r.cells[i] for k, i in present}}) for r in table.rows]
     summary.rows = len(rows)
     planned = importer.check(rows)
-    summary.errors = sorted(importer.errors, key=lambda e: (e.row, e.column))
+    summary.errors = _named(importer, rows, sorted(importer.errors, key=lambda e: (e.row, e.column)))
+    summary.headers = list(table.headers)
+    refused = {error.row for error in summary.errors}
+    summary.refused_rows = [(row.number, row.cells) for row in table.rows if row.number in refused]
     summary.warnings = sorted(importer.warnings, key=lambda e: (e.row, e.column))
     summary.unchanged = importer.unchanged
     summary.to_write = len(planned)
@@ -166,3 +192,21 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
                       "written": summary.written, "unchanged": summary.unchanged,
                       "refused": len(summary.errors), "created": summary.created})
     return summary
+
+
+REASON_HEADER = "错误原因"
+
+
+def refused_sheet(summary: ImportSummary):
+    """The refused rows of a checked file as one worksheet: the file's own headers and cells, every cell
+    as text (an ID number keeps its 18 characters, a date reads as typed), and 错误原因 last."""
+    from lms.core.xlsx import Sheet
+
+    reasons: dict[int, list[str]] = {}
+    for error in summary.errors:
+        reasons.setdefault(error.row, []).append(f"{error.column}:{error.message}")
+    width = len(summary.headers)
+    rows = ([clean_text(cell) for cell in (tuple(cells) + (None,) * width)[:width]] + [";".join(reasons[number])]
+            for number, cells in summary.refused_rows)
+    return Sheet("有问题的行", [*summary.headers, REASON_HEADER], rows, text_columns=range(width + 1),
+                 widths=[14] * width + [60])

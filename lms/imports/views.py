@@ -11,9 +11,11 @@ from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from lms.audit.services import record
 from lms.core.clock import today
+from lms.core.xlsx import xlsx_response
 from lms.extensions import db
-from lms.imports.pipeline import run_import
+from lms.imports.pipeline import refused_sheet, run_import
 from lms.imports.registry import importer_classes
 from lms.web.access import ALL_ROLES, current_scope, roles_required
 
@@ -43,11 +45,14 @@ def _upload_dir() -> Path:
     return path
 
 
-def _stored_upload(kind: str, token: str) -> Path | None:
-    """The file this user uploaded for the preview, or None when it is gone (already imported)."""
+def _stored_upload(kind: str, token: str, *, imported: bool = False) -> Path | None:
+    """The file this user uploaded for the preview, or None when it is gone (already imported). With
+    `imported`, also a file kept after its import for downloading the refused rows. The user's id is in
+    the file name: nobody reaches another user's upload."""
     if not TOKEN_PATTERN.match(token or ""):
         return None
-    matches = list(_upload_dir().glob(f"{current_user.id}-{kind}-{token}.*"))
+    patterns = [f"{current_user.id}-{kind}-{token}.*"] + ([f"{current_user.id}-{kind}-{token}-done.*"] if imported else [])
+    matches = [path for pattern in patterns for path in _upload_dir().glob(pattern)]
     return matches[0] if matches else None
 
 
@@ -75,7 +80,7 @@ def upload(kind: str):
             importer = cls(actor=current_user, scope=current_scope(), today=today())
             summary = run_import(importer, data, file.filename, write=False)
             token = ""
-            if not summary.fatal and summary.to_write:
+            if not summary.fatal and (summary.to_write or summary.errors):   # to confirm, or to fix the refused
                 token = secrets.token_urlsafe(24)
                 (_upload_dir() / f"{current_user.id}-{kind}-{token}{suffix}").write_bytes(data)
             return render_template("imports/preview.html", cls=cls, summary=summary, token=token,
@@ -98,11 +103,39 @@ def confirm(kind: str):
     importer = cls(actor=current_user, scope=current_scope(), today=today())
     summary = run_import(importer, path.read_bytes(), filename, write=True)
     db.session.commit()
-    path.unlink(missing_ok=True)
-    return render_template("imports/result.html", cls=cls, summary=summary, filename=filename)
+    if summary.errors:      # kept (not importable again) so the refused rows can still be downloaded
+        path.rename(path.with_name(f"{path.stem}-done{path.suffix}"))
+    else:
+        path.unlink(missing_ok=True)
+    return render_template("imports/result.html", cls=cls, summary=summary, filename=filename,
+                           token=request.form.get("token", ""))
 
 
 confirm.roles_for = _roles_for_kind
+
+
+@bp.get("/<kind>/refused.xlsx")
+@roles_required(*ALL_ROLES)
+def refused(kind: str):
+    """The refused rows of this user's own upload as .xlsx: the file's columns, every cell as text, and a
+    错误原因 column — to fix and upload again. Audited (the rows hold ID numbers)."""
+    cls = _importer_class(kind)
+    path = _stored_upload(kind, request.args.get("token", ""), imported=True)
+    if path is None:
+        flash("上传的文件已失效,请重新上传。", "warning")
+        return redirect(url_for("imports.upload", kind=kind))
+    filename = (request.args.get("filename") or path.name)[:120]
+    importer = cls(actor=current_user, scope=current_scope(), today=today())
+    summary = run_import(importer, path.read_bytes(), filename, write=False)
+    sheet = refused_sheet(summary)
+    record(current_user, f"{kind}.refused_export", "import", None,
+           summary=f"下载{cls.label}导入中有问题的 {len(summary.refused_rows)} 行:{filename}",
+           after={"file": filename, "rows": len(summary.refused_rows)})
+    db.session.commit()
+    return xlsx_response([sheet], f"{Path(filename).stem}-有问题的行.xlsx")
+
+
+refused.roles_for = _roles_for_kind
 
 
 @bp.get("/<kind>/template.xlsx")

@@ -107,8 +107,9 @@ def _visit(rng, entry, outcome: str, actor, today: date) -> None:
                  visitor=actor.display_name.split()[-1], outcome=outcome, reason=reasons.get(outcome, ""),
                  residence="外出务工,浙江宁波" if outcome == "away" else "在村居住",
                  work_situation="省外务工" if outcome == "away" else rng.choice(("在家务农", "县内务工")),
-                 health="卧病" if outcome == "ineligible" else "良好", can_study=outcome != "ineligible",
-                 willingness={"declined": "unwilling", "visited": "willing"}.get(outcome, "undecided"),
+                 health="" if outcome == "away" else "卧病" if outcome == "ineligible" else "良好",
+                 can_study={"ineligible": False, "away": None}.get(outcome, True),
+                 willingness={"declined": "unwilling", "visited": "willing", "away": "unknown"}.get(outcome, "undecided"),
                  contact_phone=entry.phone)
 
 

@@ -38,10 +38,12 @@ class VisitForm(BaseForm):
     reason = StringField("原因", validators=[Length(max=200)], description="结果为“不符合”或“重复”时必填")
     contact_phone = StringField("联系电话", validators=[Optional(), PHONE])
     residence = StringField("居住地", validators=[Length(max=200)], description="如:在村居住、县城租住、浙江宁波")
-    work_situation = SelectField("务工情况", choices=choices([("", "未了解")] + list(WORK_SITUATIONS)))
+    work_situation = SelectField("务工情况", choices=choices([("", "未了解")] + list(WORK_SITUATIONS)), default="")
     health = StringField("健康状况", validators=[Length(max=100)])
-    can_study = BooleanField("身体状况能够参加学习", default=True)
-    willingness = SelectField("参加意愿", choices=choices(WILLINGNESS_LABELS.items()), default="undecided")
+    # No answer is assumed: both start at 未了解 until the enroller picks what they learnt.
+    can_study = SelectField("能否参加学习", choices=choices(
+        [("", "未了解"), ("yes", "能参加学习"), ("no", "身体原因不能学习")]), default="")
+    willingness = SelectField("参加意愿", choices=choices(WILLINGNESS_LABELS.items()), default="unknown")
     notes = TextAreaField("备注", validators=[Length(max=2000)])
 
 

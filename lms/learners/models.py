@@ -28,7 +28,9 @@ LEARNER_STATUS_LABELS = {
 }
 STATUS_EVENT_KINDS = ("休学", "复学", "退学", "转专业", "转出", "转入", "注销", "死亡")
 WORK_SITUATIONS = ("在家务农", "县内务工", "省内县外务工", "省外务工")
-WILLINGNESS_LABELS = {"willing": "愿意参加", "undecided": "考虑中", "unwilling": "不愿参加"}
+# "unknown" (未了解): the enroller did not learn it (e.g. the person is away); never assumed otherwise.
+WILLINGNESS_LABELS = {"unknown": "未了解", "willing": "愿意参加", "undecided": "考虑中", "unwilling": "不愿参加"}
+CAN_STUDY_LABELS = {None: "能否学习:未了解", True: "能参加学习", False: "身体原因不能学习"}
 
 
 class RosterEntry(CreatedAtMixin, db.Model):
@@ -79,14 +81,22 @@ class OutreachVisit(CreatedAtMixin, db.Model):
     residence: Mapped[str] = mapped_column(String(200), default="")
     work_situation: Mapped[str] = mapped_column(String(20), default="")
     health: Mapped[str] = mapped_column(String(100), default="")
-    can_study: Mapped[bool] = mapped_column(default=True)
-    willingness: Mapped[str] = mapped_column(String(12), default="undecided")
+    can_study: Mapped[Optional[bool]] = mapped_column(default=None)     # None: 未了解
+    willingness: Mapped[str] = mapped_column(String(12), default="unknown")
     notes: Mapped[str] = mapped_column(Text, default="")
     resulting_status: Mapped[str] = mapped_column(String(12))
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
 
     roster_entry: Mapped[RosterEntry] = relationship(back_populates="visits")
     recorded_by: Mapped[Optional["User"]] = relationship()
+
+    @property
+    def can_study_label(self) -> str:
+        return CAN_STUDY_LABELS[self.can_study]
+
+    @property
+    def willingness_label(self) -> str:
+        return WILLINGNESS_LABELS.get(self.willingness, self.willingness)
 
     @classmethod
     def in_scope(cls, scope: "Scope"):

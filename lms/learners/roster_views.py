@@ -76,7 +76,8 @@ def add_visit(entry_id: int):
                          visitor=form.visitor.data, outcome=form.outcome.data, reason=form.reason.data or "",
                          contact_phone=form.contact_phone.data or "", residence=form.residence.data or "",
                          work_situation=form.work_situation.data or "", health=form.health.data or "",
-                         can_study=form.can_study.data, willingness=form.willingness.data,
+                         can_study={"yes": True, "no": False}.get(form.can_study.data),
+                         willingness=form.willingness.data,
                          notes=form.notes.data or "")
         if saved:
             flash(f"已记录对 {entry.name} 的走访,名册状态:{entry.status_label}。", "success")

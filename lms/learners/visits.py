@@ -18,12 +18,14 @@ _REASON_REQUIRED = ("ineligible", "duplicate")
 
 def record_visit(*, actor, entry: RosterEntry, visited_on: date, visitor: str, outcome: str, today: date,
                  contact_phone: str = "", residence: str = "", work_situation: str = "", health: str = "",
-                 can_study: bool = True, willingness: str = "undecided", notes: str = "",
+                 can_study: bool | None = None, willingness: str = "unknown", notes: str = "",
                  reason: str = "") -> OutreachVisit:
     """Record a visit and move the entry to `outcome` (已走访, 不符合, 不愿参加, 外出, 重复); audited.
 
     An entry already 已报名 keeps that status (the visit is still recorded). 不符合 and 重复 need a
-    reason; a visit date may not lie in the future.
+    reason; a visit date may not lie in the future. Whether the person can study (`can_study`, None =
+    未了解) and their willingness ("unknown" = 未了解) are saved only as the enroller gave them: a visit
+    to someone away records nobody's guess.
     """
     if outcome not in VISIT_OUTCOMES:
         raise DomainError("请选择走访结果", field="outcome")
@@ -33,6 +35,8 @@ def record_visit(*, actor, entry: RosterEntry, visited_on: date, visitor: str, o
         raise DomainError("请填写走访人", field="visitor")
     if work_situation and work_situation not in WORK_SITUATIONS:
         raise DomainError("务工情况无法识别", field="work_situation")
+    if can_study not in (None, True, False):
+        raise DomainError("能否参加学习无法识别", field="can_study")
     if willingness not in WILLINGNESS_LABELS:
         raise DomainError("参加意愿无法识别", field="willingness")
     reason = (reason or "").strip()

@@ -17,7 +17,8 @@ vocab (codes and labels) · formatting (format_hours, format_yuan …) · result
 policy · facts (HourTotals, CourseFacts, LearnerFacts, SessionFacts) · age (R1) ·
 targets (R2) · periods (R3 dates, R12 re-sit window) · cadence (R4) · hours (R5, R6) ·
 courses (R7, R8, course standing) · exemptions (R9) · moral (R10) ·
-graduation (R11–R13) · funding (R14) · evaluation (everything for one learner).
+graduation (R11–R13) · funding (R14) · evaluation (everything for one learner) ·
+studying (whether a learner studies on a day: sheets, cards and every hours record).
 
 Semantics chosen
 ----------------
@@ -42,6 +43,10 @@ Semantics chosen
   on it → graduate/continue, after it → graduate/complete; facts count up to
   ``facts_cutoff(as_of, period_end_on, policy)`` = min(as_of, end of the re-sit window).
 * R14: 'graduated' basis counts 毕业 only; 'graduated_or_completed' adds 结业.
+* Studying on a day: enrolled by it and no stop in effect; a stop (休学, 退学, 毕业, 结业) starts the
+  day after its change, a 休学 ends on the 复学 day (see ``studying``).
+* Hours are shown by ``format_hours`` everywhere (pages, exports, PDFs): one decimal, cut down, so
+  359.99 学时 reads 359.9 and a page never shows the 360-hour rule met when it is not.
 """
 
 from lms.rules.age import age_on, check_age
@@ -73,6 +78,7 @@ from lms.rules.formatting import (
     format_number,
     format_score,
     format_yuan,
+    hours_number,
 )
 from lms.rules.funding import counts_for_funding, funding_due, funding_rule
 from lms.rules.graduation import Decision, credits_rule, graduation_decision, is_withdrawn
@@ -89,6 +95,14 @@ from lms.rules.periods import (
 )
 from lms.rules.policy import POLICY_FIELDS, FieldSpec, Policy, PolicyError, policy_field
 from lms.rules.results import RuleResult
+from lms.rules.studying import (
+    STOP_PHRASES,
+    StatusStop,
+    StudyHistory,
+    not_studying_reason,
+    study_status_on,
+    study_stops,
+)
 from lms.rules.targets import (
     counts_toward_target,
     target_group,
@@ -126,18 +140,18 @@ __all__ = [
     "EXEMPTION_KIND_LABELS", "FUNDING_BASES", "FUNDING_BASIS_LABELS", "HOUR_CATEGORIES",
     "HOUR_CATEGORY_LABELS", "LEARNER_STATUSES", "LEARNER_STATUS_LABELS", "MORAL_STATE_LABELS",
     "OUTCOMES", "OUTCOME_LABELS", "POLICY_FIELDS", "PRIOR_EDUCATIONS", "SESSION_MODES",
-    "SESSION_MODE_LABELS", "TARGET_GROUPS", "TARGET_GROUP_LABELS",
+    "SESSION_MODE_LABELS", "STOP_PHRASES", "TARGET_GROUPS", "TARGET_GROUP_LABELS",
     "BestResult", "CadenceReport", "CourseFacts", "CourseStanding", "Decision", "ExemptionClaim",
     "ExemptionDecision", "FieldSpec", "HourTotals", "LearnerEvaluation", "LearnerFacts",
-    "MonthCadence", "Policy", "PolicyError", "RuleResult", "SessionFacts", "Training",
-    "YearCadence",
+    "MonthCadence", "Policy", "PolicyError", "RuleResult", "SessionFacts", "StatusStop",
+    "StudyHistory", "Training", "YearCadence",
     "age_on", "anniversary", "assignment_gate", "best_result", "categories_label", "check_age",
     "check_exemption", "check_score", "class_cadence", "counts_for_funding",
     "counts_toward_target", "course_status", "credits_rule", "evaluate", "facts_cutoff",
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
     "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
-    "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation", "moral_state",
-    "policy_field", "programme_rule", "programme_years", "resit_until", "self_study_balance",
-    "study_period_end", "target_group", "target_group_label", "target_rule", "target_years",
-    "to_decimal", "trainings_in_year",
+    "hours_number", "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation",
+    "moral_state", "not_studying_reason", "policy_field", "programme_rule", "programme_years", "resit_until",
+    "self_study_balance", "study_period_end", "study_status_on", "study_stops", "target_group",
+    "target_group_label", "target_rule", "target_years", "to_decimal", "trainings_in_year",
 ]

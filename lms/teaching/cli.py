@@ -11,15 +11,10 @@ from lms.audit.services import record
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.policies.services import policies_for
-from lms.rules import HourTotals, LearnerFacts, evaluate
+from lms.rules import HourTotals, LearnerFacts, evaluate, hours_number
 from lms.teaching.hours import hour_totals
 
 CATEGORY_KEYS = {"face": "F", "live": "L", "platform": "P", "self": "S"}
-
-
-def _hours(minutes: int) -> float | int:
-    value = round(minutes / 60, 2)
-    return int(value) if value == int(value) else value
 
 
 def learner_hours_report(learners, totals: dict[int, HourTotals], policies, as_of: date):
@@ -37,8 +32,8 @@ def learner_hours_report(learners, totals: dict[int, HourTotals], policies, as_o
         yield {
             "id_number": learner.id_number,
             "student_number": learner.student_number,
-            "hours": {key: _hours(per[code]) for key, code in CATEGORY_KEYS.items()},
-            "hours_360": _hours(hours.total(policy.hours_categories)),
+            "hours": {key: hours_number(per[code]) for key, code in CATEGORY_KEYS.items()},
+            "hours_360": hours_number(hours.total(policy.hours_categories)),
             "rules": {rule.code: {"ok": rule.ok, "severity": rule.severity, "reason": rule.reason}
                       for rule in (evaluation.age, evaluation.target, evaluation.programme, evaluation.balance,
                                    evaluation.hours)},

@@ -16,6 +16,7 @@ from lms.auth.models import User
 from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.learners.models import Learner
+from lms.learners.studying import study_histories
 from lms.teaching.hours import refresh_learner_hours
 from lms.teaching.models import Attendance, ClassSession, ClassTeacher, PlatformRecord, SelfStudyEntry, TeachingClass
 from lms.teaching.queries import plan_courses
@@ -76,11 +77,12 @@ def _sessions(rng: random.Random, teaching_class: TeachingClass, today: date, sk
     return sessions
 
 
-def _attendance_rows(rng: random.Random, sessions, learners, teacher_id) -> list[dict]:
+def _attendance_rows(rng: random.Random, sessions, learners, teacher_id, histories) -> list[dict]:
     rows, now = [], now_utc()
     for session in sessions:
         for learner in learners:
-            if session.held_on > learner.period_end_on or check_study_day(learner, session.held_on, session.held_on):
+            if session.held_on > learner.period_end_on or check_study_day(learner, session.held_on, session.held_on,
+                                                                           histories[learner.id]):
                 continue
             roll = rng.random()
             status = "present" if roll < 0.84 else "late" if roll < 0.90 else "leave" if roll < 0.95 else "absent"
@@ -90,7 +92,7 @@ def _attendance_rows(rng: random.Random, sessions, learners, teacher_id) -> list
     return rows
 
 
-def _study_rows(rng: random.Random, learners, today: date) -> tuple[list[dict], list[dict]]:
+def _study_rows(rng: random.Random, learners, today: date, histories) -> tuple[list[dict], list[dict]]:
     platform, self_study, now = [], [], now_utc()
     for learner in learners:
         roll, share = rng.random(), 0.0
@@ -107,7 +109,8 @@ def _study_rows(rng: random.Random, learners, today: date) -> tuple[list[dict], 
                     minutes = min(remaining, rng.choice((60, 90, 120, 180)))
                     remaining -= minutes
                     day += rng.randint(2, 4)
-                    if studied_on > learner.period_end_on or check_study_day(learner, studied_on, today):
+                    if studied_on > learner.period_end_on or check_study_day(learner, studied_on, today,
+                                                                             histories[learner.id]):
                         continue
                     if kind == "P":
                         platform.append({"learner_id": learner.id, "platform": rng.choice(PLATFORMS),
@@ -133,6 +136,7 @@ def load(*, today: date) -> dict[str, int]:
     for learner in db.session.scalars(select(Learner).where(Learner.class_id.is_not(None)).order_by(Learner.id)):
         learners_by_class.setdefault(learner.class_id, []).append(learner)
     with_learners = [c for c in classes if learners_by_class.get(c.id)]
+    histories = study_histories(learner for members in learners_by_class.values() for learner in members)
     _give_teacher_classes(with_learners or classes)
     teacher_id = db.session.scalar(select(User.id).where(User.username == "teacher"))
     counts = {"sessions": 0, "attendance": 0, "platform": 0, "self_study": 0}
@@ -145,7 +149,7 @@ def load(*, today: date) -> dict[str, int]:
         start = min(learner.enrolled_on for learner in learners)
         end = max(learner.period_end_on for learner in learners)
         sessions = _sessions(rng, teaching_class, today, skipped, start, end)
-        attendance = _attendance_rows(rng, sessions, learners, teacher_id)
+        attendance = _attendance_rows(rng, sessions, learners, teacher_id, histories)
         if attendance:
             db.session.execute(insert(Attendance), attendance)
         counts["sessions"] += len(sessions)
@@ -157,7 +161,7 @@ def load(*, today: date) -> dict[str, int]:
                                         course_id=plan_courses(teaching_class.specialty_id)[0].id,
                                         place=teaching_class.teaching_point.name, teacher_id=teacher_id))
             counts["sessions"] += 1
-    platform, self_study = _study_rows(rng, all_learners, today)
+    platform, self_study = _study_rows(rng, all_learners, today, histories)
     if platform:
         db.session.execute(insert(PlatformRecord), platform)
     if self_study:

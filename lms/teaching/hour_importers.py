@@ -70,7 +70,7 @@ class OnlineHoursImporter(Importer):
             if learner is None:
                 self.refuse(row, "id_number", NOT_FOUND)
                 continue
-            problem = check_study_day(learner, day, self.today)
+            problem = check_study_day(learner, day, self.today, finder.history(learner))
             if problem:
                 self.refuse(row, "day", problem)
                 continue
@@ -158,7 +158,7 @@ class SelfStudyImporter(Importer):
                 self.refuse(row, "content", f"与第 {seen[key]} 行完全相同")
                 continue
             seen[key] = row.number
-            problem = check_study_day(learner, day, self.today)
+            problem = check_study_day(learner, day, self.today, finder.history(learner))
             if problem:
                 self.refuse(row, "day", problem)
                 continue

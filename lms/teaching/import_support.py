@@ -12,6 +12,8 @@ from lms.imports.cells import CellError, clean_text, is_blank
 from lms.learners.idnumbers import IdNumberError, normalise_id_number
 from lms.learners.lookup import hash_id
 from lms.learners.models import Learner
+from lms.learners.studying import study_histories
+from lms.rules import StudyHistory
 from lms.teaching.hours import CHUNK, daily_minutes
 
 DAY_MINUTES = 24 * 60
@@ -22,7 +24,8 @@ class LearnerFinder:
     """Resolve the ID-number (and optional student-number) cells of a file to learners in one pass.
 
     Call `read(row, key)` for every row first (it parses and remembers), then `load(scope)` once
-    (one query per 500 learners), then `learner(row)`.
+    (two queries per 500 learners: the learners and their status histories), then `learner(row)` and
+    `history(learner)` (for check_study_day: hours only on days the learner is studying).
     """
 
     def __init__(self, importer):
@@ -30,6 +33,7 @@ class LearnerFinder:
         self.keys: dict[int, tuple[str, str]] = {}
         self.by_hash: dict[str, Learner] = {}
         self.by_number: dict[str, Learner] = {}
+        self.histories: dict[int, StudyHistory] = {}
 
     def read(self, row, id_key: str = "id_number", number_key: str | None = None) -> bool:
         """Parse the row's learner cell(s); refuse the row and return False when unusable."""
@@ -57,11 +61,17 @@ class LearnerFinder:
                 for learner in db.session.scalars(select(Learner).where(
                         column.in_(values[start:start + CHUNK]), Learner.in_scope(scope))):
                     found[learner.id_hash if column is Learner.id_hash else learner.student_number] = learner
+        self.histories = study_histories({learner.id: learner for learner in
+                                          [*self.by_hash.values(), *self.by_number.values()]}.values())
 
     def learner(self, row) -> Learner | None:
         """The learner of a row read earlier, or None (not enrolled, or outside the scope)."""
         kind, value = self.keys[row.number]
         return (self.by_hash if kind == "hash" else self.by_number).get(value)
+
+    def history(self, learner: Learner) -> StudyHistory:
+        """The status history of a learner found by `load`."""
+        return self.histories[learner.id]
 
 
 class DailyLimit:

@@ -12,6 +12,7 @@ from lms.imports.cells import (clean_text, closest_name, is_blank, parse_choice,
                                parse_minutes_from_hours)
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
+from lms.rules import format_hours
 from lms.teaching.hours import refresh_learner_hours
 from lms.teaching.import_support import DailyLimit, LearnerFinder, NOT_FOUND, cell
 from lms.teaching.models import Attendance, ClassSession, Course, Specialty, TeachingClass
@@ -172,14 +173,14 @@ class AttendanceImporter(Importer):
             if learner.class_id != teaching_class.id:
                 self.refuse(row, "id_number", f"{learner.name}不是班级 {teaching_class.code} 的学员")
                 continue
-            problem = check_study_day(learner, day, self.today)
+            problem = check_study_day(learner, day, self.today, finder.history(learner))
             if problem:
                 self.refuse(row, "day", problem)
                 continue
             key = (teaching_class.id, day, course.id, mode)
             session = sessions.get(key)
             if session is not None and session.minutes != minutes:
-                self.refuse(row, "hours", f"系统中该课次为 {session.minutes / 60:g} 学时,与表中的 {minutes / 60:g} 不一致")
+                self.refuse(row, "hours", f"系统中该课次为 {format_hours(session.minutes)} 学时,与表中的 {format_hours(minutes)} 不一致")
                 continue
             if key in session_hours and session_hours[key][0] != minutes:
                 self.refuse(row, "hours", f"同一课次的学时与第 {session_hours[key][1]} 行不一致")

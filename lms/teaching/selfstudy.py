@@ -11,6 +11,8 @@ from lms.audit.services import record
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError
 from lms.extensions import db
+from lms.learners.studying import refusal, study_histories, study_history
+from lms.rules import StudyHistory
 from lms.teaching.hours import daily_minutes, refresh_learner_hours
 from lms.teaching.models import SelfStudyEntry
 
@@ -18,18 +20,17 @@ EVIDENCE_SUFFIXES = {".jpg", ".jpeg", ".png", ".pdf"}
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 
-def check_study_day(learner, studied_on: date, today: date) -> str | None:
+def check_study_day(learner, studied_on: date, today: date, history: StudyHistory | None = None) -> str | None:
     """Why hours cannot be dated `studied_on` for this learner (Chinese), or None.
 
-    Refused: a future date, a date before enrolment, a date after withdrawal.
+    Refused: a future date, and any day the learner is not studying (before enrolment, while
+    suspended, after withdrawal, graduation or completion — lms.rules.studying). Callers checking
+    many learners pass each one's `history` (lms.learners.studying.study_histories, set-based);
+    without it, one query reads it.
     """
     if studied_on > today:
         return "日期不能晚于今天"
-    if studied_on < learner.enrolled_on:
-        return f"日期早于该学员的入学日期 {learner.enrolled_on.isoformat()}"
-    if learner.status == "withdrawn" and learner.status_changed_on and studied_on > learner.status_changed_on:
-        return f"日期晚于该学员的退学日期 {learner.status_changed_on.isoformat()}"
-    return None
+    return refusal(learner, history or study_history(learner), studied_on)
 
 
 def _store_evidence(filename: str, content: bytes) -> str:
@@ -76,6 +77,10 @@ def decide_self_study(*, actor, entry: SelfStudyEntry, approve: bool, note: str 
         raise DomainError(f"该记录已{entry.status_label},不能重复审核")
     if not approve and not note.strip():
         raise DomainError("不通过时请填写原因", field="note")
+    if approve:
+        problem = refusal(entry.learner, study_history(entry.learner), entry.studied_on)
+        if problem:      # logged before the learner stopped studying, dated after: never counts
+            raise DomainError(problem)
     entry.status = "approved" if approve else "rejected"
     entry.decided_by_id = getattr(actor, "id", None)
     entry.decided_at = now_utc()
@@ -88,9 +93,15 @@ def decide_self_study(*, actor, entry: SelfStudyEntry, approve: bool, note: str 
     return entry
 
 
-def approve_pending(*, actor, entries: list[SelfStudyEntry]) -> int:
-    """Approve every pending entry among `entries` in one go (the class teacher's 全部通过); audited once."""
+def approve_pending(*, actor, entries: list[SelfStudyEntry]) -> tuple[int, list[str]]:
+    """Approve every pending entry among `entries` in one go (the class teacher's 全部通过); audited once.
+
+    Entries dated on a day their learner was not studying are left pending; returns (approved, why not
+    for each left)."""
     pending = [entry for entry in entries if entry.status == "pending"]
+    histories = study_histories({entry.learner for entry in pending})
+    refused = {entry.id: refusal(entry.learner, histories[entry.learner_id], entry.studied_on) for entry in pending}
+    pending = [entry for entry in pending if refused[entry.id] is None]
     now = now_utc()
     for entry in pending:
         entry.status, entry.decided_by_id, entry.decided_at = "approved", getattr(actor, "id", None), now
@@ -99,4 +110,4 @@ def approve_pending(*, actor, entries: list[SelfStudyEntry]) -> int:
     if pending:
         record(actor, "self_study.approve_all", "self_study", None, summary=f"批量通过 {len(pending)} 条自学记录",
                after={"entry_ids": [entry.id for entry in pending]})
-    return len(pending)
+    return len(pending), [why for why in refused.values() if why]

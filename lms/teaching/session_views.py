@@ -14,13 +14,14 @@ from lms.core.clock import today
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
+from lms.learners.studying import studying_on
 from lms.teaching import queries
 from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionForm
 from lms.teaching.models import ATTENDANCE_LABELS, ClassSession, Course, SelfStudyEntry, TeachingClass
 from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
 from lms.teaching.selfstudy import approve_pending, decide_self_study, log_self_study
 from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
-                                   save_attendance, save_session, sheet_learners)
+                                   save_attendance, save_session, sheet_learners, sheet_roll)
 from lms.web.access import get_or_404, roles_required
 from lms.web.forms import choices
 from lms.web.saving import saving
@@ -91,8 +92,13 @@ def cancel(session_id: int):
 
 
 def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[dict[int, Mark], dict[int, str]]:
-    """The submitted sheet as marks, and per-learner input errors."""
+    """The submitted sheet as marks, and per-learner input errors. A status sent for someone not on the
+    sheet (e.g. a graduate, by a stale or hand-made page) is kept as a mark, so the service refuses it."""
     marks, errors = {}, {}
+    on_sheet = {learner.id for learner in learners}
+    for key in form:
+        if key.startswith("status-") and key[7:].isdigit() and int(key[7:]) not in on_sheet:
+            marks[int(key[7:])] = Mark(form[key], 0)
     for learner in learners:
         status = form.get(f"status-{learner.id}", "present")
         raw = (form.get(f"hours-{learner.id}") or "").strip()
@@ -117,7 +123,8 @@ def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[
 @roles_required(*TEACHING_STAFF)
 def attendance(session_id: int):
     session = get_or_404(ClassSession, session_id)
-    learners = sheet_learners(session)
+    roll = sheet_roll(session)
+    learners = roll.learners
     saved = current_marks(session)
     marks = {lid: Mark(row.status, row.minutes) for lid, row in saved.items()}
     version, errors, conflict, problem = session.version, {}, None, None
@@ -141,9 +148,11 @@ def attendance(session_id: int):
                 db.session.commit()
                 flash(f"已保存 {session.held_on.month}月{session.held_on.day}日 {session.course.name} 的考勤。", "success")
                 return redirect(url_for("teaching.class_page", class_id=session.class_id))
+    # Marks saved before a learner stopped studying stay on record; they are shown, never editable here.
+    kept = [(roll.others[lid][0], row, roll.others[lid][1]) for lid, row in saved.items() if lid in roll.others]
     return render_template("teaching/attendance.html", session=session, learners=learners, marks=marks,
                            saved=saved, version=version, errors=errors, conflict=conflict, problem=problem,
-                           labels=ATTENDANCE_LABELS, future=session.held_on > today())
+                           labels=ATTENDANCE_LABELS, future=session.held_on > today(), kept=kept)
 
 
 @bp.get("/sessions/<int:session_id>/sign-in.pdf")
@@ -172,7 +181,7 @@ def sign_in_spreadsheet(session_id: int):
 @roles_required(*TEACHING_STAFF)
 def self_study(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    members = [learner for learner in queries.class_learners(teaching_class) if learner.status == "studying"]
+    members = studying_on(queries.class_learners(teaching_class), today())
     form = SelfStudyForm()
     form.learner_id.choices = choices((m.id, f"{m.name}({m.student_number})") for m in members)
     if request.method == "GET":
@@ -217,9 +226,11 @@ def approve_all(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     ids = {int(i) for i in request.form.getlist("entry_ids") if i.isdigit()}
     entries = [e for e in queries.self_study_entries(teaching_class) if e.id in ids]   # only what was shown
-    count = approve_pending(actor=current_user, entries=entries)
+    count, left = approve_pending(actor=current_user, entries=entries)
     db.session.commit()
     flash(f"已通过 {count} 条自学记录。", "success")
+    if left:
+        flash(f"{len(left)} 条仍待审核:" + ";".join(left[:5]) + (" 等" if len(left) > 5 else ""), "warning")
     return redirect(url_for("sessions.self_study", class_id=class_id))
 
 

@@ -16,6 +16,7 @@ from lms.core.clock import now_utc
 from lms.core.errors import ConflictError, DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
+from lms.learners.studying import refusal, study_histories
 from lms.teaching.hours import daily_minutes, refresh_learner_hours
 from lms.teaching.models import ATTENDANCE_LABELS, Attendance, ClassSession, Course, TeachingClass
 
@@ -93,14 +94,36 @@ def _attendees(session: ClassSession) -> list[int]:
     return list(db.session.scalars(select(Attendance.learner_id).where(Attendance.session_id == session.id)))
 
 
-def sheet_learners(session: ClassSession) -> list[Learner]:
-    """Who belongs on the sheet: the class's learners enrolled by the session date (not withdrawn before it),
-    plus anyone already marked on it (e.g. moved to another class since)."""
+@dataclass(frozen=True)
+class SheetRoll:
+    """Who a session's sheet is for: `learners`, studying on the session's day (by student number), and
+    `others`: everyone else of the class or already marked, with why they cannot be marked that day."""
+
+    learners: list[Learner]
+    others: dict[int, tuple[Learner, str]]
+
+
+def sheet_roll(session: ClassSession) -> SheetRoll:
+    """The class's learners plus anyone already marked on the sheet (e.g. moved to another class since),
+    split by whether they are studying on the session's day (lms.learners.studying). Two queries."""
     marked = select(Attendance.learner_id).where(Attendance.session_id == session.id)
-    in_class = (Learner.class_id == session.class_id) & (Learner.enrolled_on <= session.held_on) & ~(
-        (Learner.status == "withdrawn") & (Learner.status_changed_on < session.held_on))
-    stmt = select(Learner).where(or_(in_class, Learner.id.in_(marked))).order_by(Learner.student_number)
-    return list(db.session.scalars(stmt))
+    stmt = select(Learner).where(or_(Learner.class_id == session.class_id, Learner.id.in_(marked))) \
+        .order_by(Learner.student_number)
+    everyone = list(db.session.scalars(stmt))
+    histories = study_histories(everyone)
+    learners, others = [], {}
+    for learner in everyone:
+        why = refusal(learner, histories[learner.id], session.held_on)
+        if why is None:
+            learners.append(learner)
+        else:
+            others[learner.id] = (learner, why)
+    return SheetRoll(learners, others)
+
+
+def sheet_learners(session: ClassSession) -> list[Learner]:
+    """Who belongs on the sheet and the sign-in sheets: the learners studying on the session's day."""
+    return sheet_roll(session).learners
 
 
 def current_marks(session: ClassSession) -> dict[int, Attendance]:
@@ -133,9 +156,11 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
         raise DomainError("该课次已取消,不能点名")
     if session.held_on > today:
         raise DomainError("课次日期在今天之后,还不能点名")
-    learners = {learner.id: learner for learner in sheet_learners(session)}
-    unknown = set(marks) - set(learners)
-    if unknown:
+    roll = sheet_roll(session)
+    learners = {learner.id: learner for learner in roll.learners}
+    for learner_id in sorted(set(marks) - set(learners)):
+        if learner_id in roll.others:       # not studying that day: no mark, whatever the page sent
+            raise DomainError(roll.others[learner_id][1], field=f"learner-{learner_id}")
         raise DomainError("考勤表中有不属于本班的学员,请刷新后重试")
     missing = [learners[i].name for i in learners if i not in marks]
     if missing:

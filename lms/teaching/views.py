@@ -16,6 +16,7 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.geo.queries import teaching_points_in_scope
 from lms.learners.models import Learner
+from lms.learners.studying import studying_on
 from lms.teaching import queries, services
 from lms.teaching.forms import ClassForm
 from lms.teaching.models import Specialty, TeachingClass
@@ -153,7 +154,7 @@ def class_learners(class_id: int):
 @roles_required(*TEACHING_STAFF)
 def learner_cards(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    learners = [learner for learner in queries.class_learners(teaching_class) if learner.status == "studying"]
+    learners = studying_on(queries.class_learners(teaching_class), today())
     pdf = learner_cards_pdf(teaching_class, learners)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=cards-{teaching_class.id}.pdf"})

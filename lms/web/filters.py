@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask_babel import format_date, format_datetime
 
 from lms.core.privacy import mask_id_number, mask_name, mask_phone
-from lms.rules import format_credits, format_score
+from lms.rules import format_credits, format_hours, format_score
 
 
 def date_cn(value: date | datetime | None) -> str:
@@ -26,11 +26,20 @@ def datetime_cn(value: datetime | None) -> str:
 
 
 def hours(minutes: int | None) -> str:
-    """Minutes as 学时: 480 → "8", 510 → "8.5" (one decimal only when needed)."""
+    """Minutes as 学时 by the engine's one rounding (lms.rules.format_hours): 480 → "8", 510 → "8.5",
+    21599 → "359.9" — cut down to one decimal, so a page never shows the 360-hour rule met when it is not."""
     if minutes is None:
         return ""
-    value = round(minutes / 60, 1)
-    return f"{value:g}" if value != int(value) else str(int(value))
+    return format_hours(int(minutes))
+
+
+def hours_input(minutes: int | None) -> str:
+    """Minutes as the 学时 value of an input box: exact enough that saving the form unchanged keeps the
+    minutes (25 → "0.42" → 25), where the shown figure "0.4" would lose one."""
+    if minutes is None:
+        return ""
+    text = f"{int(minutes) / 60:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def yuan(fen: int | None) -> str:
@@ -45,6 +54,7 @@ FILTERS = {
     "date_cn": date_cn,
     "datetime_cn": datetime_cn,
     "hours": hours,
+    "hours_input": hours_input,
     "yuan": yuan,
     "mask_id": mask_id_number,
     "mask_phone": mask_phone,

@@ -39,6 +39,7 @@ class RosterImporter(Importer):
         common_column("education"),
         common_column("phone"),
     )
+    person_column = "name"
     example = {"name": "王德才", "id_number": "522327198506150021", "sex": "女", "township": "清水镇",
                "village": "上寨村", "education": "未上过学", "phone": "13812345678"}
 

@@ -12,7 +12,7 @@ from tests.factories import make_roster_entry
 
 def visit(client, entry, **data):
     form = {"visited_on": "2025-04-02", "visitor": "罗春花", "outcome": "visited", "reason": "", "contact_phone": "",
-            "residence": "在村居住", "work_situation": "在家务农", "health": "良好", "can_study": "y",
+            "residence": "在村居住", "work_situation": "在家务农", "health": "良好", "can_study": "yes",
             "willingness": "willing", "notes": "", **data}
     return client.post_form(f"/roster/{entry.id}/visits", form)
 
@@ -76,3 +76,28 @@ def test_showing_a_roster_id_is_audited(area, client, login_as):
     login_as("township", divisions=[area.township_a])
     assert entry.id_number in client.post_form(f"/roster/{entry.id}/reveal").get_data(as_text=True)
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "roster.view_id"))
+
+
+def test_a_visit_to_someone_away_saves_no_answer_the_enroller_did_not_give(area, client, login_as):
+    entry = make_roster_entry(area.village_a)
+    login_as("enroller", divisions=[area.village_a])
+    form = client.get(f"/roster/{entry.id}").get_data(as_text=True)
+    assert '<option selected value="">未了解</option>' in form and '<option selected value="unknown">未了解</option>' in form
+    response = client.post_form(f"/roster/{entry.id}/visits", {
+        "visited_on": "2025-04-02", "visitor": "罗春花", "outcome": "away", "residence": "外出务工,浙江宁波"})
+    assert response.status_code == 302
+    saved = db.session.scalar(select(OutreachVisit))
+    assert (saved.can_study, saved.willingness) == (None, "unknown")
+    page = client.get(f"/roster/{entry.id}").get_data(as_text=True)
+    assert "能否学习:未了解;参加意愿:未了解" in page
+    assert "能参加学习;" not in page and "考虑中" not in page.split("走访记录")[1].split("记录走访")[0]
+
+
+@pytest.mark.parametrize("can_study, saved, shown", [("yes", True, "能参加学习"), ("no", False, "身体原因不能学习")])
+def test_what_the_enroller_chose_is_saved(area, client, login_as, can_study, saved, shown):
+    entry = make_roster_entry(area.village_a)
+    login_as("enroller", divisions=[area.village_a])
+    visit(client, entry, can_study=can_study, willingness="undecided")
+    visit_row = db.session.scalar(select(OutreachVisit))
+    assert (visit_row.can_study, visit_row.willingness) == (saved, "undecided")
+    assert f"{shown};参加意愿:考虑中" in client.get(f"/roster/{entry.id}").get_data(as_text=True)

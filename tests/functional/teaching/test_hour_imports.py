@@ -93,8 +93,8 @@ def test_bad_attendance_rows_are_refused_with_chinese_messages_and_nothing_else_
     assert errors[4] == f"身份证号:{stranger.name}不是班级 {code} 的学员"
     assert errors[5].startswith("日期:日期") and "不能晚于" in errors[5]
     assert errors[6] == "学时:不能为负数" and errors[7] == "学时:不能超过 24"
-    assert errors[8] == "日期:日期早于该学员的入学日期 2025-04-01"
-    assert errors[9] == "日期:日期晚于该学员的退学日期 2025-03-05"
+    assert errors[8] == f"日期:{late_comer.name} 在 2025年3月8日 尚未入学(2025年4月1日入学),不能记录学时"
+    assert errors[9] == f"日期:{withdrawn.name} 在 2025年3月8日 已退学,不能记录学时"
     assert errors[11] == "身份证号:同一课次(班级、日期、课程、方式)中该学员与第 10 行重复"
     assert errors[12] == "实际学时:请假、缺勤不计学时,实际学时应为空或 0"
     assert errors[13] == "实际学时:实际学时不能超过课次学时"
@@ -157,7 +157,8 @@ def test_bad_platform_rows_are_refused(app, tmp_path, setup):
     assert status == 1 and summary["written"] == 1
     assert errors[2] == "学习时长(分钟):不是数字:abc" and errors[3] == "学习时长(分钟):不能为负数"
     assert errors[4] == "身份证号:该身份证号没有已报名的学员(或不在您的管辖范围内)"
-    assert "不能晚于今天" in errors[5] and errors[6] == "学习日期:日期早于该学员的入学日期 2025-03-01"
+    assert "不能晚于今天" in errors[5] and errors[6] == \
+        "学习日期:学员01 在 2025年1月10日 尚未入学(2025年3月1日入学),不能记录学时"
     assert errors[8] == "记录编号:记录编号与第 7 行重复"
     assert errors[9] == "学习时长(分钟):不能超过 1440"
     assert errors[10] == "学习时长(分钟):该学员 2025年3月10日 的学时合计超过 24 学时"

@@ -42,7 +42,7 @@ def test_self_study_before_enrolment_or_with_a_bad_file_is_refused(client, setup
     page = client.post_form(f"/classes/{setup.teaching_class.id}/self-study", {
         "learner_id": str(setup.learners[0].id), "studied_on": "2025-01-12", "hours": "2", "content": "练习"}
     ).get_data(as_text=True)
-    assert "日期早于该学员的入学日期 2025-03-01" in page
+    assert "学员01 在 2025年1月12日 尚未入学(2025年3月1日入学),不能记录学时" in page
     page = client.post_form(f"/classes/{setup.teaching_class.id}/self-study", {
         "learner_id": str(setup.learners[0].id), "studied_on": "2025-03-12", "hours": "2", "content": "练习",
         "evidence": (io.BytesIO(b"MZ"), "virus.exe")}, content_type="multipart/form-data").get_data(as_text=True)

@@ -13,6 +13,7 @@ from lms.rules import (
     format_number,
     format_score,
     format_yuan,
+    hours_number,
 )
 
 
@@ -34,6 +35,14 @@ def test_format_hours_shows_a_decimal_only_for_partial_hours(minutes, text):
 @pytest.mark.parametrize(("minutes", "text"), [(1, "0.1"), (2520, "42"), (2490, "41.5"), (2521, "42.1")])
 def test_format_hours_rounds_a_shortfall_up(minutes, text):
     assert format_hours(minutes, round_up=True) == text
+
+
+@pytest.mark.parametrize(("minutes", "number"), [
+    (0, 0), (480, 8), (510, 8.5), (21599, 359.9), (21600, 360), (16337, 272.2), (21541, 359.0),
+])
+def test_hours_number_is_the_shown_figure_as_a_number(minutes, number):
+    assert hours_number(minutes) == number and type(hours_number(minutes)) is type(number)
+    assert format_hours(minutes) == str(number)
 
 
 @pytest.mark.parametrize("bad", [1.5, "60", True, None])
