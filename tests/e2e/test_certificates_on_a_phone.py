@@ -125,3 +125,15 @@ def test_the_offline_page_checks_a_code_with_no_network_once_visited(committed, 
         assert result.get_attribute("data-ok") == "false" and "签名无效" in result.inner_text()
     finally:
         context.set_offline(False)
+
+
+def test_the_offline_page_dates_its_revocation_list_by_chinas_calendar(offline_page, live_server):
+    """17:30 UTC on 6 December is already 7 December in China: the note names the 7th."""
+    def late_evening_utc(route):
+        route.fulfill(json={"as_of": "2026-12-06T17:30:00+00:00", "numbers": []})
+
+    offline_page.route("**/verify/revoked.json", late_evening_utc)
+    offline_page.goto(f"{live_server}/verify/offline")
+    note = offline_page.locator("#revocation-note")
+    note.filter(has_text="撤销名单更新于").wait_for()
+    assert note.inner_text() == "撤销名单更新于 2026年12月7日。"
