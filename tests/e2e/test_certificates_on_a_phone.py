@@ -9,7 +9,7 @@ import pytest
 from flask import current_app
 from pypdf import PdfReader
 
-from lms.certificates import services
+from lms.certificates import jobs, services
 from lms.core.clock import today
 from lms.extensions import db
 from lms.certificates.rendering import qr_text
@@ -137,3 +137,18 @@ def test_the_offline_page_dates_its_revocation_list_by_chinas_calendar(offline_p
     note = offline_page.locator("#revocation-note")
     note.filter(has_text="撤销名单更新于").wait_for()
     assert note.inner_text() == "撤销名单更新于 2026年12月7日。"
+
+
+def test_a_print_job_that_finishes_while_watched_offers_only_the_download(committed, log_in, live_server):
+    """The worker finishes while the registrar watches the progress bar: 继续生成 goes away with it."""
+    certificate = _study_record(committed)
+    registrar = committed(make_user, "registrar")
+    job = committed(jobs.create_render_job, actor=None, label="写实性学习证明批次", batch=certificate.batch,
+                    certificate_ids=[certificate.id], base_url=live_server)
+    page = log_in(registrar.username, TEST_PASSWORD)
+    page.goto(f"{live_server}/certificates/jobs/{job.id}")
+    assert page.get_by_role("button", name="继续生成").is_visible()      # queued: a stalled worker can be nudged
+    db.session.rollback()       # end this session's read snapshot: the server has written since (SQLite)
+    jobs.run_render_job(job.id)                                           # the worker, in this process (commits)
+    page.get_by_role("link", name="下载 PDF").wait_for()
+    assert not page.get_by_role("button", name="继续生成").is_visible()
