@@ -13,7 +13,7 @@ from lms.certificates.forms import (
     BatchForm, CandidateFilterForm, IssueForm, RemoveMemberForm, SubmitForm, VerificationForm,
 )
 from lms.certificates.models import KIND_LABELS, KIND_SLUGS, BatchMember, GraduationBatch, RenderJob
-from lms.certificates.rendering import public_base_url
+from lms.certificates.rendering import public_base_url, qr_base_warning
 from lms.core.clock import today
 from lms.core.errors import DomainError
 from lms.extensions import db
@@ -72,7 +72,7 @@ def detail(batch_id: int):
     return render_template("certificates/batch.html", batch=batch, members=queries.batch_members(batch),
                            job=queries.latest_job(batch), submit_form=SubmitForm(submitted_on=today()),
                            verify_form=VerificationForm(verified_on=today()), issue_form=IssueForm(issued_on=today()),
-                           remove_form=RemoveMemberForm())
+                           remove_form=RemoveMemberForm(), qr_warning=qr_base_warning(public_base_url()))
 
 
 def _batch_step(batch_id: int, form_class, action, success):
@@ -164,7 +164,8 @@ def _job_state(job: RenderJob) -> dict:
 @roles_required(*ISSUERS)
 def job(job_id: int):
     job = get_or_404(RenderJob, job_id)
-    return render_template("certificates/job.html", job=job, state=_job_state(job))
+    return render_template("certificates/job.html", job=job, state=_job_state(job),
+                           qr_warning=qr_base_warning(job.base_url, printed=True))
 
 
 @bp.get("/jobs/<int:job_id>.json")

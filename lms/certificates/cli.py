@@ -25,6 +25,15 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, default=str))
 
 
+def _warn_if_local(base_url: str) -> None:
+    """Say on standard error when the QR codes would name this machine or a private network."""
+    from lms.certificates.rendering import qr_base_warning
+
+    warning = qr_base_warning(base_url)
+    if warning:
+        click.echo(f"警告:{warning}", err=True)
+
+
 def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: str | None):
     """Find or build the batch NAME and carry it as far as the options allow; the certificates issued now."""
     from lms.certificates import batches, queries
@@ -81,6 +90,8 @@ def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verifi
         raise click.ClickException(error.message)
     db.session.commit()
     base = public_base_url()
+    if certificates:
+        _warn_if_local(base)
     for certificate in certificates:
         row = {"id_number": certificate.snapshot["id_number"], "type": type_, "number": certificate.number,
                "verify_url": verify_url(certificate.token, base)}
@@ -106,6 +117,7 @@ def render_command(batch_name: str, out: Path):
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == batch_name))
     if batch is None:
         raise click.ClickException(f"找不到批次“{batch_name}”")
+    _warn_if_local(public_base_url())
     try:
         job = jobs.create_render_job(actor=None, label=batch.name, batch=batch, base_url=public_base_url(),
                                      certificate_ids=queries.batch_certificate_ids(batch))

@@ -20,6 +20,7 @@ from lms.certificates.assets import asset_data_uri
 from lms.certificates.models import KIND_LABELS, Certificate
 from lms.certificates.numbers import TYPE_CODES
 from lms.certificates.signing import SignedFacts, load_private_key, sign_payload
+from lms.core.addresses import local_host
 from lms.core.pdf import data_uri, qr_data_uri, render_pdf
 from lms.core.privacy import mask_name
 from lms.rules.vocab import HOUR_CATEGORY_LABELS
@@ -73,6 +74,20 @@ def public_base_url() -> str:
     if has_request_context():
         return request.host_url.rstrip("/")
     return "http://127.0.0.1:5000"
+
+
+def qr_base_warning(base_url: str, *, printed: bool = False) -> str | None:
+    """Why QR codes made with `base_url` will not open on a phone elsewhere (Chinese), or None when they will.
+
+    `printed`: the codes are already in a print file (a job's page), rather than about to be made.
+    """
+    if local_host(base_url) is None:
+        return None
+    if printed:
+        return (f"本打印文件中的二维码指向 {base_url}:这是本机或内网地址,证书持有人和查验单位用手机扫码打不开。"
+                "请通过本系统的正式网址登录,回到批次重新打印。")
+    return (f"二维码将指向 {base_url}:这是本机或内网地址,证书持有人和查验单位用手机扫码打不开。"
+            "请通过本系统的正式网址登录后再打印,或请管理员设置 LMS_PUBLIC_BASE_URL。")
 
 
 def verify_url(token: str, base_url: str) -> str:

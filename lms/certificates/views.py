@@ -10,7 +10,7 @@ from lms.audit.services import record
 from lms.certificates import assets, exports, queries, services
 from lms.certificates.forms import ExportForm, ReissueForm, RevokeForm, SealForm
 from lms.certificates.models import CERTIFICATE_STATUS_LABELS, KIND_LABELS, Certificate
-from lms.certificates.rendering import date_cn, public_base_url, render_certificates, verify_url
+from lms.certificates.rendering import date_cn, public_base_url, qr_base_warning, render_certificates, verify_url
 from lms.core.clock import today
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
@@ -42,9 +42,10 @@ def index():
 def detail(certificate_id: int):
     certificate = get_or_404(Certificate, certificate_id)
     count, logs = queries.verification_summary(certificate)
+    base = public_base_url()
     return render_template("certificates/detail.html", c=certificate, s=certificate.snapshot,
                            verifications=count, logs=logs, replacement=queries.replacement_of(certificate),
-                           url=verify_url(certificate.token, public_base_url()), iso_cn=date_cn,
+                           url=verify_url(certificate.token, base), iso_cn=date_cn, qr_warning=qr_base_warning(base),
                            revoke_form=RevokeForm(revoked_on=today()), reissue_form=ReissueForm(issued_on=today()))
 
 
