@@ -69,7 +69,10 @@ def new():
 @roles_required(*READERS)
 def detail(batch_id: int):
     batch = get_or_404(GraduationBatch, batch_id)
-    return render_template("certificates/batch.html", batch=batch, members=queries.batch_members(batch),
+    members = queries.batch_members(batch)
+    missing = batches.without_photo([m for m in members if m.removed_on is None]) \
+        if batch.kind == "diploma" and batch.status != "issued" else []
+    return render_template("certificates/batch.html", batch=batch, members=members, without_photo=missing,
                            job=queries.latest_job(batch), submit_form=SubmitForm(submitted_on=today()),
                            verify_form=VerificationForm(verified_on=today()), issue_form=IssueForm(issued_on=today()),
                            remove_form=RemoveMemberForm(), qr_warning=qr_base_warning(public_base_url()))
@@ -85,7 +88,8 @@ def _batch_step(batch_id: int, form_class, action, success):
 @roles_required(*ISSUERS)
 def submit(batch_id: int):
     return _batch_step(batch_id, SubmitForm, lambda batch, form: batches.submit_batch(
-        actor=current_user, batch=batch, submitted_on=form.submitted_on.data),
+        actor=current_user, batch=batch, submitted_on=form.submitted_on.data,
+        print_without_photo=form.print_without_photo.data),
         "已记录报送州教育局验印。验印完成后请登记验印日期和文号。")
 
 

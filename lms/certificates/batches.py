@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.audit.services import record
-from lms.certificates import eligibility
+from lms.certificates import assets, eligibility
 from lms.certificates.models import KIND_LABELS, BatchMember, Certificate, GraduationBatch
 from lms.certificates.services import issue_certificates, refuse_ineligible, valid_holders
 from lms.core.errors import DomainError
@@ -43,6 +43,11 @@ def learners_in_open_diploma_batches(learner_ids: Collection[int], *, except_bat
     if except_batch_id is not None:
         stmt = stmt.where(GraduationBatch.id != except_batch_id)
     return set(db.session.scalars(stmt))
+
+
+def _names(learners: Sequence[Learner], limit: int = 10) -> str:
+    shown = "、".join(learner.name for learner in learners[:limit])
+    return shown + (f" 等 {len(learners)} 人" if len(learners) > limit else "")
 
 
 def _load_learners(learner_ids: Sequence[int]) -> list[Learner]:
@@ -101,7 +106,8 @@ def remove_member(*, actor, batch: GraduationBatch, member: BatchMember, reason:
            after={"learner_id": member.learner_id, "removed_on": removed_on, "reason": reason})
 
 
-def _step(actor, batch: GraduationBatch, *, expected: str, new: str, summary: str, **values) -> None:
+def _step(actor, batch: GraduationBatch, *, expected: str, new: str, summary: str, without_photo=None,
+          **values) -> None:
     if batch.kind != "diploma":
         raise DomainError(f"{batch.kind_label}由学校直接发放,无需验印流程")
     if batch.status != expected:
@@ -111,17 +117,40 @@ def _step(actor, batch: GraduationBatch, *, expected: str, new: str, summary: st
     for key, value in values.items():
         setattr(batch, key, value)
     db.session.flush()
-    record(actor, f"batch.{new}", "batch", batch.id, summary=summary, before=before, after={"status": new, **values})
+    extra = {} if without_photo is None else {"without_photo": without_photo}
+    record(actor, f"batch.{new}", "batch", batch.id, summary=summary, before=before,
+           after={"status": new, **values, **extra})
 
 
-def submit_batch(*, actor, batch: GraduationBatch, submitted_on: date) -> None:
-    """Mark a draft diploma batch as submitted to the prefecture education bureau for 验印. Audited."""
-    if not active_members(batch):
+def has_photo(learner: Learner) -> bool:
+    """Whether the learner's photo file exists, i.e. whether a diploma issued now would print a photo."""
+    return assets.inside_data_dir(learner.photo_path) is not None
+
+
+def without_photo(members: Sequence[BatchMember]) -> list[Learner]:
+    """The learners of these members who have no photo on file, in the members' order."""
+    return [member.learner for member in members if not has_photo(member.learner)]
+
+
+def submit_batch(*, actor, batch: GraduationBatch, submitted_on: date, print_without_photo: bool = False) -> None:
+    """Mark a draft diploma batch as submitted to the prefecture education bureau for 验印. Audited.
+
+    Every learner needs a photo, unless the registrar chooses `print_without_photo` (无照片打印), which is
+    recorded in the batch with the learners it concerns: the prefecture stamps the diplomas as printed.
+    """
+    members = active_members(batch)
+    if not members:
         raise DomainError("批次中没有学员,不能报送")
     if submitted_on < batch.as_of:
         raise DomainError("报送日期不能早于批次的审核日期", field="submitted_on")
+    missing = without_photo(members) if batch.kind == "diploma" else []
+    if missing and not print_without_photo:
+        raise DomainError(f"{len(missing)} 名学员没有照片:{_names(missing)}。请先在学员页面上传照片,"
+                          "或选择“无照片打印”", field="print_without_photo")
+    note = f",{len(missing)} 人无照片打印" if missing else ""
     _step(actor, batch, expected="draft", new="submitted", submitted_on=submitted_on,
-          summary=f"毕业批次“{batch.name}”报州教育局验印({submitted_on})")
+          print_without_photo=bool(missing), without_photo=[learner.id for learner in missing],
+          summary=f"毕业批次“{batch.name}”报州教育局验印({submitted_on}{note})")
 
 
 def record_verification(*, actor, batch: GraduationBatch, verified_on: date, reference: str) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.web.forms import BaseForm
@@ -30,6 +30,8 @@ class CandidateFilterForm(BaseForm):
 
 class SubmitForm(BaseForm):
     submitted_on = DateField("报送日期", validators=[InputRequired(DATE_REQUIRED)])
+    # Required by the service only when some learner has no photo (lms.certificates.batches.submit_batch).
+    print_without_photo = BooleanField("无照片打印:以上学员的毕业证书不印照片,发证后贴照片")
 
 
 class VerificationForm(BaseForm):

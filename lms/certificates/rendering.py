@@ -21,12 +21,11 @@ from lms.certificates.models import KIND_LABELS, Certificate
 from lms.certificates.numbers import TYPE_CODES
 from lms.certificates.signing import SignedFacts, load_private_key, sign_payload
 from lms.core.addresses import local_host
-from lms.core.pdf import data_uri, qr_data_uri, render_pdf
+from lms.core.pdf import qr_data_uri, render_pdf
 from lms.core.privacy import mask_name
 from lms.rules.vocab import HOUR_CATEGORY_LABELS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "certificates" / "print"
-PLACEHOLDER_PHOTO = Path(__file__).resolve().parent.parent.parent / "static" / "img" / "photo-placeholder.svg"
 _DIGITS = "〇一二三四五六七八九"
 
 
@@ -107,11 +106,6 @@ def qr_text(certificate: Certificate, *, base_url: str, private_key) -> str:
     return f"{verify_url(certificate.token, base_url)}#{sign_payload(private_key, signed_facts(certificate))}"
 
 
-@lru_cache(maxsize=1)
-def _placeholder_photo() -> str:
-    return data_uri(PLACEHOLDER_PHOTO.read_bytes(), "image/svg+xml")
-
-
 def page_context(certificate: Certificate, *, base_url: str, private_key) -> dict[str, Any]:
     """Everything one certificate's page template needs, already formatted (no live data)."""
     snapshot = certificate.snapshot
@@ -135,7 +129,6 @@ def page_context(certificate: Certificate, *, base_url: str, private_key) -> dic
                      "assessed": date_cn(course.get("assessed_on")) or "—"} for course in snapshot.get("courses", [])],
         "qr": qr_data_uri(qr_text(certificate, base_url=base_url, private_key=private_key), box_size=5, border=2),
         "photo": asset_data_uri(snapshot.get("photo")),
-        "placeholder_photo": _placeholder_photo(),
         "seal": asset_data_uri(snapshot.get("seal")),
     }
 

@@ -37,7 +37,7 @@ def test_diplomas_stop_at_submitted_until_the_verification_is_given_then_render_
     for learner in graduates:
         make_graduate(learner)
     first = run(app, "certificates", "issue", "--type", "diploma", "--batch", "2025届", "--as-of", "2025-07-01",
-                "--json")
+                "--allow-no-photo", "--json")
     assert first.exit_code == 0 and first.stdout == ""
     batch = db.session.scalar(db.select(GraduationBatch).where(GraduationBatch.name == "2025届"))
     assert batch.status == "submitted" and len(batch.members) == 3

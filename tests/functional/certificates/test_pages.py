@@ -27,7 +27,7 @@ def test_registrar_goes_from_the_eligible_list_to_issued_diplomas(client, login_
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == "2025年毕业批次"))
     assert response.headers["Location"].endswith(f"/certificates/batches/{batch.id}")
     url = f"/certificates/batches/{batch.id}"
-    client.post_form(f"{url}/submit", {"submitted_on": "2025-07-02"})
+    client.post_form(f"{url}/submit", {"submitted_on": "2025-07-02", "print_without_photo": "y"})
     client.post_form(f"{url}/verification", {"verified_on": "2025-07-20", "verification_ref": "州教验〔2025〕8号"})
     client.post_form(f"{url}/issue", {"issued_on": "2025-07-25"})
     page = client.get(url).get_data(as_text=True)
@@ -40,7 +40,7 @@ def test_a_verification_without_reference_is_refused_in_chinese(client, login_as
     login_as(registrar)
     client.post_form("/certificates/batches/new", {"name": "B", "as_of": "2025-07-01", "learner_id": [str(learner.id)]})
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == "B"))
-    client.post_form(f"/certificates/batches/{batch.id}/submit", {"submitted_on": "2025-07-02"})
+    client.post_form(f"/certificates/batches/{batch.id}/submit", {"submitted_on": "2025-07-02", "print_without_photo": "y"})
     response = client.post_form(f"/certificates/batches/{batch.id}/verification",
                                 {"verified_on": "2025-07-20", "verification_ref": ""}, follow_redirects=True)
     assert "请填写验印文号或编号" in response.get_data(as_text=True) and batch.status == "submitted"
