@@ -22,7 +22,7 @@ from lms.extensions import db
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
-from lms.web.saving import button_action, saving
+from lms.web.saving import button_action, first_error, saving
 
 bp = Blueprint("batches", __name__, url_prefix="/certificates")
 
@@ -107,9 +107,26 @@ def verification(batch_id: int):
 @bp.post("/batches/<int:batch_id>/issue")
 @roles_required(*ISSUERS)
 def issue(batch_id: int):
-    return _batch_step(batch_id, IssueForm, lambda batch, form: batches.issue_batch(
-        actor=current_user, batch=batch, issued_on=form.issued_on.data),
-        lambda certificates: f"已编号发证 {len(certificates)} 份。可以批量打印证书、导出户籍名单。")
+    """Numbers cannot be taken back: first a page saying how many and which numbers, then (confirmed, and
+    the numbers still those shown) the issue."""
+    batch = get_or_404(GraduationBatch, batch_id)
+    form, back = IssueForm(), url_for("batches.detail", batch_id=batch.id)
+    if not form.validate_on_submit():
+        flash(first_error(form), "danger")
+        return redirect(back)
+    try:
+        preview = batches.issue_preview(batch, form.issued_on.data)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(back)
+    confirmed = form.confirmed.data == "1"
+    if not confirmed or form.expected_first.data != preview.first:
+        return render_template("certificates/confirm_issue.html", batch=batch, preview=preview, changed=confirmed)
+    with saving() as saved:
+        certificates = batches.issue_batch(actor=current_user, batch=batch, issued_on=form.issued_on.data)
+    if saved:
+        flash(f"已编号发证 {len(certificates)} 份。可以批量打印证书、导出户籍名单。", "success")
+    return redirect(back)
 
 
 @bp.post("/batches/<int:batch_id>/remove-member")

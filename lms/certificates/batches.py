@@ -9,6 +9,7 @@ Every step is audited; members are marked removed, never deleted.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -16,10 +17,12 @@ from sqlalchemy import select
 from lms.audit.services import record
 from lms.certificates import assets, eligibility
 from lms.certificates.models import KIND_LABELS, BatchMember, Certificate, GraduationBatch
+from lms.certificates.numbers import upcoming_numbers
 from lms.certificates.services import issue_certificates, refuse_ineligible, valid_holders
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
+from lms.settings.services import all_settings
 
 BATCH_STEPS = ("draft", "submitted", "verified", "issued")
 
@@ -166,14 +169,56 @@ def record_verification(*, actor, batch: GraduationBatch, verified_on: date, ref
           summary=f"毕业批次“{batch.name}”已验印({verified_on},{reference})")
 
 
-def issue_batch(*, actor, batch: GraduationBatch, issued_on: date,
-                decide: eligibility.DecideFn | None = None) -> list[Certificate]:
-    """Assign numbers and issue the diplomas of a verified batch, re-checking every member with the
-    engine as of the issue day (nobody the engine no longer allows is issued). Audited."""
+def _check_issuable(batch: GraduationBatch, issued_on: date) -> None:
     if batch.kind == "diploma" and batch.status != "verified":
         raise DomainError(f"批次当前状态为“{batch.status_label}”,验印后才能编号发证")
     if batch.verified_on and issued_on < batch.verified_on:
         raise DomainError("发证日期不能早于验印日期", field="issued_on")
+
+
+@dataclass(frozen=True)
+class IssuePreview:
+    """What issuing a batch on a day would do: who gets which number (student-number order, as issued)."""
+
+    kind_label: str
+    issued_on: date
+    numbered: list[tuple[Learner, str]]
+    without_photo: int
+
+    @property
+    def count(self) -> int:
+        return len(self.numbered)
+
+    @property
+    def first(self) -> str:
+        return self.numbered[0][1] if self.numbered else ""
+
+    @property
+    def summary(self) -> str:
+        """将发放 38 份毕业证书,编号 520000260001 至 520000260038"""
+        span = self.first if self.count == 1 else f"{self.first} 至 {self.numbered[-1][1]}"
+        return f"将发放 {self.count} 份{self.kind_label},编号 {span}"
+
+
+def issue_preview(batch: GraduationBatch, issued_on: date) -> IssuePreview:
+    """What `issue_batch` would do on `issued_on`, writing nothing; raises DomainError when it could not be done
+    (a confirmation page is shown only for a step that can be taken)."""
+    _check_issuable(batch, issued_on)
+    learners = sorted((member.learner for member in active_members(batch)), key=lambda learner: learner.student_number)
+    if not learners:
+        raise DomainError("批次中没有学员,不能发证")
+    settings = all_settings()
+    numbers = upcoming_numbers(settings["certificate.number_pattern"], school_code=settings["school.code"],
+                               year=issued_on.year, kind=batch.kind, count=len(learners))
+    return IssuePreview(batch.kind_label, issued_on, list(zip(learners, numbers)),
+                        sum(1 for learner in learners if not has_photo(learner)))
+
+
+def issue_batch(*, actor, batch: GraduationBatch, issued_on: date,
+                decide: eligibility.DecideFn | None = None) -> list[Certificate]:
+    """Assign numbers and issue the diplomas of a verified batch, re-checking every member with the
+    engine as of the issue day (nobody the engine no longer allows is issued). Audited."""
+    _check_issuable(batch, issued_on)
     members = active_members(batch)
     certificates = issue_certificates(
         actor=actor, kind=batch.kind, learner_ids=[m.learner_id for m in members], issued_on=issued_on,

@@ -41,6 +41,9 @@ class VerificationForm(BaseForm):
 
 class IssueForm(BaseForm):
     issued_on = DateField("发证日期", validators=[InputRequired(DATE_REQUIRED)])
+    # The confirmation page posts these back: issuing a diploma batch is only done once they say so.
+    confirmed = HiddenField()
+    expected_first = HiddenField()        # the first number the registrar was shown
 
 
 class RemoveMemberForm(BaseForm):
@@ -51,6 +54,7 @@ class RemoveMemberForm(BaseForm):
 class RevokeForm(BaseForm):
     reason = StringField("撤销原因", validators=[DataRequired("请填写撤销原因"), Length(max=160)])
     revoked_on = DateField("撤销日期", validators=[InputRequired(DATE_REQUIRED)])
+    confirmed = HiddenField()             # set by the confirmation page
 
 
 class ReissueForm(BaseForm):

@@ -46,11 +46,23 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     screenshot("certificates-eligible-list-phone")
     page.get_by_label("批次名称").fill("2025年毕业批次")
     page.get_by_role("button", name="建立批次").click()
+    assert "3 名学员没有照片" in page.locator("#photo-warning").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-batch-photo-warning-phone")
+    page.get_by_role("button", name="报州教育局验印").click()
+    assert "无照片打印" in page.locator(".alert-danger").inner_text()          # refused until chosen
+    page.get_by_label("无照片打印").check()
     page.get_by_role("button", name="报州教育局验印").click()
     page.get_by_label("验印文号").fill("示州教验〔2025〕8号")
     page.get_by_role("button", name="登记验印").click()
     page.get_by_role("button", name="编号并发证").click()
+    prefix = f"520000{today().year % 100:02d}"
+    assert page.locator("#confirm-summary").inner_text() == f"将发放 3 份毕业证书,编号 {prefix}0001 至 {prefix}0003。"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-confirm-issue-phone")
+    page.get_by_role("button", name="确认发放 3 份").click()
     assert "已编号发证 3 份" in page.locator(".alert-success").inner_text()
+    assert "本机或内网地址" in page.locator("#qr-base-warning").inner_text()      # served from 127.0.0.1
     screenshot("certificates-batch-issued-phone")
     page.get_by_role("button", name="批量打印(一个 PDF)").click()
     download_link = page.get_by_role("link", name="下载 PDF")
@@ -62,7 +74,6 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     path = tmp_path / "batch.pdf"
     download.value.save_as(path)
     texts = [p.extract_text() for p in PdfReader(path).pages]
-    prefix = f"520000{today().year % 100:02d}"
     assert [f"{prefix}000{i}" in text for i, text in enumerate(texts, start=1)] == [True, True, True]
     page.get_by_role("link", name="返回批次").click()
     page.get_by_role("link", name=f"{prefix}0001").click()
@@ -70,6 +81,13 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     page.wait_for_load_state("load")          # measured with its stylesheet applied, on a busy machine too
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("certificates-detail-phone")
+    page.get_by_label("撤销原因").fill("姓名有误,已收回原件")
+    page.get_by_role("button", name="撤销", exact=True).click()
+    assert page.locator("#confirm-summary").inner_text() == f"将撤销毕业证书 {prefix}0001(王德才)。"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-confirm-revoke-phone")
+    page.get_by_role("button", name="确认撤销").click()
+    assert "已撤销证书" in page.locator(".alert-success").inner_text()
     page.goto(f"{live_server}/certificates/exports")
     screenshot("certificates-exports-phone")
 
