@@ -1,8 +1,10 @@
 """Configuration classes; every setting can be overridden by an LMS_* environment variable.
 
 Development is the default (embedded SQLite under instance/). Production refuses to start
-without LMS_SECRET_KEY and LMS_DATABASE_URL, because a generated key or a forgotten database
-URL would silently log everyone out or write data to a throwaway file.
+without LMS_SECRET_KEY, LMS_DATABASE_URL and LMS_PUBLIC_BASE_URL, because a generated key or a
+forgotten database URL would silently log everyone out or write data to a throwaway file, and
+without a public base the QR codes printed on certificates would name whatever address the
+registrar happened to use (http://127.0.0.1:… when printing on the server itself).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import os
 import secrets
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_DIR", PROJECT_ROOT / "instance"))
@@ -67,7 +70,8 @@ class Base:
     TRUSTED_PROXIES = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Public base URL printed in QR codes (e.g. https://lms.example.gov.cn); defaults to the request host.
+    # Public base URL printed in QR codes (e.g. https://lms.example.gov.cn); required in production. Elsewhere
+    # it defaults to the request's host, and the print pages warn when that is this machine or a private network.
     PUBLIC_BASE_URL: str | None = None
     SQL_ECHO = False
     # A fixed "today" (YYYY-MM-DD) for trying the system as on another day; never in production.
@@ -125,7 +129,8 @@ _OVERRIDES = {
 def load_config(name: str | None = None, overrides: dict | None = None) -> dict:
     """Build the settings dict for config class `name` (or LMS_ENV), applying LMS_* variables.
 
-    Raises ConfigurationError in production when the secret key or database URL is missing.
+    Raises ConfigurationError in production when the secret key, the database URL or the public base URL
+    is missing, or the public base URL is not an http(s) address.
     """
     name = (name or os.environ.get("LMS_ENV") or "development").lower()
     if name not in CONFIGS:
@@ -140,10 +145,15 @@ def load_config(name: str | None = None, overrides: dict | None = None) -> dict:
     settings.update(overrides or {})
     if name == "production":
         missing = [var for var, key in (("LMS_SECRET_KEY", "SECRET_KEY"),
-                                        ("LMS_DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
+                                        ("LMS_DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+                                        ("LMS_PUBLIC_BASE_URL", "PUBLIC_BASE_URL"))
                    if not settings.get(key)]
         if missing:
             raise ConfigurationError("Production refuses to start without " + " and ".join(missing))
+        base = urlsplit(settings["PUBLIC_BASE_URL"])
+        if base.scheme not in ("http", "https") or not base.hostname or " " in settings["PUBLIC_BASE_URL"]:
+            raise ConfigurationError("LMS_PUBLIC_BASE_URL must be a web address such as https://lms.example.gov.cn "
+                                     f"(it is printed in every certificate's QR code), not {settings['PUBLIC_BASE_URL']!r}")
         if settings.get("TODAY"):
             raise ConfigurationError("LMS_TODAY fixes the date for trials and tests; production reads the calendar")
     if not settings.get("SECRET_KEY"):

@@ -2,24 +2,27 @@
 certificates and study records, and batch printing in the background with a progress bar."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from lms.audit.services import record
-from lms.certificates import batches, jobs, queries
+from lms.certificates import batches, jobs, queries, roster
 from lms.certificates.forms import (
     BatchForm, CandidateFilterForm, IssueForm, RemoveMemberForm, SubmitForm, VerificationForm,
 )
 from lms.certificates.models import KIND_LABELS, KIND_SLUGS, BatchMember, GraduationBatch, RenderJob
-from lms.certificates.rendering import public_base_url
+from lms.certificates.rendering import public_base_url, qr_base_warning
 from lms.core.clock import today
 from lms.core.errors import DomainError
+from lms.core.xlsx import xlsx_response
 from lms.extensions import db
+from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
-from lms.web.saving import button_action, saving
+from lms.web.saving import button_action, first_error, saving
 
 bp = Blueprint("batches", __name__, url_prefix="/certificates")
 
@@ -69,10 +72,13 @@ def new():
 @roles_required(*READERS)
 def detail(batch_id: int):
     batch = get_or_404(GraduationBatch, batch_id)
-    return render_template("certificates/batch.html", batch=batch, members=queries.batch_members(batch),
+    members = queries.batch_members(batch)
+    missing = batches.without_photo([m for m in members if m.removed_on is None]) \
+        if batch.kind == "diploma" and batch.status != "issued" else []
+    return render_template("certificates/batch.html", batch=batch, members=members, without_photo=missing,
                            job=queries.latest_job(batch), submit_form=SubmitForm(submitted_on=today()),
                            verify_form=VerificationForm(verified_on=today()), issue_form=IssueForm(issued_on=today()),
-                           remove_form=RemoveMemberForm())
+                           remove_form=RemoveMemberForm(), qr_warning=qr_base_warning(public_base_url()))
 
 
 def _batch_step(batch_id: int, form_class, action, success):
@@ -85,7 +91,8 @@ def _batch_step(batch_id: int, form_class, action, success):
 @roles_required(*ISSUERS)
 def submit(batch_id: int):
     return _batch_step(batch_id, SubmitForm, lambda batch, form: batches.submit_batch(
-        actor=current_user, batch=batch, submitted_on=form.submitted_on.data),
+        actor=current_user, batch=batch, submitted_on=form.submitted_on.data,
+        print_without_photo=form.print_without_photo.data),
         "已记录报送州教育局验印。验印完成后请登记验印日期和文号。")
 
 
@@ -100,9 +107,26 @@ def verification(batch_id: int):
 @bp.post("/batches/<int:batch_id>/issue")
 @roles_required(*ISSUERS)
 def issue(batch_id: int):
-    return _batch_step(batch_id, IssueForm, lambda batch, form: batches.issue_batch(
-        actor=current_user, batch=batch, issued_on=form.issued_on.data),
-        lambda certificates: f"已编号发证 {len(certificates)} 份。可以批量打印证书、导出户籍名单。")
+    """Numbers cannot be taken back: first a page saying how many and which numbers, then (confirmed, and
+    the numbers still those shown) the issue."""
+    batch = get_or_404(GraduationBatch, batch_id)
+    form, back = IssueForm(), url_for("batches.detail", batch_id=batch.id)
+    if not form.validate_on_submit():
+        flash(first_error(form), "danger")
+        return redirect(back)
+    try:
+        preview = batches.issue_preview(batch, form.issued_on.data)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(back)
+    confirmed = form.confirmed.data == "1"
+    if not confirmed or form.expected_first.data != preview.first:
+        return render_template("certificates/confirm_issue.html", batch=batch, preview=preview, changed=confirmed)
+    with saving() as saved:
+        certificates = batches.issue_batch(actor=current_user, batch=batch, issued_on=form.issued_on.data)
+    if saved:
+        flash(f"已编号发证 {len(certificates)} 份。可以批量打印证书、导出户籍名单。", "success")
+    return redirect(back)
 
 
 @bp.post("/batches/<int:batch_id>/remove-member")
@@ -116,6 +140,42 @@ def remove_member(batch_id: int):
                               removed_on=today())
 
     return _batch_step(batch_id, RemoveMemberForm, action, "已将学员移出批次。")
+
+
+# --- the 毕业生名册 for 验印 (whole ID numbers: registrar and admin only) -------------------------------
+
+ROSTER_READERS = ("admin", "registrar")
+ROSTER_STEPS = ("submitted", "verified", "issued")
+
+
+def _roster(batch_id: int, fmt: str):
+    """The batch's roster as a download, audited; a draft (or non-diploma) batch has none yet."""
+    batch = get_or_404(GraduationBatch, batch_id)
+    if batch.kind != "diploma" or batch.status not in ROSTER_STEPS:
+        flash("报州教育局验印后才能下载毕业生名册。", "warning")
+        return redirect(url_for("batches.detail", batch_id=batch.id))
+    rows = roster.roster_rows(batch)
+    school = get_setting("school.name")
+    filename = f"毕业生名册-{batch.name}.{fmt}"
+    record(current_user, f"export.{fmt}", "batch", batch.id,
+           summary=f"导出毕业生名册 .{fmt}(批次“{batch.name}”,{len(rows)} 人,含完整身份证号)")
+    db.session.commit()
+    if fmt == "xlsx":
+        return xlsx_response([roster.roster_sheet(batch, rows, school=school)], filename)
+    content = roster.roster_pdf(batch, rows, school=school, printed_on=today())
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True, download_name=filename)
+
+
+@bp.get("/batches/<int:batch_id>/roster.xlsx")
+@roles_required(*ROSTER_READERS)
+def roster_xlsx(batch_id: int):
+    return _roster(batch_id, "xlsx")
+
+
+@bp.get("/batches/<int:batch_id>/roster.pdf")
+@roles_required(*ROSTER_READERS)
+def roster_pdf(batch_id: int):
+    return _roster(batch_id, "pdf")
 
 
 @bp.post("/batches/<int:batch_id>/print")
@@ -164,7 +224,8 @@ def _job_state(job: RenderJob) -> dict:
 @roles_required(*ISSUERS)
 def job(job_id: int):
     job = get_or_404(RenderJob, job_id)
-    return render_template("certificates/job.html", job=job, state=_job_state(job))
+    return render_template("certificates/job.html", job=job, state=_job_state(job),
+                           qr_warning=qr_base_warning(job.base_url, printed=True))
 
 
 @bp.get("/jobs/<int:job_id>.json")

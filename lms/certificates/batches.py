@@ -9,17 +9,20 @@ Every step is audited; members are marked removed, never deleted.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from lms.audit.services import record
-from lms.certificates import eligibility
+from lms.certificates import assets, eligibility
 from lms.certificates.models import KIND_LABELS, BatchMember, Certificate, GraduationBatch
+from lms.certificates.numbers import upcoming_numbers
 from lms.certificates.services import issue_certificates, refuse_ineligible, valid_holders
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
+from lms.settings.services import all_settings
 
 BATCH_STEPS = ("draft", "submitted", "verified", "issued")
 
@@ -43,6 +46,11 @@ def learners_in_open_diploma_batches(learner_ids: Collection[int], *, except_bat
     if except_batch_id is not None:
         stmt = stmt.where(GraduationBatch.id != except_batch_id)
     return set(db.session.scalars(stmt))
+
+
+def _names(learners: Sequence[Learner], limit: int = 10) -> str:
+    shown = "、".join(learner.name for learner in learners[:limit])
+    return shown + (f" 等 {len(learners)} 人" if len(learners) > limit else "")
 
 
 def _load_learners(learner_ids: Sequence[int]) -> list[Learner]:
@@ -101,7 +109,8 @@ def remove_member(*, actor, batch: GraduationBatch, member: BatchMember, reason:
            after={"learner_id": member.learner_id, "removed_on": removed_on, "reason": reason})
 
 
-def _step(actor, batch: GraduationBatch, *, expected: str, new: str, summary: str, **values) -> None:
+def _step(actor, batch: GraduationBatch, *, expected: str, new: str, summary: str, without_photo=None,
+          **values) -> None:
     if batch.kind != "diploma":
         raise DomainError(f"{batch.kind_label}由学校直接发放,无需验印流程")
     if batch.status != expected:
@@ -111,17 +120,40 @@ def _step(actor, batch: GraduationBatch, *, expected: str, new: str, summary: st
     for key, value in values.items():
         setattr(batch, key, value)
     db.session.flush()
-    record(actor, f"batch.{new}", "batch", batch.id, summary=summary, before=before, after={"status": new, **values})
+    extra = {} if without_photo is None else {"without_photo": without_photo}
+    record(actor, f"batch.{new}", "batch", batch.id, summary=summary, before=before,
+           after={"status": new, **values, **extra})
 
 
-def submit_batch(*, actor, batch: GraduationBatch, submitted_on: date) -> None:
-    """Mark a draft diploma batch as submitted to the prefecture education bureau for 验印. Audited."""
-    if not active_members(batch):
+def has_photo(learner: Learner) -> bool:
+    """Whether the learner's photo file exists, i.e. whether a diploma issued now would print a photo."""
+    return assets.inside_data_dir(learner.photo_path) is not None
+
+
+def without_photo(members: Sequence[BatchMember]) -> list[Learner]:
+    """The learners of these members who have no photo on file, in the members' order."""
+    return [member.learner for member in members if not has_photo(member.learner)]
+
+
+def submit_batch(*, actor, batch: GraduationBatch, submitted_on: date, print_without_photo: bool = False) -> None:
+    """Mark a draft diploma batch as submitted to the prefecture education bureau for 验印. Audited.
+
+    Every learner needs a photo, unless the registrar chooses `print_without_photo` (无照片打印), which is
+    recorded in the batch with the learners it concerns: the prefecture stamps the diplomas as printed.
+    """
+    members = active_members(batch)
+    if not members:
         raise DomainError("批次中没有学员,不能报送")
     if submitted_on < batch.as_of:
         raise DomainError("报送日期不能早于批次的审核日期", field="submitted_on")
+    missing = without_photo(members) if batch.kind == "diploma" else []
+    if missing and not print_without_photo:
+        raise DomainError(f"{len(missing)} 名学员没有照片:{_names(missing)}。请先在学员页面上传照片,"
+                          "或选择“无照片打印”", field="print_without_photo")
+    note = f",{len(missing)} 人无照片打印" if missing else ""
     _step(actor, batch, expected="draft", new="submitted", submitted_on=submitted_on,
-          summary=f"毕业批次“{batch.name}”报州教育局验印({submitted_on})")
+          print_without_photo=bool(missing), without_photo=[learner.id for learner in missing],
+          summary=f"毕业批次“{batch.name}”报州教育局验印({submitted_on}{note})")
 
 
 def record_verification(*, actor, batch: GraduationBatch, verified_on: date, reference: str) -> None:
@@ -137,14 +169,56 @@ def record_verification(*, actor, batch: GraduationBatch, verified_on: date, ref
           summary=f"毕业批次“{batch.name}”已验印({verified_on},{reference})")
 
 
-def issue_batch(*, actor, batch: GraduationBatch, issued_on: date,
-                decide: eligibility.DecideFn | None = None) -> list[Certificate]:
-    """Assign numbers and issue the diplomas of a verified batch, re-checking every member with the
-    engine as of the issue day (nobody the engine no longer allows is issued). Audited."""
+def _check_issuable(batch: GraduationBatch, issued_on: date) -> None:
     if batch.kind == "diploma" and batch.status != "verified":
         raise DomainError(f"批次当前状态为“{batch.status_label}”,验印后才能编号发证")
     if batch.verified_on and issued_on < batch.verified_on:
         raise DomainError("发证日期不能早于验印日期", field="issued_on")
+
+
+@dataclass(frozen=True)
+class IssuePreview:
+    """What issuing a batch on a day would do: who gets which number (student-number order, as issued)."""
+
+    kind_label: str
+    issued_on: date
+    numbered: list[tuple[Learner, str]]
+    without_photo: int
+
+    @property
+    def count(self) -> int:
+        return len(self.numbered)
+
+    @property
+    def first(self) -> str:
+        return self.numbered[0][1] if self.numbered else ""
+
+    @property
+    def summary(self) -> str:
+        """将发放 38 份毕业证书,编号 520000260001 至 520000260038"""
+        span = self.first if self.count == 1 else f"{self.first} 至 {self.numbered[-1][1]}"
+        return f"将发放 {self.count} 份{self.kind_label},编号 {span}"
+
+
+def issue_preview(batch: GraduationBatch, issued_on: date) -> IssuePreview:
+    """What `issue_batch` would do on `issued_on`, writing nothing; raises DomainError when it could not be done
+    (a confirmation page is shown only for a step that can be taken)."""
+    _check_issuable(batch, issued_on)
+    learners = sorted((member.learner for member in active_members(batch)), key=lambda learner: learner.student_number)
+    if not learners:
+        raise DomainError("批次中没有学员,不能发证")
+    settings = all_settings()
+    numbers = upcoming_numbers(settings["certificate.number_pattern"], school_code=settings["school.code"],
+                               year=issued_on.year, kind=batch.kind, count=len(learners))
+    return IssuePreview(batch.kind_label, issued_on, list(zip(learners, numbers)),
+                        sum(1 for learner in learners if not has_photo(learner)))
+
+
+def issue_batch(*, actor, batch: GraduationBatch, issued_on: date,
+                decide: eligibility.DecideFn | None = None) -> list[Certificate]:
+    """Assign numbers and issue the diplomas of a verified batch, re-checking every member with the
+    engine as of the issue day (nobody the engine no longer allows is issued). Audited."""
+    _check_issuable(batch, issued_on)
     members = active_members(batch)
     certificates = issue_certificates(
         actor=actor, kind=batch.kind, learner_ids=[m.learner_id for m in members], issued_on=issued_on,

@@ -25,7 +25,17 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, default=str))
 
 
-def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: str | None):
+def _warn_if_local(base_url: str) -> None:
+    """Say on standard error when the QR codes would name this machine or a private network."""
+    from lms.certificates.rendering import qr_base_warning
+
+    warning = qr_base_warning(base_url)
+    if warning:
+        click.echo(f"警告:{warning}", err=True)
+
+
+def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: str | None,
+                   allow_no_photo: bool = False):
     """Find or build the batch NAME and carry it as far as the options allow; the certificates issued now."""
     from lms.certificates import batches, queries
     from lms.certificates.models import GraduationBatch
@@ -40,7 +50,12 @@ def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: 
             return None, []
         batch = batches.create_diploma_batch(actor=None, name=name, as_of=as_of, learner_ids=graduates)
     if batch.status == "draft":
-        batches.submit_batch(actor=None, batch=batch, submitted_on=as_of)
+        missing = batches.without_photo(batches.active_members(batch))
+        if missing and not allow_no_photo:
+            names = "、".join(learner.name for learner in missing[:10]) + (" 等" if len(missing) > 10 else "")
+            raise DomainError(f"{len(missing)} 名学员没有照片:{names}。请先上传照片,"
+                              "或加 --allow-no-photo 选择无照片打印(记入批次)")
+        batches.submit_batch(actor=None, batch=batch, submitted_on=as_of, print_without_photo=allow_no_photo)
     if batch.status == "submitted" and verified_on is not None:
         batches.record_verification(actor=None, batch=batch, verified_on=verified_on, reference=reference)
     if batch.status == "verified":
@@ -54,11 +69,14 @@ def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: 
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="审核及发证日期,默认今天。")
 @click.option("--verified-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="州教育局验印日期。")
 @click.option("--verification-ref", default=None, help="验印文号。")
+@click.option("--allow-no-photo", is_flag=True,
+              help="毕业证书:有学员没有照片时仍报送验印(无照片打印,记入批次);不加时列出这些学员并停止。")
 @click.option("--json", "as_json", is_flag=True, help="每份证书输出一行 JSON。")
 def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verification_ref: str | None,
-                  as_json: bool):
+                  allow_no_photo: bool, as_json: bool):
     """Issue certificates of TYPE to every learner the engine allows. Diplomas go through a batch: without
-    --verified-on/--verification-ref the batch stops at "submitted" (报州教育局验印)."""
+    --verified-on/--verification-ref the batch stops at "submitted" (报州教育局验印); learners without a
+    photo stop it before that unless --allow-no-photo."""
     from lms.certificates import batches, queries
     from lms.certificates.rendering import public_base_url, verify_url
 
@@ -70,7 +88,7 @@ def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verifi
     try:
         if kind == "diploma":
             batch, certificates = _diploma_batch(batch_name or f"{as_of.year}年毕业批次", as_of, verified_on,
-                                                 verification_ref)
+                                                 verification_ref, allow_no_photo)
         else:
             ids = [c.learner.id for c in queries.candidates(kind, EVERYTHING, as_of=as_of)]
             batch = batches.issue_directly(actor=None, kind=kind, learner_ids=ids, issued_on=as_of,
@@ -81,6 +99,8 @@ def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verifi
         raise click.ClickException(error.message)
     db.session.commit()
     base = public_base_url()
+    if certificates:
+        _warn_if_local(base)
     for certificate in certificates:
         row = {"id_number": certificate.snapshot["id_number"], "type": type_, "number": certificate.number,
                "verify_url": verify_url(certificate.token, base)}
@@ -106,6 +126,7 @@ def render_command(batch_name: str, out: Path):
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == batch_name))
     if batch is None:
         raise click.ClickException(f"找不到批次“{batch_name}”")
+    _warn_if_local(public_base_url())
     try:
         job = jobs.create_render_job(actor=None, label=batch.name, batch=batch, base_url=public_base_url(),
                                      certificate_ids=queries.batch_certificate_ids(batch))

@@ -84,7 +84,8 @@ def load(*, today: date, decide: DecideFn | None = None) -> DemoCertificates:
     if graduates:
         batch = batches.create_diploma_batch(actor=registrar, name=f"{today.year}年示例毕业批次", as_of=submitted,
                                              learner_ids=graduates, decide=decide)
-        batches.submit_batch(actor=registrar, batch=batch, submitted_on=submitted)
+        # The demo county has no photos: its registrar chose 无照片打印 (recorded in the batch).
+        batches.submit_batch(actor=registrar, batch=batch, submitted_on=submitted, print_without_photo=True)
         batches.record_verification(actor=registrar, batch=batch, verified_on=today - timedelta(days=5),
                                     reference=f"示州教验〔{today.year}〕12号")
         issued += batches.issue_batch(actor=registrar, batch=batch, issued_on=today, decide=decide)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.web.forms import BaseForm
@@ -30,6 +30,8 @@ class CandidateFilterForm(BaseForm):
 
 class SubmitForm(BaseForm):
     submitted_on = DateField("报送日期", validators=[InputRequired(DATE_REQUIRED)])
+    # Required by the service only when some learner has no photo (lms.certificates.batches.submit_batch).
+    print_without_photo = BooleanField("无照片打印:以上学员的毕业证书不印照片,发证后贴照片")
 
 
 class VerificationForm(BaseForm):
@@ -39,6 +41,9 @@ class VerificationForm(BaseForm):
 
 class IssueForm(BaseForm):
     issued_on = DateField("发证日期", validators=[InputRequired(DATE_REQUIRED)])
+    # The confirmation page posts these back: issuing a diploma batch is only done once they say so.
+    confirmed = HiddenField()
+    expected_first = HiddenField()        # the first number the registrar was shown
 
 
 class RemoveMemberForm(BaseForm):
@@ -49,6 +54,7 @@ class RemoveMemberForm(BaseForm):
 class RevokeForm(BaseForm):
     reason = StringField("撤销原因", validators=[DataRequired("请填写撤销原因"), Length(max=160)])
     revoked_on = DateField("撤销日期", validators=[InputRequired(DATE_REQUIRED)])
+    confirmed = HiddenField()             # set by the confirmation page
 
 
 class ReissueForm(BaseForm):

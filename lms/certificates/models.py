@@ -59,6 +59,8 @@ class GraduationBatch(CreatedAtMixin, db.Model):
     submitted_on: Mapped[Optional[date]]
     verified_on: Mapped[Optional[date]]
     verification_ref: Mapped[str] = mapped_column(String(80), default="")
+    # Chosen when the batch was submitted for 验印 with learners who have no photo (无照片打印).
+    print_without_photo: Mapped[bool] = mapped_column(default=False)
     issued_on: Mapped[Optional[date]]
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
 

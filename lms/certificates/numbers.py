@@ -97,3 +97,15 @@ def next_numbers(pattern: str, *, school_code: str, year: int, kind: str, count:
                           field="certificate.number_pattern")
     return [format_number(pattern, school_code=school_code, year=year, kind=kind, sequence=value)
             for value in values]
+
+
+def upcoming_numbers(pattern: str, *, school_code: str, year: int, kind: str, count: int) -> list[str]:
+    """The `count` numbers the next issue would take, without taking them (for a confirmation page).
+
+    Another issue may take them first; the caller compares before issuing (next_numbers is the truth).
+    """
+    from lms.core.sequences import current_value
+
+    start = current_value(counter_name(pattern, school_code=school_code, year=year, kind=kind)) + 1
+    return [format_number(pattern, school_code=school_code, year=year, kind=kind, sequence=value)
+            for value in range(start, start + count)]

@@ -8,17 +8,34 @@ without network once visited (a service worker caches it).
 """
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
 
 from lms.certificates import queries
 from lms.certificates.services import log_verification_by_token
 from lms.certificates.signing import fingerprint, public_key_of_data_dir, public_key_pem, raw_public_key
-from lms.core.clock import now_utc
+from lms.core.clock import now_china, today
 from lms.core.privacy import mask_name
 from lms.extensions import db, limiter
 from lms.web.access import public
 
 bp = Blueprint("verify", __name__)
+
+# The offline page's own static files, which its service worker caches.
+OFFLINE_STATIC = ("css/app.css", "js/app.js", "img/favicon.svg", "vendor/tweetnacl/nacl.min.js",
+                  "vendor/jsqr/jsQR.js", "js/verify-offline.js")
+
+
+@lru_cache(maxsize=4)
+def _static_digest(static_folder: str) -> str:
+    """A short hash of the offline page's own static files (they change only with an upgrade)."""
+    digest = hashlib.sha256()
+    for name in OFFLINE_STATIC:
+        digest.update((Path(static_folder) / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _rate_limit() -> str:
@@ -66,8 +83,11 @@ def offline():
 @public
 @limiter.limit(_rate_limit)
 def revoked():
-    """Numbers of revoked certificates, which the offline page caches for checks without network."""
-    response = jsonify({"as_of": now_utc().isoformat(), "numbers": queries.revoked_numbers()})
+    """Numbers of revoked certificates, which the offline page caches for checks without network.
+
+    Dated in China's time: `on` is the day a user there names (in UTC it is still yesterday before 08:00)."""
+    response = jsonify({"as_of": now_china().isoformat(), "on": today().isoformat(),
+                        "numbers": queries.revoked_numbers()})
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -80,10 +100,11 @@ def service_worker():
               url_for("bootstrap.static", filename="css/bootstrap.min.css"),
               url_for("bootstrap.static", filename="umd/popper.min.js"),
               url_for("bootstrap.static", filename="js/bootstrap.min.js"),
-              *[url_for("static", filename=name) for name in (
-                  "css/app.css", "js/app.js", "img/favicon.svg", "vendor/tweetnacl/nacl.min.js",
-                  "vendor/jsqr/jsQR.js", "js/verify-offline.js")]]
-    body = render_template("certificates/sw.js", assets=assets, version=fingerprint(_public_key()).replace(" ", ""))
+              *[url_for("static", filename=name) for name in OFFLINE_STATIC]]
+    # The cache is named after the key and the scripts' content: an upgrade that changes a script
+    # replaces the copy phones cached, which they would otherwise keep serving themselves forever.
+    version = f"{fingerprint(_public_key()).replace(' ', '')}-{_static_digest(current_app.static_folder)}"
+    body = render_template("certificates/sw.js", assets=assets, version=version)
     response = make_response(body)
     response.headers["Content-Type"] = "application/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"

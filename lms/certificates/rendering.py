@@ -20,12 +20,12 @@ from lms.certificates.assets import asset_data_uri
 from lms.certificates.models import KIND_LABELS, Certificate
 from lms.certificates.numbers import TYPE_CODES
 from lms.certificates.signing import SignedFacts, load_private_key, sign_payload
-from lms.core.pdf import data_uri, qr_data_uri, render_pdf
+from lms.core.addresses import local_host
+from lms.core.pdf import qr_data_uri, render_pdf
 from lms.core.privacy import mask_name
 from lms.rules.vocab import HOUR_CATEGORY_LABELS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "certificates" / "print"
-PLACEHOLDER_PHOTO = Path(__file__).resolve().parent.parent.parent / "static" / "img" / "photo-placeholder.svg"
 _DIGITS = "〇一二三四五六七八九"
 
 
@@ -75,6 +75,20 @@ def public_base_url() -> str:
     return "http://127.0.0.1:5000"
 
 
+def qr_base_warning(base_url: str, *, printed: bool = False) -> str | None:
+    """Why QR codes made with `base_url` will not open on a phone elsewhere (Chinese), or None when they will.
+
+    `printed`: the codes are already in a print file (a job's page), rather than about to be made.
+    """
+    if local_host(base_url) is None:
+        return None
+    if printed:
+        return (f"本打印文件中的二维码指向 {base_url}:这是本机或内网地址,证书持有人和查验单位用手机扫码打不开。"
+                "请通过本系统的正式网址登录,回到批次重新打印。")
+    return (f"二维码将指向 {base_url}:这是本机或内网地址,证书持有人和查验单位用手机扫码打不开。"
+            "请通过本系统的正式网址登录后再打印,或请管理员设置 LMS_PUBLIC_BASE_URL。")
+
+
 def verify_url(token: str, base_url: str) -> str:
     """The public verification page of a certificate."""
     return f"{base_url.rstrip('/')}/v/{token}"
@@ -90,11 +104,6 @@ def signed_facts(certificate: Certificate) -> SignedFacts:
 def qr_text(certificate: Certificate, *, base_url: str, private_key) -> str:
     """The text of a certificate's QR code: the verification URL, then `#` and the signed payload."""
     return f"{verify_url(certificate.token, base_url)}#{sign_payload(private_key, signed_facts(certificate))}"
-
-
-@lru_cache(maxsize=1)
-def _placeholder_photo() -> str:
-    return data_uri(PLACEHOLDER_PHOTO.read_bytes(), "image/svg+xml")
 
 
 def page_context(certificate: Certificate, *, base_url: str, private_key) -> dict[str, Any]:
@@ -120,7 +129,6 @@ def page_context(certificate: Certificate, *, base_url: str, private_key) -> dic
                      "assessed": date_cn(course.get("assessed_on")) or "—"} for course in snapshot.get("courses", [])],
         "qr": qr_data_uri(qr_text(certificate, base_url=base_url, private_key=private_key), box_size=5, border=2),
         "photo": asset_data_uri(snapshot.get("photo")),
-        "placeholder_photo": _placeholder_photo(),
         "seal": asset_data_uri(snapshot.get("seal")),
     }
 

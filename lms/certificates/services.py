@@ -155,8 +155,8 @@ def _revoke(actor, certificate: Certificate, *, reason: str, revoked_on: date) -
            after={"status": "revoked", "revoked_on": revoked_on, "revoke_reason": reason})
 
 
-def revoke_certificate(*, actor, certificate: Certificate, reason: str, revoked_on: date) -> Certificate:
-    """Revoke a valid certificate with a reason (its verification page then says 已撤销). Audited."""
+def check_revocable(certificate: Certificate, *, reason: str, revoked_on: date) -> str:
+    """The cleaned reason when `certificate` can be revoked so; raises DomainError when not (writes nothing)."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写撤销原因", field="reason")
@@ -164,6 +164,12 @@ def revoke_certificate(*, actor, certificate: Certificate, reason: str, revoked_
         raise DomainError(f"证书 {certificate.number} 已于 {certificate.revoked_on} 撤销", field="reason")
     if revoked_on < certificate.issued_on:
         raise DomainError("撤销日期不能早于发证日期", field="revoked_on")
+    return reason
+
+
+def revoke_certificate(*, actor, certificate: Certificate, reason: str, revoked_on: date) -> Certificate:
+    """Revoke a valid certificate with a reason (its verification page then says 已撤销). Audited."""
+    reason = check_revocable(certificate, reason=reason, revoked_on=revoked_on)
     _revoke(actor, certificate, reason=reason, revoked_on=revoked_on)
     return certificate
 

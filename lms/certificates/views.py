@@ -10,14 +10,15 @@ from lms.audit.services import record
 from lms.certificates import assets, exports, queries, services
 from lms.certificates.forms import ExportForm, ReissueForm, RevokeForm, SealForm
 from lms.certificates.models import CERTIFICATE_STATUS_LABELS, KIND_LABELS, Certificate
-from lms.certificates.rendering import date_cn, public_base_url, render_certificates, verify_url
+from lms.certificates.rendering import date_cn, public_base_url, qr_base_warning, render_certificates, verify_url
 from lms.core.clock import today
+from lms.core.errors import DomainError
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
-from lms.web.saving import button_action, first_error, saving
+from lms.web.saving import first_error, saving
 
 bp = Blueprint("certificates", __name__)
 
@@ -42,9 +43,10 @@ def index():
 def detail(certificate_id: int):
     certificate = get_or_404(Certificate, certificate_id)
     count, logs = queries.verification_summary(certificate)
+    base = public_base_url()
     return render_template("certificates/detail.html", c=certificate, s=certificate.snapshot,
                            verifications=count, logs=logs, replacement=queries.replacement_of(certificate),
-                           url=verify_url(certificate.token, public_base_url()), iso_cn=date_cn,
+                           url=verify_url(certificate.token, base), iso_cn=date_cn, qr_warning=qr_base_warning(base),
                            revoke_form=RevokeForm(revoked_on=today()), reissue_form=ReissueForm(issued_on=today()))
 
 
@@ -63,12 +65,26 @@ def pdf(certificate_id: int):
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @roles_required(*ISSUERS)
 def revoke(certificate_id: int):
+    """Revocation cannot be undone: first a page naming the certificate and its holder, then (confirmed) the revocation."""
     certificate = get_or_404(Certificate, certificate_id)
-    form = RevokeForm()
-    return button_action(form, lambda: services.revoke_certificate(
-        actor=current_user, certificate=certificate, reason=form.reason.data, revoked_on=form.revoked_on.data),
-        f"已撤销证书 {certificate.number}。核验页面将显示“已撤销”。",
-        url_for("certificates.detail", certificate_id=certificate.id))
+    form, back = RevokeForm(), url_for("certificates.detail", certificate_id=certificate.id)
+    if not form.validate_on_submit():
+        flash(first_error(form), "danger")
+        return redirect(back)
+    try:
+        reason = services.check_revocable(certificate, reason=form.reason.data, revoked_on=form.revoked_on.data)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(back)
+    if form.confirmed.data != "1":
+        return render_template("certificates/confirm_revoke.html", c=certificate, reason=reason,
+                               revoked_on=form.revoked_on.data)
+    with saving() as saved:
+        services.revoke_certificate(actor=current_user, certificate=certificate, reason=reason,
+                                    revoked_on=form.revoked_on.data)
+    if saved:
+        flash(f"已撤销证书 {certificate.number}。核验页面将显示“已撤销”。", "success")
+    return redirect(back)
 
 
 @bp.post("/certificates/<int:certificate_id>/reissue")

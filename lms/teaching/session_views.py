@@ -226,6 +226,12 @@ def approve_all(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     ids = {int(i) for i in request.form.getlist("entry_ids") if i.isdigit()}
     entries = [e for e in queries.self_study_entries(teaching_class) if e.id in ids]   # only what was shown
+    pending = [e for e in entries if e.status == "pending"]
+    if pending and request.form.get("confirmed") != "1":
+        # Approved hours count at once toward R6: say how many entries and hours before approving them.
+        return render_template("teaching/self_study_approve_all.html", teaching_class=teaching_class,
+                               entries=pending, minutes=sum(e.minutes for e in pending),
+                               learners=len({e.learner_id for e in pending}))
     count, left = approve_pending(actor=current_user, entries=entries)
     db.session.commit()
     flash(f"已通过 {count} 条自学记录。", "success")

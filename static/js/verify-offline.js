@@ -38,10 +38,17 @@
       .catch(noteRevocations);
   }
 
+  // The list's day in China (UTC+8, no daylight saving): `on` from the server, or — for a list cached by an
+  // older page, which sent only a UTC `as_of` — that instant moved to China's calendar.
+  function listDay(list) {
+    var day = list.on || new Date(Date.parse(list.as_of) + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    return day.slice(0, 4) + "年" + Number(day.slice(5, 7)) + "月" + Number(day.slice(8, 10)) + "日";
+  }
+
   function noteRevocations() {
     var list = revocations();
     document.getElementById("revocation-note").textContent = list
-      ? "撤销名单更新于 " + list.as_of.slice(0, 10) + "。" : "尚未取得撤销名单(联网打开本页一次即可)。";
+      ? "撤销名单更新于 " + listDay(list) + "。" : "尚未取得撤销名单(联网打开本页一次即可)。";
   }
 
   // Returns {ok, message, facts}; never throws.
@@ -93,8 +100,8 @@
       var note = document.createElement("div");
       note.className = "small mt-2";
       var list_ = revocations();
-      note.textContent = revoked ? "依据 " + list_.as_of.slice(0, 10) + " 的撤销名单。"
-        : "请核对证书上的姓名与编号。" + (list_ ? "截至 " + list_.as_of.slice(0, 10) + " 的撤销名单中没有此证书;"
+      note.textContent = revoked ? "依据 " + listDay(list_) + " 的撤销名单。"
+        : "请核对证书上的姓名与编号。" + (list_ ? "截至 " + listDay(list_) + " 的撤销名单中没有此证书;"
           : "") + "之后是否被撤销,请在有网络时扫码打开在线核验页面确认。";
       alert.appendChild(note);
     }

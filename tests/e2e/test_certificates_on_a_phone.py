@@ -9,7 +9,7 @@ import pytest
 from flask import current_app
 from pypdf import PdfReader
 
-from lms.certificates import services
+from lms.certificates import jobs, services
 from lms.core.clock import today
 from lms.extensions import db
 from lms.certificates.rendering import qr_text
@@ -46,11 +46,23 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     screenshot("certificates-eligible-list-phone")
     page.get_by_label("批次名称").fill("2025年毕业批次")
     page.get_by_role("button", name="建立批次").click()
+    assert "3 名学员没有照片" in page.locator("#photo-warning").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-batch-photo-warning-phone")
+    page.get_by_role("button", name="报州教育局验印").click()
+    assert "无照片打印" in page.locator(".alert-danger").inner_text()          # refused until chosen
+    page.get_by_label("无照片打印").check()
     page.get_by_role("button", name="报州教育局验印").click()
     page.get_by_label("验印文号").fill("示州教验〔2025〕8号")
     page.get_by_role("button", name="登记验印").click()
     page.get_by_role("button", name="编号并发证").click()
+    prefix = f"520000{today().year % 100:02d}"
+    assert page.locator("#confirm-summary").inner_text() == f"将发放 3 份毕业证书,编号 {prefix}0001 至 {prefix}0003。"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-confirm-issue-phone")
+    page.get_by_role("button", name="确认发放 3 份").click()
     assert "已编号发证 3 份" in page.locator(".alert-success").inner_text()
+    assert "本机或内网地址" in page.locator("#qr-base-warning").inner_text()      # served from 127.0.0.1
     screenshot("certificates-batch-issued-phone")
     page.get_by_role("button", name="批量打印(一个 PDF)").click()
     download_link = page.get_by_role("link", name="下载 PDF")
@@ -62,7 +74,6 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     path = tmp_path / "batch.pdf"
     download.value.save_as(path)
     texts = [p.extract_text() for p in PdfReader(path).pages]
-    prefix = f"520000{today().year % 100:02d}"
     assert [f"{prefix}000{i}" in text for i, text in enumerate(texts, start=1)] == [True, True, True]
     page.get_by_role("link", name="返回批次").click()
     page.get_by_role("link", name=f"{prefix}0001").click()
@@ -70,6 +81,13 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     page.wait_for_load_state("load")          # measured with its stylesheet applied, on a busy machine too
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("certificates-detail-phone")
+    page.get_by_label("撤销原因").fill("姓名有误,已收回原件")
+    page.get_by_role("button", name="撤销", exact=True).click()
+    assert page.locator("#confirm-summary").inner_text() == f"将撤销毕业证书 {prefix}0001(王德才)。"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("certificates-confirm-revoke-phone")
+    page.get_by_role("button", name="确认撤销").click()
+    assert "已撤销证书" in page.locator(".alert-success").inner_text()
     page.goto(f"{live_server}/certificates/exports")
     screenshot("certificates-exports-phone")
 
@@ -125,3 +143,30 @@ def test_the_offline_page_checks_a_code_with_no_network_once_visited(committed, 
         assert result.get_attribute("data-ok") == "false" and "签名无效" in result.inner_text()
     finally:
         context.set_offline(False)
+
+
+def test_the_offline_page_dates_its_revocation_list_by_chinas_calendar(offline_page, live_server):
+    """17:30 UTC on 6 December is already 7 December in China: the note names the 7th."""
+    def late_evening_utc(route):
+        route.fulfill(json={"as_of": "2026-12-06T17:30:00+00:00", "numbers": []})
+
+    offline_page.route("**/verify/revoked.json", late_evening_utc)
+    offline_page.goto(f"{live_server}/verify/offline")
+    note = offline_page.locator("#revocation-note")
+    note.filter(has_text="撤销名单更新于").wait_for()
+    assert note.inner_text() == "撤销名单更新于 2026年12月7日。"
+
+
+def test_a_print_job_that_finishes_while_watched_offers_only_the_download(committed, log_in, live_server):
+    """The worker finishes while the registrar watches the progress bar: 继续生成 goes away with it."""
+    certificate = _study_record(committed)
+    registrar = committed(make_user, "registrar")
+    job = committed(jobs.create_render_job, actor=None, label="写实性学习证明批次", batch=certificate.batch,
+                    certificate_ids=[certificate.id], base_url=live_server)
+    page = log_in(registrar.username, TEST_PASSWORD)
+    page.goto(f"{live_server}/certificates/jobs/{job.id}")
+    assert page.get_by_role("button", name="继续生成").is_visible()      # queued: a stalled worker can be nudged
+    db.session.rollback()       # end this session's read snapshot: the server has written since (SQLite)
+    jobs.run_render_job(job.id)                                           # the worker, in this process (commits)
+    page.get_by_role("link", name="下载 PDF").wait_for()
+    assert not page.get_by_role("button", name="继续生成").is_visible()

@@ -102,6 +102,21 @@ def test_the_class_teacher_approves_and_rejects_self_study(committed, log_in, sc
     assert "自学+线上 2/360 学时" in page.locator(".progress-block").inner_text()
 
 
+def test_the_class_teacher_approves_all_after_seeing_what_it_adds(committed, log_in, screenshot):
+    setup = committed(build_class, 2)
+    for learner, minutes in zip(setup.learners, (120, 90)):
+        committed(make_self_study, learner, minutes=minutes, studied_on=date(2025, 3, 12), status="pending",
+                  content="读写算练习册")
+    page = log_in(setup.teacher.username, TEST_PASSWORD)
+    page.goto(f"/classes/{setup.teaching_class.id}/self-study")
+    page.get_by_role("button", name="全部通过(2)").click()
+    assert page.locator("#confirm-summary").inner_text() == "将通过 2 条自学记录(2 名学员),共 3.5 学时。"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot("self-study-confirm-approve-all-phone")
+    page.get_by_role("button", name="确认全部通过(2)").click()
+    assert "已通过 2 条自学记录" in page.locator(".alert-success").inner_text()
+
+
 def test_the_registrar_edits_a_cohorts_policy_and_sees_the_history(committed, log_in, screenshot):
     registrar = committed(make_user, "registrar")
     page = log_in(registrar.username, TEST_PASSWORD)

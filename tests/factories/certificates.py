@@ -92,7 +92,7 @@ def issued_diplomas(actor, learners: list[Learner], *, issued_on: date, name: st
     for learner in learners:
         make_graduate(learner)
     batch = create_diploma_batch(actor=actor, name=name, as_of=issued_on, learner_ids=[l.id for l in learners])
-    submit_batch(actor=actor, batch=batch, submitted_on=issued_on)
+    submit_batch(actor=actor, batch=batch, submitted_on=issued_on, print_without_photo=True)
     record_verification(actor=actor, batch=batch, verified_on=issued_on, reference="州教验〔2026〕1号")
     return batch, issue_batch(actor=actor, batch=batch, issued_on=issued_on)
 

@@ -37,7 +37,7 @@ def test_diplomas_stop_at_submitted_until_the_verification_is_given_then_render_
     for learner in graduates:
         make_graduate(learner)
     first = run(app, "certificates", "issue", "--type", "diploma", "--batch", "2025届", "--as-of", "2025-07-01",
-                "--json")
+                "--allow-no-photo", "--json")
     assert first.exit_code == 0 and first.stdout == ""
     batch = db.session.scalar(db.select(GraduationBatch).where(GraduationBatch.name == "2025届"))
     assert batch.status == "submitted" and len(batch.members) == 3
@@ -52,6 +52,16 @@ def test_diplomas_stop_at_submitted_until_the_verification_is_given_then_render_
     reader = PdfReader(out)
     assert len(reader.pages) == 3
     assert [re.search(r"5200002500\d\d", page.extract_text()).group() for page in reader.pages] == numbers
+
+
+def test_render_warns_when_the_qr_codes_would_name_this_machine(app, registrar, learners, tmp_path, monkeypatch):
+    learner = withdraw(learners(1)[0], date(2024, 5, 10))
+    batch = issued_study_records(registrar, [learner], issued_on=date(2025, 7, 1))
+    local = run(app, "certificates", "render", "--batch", batch.name, "--out", str(tmp_path / "a.pdf"))
+    assert local.exit_code == 0 and "二维码将指向 http://127.0.0.1:5000:这是本机或内网地址" in local.stderr
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://lms.example.gov.cn")
+    public = run(app, "certificates", "render", "--batch", batch.name, "--out", str(tmp_path / "b.pdf"))
+    assert public.exit_code == 0 and "本机或内网地址" not in public.stderr
 
 
 def test_verification_options_must_come_together(app):

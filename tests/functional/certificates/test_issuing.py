@@ -65,7 +65,7 @@ def test_a_batch_cannot_be_issued_before_the_prefecture_verified_it(registrar, l
     learner = make_graduate(learners()[0])
     batch = batches.create_diploma_batch(actor=registrar, name="未验印批次", as_of=ISSUE_DAY,
                                          learner_ids=[learner.id])
-    batches.submit_batch(actor=registrar, batch=batch, submitted_on=ISSUE_DAY)
+    batches.submit_batch(actor=registrar, batch=batch, submitted_on=ISSUE_DAY, print_without_photo=True)
     with pytest.raises(DomainError, match="验印后才能编号发证"):
         batches.issue_batch(actor=registrar, batch=batch, issued_on=ISSUE_DAY)
 
@@ -83,7 +83,7 @@ def test_an_early_graduate_needs_an_application_for_a_diploma(registrar, learner
 def test_a_member_who_no_longer_qualifies_on_the_issue_day_stops_the_issue(registrar, learners):
     learner = make_graduate(learners(name="李后来退学")[0])
     batch = batches.create_diploma_batch(actor=registrar, name="复核", as_of=ISSUE_DAY, learner_ids=[learner.id])
-    batches.submit_batch(actor=registrar, batch=batch, submitted_on=ISSUE_DAY)
+    batches.submit_batch(actor=registrar, batch=batch, submitted_on=ISSUE_DAY, print_without_photo=True)
     batches.record_verification(actor=registrar, batch=batch, verified_on=ISSUE_DAY, reference="X1")
     withdraw(learner, ISSUE_DAY - timedelta(days=10))      # left between the batch and the issue
     with pytest.raises(DomainError, match="李后来退学"):
@@ -101,7 +101,8 @@ def test_completion_states_the_hours_and_a_later_diploma_exchanges_it(registrar,
     give_hours(learner, platform_minutes=290 * 60, on=learner.period_end_on - timedelta(days=10))
     exchange_day = date(2026, 3, 1)
     batch = batches.create_diploma_batch(actor=registrar, name="换发", as_of=exchange_day, learner_ids=[learner.id])
-    batches.submit_batch(actor=registrar, batch=batch, submitted_on=exchange_day)
+    batches.submit_batch(actor=registrar, batch=batch, submitted_on=exchange_day,
+                          print_without_photo=True)
     batches.record_verification(actor=registrar, batch=batch, verified_on=exchange_day, reference="州教验〔2026〕2号")
     (diploma,) = batches.issue_batch(actor=registrar, batch=batch, issued_on=exchange_day)
     assert completion.status == "revoked" and diploma.number in completion.revoke_reason

@@ -27,9 +27,11 @@ def test_registrar_goes_from_the_eligible_list_to_issued_diplomas(client, login_
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == "2025年毕业批次"))
     assert response.headers["Location"].endswith(f"/certificates/batches/{batch.id}")
     url = f"/certificates/batches/{batch.id}"
-    client.post_form(f"{url}/submit", {"submitted_on": "2025-07-02"})
+    client.post_form(f"{url}/submit", {"submitted_on": "2025-07-02", "print_without_photo": "y"})
     client.post_form(f"{url}/verification", {"verified_on": "2025-07-20", "verification_ref": "州教验〔2025〕8号"})
-    client.post_form(f"{url}/issue", {"issued_on": "2025-07-25"})
+    confirmation = client.post_form(f"{url}/issue", {"issued_on": "2025-07-25"}).get_data(as_text=True)
+    assert "将发放 2 份毕业证书,编号 520000250001 至 520000250002" in confirmation and batch.status == "verified"
+    client.post_form(f"{url}/issue", {"issued_on": "2025-07-25", "confirmed": "1", "expected_first": "520000250001"})
     page = client.get(url).get_data(as_text=True)
     assert batch.status == "issued" and "520000250001" in page and "520000250002" in page and "批量打印" in page
 
@@ -40,7 +42,7 @@ def test_a_verification_without_reference_is_refused_in_chinese(client, login_as
     login_as(registrar)
     client.post_form("/certificates/batches/new", {"name": "B", "as_of": "2025-07-01", "learner_id": [str(learner.id)]})
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == "B"))
-    client.post_form(f"/certificates/batches/{batch.id}/submit", {"submitted_on": "2025-07-02"})
+    client.post_form(f"/certificates/batches/{batch.id}/submit", {"submitted_on": "2025-07-02", "print_without_photo": "y"})
     response = client.post_form(f"/certificates/batches/{batch.id}/verification",
                                 {"verified_on": "2025-07-20", "verification_ref": ""}, follow_redirects=True)
     assert "请填写验印文号或编号" in response.get_data(as_text=True) and batch.status == "submitted"
@@ -66,7 +68,8 @@ def test_revoking_and_reissuing_through_the_page(client, login_as, registrar, le
     response = client.post_form(f"/certificates/{certificate.id}/revoke", {"reason": "", "revoked_on": "2025-08-01"},
                                 follow_redirects=True)
     assert "请填写撤销原因" in response.get_data(as_text=True) and certificate.status == "valid"
-    client.post_form(f"/certificates/{certificate.id}/revoke", {"reason": "信息有误", "revoked_on": "2025-08-01"})
+    client.post_form(f"/certificates/{certificate.id}/revoke",
+                     {"reason": "信息有误", "revoked_on": "2025-08-01", "confirmed": "1"})
     response = client.post_form(f"/certificates/{certificate.id}/reissue", {"reason": "信息更正", "issued_on": "2025-08-02"})
     new = db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
     assert response.headers["Location"].endswith(f"/certificates/{new.id}")

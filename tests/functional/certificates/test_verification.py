@@ -1,6 +1,7 @@
 """Public verification: the page behind the QR code, the log, the rate limit, the key and the offline page."""
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from datetime import date
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from lms.certificates import services
 from lms.certificates.models import VerificationLog
 from lms.certificates.signing import PRIVATE_KEY_FILE, raw_public_key, public_key_of_data_dir
+from lms.core.clock import today
 from lms.extensions import db
 from tests.factories.certificates import issued_study_records, withdraw
 
@@ -26,7 +28,9 @@ def test_anyone_can_verify_without_logging_in_and_never_sees_the_id_number(clien
     page = client.get(f"/v/{certificate.token}").get_data(as_text=True)
     for shown in ("写实性学习证明", certificate.number, "王*才", "种植", "2025年7月1日", "有效"):
         assert shown in page
-    assert certificate.snapshot["id_number"] not in page and certificate.snapshot["id_number"][-4:] not in page
+    # Not even its last four digits (which may also occur inside the certificate number, e.g. 5200002500 01).
+    assert certificate.snapshot["id_number"] not in page
+    assert certificate.snapshot["id_number"][-4:] not in page.replace(certificate.number, "")
     assert "王德才" not in page
 
 
@@ -93,4 +97,24 @@ def test_the_revocation_list_for_offline_checks_holds_numbers_only(client, regis
     certificate = study_record(registrar, learners)
     services.revoke_certificate(actor=registrar, certificate=certificate, reason="有误", revoked_on=date(2025, 9, 1))
     data = client.get("/verify/revoked.json").get_json()
-    assert data["numbers"] == [certificate.number] and set(data) == {"as_of", "numbers"}
+    assert data["numbers"] == [certificate.number] and set(data) == {"as_of", "on", "numbers"}
+
+
+def test_the_revocation_list_is_dated_by_chinas_calendar(client):
+    """Its day is the one a user in China would name (UTC is still "yesterday" before 08:00 there)."""
+    data = client.get("/verify/revoked.json").get_json()
+    assert data["on"] == today().isoformat()
+    assert data["as_of"].endswith("+08:00") and data["as_of"].startswith(today().isoformat())
+
+
+def test_the_offline_cache_is_renewed_when_the_offline_script_changes(app, client):
+    """The service worker serves its cached scripts first: its cache name carries their content's hash, so
+    a corrected script (e.g. the revocation list's date) replaces the copy phones already hold."""
+    script = (Path(app.static_folder) / "js" / "verify-offline.js").read_bytes()
+    worker = client.get("/verify/sw.js").get_data(as_text=True)
+    digest = hashlib.sha256()
+    for name in ("css/app.css", "js/app.js", "img/favicon.svg", "vendor/tweetnacl/nacl.min.js",
+                 "vendor/jsqr/jsQR.js"):
+        digest.update((Path(app.static_folder) / name).read_bytes())
+    digest.update(script)
+    assert f"-{digest.hexdigest()[:12]}\"" in worker

@@ -57,6 +57,23 @@ def test_the_class_teacher_approves_every_pending_entry_at_once(client, setup):
     page = client.get(f"/classes/{setup.teaching_class.id}/self-study").get_data(as_text=True)
     ids = [e.id for e in db.session.scalars(select(SelfStudyEntry))]
     assert "全部通过(3)" in page
-    client.post_form(f"/classes/{setup.teaching_class.id}/self-study/approve-all", {"entry_ids": [str(i) for i in ids]})
+    url = f"/classes/{setup.teaching_class.id}/self-study/approve-all"
+    client.post_form(url, {"entry_ids": [str(i) for i in ids], "confirmed": "1"})
     assert set(db.session.scalars(select(SelfStudyEntry.status))) == {"approved"}
     assert learner_hour_totals(setup.learners[2].id).self_study == 60
+
+
+def test_approving_all_at_once_first_says_how_many_entries_and_hours(client, setup):
+    make_self_study(setup.learners[0], minutes=120, studied_on=date(2025, 3, 12), status="pending")
+    make_self_study(setup.learners[0], minutes=90, studied_on=date(2025, 3, 13), status="pending")
+    make_self_study(setup.learners[1], minutes=60, studied_on=date(2025, 3, 12), status="pending")
+    client.login(setup.teacher.username)
+    ids = [str(e.id) for e in db.session.scalars(select(SelfStudyEntry))]
+    url = f"/classes/{setup.teaching_class.id}/self-study/approve-all"
+    response = client.post_form(url, {"entry_ids": ids})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and set(db.session.scalars(select(SelfStudyEntry.status))) == {"pending"}
+    assert "将通过 3 条自学记录(2 名学员),共 4.5 学时" in page
+    assert setup.learners[0].name in page and 'name="confirmed" value="1"' in page
+    client.post_form(url, {"entry_ids": ids, "confirmed": "1"})
+    assert set(db.session.scalars(select(SelfStudyEntry.status))) == {"approved"}
