@@ -23,6 +23,7 @@ from lms.certificates.signing import SignedFacts, load_private_key, sign_payload
 from lms.core.addresses import local_host
 from lms.core.pdf import qr_data_uri, render_pdf
 from lms.core.privacy import mask_name
+from lms.rules import format_hours
 from lms.rules.vocab import HOUR_CATEGORY_LABELS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "certificates" / "print"
@@ -58,11 +59,8 @@ def month_cn(value: str) -> str:
 
 
 def hours_text(minutes: int | None) -> str:
-    """Minutes as 学时: 480 → "8", 510 → "8.5"."""
-    if minutes is None:
-        return "—"
-    value = round(minutes / 60, 1)
-    return str(int(value)) if value == int(value) else f"{value:g}"
+    """Minutes as 学时 by the engine's one rounding (480 → "8", 21599 → "359.9"), "—" when unknown."""
+    return "—" if minutes is None else format_hours(int(minutes))
 
 
 def public_base_url() -> str:
