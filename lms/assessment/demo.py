@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.assessment.facts import hour_totals, required_titles
 from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
@@ -29,7 +29,9 @@ from lms.learners.status import record_status_event
 from lms.policies.services import policies_for, policy_for
 from lms.recognition.models import CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem
 from lms.rules import resit_until
-from lms.teaching.models import Course, PlatformRecord, Specialty, TeachingClass
+from lms.teaching.models import (
+    Attendance, ClassSession, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass,
+)
 
 PLATFORM = "贵州省社区教育学习平台(一乐之)"
 # Real vocational titles for some specialties (prefix of the specialty name → certificate name).
@@ -152,7 +154,10 @@ def _apply(profile, learner, courses, kinds, registrar, heads, today, index, row
         _application(learner, kind.evidence_type, "certificate", mapped, "exempt_exam", None, None, certificate=kind)
     if profile == "withdrawn":
         db.session.flush()
-        record_status_event(actor=registrar, learner=learner, kind="退学", occurred_on=_day(learner, 3, today),
+        # The teaching demo has logged their hours up to now: they leave after their last study day, so no
+        # hours are dated after the withdrawal.
+        left_on = min(today, max(_day(learner, 3, today), last_study_day(learner.id) or learner.enrolled_on))
+        record_status_event(actor=registrar, learner=learner, kind="退学", occurred_on=left_on,
                             reason="外出务工,本人申请退学", approved_by="教务处", today=today)
     return profile in ("graduate", "early_graduate", "graduate_by_resit", "complete_failed")
 
@@ -174,6 +179,15 @@ class _Rows:
         bulk_insert(AssignmentCompletion.__table__, self.completions)
         bulk_insert(AssessmentResult.__table__, self.results)
         bulk_insert(MoralEvaluation.__table__, self.evaluations)
+
+
+def last_study_day(learner_id: int) -> dt.date | None:
+    """The latest day the learner has hours on (attendance, platform or self-study), or None."""
+    days = [db.session.scalar(select(func.max(ClassSession.held_on)).join(
+                Attendance, Attendance.session_id == ClassSession.id).where(Attendance.learner_id == learner_id)),
+            db.session.scalar(select(func.max(PlatformRecord.studied_on)).where(PlatformRecord.learner_id == learner_id)),
+            db.session.scalar(select(func.max(SelfStudyEntry.studied_on)).where(SelfStudyEntry.learner_id == learner_id))]
+    return max((day for day in days if day is not None), default=None)
 
 
 def _application(learner, evidence_type, basis, courses, kind, registrar, decided_on, *, certificate=None,

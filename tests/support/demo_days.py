@@ -85,12 +85,29 @@ def _story(day: date) -> dict:
     batches = Counter(dict(db.session.execute(
         select(GraduationBatch.kind + ":" + GraduationBatch.status, func.count())
         .group_by(GraduationBatch.kind, GraduationBatch.status)).all()))
-    return {"day": day, "statuses": dict(statuses), "outcomes": dict(outcomes),
+    return {"day": day, "statuses": dict(statuses), "hours_on_days_off": _hours_on_days_off(), "outcomes": dict(outcomes),
             "breaking_r4": len(overview.breaches), "classes": db.session.scalar(
                 select(func.count(func.distinct(Learner.class_id))).where(Learner.status == "studying")),
             "certificates": dict(certificates), "reissued": db.session.scalar(
                 select(func.count()).select_from(Certificate).where(Certificate.replaces_id.is_not(None))),
             "batches": dict(batches), "targets": [(t.goal, t.count) for t in overview.targets]}
+
+
+def _hours_on_days_off() -> list[tuple[str, date]]:
+    """(learner, day) of every hour record dated on a day its learner was not studying."""
+    from lms.extensions import db
+    from lms.learners.models import Learner
+    from lms.learners.studying import study_histories
+    from lms.teaching.models import Attendance, ClassSession, PlatformRecord, SelfStudyEntry
+
+    learners = {learner.id: learner for learner in db.session.scalars(select(Learner))}
+    histories = study_histories(learners.values())
+    dated = [*db.session.execute(select(Attendance.learner_id, ClassSession.held_on)
+                                 .join(ClassSession, ClassSession.id == Attendance.session_id)),
+             *db.session.execute(select(PlatformRecord.learner_id, PlatformRecord.studied_on)),
+             *db.session.execute(select(SelfStudyEntry.learner_id, SelfStudyEntry.studied_on))]
+    return sorted({(learners[learner_id].name, day) for learner_id, day in dated
+                   if not histories[learner_id].studying_on(day)})
 
 
 def _walk(app, *, documents: bool) -> tuple[int, list]:
