@@ -43,7 +43,7 @@ def quarterly_sheets(scope: Scope, period: Period, county: str) -> tuple[list[Sh
         Sheet("经费申报", FUNDING_HEADERS,
               [*([name, count, yuan_value(fen)] for name, (count, fen) in by_township.items()),
                ["合计", len(learners), yuan_value(sum(learner.fen for learner in learners))]],
-              heading=f"{county}双提升工程经费申报({period.label},R14 按完成培训人数计)", widths=(16, 10, 16)),
+              heading=f"{county}双提升工程经费申报({period.label},按完成培训人数计)", widths=(16, 10, 16)),
         Sheet("经费申报明细", DETAIL_HEADERS,
               ([l.township, l.village, l.name, l.id_number, l.student_number, l.cohort,
                 LEARNER_STATUS_LABELS[l.status], format_date_cn(l.changed_on), l.certificate_number,

@@ -64,7 +64,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 section="证书", validate=_number_pattern),
     SettingSpec("reports.targets", "县目标任务", "2023-12-31 3000\n2025-12-31 6000",
                 "每行一个目标:到期日期 累计人数(如 2025-12-31 6000)。计入哪些学员按政策设置“计入目标的群体”"
-                "中到期年份的规定(R2)", section="目标与报表", validate=_targets, multiline=True),
+                "中到期年份的规定", section="目标与报表", validate=_targets, multiline=True),
 )
 
 
