@@ -92,7 +92,7 @@ def test_the_log_shows_actions_and_objects_in_chinese_with_the_code_in_the_toolt
     record(None, "roster.view_id", "roster_entry", 3, summary="查看")
     db.session.flush()
     page = client.get("/audit/").get_data(as_text=True)
-    assert '<td title="certificate.print_download">下载证书打印文件</td>' in page
+    assert '<td class="text-nowrap" title="certificate.print_download">下载证书打印文件</td>' in page
     assert f'title="render_job">{ENTITY_LABELS["render_job"]} #7<' in page
     assert action_label("roster.view_id") in page
     shown = re.sub(r'\s(title|value|name)="[^"]*"', "", page)
