@@ -53,6 +53,7 @@ def create_user_command(name: str, role: str, scopes: tuple[str, ...], display_n
         raise click.ClickException(error.message)
     db.session.commit()
     click.echo(f"已创建用户 {user.username}({user.role_label})")
+    click.echo("首次登录时须修改初始密码。")
     if generated:
         click.echo(f"初始密码:{password}")
 

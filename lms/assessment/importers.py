@@ -189,7 +189,7 @@ class ResultImporter(LearnerRowsImporter):
     kind = "results"
     label = "考核成绩"
     description = ("每行一次考核:成绩 0–100(最多一位小数),同一课程多行即补考,历次成绩都保留。"
-                   "规定作业(实操)未在考核日期前全部完成的,该行不能导入(R7)。")
+                   "规定作业(实操)未在考核日期前全部完成的,该行不能导入。")
     columns = (
         common_column("id_number", required=True),
         common_column("course", required=True),
@@ -226,7 +226,7 @@ class ResultImporter(LearnerRowsImporter):
                 continue
             gate = gate_on(required_titles(course.required_assignments), done.get((learner.id, course.id), ()), on)
             if not gate.ok:
-                self.refuse(row, "score", f"{gate.reason}(考核日期前),才能录入《{course.name}》的成绩(R7)")
+                self.refuse(row, "score", f"{gate.reason}(考核日期前),才能录入《{course.name}》的成绩")
                 continue
             key = (learner.id, course.id, score, on)
             if key in existing:

@@ -208,7 +208,7 @@ def _score_problem(learner, course, text, on, today, required, done, exempt) -> 
         return f"该课程已{_EXEMPT_LABELS[exempt[(learner.id, course.id)]]},无需录入成绩"
     gate = gate_on(required, done, on)
     if not gate.ok:
-        return f"{gate.reason},才能录入成绩(R7)"
+        return f"{gate.reason},才能录入成绩"
     return score
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from lms.audit.labels import ACTION_LABELS, action_label, entity_label
 from lms.audit.queries import search_events
 from lms.web.access import roles_required
 
@@ -14,4 +15,5 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 def index():
     page = search_events(text=request.args.get("q", "").strip(), action=request.args.get("action", "").strip(),
                          page=request.args.get("page", 1, type=int))
-    return render_template("audit/index.html", page=page)
+    return render_template("audit/index.html", page=page, action_labels=ACTION_LABELS,
+                           action_label=action_label, entity_label=entity_label)

@@ -22,7 +22,9 @@ def load(divisions: dict, password: str) -> dict[str, User]:
     users = {}
     hashed = hash_password(password)
     for username, display_name, role, scope_names in DEMO_USERS:
-        user = User(username=username, display_name=display_name, role=role, password_hash=hashed)
+        # Not forced to change: the demo password is published in the README, not handed to a person.
+        user = User(username=username, display_name=display_name, role=role, password_hash=hashed,
+                    must_change_password=False)
         user.division_scopes = [UserDivision(division=divisions[name]) for name in scope_names]
         db.session.add(user)
         users[username] = user

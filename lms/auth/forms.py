@@ -23,7 +23,9 @@ class ChangePasswordForm(BaseForm):
 class UserForm(BaseForm):
     username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=40)])
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=40)])
-    role = SelectField("角色", choices=choices(ROLE_LABELS.items()))
+    # No role is chosen for the admin: a default (系统管理员 came first) was once saved unnoticed.
+    role = SelectField("角色", choices=choices([("", "请选择"), *ROLE_LABELS.items()]),
+                       validators=[DataRequired("请选择角色")])
     phone = StringField("手机号", validators=[Optional(), Regexp(r"^1\d{10}$", message="手机号应为 1 开头的 11 位数字")])
     scope_codes = TextAreaField(
         "管辖范围", description="乡镇专干填乡镇区划代码,村级招生员填村区划代码,教师填班级代码;每行一个。")

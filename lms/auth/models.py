@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.db import CreatedAtMixin
@@ -41,6 +41,9 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[Optional[datetime]]
     password_changed_at: Mapped[Optional[datetime]]
+    # True while the password is one an administrator generated or set (new user, reset, `flask lms
+    # create-user`): its holder must choose their own before using anything else (lms.auth.views).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     division_scopes: Mapped[list["UserDivision"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="UserDivision.id")

@@ -117,7 +117,10 @@ def _scope_codes(user: User) -> list[str]:
 
 def create_user(*, actor, username: str, display_name: str, role: str, password: str,
                 scope_codes: list[str] | None = None, phone: str = "") -> User:
-    """Create a user with a role and (for township/enroller/teacher) a scope; audited."""
+    """Create a user with a role and (for township/enroller/teacher) a scope; audited.
+
+    The password was chosen (or generated) by someone else, so the user must change it at first login.
+    """
     username = username.strip().lower()
     if role not in ROLES:
         raise DomainError(f"角色 {role} 不存在,可选:{'、'.join(ROLES)}", field="role")
@@ -127,7 +130,8 @@ def create_user(*, actor, username: str, display_name: str, role: str, password:
         raise DomainError(f"用户名 {username} 已被使用", field="username")
     check_password_policy(password)
     user = User(username=username, display_name=display_name.strip() or username, role=role,
-                phone=phone, password_hash=hash_password(password), password_changed_at=now_utc())
+                phone=phone, password_hash=hash_password(password), password_changed_at=now_utc(),
+                must_change_password=True)     # someone else chose it: changed at first login
     db.session.add(user)
     db.session.flush()
     _apply_scope(user, role, scope_codes or [])
@@ -164,22 +168,31 @@ def set_active(*, actor, user: User, active: bool) -> User:
 
 
 def change_password(*, user: User, current_password: str, new_password: str) -> None:
-    """A user changes their own password (the current one is required)."""
+    """A user changes their own password (the current one is required, the new one must differ); this ends
+    the obligation to replace an initial password. Audited (the password itself is not)."""
     if not check_password_hash(user.password_hash, current_password):
         raise DomainError("当前密码不正确", field="current_password")
     check_password_policy(new_password, field="new_password")
     if current_password == new_password:
         raise DomainError("新密码不能与当前密码相同", field="new_password")
+    was_initial = user.must_change_password
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now_utc()
+    user.must_change_password = False
     db.session.flush()
-    record(user, "user.change_password", "user", user.id, summary="修改了自己的密码")
+    record(user, "user.change_password", "user", user.id,
+           summary="修改了管理员设置的初始密码" if was_initial else "修改了自己的密码",
+           before={"must_change_password": was_initial}, after={"must_change_password": False})
 
 
 def reset_password(*, actor, user: User, new_password: str) -> None:
-    """An administrator sets a new password for a user; audited (the password itself is not)."""
+    """An administrator sets a new password for a user, who must change it at their next login; audited
+    (the password itself is not)."""
     check_password_policy(new_password, field="password")
+    was_initial = user.must_change_password
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now_utc()
+    user.must_change_password = True
     db.session.flush()
-    record(actor, "user.reset_password", "user", user.id, summary=f"重置用户 {user.username} 的密码")
+    record(actor, "user.reset_password", "user", user.id, summary=f"重置用户 {user.username} 的密码(首次登录须修改)",
+           before={"must_change_password": was_initial}, after={"must_change_password": True})

@@ -17,6 +17,20 @@ from lms.web.saving import saving
 bp = Blueprint("auth", __name__)
 users_bp = Blueprint("users", __name__, url_prefix="/users")
 
+# What a user holding an initial password may still reach: the page to change it, logging out, and the
+# static files those two pages need.
+INITIAL_PASSWORD_ALLOWED = frozenset({"auth.change_password", "auth.logout", "static", "bootstrap.static"})
+
+
+@bp.before_app_request
+def initial_password_first():
+    """Send a user whose password an administrator set to the change-password page, whatever they open."""
+    if request.endpoint in INITIAL_PASSWORD_ALLOWED:
+        return None             # before touching current_user: static files cost no user query
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
+
 
 def _safe_next(target: str | None) -> str:
     if target:
@@ -44,6 +58,8 @@ def login():
         session.clear()                    # a fresh session on login (no fixation)
         login_user(user)
         session.permanent = True
+        if user.must_change_password:   # the page says why; `next` waits until the password is theirs
+            return redirect(url_for("auth.change_password"))
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -68,7 +84,7 @@ def change_password():
         if saved:
             flash("密码已修改。", "success")
             return redirect(url_for("home.index"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, initial=current_user.must_change_password)
 
 
 @users_bp.get("/")

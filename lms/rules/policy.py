@@ -57,7 +57,7 @@ POLICY_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("target_counted_groups", "计入目标的群体", "year_groups",
               "各年度目标统计哪些群体", choices=TARGET_GROUPS),
     FieldSpec("hours_categories", "计入 360 学时的类别", "categories",
-              "F=集中面授,L=集中线上,P=平台线上学习,S=自学", choices=HOUR_CATEGORIES),
+              "勾选的学时类别之和须达到下面的学时要求", choices=HOUR_CATEGORIES),
     FieldSpec("hours_required_minutes", "学时要求(分钟)", "int",
               "计入类别的总时长下限,360 学时 = 21600 分钟", 1, 1_000_000),
     FieldSpec("balance_self_categories", "自学一侧类别", "categories",

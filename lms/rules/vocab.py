@@ -4,6 +4,27 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+#: What users call each rule. Pages, exports and messages say these words; the code (R6 …) appears at
+#: most in a tooltip, for the people who read the specification.
+RULE_LABELS = MappingProxyType(
+    {
+        "R1": "入学年龄",
+        "R2": "目标群体",
+        "R3": "学制",
+        "R4": "集中授课频次",
+        "R5": "自学与面授比例",
+        "R6": "学时要求(360 学时)",
+        "R7": "作业完成后方可考核",
+        "R8": "考核成绩",
+        "R9": "免修免考",
+        "R10": "思想品德评价",
+        "R11": "毕业条件",
+        "R12": "结业条件",
+        "R13": "退学",
+        "R14": "经费",
+    }
+)
+
 #: The five prior-education values a learner can have, lowest first.
 PRIOR_EDUCATIONS: tuple[str, ...] = ("未上过学", "小学", "初中肄业", "初中", "高中及以上")
 

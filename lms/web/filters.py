@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask_babel import format_date, format_datetime
 
 from lms.core.privacy import mask_id_number, mask_name, mask_phone
-from lms.rules import format_credits, format_hours, format_score
+from lms.rules import RULE_LABELS, format_credits, format_hours, format_score
 
 
 def date_cn(value: date | datetime | None) -> str:
@@ -61,6 +61,7 @@ FILTERS = {
     "mask_name": mask_name,
     "score": format_score,        # Decimal("75.0") → "75"
     "credits": format_credits,    # Decimal("2.0") → "2"
+    "rule_label": RULE_LABELS.__getitem__,   # "R4" → "集中授课频次" (users never see the bare code)
 }
 
 

@@ -54,7 +54,7 @@ def nav_menu_for_current_user() -> list[dict]:
 
 def nav_for_current_user() -> list[dict]:
     """The menu entries the logged-in user may open."""
-    if not current_user.is_authenticated:
-        return []
+    if not current_user.is_authenticated or current_user.must_change_password:
+        return []           # every entry would lead back to the change-password page
     return [{"label": label, "url": url_for(endpoint), "endpoint": endpoint}
             for label, endpoint, roles in NAV_ITEMS if current_user.role in roles]

@@ -18,7 +18,8 @@ def make_user(role: str, *, divisions=(), classes=(), username: str | None = Non
     """A user of `role`; township/enroller users hold `divisions`, teachers teach `classes`."""
     n = next(_seq)
     user = User(username=username or f"{role}{n}", display_name=f"{ROLE_LABELS[role]}{n}", role=role,
-                password_hash=_HASH, active=active)
+                password_hash=_HASH, active=active,
+                must_change_password=False)     # the suite's own password, not one handed to a person
     user.division_scopes = [UserDivision(division=d) for d in divisions]
     db.session.add(user)
     db.session.flush()

@@ -42,3 +42,22 @@ def test_migrations_match_the_models(empty_database_url, tmp_path):
             assert connection.execute(text("SELECT count(*) FROM specialties")).scalar() == 15
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_upgrading_a_database_with_users_keeps_them_and_forces_no_password_change(empty_database_url, tmp_path):
+    """0620 adds users.must_change_password to a table other rows refer to (SQLite must not rebuild it)."""
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0500")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (username, display_name, role, phone, password_hash, active, created_at) "
+                "VALUES ('old', '老用户', 'admin', '', 'x', TRUE, CURRENT_TIMESTAMP)"))
+            connection.execute(text(
+                "INSERT INTO audit_events (at, user_id, actor_label, action, entity_type, summary, remote_addr) "
+                "SELECT CURRENT_TIMESTAMP, id, '老用户', 'user.create', 'user', '', '' FROM users"))
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT username, must_change_password FROM users")).all() == [
+                ("old", False)]
+        db.engine.dispose()

@@ -53,8 +53,8 @@ def test_assignments_then_results_with_r7(app, tmp_path, enrol, plan):
     code, summary = run(app, "results", results)
     messages = {(e["row"], e["column"]): e["message"] for e in summary["errors"]}
     assert summary["written"] == 2
-    assert messages[(4, "成绩")] == "还需完成:作业2(考核日期前),才能录入《家政服务》的成绩(R7)"
-    assert messages[(5, "成绩")] == "还需完成:作业2(考核日期前),才能录入《家政服务》的成绩(R7)"
+    assert messages[(4, "成绩")] == "还需完成:作业2(考核日期前),才能录入《家政服务》的成绩"
+    assert messages[(5, "成绩")] == "还需完成:作业2(考核日期前),才能录入《家政服务》的成绩"
     assert messages[(6, "成绩")] == "成绩“一百”不是数字"
     assert "不能晚于" in messages[(7, "考核日期")]
     scores = db.session.scalars(select(AssessmentResult.score).where(AssessmentResult.learner_id == ready.id)

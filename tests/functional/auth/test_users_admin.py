@@ -1,6 +1,8 @@
 """The administrator manages users: create with role and scope, edit, deactivate (never delete)."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
@@ -81,3 +83,20 @@ def test_changing_scope_is_audited_with_before_and_after(client, login_as):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.update"))
     assert event.before["scope"] == [t1.code] and event.after["scope"] == [t2.code]
     assert event.after["display_name"] == "新名字"
+
+
+def test_the_new_user_form_has_no_preselected_role(client, login_as):
+    login_as("admin")
+    page = client.get("/users/new").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="role".*?</select>', page, re.S).group(0)
+    first = re.search(r"<option([^>]*)>([^<]*)</option>", select)
+    assert first.group(2) == "请选择" and 'value=""' in first.group(1)
+    assert "selected" not in select
+
+
+def test_a_new_user_without_a_chosen_role_is_refused_in_chinese(client, login_as):
+    login_as("admin")
+    response = client.post_form("/users/new", {"username": "norole", "display_name": "无角色", "role": "",
+                                               "password": "abc12345"})
+    assert response.status_code == 200 and "请选择角色" in response.get_data(as_text=True)
+    assert _user("norole") is None
