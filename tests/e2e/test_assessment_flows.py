@@ -87,6 +87,7 @@ def test_the_registrar_audits_filters_reads_reasons_and_exports(committed, log_i
     page = log_in(school.registrar.username, TEST_PASSWORD)
     page.goto(f"{live_server}/")
     page.get_by_role("button", name="展开菜单").click()
+    page.locator("#mainNav.show").wait_for()         # the menu has finished opening (a busy phone is slow)
     page.locator("#mainNav").get_by_role("button", name="考核").click()      # the menu group
     page.locator("#mainNav").get_by_role("link", name="毕业审核").click()
     assert page.locator(".outcome-counts").count() == 0, "the audit waits for the registrar's choice"
