@@ -25,6 +25,7 @@ ACTION_LABELS: dict[str, str] = {
     # imports
     "divisions.import": "导入行政区划",
     "roster.import": "导入名册",
+    "import.refused_export": "下载导入中有问题的行",
     "enrolments.import": "导入报名学员",
     "status-events.import": "导入学籍异动",
     "plans.import": "导入教学计划",
@@ -88,6 +89,7 @@ ACTION_LABELS: dict[str, str] = {
     "certificate.print_resume": "继续打印证书",
     "certificate.print_download": "下载证书打印文件",
     "export.xlsx": "导出户籍名单或经费申请",
+    "batch.roster_export": "导出毕业生名册",
     # reports
     "reports.quarterly_export": "导出季度报表与经费申报",
 }

@@ -157,8 +157,9 @@ def _roster(batch_id: int, fmt: str):
     rows = roster.roster_rows(batch)
     school = get_setting("school.name")
     filename = f"毕业生名册-{batch.name}.{fmt}"
-    record(current_user, f"export.{fmt}", "batch", batch.id,
-           summary=f"导出毕业生名册 .{fmt}(批次“{batch.name}”,{len(rows)} 人,含完整身份证号)")
+    record(current_user, "batch.roster_export", "batch", batch.id,
+           summary=f"导出毕业生名册 .{fmt}(批次“{batch.name}”,{len(rows)} 人,含完整身份证号)",
+           after={"format": fmt, "learners": len(rows)})
     db.session.commit()
     if fmt == "xlsx":
         return xlsx_response([roster.roster_sheet(batch, rows, school=school)], filename)

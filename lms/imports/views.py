@@ -128,9 +128,9 @@ def refused(kind: str):
     importer = cls(actor=current_user, scope=current_scope(), today=today())
     summary = run_import(importer, path.read_bytes(), filename, write=False)
     sheet = refused_sheet(summary)
-    record(current_user, f"{kind}.refused_export", "import", None,
+    record(current_user, "import.refused_export", "import", None,
            summary=f"下载{cls.label}导入中有问题的 {len(summary.refused_rows)} 行:{filename}",
-           after={"file": filename, "rows": len(summary.refused_rows)})
+           after={"kind": kind, "file": filename, "rows": len(summary.refused_rows)})
     db.session.commit()
     return xlsx_response([sheet], f"{Path(filename).stem}-有问题的行.xlsx")
 

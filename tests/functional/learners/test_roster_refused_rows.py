@@ -64,7 +64,7 @@ def test_the_refused_rows_download_as_the_uploaded_columns_with_the_reason(area,
     assert got[1][8].startswith("身份证号:") and got[2][8].startswith("联系电话:")
     for row in sheet.iter_rows(min_row=2):
         assert row[1].data_type == "s" and row[1].number_format == "@"          # 18 digits stay text
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "roster.refused_export")).one()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import.refused_export")).one()
     assert event.user_id == user.id and "3 行" in event.summary
     assert db.session.scalar(select(func.count()).select_from(RosterEntry)) == 0
 
@@ -87,7 +87,7 @@ def test_the_download_is_only_the_uploaders_own(area, client, login_as):
     response = client.get(url)
     assert response.status_code == 302 and "/imports/roster/" in response.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "roster.refused_export")) == 0
+        AuditEvent.action == "import.refused_export")) == 0
 
 
 def test_after_confirming_the_good_rows_the_refused_ones_can_still_be_downloaded(area, client, login_as):
