@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from lms.audit.services import record
+from lms.audit.services import record_read
 from lms.certificates import batches, jobs, queries
 from lms.certificates.forms import (
     BatchForm, CandidateFilterForm, IssueForm, RemoveMemberForm, SubmitForm, VerificationForm,
@@ -192,8 +192,7 @@ def job_download(job_id: int):
     if job.status != "done" or not job.file_path:
         flash("打印文件尚未生成完成。", "warning")
         return redirect(url_for("batches.job", job_id=job.id))
-    record(current_user, "certificate.print_download", "render_job", job.id,
-           summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
-    db.session.commit()
-    return send_file(Path(current_app.config["DATA_DIR"]) / job.file_path, mimetype="application/pdf",
-                     as_attachment=True, download_name=f"{job.label}.pdf")
+    path, name = Path(current_app.config["DATA_DIR"]) / job.file_path, f"{job.label}.pdf"
+    record_read(current_user, "certificate.print_download", "render_job", job.id,
+                summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)

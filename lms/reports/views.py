@@ -124,15 +124,13 @@ def quarterly():
 def quarterly_export():
     from flask_login import current_user
 
-    from lms.audit.services import record
+    from lms.audit.services import record_read
     from lms.core.xlsx import xlsx_response
-    from lms.extensions import db
     from lms.reports.exports import quarterly_sheets
 
     period = _period()
     sheets, listed = quarterly_sheets(current_scope(), period, _county())
-    record(current_user, "reports.quarterly_export", "report", None,
-           summary=f"导出{period.label}季度报表与经费申报({listed} 人,含完整身份证号)",
-           after={"period": period.code, "learners": listed})
-    db.session.commit()
+    record_read(current_user, "reports.quarterly_export", "report", None,
+                summary=f"导出{period.label}季度报表与经费申报({listed} 人,含完整身份证号)",
+                after={"period": period.code, "learners": listed})
     return xlsx_response(sheets, f"双提升季度报表-{period.code}.xlsx")
