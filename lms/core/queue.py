@@ -57,6 +57,37 @@ def app_task(**options):
     return decorator
 
 
+def on_worker_start(function):
+    """Decorator: run `function` once each time a worker starts (`flask lms worker`), before it takes tasks —
+    to queue again what a stopped worker left unfinished. (huey's own start-up hooks run once per worker
+    thread, so they would queue it once per thread.)"""
+    _start_hooks.append(function)
+    return function
+
+
+_start_hooks: list = []
+
+
+def worker_started() -> None:
+    """Run the start hooks with writer transactions (as tasks run), in the current app's context (`flask lms
+    worker` has one) or the configured app's."""
+    with writer_transactions():
+        if has_app_context() or _bound_app is None:
+            for hook in _start_hooks:
+                hook()
+            return
+        with _bound_app.app_context():
+            for hook in _start_hooks:
+                hook()
+
+
+def pending_calls(task) -> list[tuple]:
+    """The arguments of every call of `task` waiting in the queue (not yet taken by a worker)."""
+    return [tuple(message.args) for message in huey.pending() if message.name == task.task_class.__name__]
+
+
 def run_consumer(workers: int = 1) -> None:
-    """Run the huey consumer in this process until interrupted (`flask lms worker`)."""
-    huey.create_consumer(workers=workers, worker_type="thread").run()
+    """Run the huey consumer in this process until interrupted (`flask lms worker`), after the start hooks."""
+    consumer = huey.create_consumer(workers=workers, worker_type="thread")
+    worker_started()
+    consumer.run()
