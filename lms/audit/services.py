@@ -10,7 +10,6 @@ from sqlalchemy import inspect
 
 from lms.audit.models import AuditEvent
 from lms.core.clock import now_utc
-from lms.core.db import write_after_read
 from lms.extensions import db
 
 COMMAND_LINE = "命令行"
@@ -61,16 +60,6 @@ def record(actor, action: str, entity_type: str, entity_id: Any = None, *, summa
     )
     db.session.add(event)     # written with the caller's next flush or commit (a flush here costs every writer)
     return event
-
-
-def record_read(actor, action: str, entity_type: str, entity_id: Any = None, *, summary: str = "",
-                before: dict | None = None, after: dict | None = None) -> None:
-    """Audit a read that must leave a trace — a download, an export, a view of whole ID numbers — from a
-    page view (GET), and commit it at once: after the read, in a short write transaction of its own
-    (lms.core.db.write_after_read), so a download never fails because someone else saved meanwhile.
-    Requests that change data audit with `record` and commit once."""
-    with write_after_read(db.session):
-        record(actor, action, entity_type, entity_id, summary=summary, before=before, after=after)
 
 
 def record_save(actor, entity_type: str, obj, before: dict | None, *, summary: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from lms.audit.services import record_read
+from lms.audit.services import record
 from lms.certificates import batches, jobs, queries
 from lms.certificates.forms import (
     BatchForm, CandidateFilterForm, IssueForm, RemoveMemberForm, SubmitForm, VerificationForm,
@@ -15,6 +15,7 @@ from lms.certificates.forms import (
 from lms.certificates.models import KIND_LABELS, KIND_SLUGS, BatchMember, GraduationBatch, RenderJob
 from lms.certificates.rendering import public_base_url
 from lms.core.clock import today
+from lms.core.db import write_after_read
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.web.access import current_scope, get_or_404, roles_required
@@ -193,6 +194,7 @@ def job_download(job_id: int):
         flash("打印文件尚未生成完成。", "warning")
         return redirect(url_for("batches.job", job_id=job.id))
     path, name = Path(current_app.config["DATA_DIR"]) / job.file_path, f"{job.label}.pdf"
-    record_read(current_user, "certificate.print_download", "render_job", job.id,
-                summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "certificate.print_download", "render_job", job.id,
+               summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)

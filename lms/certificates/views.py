@@ -6,13 +6,15 @@ import io
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from lms.audit.services import record_read
+from lms.audit.services import record
 from lms.certificates import assets, exports, queries, services
 from lms.certificates.forms import ExportForm, ReissueForm, RevokeForm, SealForm
 from lms.certificates.models import CERTIFICATE_STATUS_LABELS, KIND_LABELS, Certificate
 from lms.certificates.rendering import date_cn, public_base_url, render_certificates, verify_url
 from lms.core.clock import today
+from lms.core.db import write_after_read
 from lms.core.xlsx import xlsx_response
+from lms.extensions import db
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
@@ -53,8 +55,9 @@ def pdf(certificate_id: int):
     certificate = get_or_404(Certificate, certificate_id)
     content = render_certificates([certificate], base_url=public_base_url())
     name = f"{certificate.kind_label}-{certificate.number}.pdf"
-    record_read(current_user, "certificate.pdf", "certificate", certificate.id,
-                summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF(含完整身份证号)")
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "certificate.pdf", "certificate", certificate.id,
+               summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF(含完整身份证号)")
     return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=False, download_name=name)
 
 
@@ -111,8 +114,9 @@ def _export(build, title: str):
     """The selected export as .xlsx, audited (it holds full ID numbers)."""
     _form, selection, label = _export_selection()
     sheets, count = build(current_scope(), selection, county=get_setting("county.name"), heading_scope=label)
-    record_read(current_user, "export.xlsx", "certificate", None,
-                summary=f"导出{title}({label},{count} 人,含完整身份证号)")
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "export.xlsx", "certificate", None,
+               summary=f"导出{title}({label},{count} 人,含完整身份证号)")
     return xlsx_response(sheets, f"{title}-{today().isoformat()}.xlsx")
 
 

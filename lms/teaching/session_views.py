@@ -8,9 +8,10 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    send_file, url_for)
 from flask_login import current_user
 
-from lms.audit.services import record_read
+from lms.audit.services import record
 from lms.auth.models import User
 from lms.core.clock import today
+from lms.core.db import write_after_read
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
@@ -161,8 +162,9 @@ def sign_in_spreadsheet(session_id: int):
     session = get_or_404(ClassSession, session_id)
     learners = sheet_learners(session)
     content = sign_in_workbook(session, learners)
-    record_read(current_user, "export.sign_in_sheet", "session", session.id,
-                summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}:{len(learners)} 人")
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "export.sign_in_sheet", "session", session.id,
+               summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}:{len(learners)} 人")
     return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=sign-in-{session_id}.xlsx"})
 
