@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent
 from lms.extensions import db
+from lms.reports.tallies import tally_drift
+from lms.teaching.hours import learner_hour_totals, summary_totals
 from lms.teaching.models import Attendance, ClassSession
 from tests.factories import make_learner, make_session, make_user
 from tests.factories.certificates import make_certificate
@@ -93,6 +95,9 @@ def test_downloads_never_fail_while_other_teachers_save_attendance(app):
                                             .where(Attendance.session_id == session_id)).all())
             last_late = learner_ids[index] if (ROUNDS - 1) % 2 == 0 else None
             assert marks == {i: "late" if i == last_late else "present" for i in learner_ids}
+        # ... the summaries the saves keep agree with a fresh count ...
+        assert tally_drift() == set()
+        assert summary_totals(learners=learner_ids) == {i: learner_hour_totals(i) for i in learner_ids}
         # ... and every download left its audit trace.
         audited = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action.in_(["certificate.pdf", "export.sign_in_sheet"])))
