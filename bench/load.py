@@ -101,7 +101,8 @@ class Browser:
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
                 self.cookies[key] = rest.split(";", 1)[0]
-        ok = response.status == expect and (mimetype is None or response.getheader("Content-Type", "").startswith(mimetype))
+        content_type = response.getheader("Content-Type", "")
+        ok = response.status == expect and (mimetype is None or content_type.startswith(mimetype))
         self.ledger.add(Result(kind, response.status, elapsed, ok))
         return response.status, content
 

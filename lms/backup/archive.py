@@ -109,14 +109,16 @@ def create_backup(dest: Path, *, actor=None) -> BackupResult:
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".lms-backup-") as work:
         work = Path(work)
         name = database.dump(work)
-        manifest["database"] = {"dialect": database.dialect(), "file": name, "engine_version": database.engine_version(),
+        manifest["database"] = {"dialect": database.dialect(), "file": name,
+                                "engine_version": database.engine_version(),
                                 "bytes": (work / name).stat().st_size, "sha256": _sha256(work / name)}
         db.session.commit()
         (work / "id-hash.key").write_text(key.hex() + "\n")
         keys = {str(KEYS / "id-hash.key"): work / "id-hash.key"}
         if (data_dir / KEYS).is_dir():
             for key_file in sorted((data_dir / KEYS).iterdir()):
-                if key_file.is_file() and key_file.name != ID_HASH_KEY_FILE.name and not key_file.name.endswith(".part"):
+                if (key_file.is_file() and key_file.name != ID_HASH_KEY_FILE.name
+                        and not key_file.name.endswith(".part")):
                     keys[str(KEYS / key_file.name)] = key_file
         data = _data_files(data_dir)
         manifest["keys"] = {"id_hash": str(KEYS / "id-hash.key"), "files": sorted(keys),

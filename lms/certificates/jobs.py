@@ -4,7 +4,8 @@ A RenderJob lists its certificates in print (number) order. The task renders the
 into DATA_DIR/certificates/jobs/<id>/chunk-NNNN.pdf, recording progress (`done`) and committing
 after each chunk; when all chunks exist it joins them into one PDF. An interrupted job (the worker
 stopped or was killed, the machine restarted) continues from the first missing chunk: every job not
-finished is queued again when a worker starts (`flask lms worker`), or when the registrar presses 继续. This module is a task handler, so unlike services it commits.
+finished is queued again when a worker starts (`flask lms worker`), and a failed one when the registrar
+presses 继续. This module is a task handler, so unlike services it commits.
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ the queue. The consumer is `flask lms worker` (bin/serve starts one beside gunic
 from __future__ import annotations
 
 import functools
+from contextlib import nullcontext
 from pathlib import Path
 
 from flask import Flask, has_app_context
@@ -57,6 +58,9 @@ def app_task(**options):
     return decorator
 
 
+_start_hooks: list = []
+
+
 def on_worker_start(function):
     """Decorator: run `function` once each time a worker starts (`flask lms worker`), before it takes tasks —
     to queue again what a stopped worker left unfinished. (huey's own start-up hooks run once per worker
@@ -65,20 +69,13 @@ def on_worker_start(function):
     return function
 
 
-_start_hooks: list = []
-
-
 def worker_started() -> None:
     """Run the start hooks with writer transactions (as tasks run), in the current app's context (`flask lms
-    worker` has one) or the configured app's."""
-    with writer_transactions():
-        if has_app_context() or _bound_app is None:
-            for hook in _start_hooks:
-                hook()
-            return
-        with _bound_app.app_context():
-            for hook in _start_hooks:
-                hook()
+    worker` has one) or else the configured app's."""
+    with writer_transactions(), (nullcontext() if has_app_context() or _bound_app is None
+                                 else _bound_app.app_context()):
+        for hook in _start_hooks:
+            hook()
 
 
 def pending_calls(task) -> list[tuple]:
