@@ -68,7 +68,9 @@ class Base:
     # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For then gives the client's
     # address, which rate limits and the audit log need; 0 trusts no such header.
     TRUSTED_PROXIES = 0
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Rate-limit counters: "sqlite" keeps them in DATA_DIR/ratelimits.sqlite3, shared by every worker process
+    # of the machine (memory:// would count per process); "redis://host:6379/1" for several machines.
+    RATELIMIT_STORAGE_URI = "sqlite"
     RATELIMIT_HEADERS_ENABLED = True
     # Public base URL printed in QR codes (e.g. https://lms.example.gov.cn); required in production. Elsewhere
     # it defaults to the request's host, and the print pages warn when that is this machine or a private network.

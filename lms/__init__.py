@@ -38,7 +38,10 @@ def _init_extensions(app: Flask) -> None:
     from lms.core.db import configure_sqlite, render_migration_item
     from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    from lms.core.ratelimit import storage_uri
+
+    if app.config.get("RATELIMIT_STORAGE_URI", "sqlite") == "sqlite":   # counters shared by every worker process
+        app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config["DATA_DIR"])
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

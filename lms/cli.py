@@ -142,6 +142,7 @@ def _queue_label() -> str:
 def register_cli(app) -> None:
     """Attach `flask lms` and each domain's commands to the app."""
     from lms.assessment.cli import audit_command
+    from lms.backup.cli import backup_command, restore_command
     from lms.certificates.cli import certificates_cli, verify_qr_command
     from lms.reports.cli import report_cli
     from lms.teaching.cli import hours_command
@@ -151,4 +152,6 @@ def register_cli(app) -> None:
     lms_cli.add_command(certificates_cli)
     lms_cli.add_command(verify_qr_command)
     lms_cli.add_command(report_cli)
+    lms_cli.add_command(backup_command)
+    lms_cli.add_command(restore_command)
     app.cli.add_command(lms_cli)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lms.assessment.audit import AuditFilters, AuditReport, audit_decisions
 from lms.assessment.views import as_of_argument
 from lms.audit.services import record
+from lms.core.db import write_after_read
 from lms.core.xlsx import XLSX_MIME, Sheet, workbook_bytes
 from lms.extensions import db
 from lms.geo.queries import townships_in_scope, villages_in_scope
@@ -88,9 +89,9 @@ def audit_export():
     as_of, filters = as_of_argument(), _filters()
     report = audit_decisions(current_scope(), as_of, filters)
     data = audit_workbook(report)
-    record(current_user, "graduation_audit.export", "graduation_audit", None,
-           summary=f"导出毕业审核({format_date_cn(as_of)},{len(report.rows)} 人,含完整身份证号)",
-           after={"as_of": as_of, "filters": filters.as_args(), "rows": len(report.rows)})
-    db.session.commit()
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "graduation_audit.export", "graduation_audit", None,
+               summary=f"导出毕业审核({format_date_cn(as_of)},{len(report.rows)} 人,含完整身份证号)",
+               after={"as_of": as_of, "filters": filters.as_args(), "rows": len(report.rows)})
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"毕业审核-{as_of:%Y%m%d}.xlsx",
                      mimetype=XLSX_MIME)

@@ -90,11 +90,14 @@ ACTION_LABELS: dict[str, str] = {
     "certificate.print_download": "下载证书打印文件",
     "export.xlsx": "导出户籍名单或经费申请",
     "batch.roster_export": "导出毕业生名册",
+    "system.backup": "备份系统",
+    "system.restore": "从备份恢复",
     # reports
     "reports.quarterly_export": "导出季度报表与经费申报",
 }
 
 ENTITY_LABELS: dict[str, str] = {
+    "system": "系统",
     "user": "用户",
     "settings": "设置",
     "policy": "政策",

@@ -16,6 +16,7 @@ from lms.certificates.forms import (
 from lms.certificates.models import KIND_LABELS, KIND_SLUGS, BatchMember, GraduationBatch, RenderJob
 from lms.certificates.rendering import public_base_url, qr_base_warning
 from lms.core.clock import today
+from lms.core.db import write_after_read
 from lms.core.errors import DomainError
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
@@ -254,8 +255,8 @@ def job_download(job_id: int):
     if job.status != "done" or not job.file_path:
         flash("打印文件尚未生成完成。", "warning")
         return redirect(url_for("batches.job", job_id=job.id))
-    record(current_user, "certificate.print_download", "render_job", job.id,
-           summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
-    db.session.commit()
-    return send_file(Path(current_app.config["DATA_DIR"]) / job.file_path, mimetype="application/pdf",
-                     as_attachment=True, download_name=f"{job.label}.pdf")
+    path, name = Path(current_app.config["DATA_DIR"]) / job.file_path, f"{job.label}.pdf"
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "certificate.print_download", "render_job", job.id,
+               summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)

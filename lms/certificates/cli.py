@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -150,10 +151,12 @@ def render_command(batch_name: str, out: Path):
 @click.option("--public-key", "public_key", default=None,
               help="公钥:PEM 文件或 /verify/public-key 页面上的 base64url 公钥;默认 DATA_DIR/keys 中的公钥。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
-@click.option("--record", is_flag=True, help="核验后在数据库中记一条核验日志(需要数据库)。")
+@click.option("--record", is_flag=True, help="同时查数据库:证书是否已撤销,并记一条核验日志(需要数据库)。")
 def verify_qr_command(payload: str, public_key: str | None, as_json: bool, record: bool):
     """Check a certificate QR code (the whole scanned text, or its payload; "-" reads standard input) with the
-    public key only: no network and no database. Exit 0 when the signature is valid, 1 when not."""
+    public key only: no network and no database. Exit 0 when the signature is valid, 1 when not. With --record
+    the database is read too: exit 2 when the certificate was revoked (date and reason shown), 1 when the
+    database has no certificate of that number; the check is logged."""
     from lms.certificates.signing import PUBLIC_KEY_FILE, load_public_key, verify_payload
 
     if payload == "-":
@@ -165,27 +168,57 @@ def verify_qr_command(payload: str, public_key: str | None, as_json: bool, recor
         raise click.ClickException(f"无法读取公钥({error});请用 --public-key 指定公钥文件或公钥文本")
     result = verify_payload(payload, key)
     facts = result.facts
+    on_record = _record_check(facts.number) if record and facts else None
+    ok, message, exit_code = result.ok, result.message, 0 if result.ok else 1
+    if on_record is not None and not on_record.ok:
+        ok, message, exit_code = False, on_record.message, on_record.exit_code
     if as_json:
-        _echo_json({"ok": result.ok, "message": result.message, **({
+        _echo_json({"ok": ok, "message": message, **({
             "type": facts.type_label, "number": facts.number, "name": facts.masked_name,
             "specialty": facts.specialty, "issued_on": facts.issued_on.isoformat(), "school": facts.school}
-            if facts else {})})
+            if facts else {}), **(on_record.as_json() if on_record else {})})
     else:
-        click.echo(("✓ " if result.ok else "✗ ") + result.message)
+        click.echo(("✓ " if ok else "✗ ") + message)
         if facts:
             click.echo(f"  {facts.type_label} {facts.number} · {facts.masked_name} · {facts.specialty} · "
                        f"{facts.issued_on.isoformat()} · {facts.school}")
-            click.echo("  (离线核验只能证明内容由学校签发、未被改动;是否已撤销请以在线核验页面为准)")
-    if record and facts:
-        _record_check(facts.number)
-    sys.exit(0 if result.ok else 1)
+            if on_record is None:
+                click.echo("  (离线核验只能证明内容由学校签发、未被改动;是否已撤销请以在线核验页面为准)")
+            elif on_record.ok:
+                click.echo("  (数据库中该证书有效;已记录本次核验)")
+    sys.exit(exit_code)
 
 
-def _record_check(number: str) -> None:
+@dataclass(frozen=True)
+class RecordCheck:
+    """What the database says of a certificate whose QR signature was checked."""
+
+    ok: bool
+    message: str
+    exit_code: int = 0
+    status: str = "valid"
+    revoked_on: date | None = None
+    revoke_reason: str = ""
+
+    def as_json(self) -> dict:
+        return {"status": self.status, "revoked_on": self.revoked_on.isoformat() if self.revoked_on else None,
+                "revoke_reason": self.revoke_reason or None}
+
+
+def _record_check(number: str) -> RecordCheck:
+    """Look the certificate up, log the check (when it exists), and say whether it is still valid."""
     from lms.certificates.models import Certificate
+    from lms.certificates.rendering import date_cn
     from lms.certificates.services import log_verification
 
     certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
-    if certificate is not None:
-        log_verification(certificate, channel="offline-cli")
-        db.session.commit()
+    if certificate is None:
+        return RecordCheck(False, f"签名有效,但数据库中没有编号 {number} 的证书", 1, status="unknown")
+    log_verification(certificate, channel="offline-cli")
+    db.session.commit()
+    if certificate.revoked:
+        return RecordCheck(False, f"已撤销:证书 {number} 已于 {date_cn(certificate.revoked_on)}撤销,"
+                                  f"原因:{certificate.revoke_reason}(签名有效,但证书已作废)", 2,
+                           status="revoked", revoked_on=certificate.revoked_on,
+                           revoke_reason=certificate.revoke_reason)
+    return RecordCheck(True, "有效")

@@ -3,8 +3,9 @@
 A RenderJob lists its certificates in print (number) order. The task renders them CHUNK at a time
 into DATA_DIR/certificates/jobs/<id>/chunk-NNNN.pdf, recording progress (`done`) and committing
 after each chunk; when all chunks exist it joins them into one PDF. An interrupted job (the worker
-stopped, the machine restarted) continues from the first missing chunk: on the worker's start-up,
-or when the registrar presses 继续. This module is a task handler, so unlike services it commits.
+stopped or was killed, the machine restarted) continues from the first missing chunk: every job not
+finished is queued again when a worker starts (`flask lms worker`), and a failed one when the registrar
+presses 继续. This module is a task handler, so unlike services it commits.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from lms.certificates.models import Certificate, GraduationBatch, RenderJob
 from lms.certificates.rendering import render_certificates
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError
-from lms.core.queue import app_task, huey
+from lms.core.queue import app_task, on_worker_start, pending_calls
 from lms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -146,14 +147,18 @@ def resume(*, actor, job: RenderJob) -> None:
     db.session.flush()
 
 
-@huey.on_startup()
-def resume_interrupted_jobs() -> None:
-    """When a worker starts, queue again every job left 'running' by a worker that stopped mid-way."""
-    from lms.core.queue import _bound_app
-
-    if _bound_app is None:
-        return
-    with _bound_app.app_context():
-        for job_id in db.session.scalars(select(RenderJob.id).where(RenderJob.status == "running")):
-            log.info("resuming print job %s", job_id)
-            render_job_task(job_id)
+@on_worker_start
+def requeue_unfinished_jobs() -> list[int]:
+    """When a worker starts, queue again every job not finished — queued or running — whose task is not
+    already waiting in the queue: a worker stopped mid-job, or killed after taking a job's task and before
+    its first chunk (the job still says 排队中 and no task is left for it). Returns the ids queued again.
+    A failed job waits for the registrar's 继续: it shows why it stopped."""
+    waiting = {args[0] for args in pending_calls(render_job_task) if args}
+    unfinished = db.session.scalars(select(RenderJob.id).where(RenderJob.status.in_(("queued", "running")))
+                                    .order_by(RenderJob.id)).all()
+    db.session.commit()     # end the read: an immediate queue (tests) runs each job at once, committing
+    queued = [job_id for job_id in unfinished if job_id not in waiting]
+    for job_id in queued:
+        log.info("queuing unfinished print job %s again", job_id)
+        render_job_task(job_id)
+    return queued

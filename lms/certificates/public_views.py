@@ -19,6 +19,7 @@ from lms.certificates.services import log_verification_by_token
 from lms.certificates.signing import fingerprint, public_key_of_data_dir, public_key_pem, raw_public_key
 from lms.core.clock import now_china, today
 from lms.core.privacy import mask_name
+from lms.core.db import write_after_read
 from lms.extensions import db, limiter
 from lms.web.access import public
 
@@ -46,10 +47,11 @@ def _rate_limit() -> str:
 @public
 @limiter.limit(_rate_limit)
 def certificate(token: str):
-    if not log_verification_by_token(token, remote_addr=request.remote_addr or "",
-                                     user_agent=request.headers.get("User-Agent", "")):
+    with write_after_read(db.session):
+        logged = log_verification_by_token(token, remote_addr=request.remote_addr or "",
+                                           user_agent=request.headers.get("User-Agent", ""))
+    if not logged:
         abort(404)
-    db.session.commit()
     found = queries.certificate_by_token(token)
     replacement = queries.replacement_of(found)
     response = make_response(render_template(

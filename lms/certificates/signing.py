@@ -50,7 +50,9 @@ def _b64decode(text: str) -> bytes:
 def load_private_key(data_dir: str | Path) -> Ed25519PrivateKey:
     """The school's signing key from DATA_DIR/keys, generated (mode 0600) on first use.
 
-    Creation is exclusive (O_EXCL), so two processes starting at once end up with the same key.
+    The key is written whole to a file of its own, then linked to its name, which fails if the name
+    exists: two processes or threads starting at once end up with the same key, and none ever reads
+    a key file still being written.
     """
     path = Path(data_dir) / PRIVATE_KEY_FILE
     if not path.exists():
@@ -59,16 +61,22 @@ def load_private_key(data_dir: str | Path) -> Ed25519PrivateKey:
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{id(key)}.part")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(temporary, path)
         except FileExistsError:
             pass   # another process won the race: use its key
         else:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(pem)
             public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
                                                        serialization.PublicFormat.SubjectPublicKeyInfo)
-            (Path(data_dir) / PUBLIC_KEY_FILE).write_bytes(public_pem)
+            public = Path(data_dir) / PUBLIC_KEY_FILE
+            public.with_suffix(".part").write_bytes(public_pem)
+            os.replace(public.with_suffix(".part"), public)
+        finally:
+            temporary.unlink()
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 private key")

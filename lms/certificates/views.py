@@ -12,6 +12,7 @@ from lms.certificates.forms import ExportForm, ReissueForm, RevokeForm, SealForm
 from lms.certificates.models import CERTIFICATE_STATUS_LABELS, KIND_LABELS, Certificate
 from lms.certificates.rendering import date_cn, public_base_url, qr_base_warning, render_certificates, verify_url
 from lms.core.clock import today
+from lms.core.db import write_after_read
 from lms.core.errors import DomainError
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
@@ -55,11 +56,11 @@ def detail(certificate_id: int):
 def pdf(certificate_id: int):
     certificate = get_or_404(Certificate, certificate_id)
     content = render_certificates([certificate], base_url=public_base_url())
-    record(current_user, "certificate.pdf", "certificate", certificate.id,
-           summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF(含完整身份证号)")
-    db.session.commit()
-    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"{certificate.kind_label}-{certificate.number}.pdf")
+    name = f"{certificate.kind_label}-{certificate.number}.pdf"
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "certificate.pdf", "certificate", certificate.id,
+               summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF(含完整身份证号)")
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=False, download_name=name)
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
@@ -129,9 +130,9 @@ def _export(build, title: str):
     """The selected export as .xlsx, audited (it holds full ID numbers)."""
     _form, selection, label = _export_selection()
     sheets, count = build(current_scope(), selection, county=get_setting("county.name"), heading_scope=label)
-    record(current_user, "export.xlsx", "certificate", None,
-           summary=f"导出{title}({label},{count} 人,含完整身份证号)")
-    db.session.commit()
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "export.xlsx", "certificate", None,
+               summary=f"导出{title}({label},{count} 人,含完整身份证号)")
     return xlsx_response(sheets, f"{title}-{today().isoformat()}.xlsx")
 
 

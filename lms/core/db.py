@@ -126,6 +126,28 @@ def writer_transactions() -> Iterator[None]:
         _writers.reset(token)
 
 
+@contextmanager
+def write_after_read(session: Session) -> Iterator[None]:
+    """For a page view (GET) that must also write — the audit event of a download, the log of a public
+    verification: ends the read's transaction, runs the block in a short transaction of its own that takes
+    SQLite's write lock as it begins, and commits it (rolled back if the block raises).
+
+    A GET's transaction is deferred so that readers never queue behind writers; but once it has read, it
+    cannot write if another connection committed meanwhile ("database is locked" at once — WAL cannot
+    move a snapshot forward, and busy_timeout does not apply). Rendering a PDF takes long enough for that
+    to happen almost every time. Here the read holds no lock, and the write waits its turn like any POST.
+    On PostgreSQL it costs one more short transaction.
+    """
+    session.commit()        # end the read; the block's first statement begins the write transaction
+    with writer_transactions():
+        try:
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
 def begin_statement() -> str:
     """The SQLite BEGIN for the current unit of work.
 

@@ -10,6 +10,7 @@ the queue. The consumer is `flask lms worker` (bin/serve starts one beside gunic
 from __future__ import annotations
 
 import functools
+from contextlib import nullcontext
 from pathlib import Path
 
 from flask import Flask, has_app_context
@@ -57,6 +58,33 @@ def app_task(**options):
     return decorator
 
 
+_start_hooks: list = []
+
+
+def on_worker_start(function):
+    """Decorator: run `function` once each time a worker starts (`flask lms worker`), before it takes tasks —
+    to queue again what a stopped worker left unfinished. (huey's own start-up hooks run once per worker
+    thread, so they would queue it once per thread.)"""
+    _start_hooks.append(function)
+    return function
+
+
+def worker_started() -> None:
+    """Run the start hooks with writer transactions (as tasks run), in the current app's context (`flask lms
+    worker` has one) or else the configured app's."""
+    with writer_transactions(), (nullcontext() if has_app_context() or _bound_app is None
+                                 else _bound_app.app_context()):
+        for hook in _start_hooks:
+            hook()
+
+
+def pending_calls(task) -> list[tuple]:
+    """The arguments of every call of `task` waiting in the queue (not yet taken by a worker)."""
+    return [tuple(message.args) for message in huey.pending() if message.name == task.task_class.__name__]
+
+
 def run_consumer(workers: int = 1) -> None:
-    """Run the huey consumer in this process until interrupted (`flask lms worker`)."""
-    huey.create_consumer(workers=workers, worker_type="thread").run()
+    """Run the huey consumer in this process until interrupted (`flask lms worker`), after the start hooks."""
+    consumer = huey.create_consumer(workers=workers, worker_type="thread")
+    worker_started()
+    consumer.run()

@@ -27,6 +27,7 @@ from sqlalchemy import case, delete, event, extract, func, inspect, insert, lite
 from sqlalchemy.orm import Session
 
 from lms.extensions import db
+from lms.geo.models import Division
 from lms.learners.models import Learner
 from lms.policies.models import PolicyVersion
 from lms.policies.services import policies_for
@@ -94,6 +95,16 @@ def _deferred(session: Session) -> bool:
     return bool(session.info.get("tallies_deferred"))
 
 
+def _take_turns(connection, village_ids: list[int]) -> None:
+    """Lock these villages' rows (in id order) until the transaction ends, so two writers re-counting one
+    village take turns. Without it, on PostgreSQL, each deletes the rows it sees and inserts its own beside
+    the other's: duplicate monthly hours (a key violation) or tallies counted twice. FOR NO KEY UPDATE, so
+    the KEY SHARE locks that foreign keys to the villages take do not block it. (SQLite's write lock
+    already makes writers take turns; it has no row locks, and the clause is left out there.)"""
+    connection.execute(select(Division.id).where(Division.id.in_(village_ids)).order_by(Division.id)
+                       .with_for_update(key_share=True))
+
+
 def recount_village_hours(village_ids: Iterable[int | None], session: Session | None = None) -> None:
     """Re-count the monthly hours of these villages' learners (two statements per 500 villages)."""
     session = session or db.session
@@ -103,6 +114,7 @@ def recount_village_hours(village_ids: Iterable[int | None], session: Session | 
     ordered = sorted({village_id for village_id in village_ids if village_id is not None})
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
+        _take_turns(connection, chunk)
         connection.execute(delete(VillageMonthHours).where(VillageMonthHours.village_id.in_(chunk)))
         connection.execute(insert(VillageMonthHours).from_select(HOURS_FIELDS, _village_hours(chunk)))
 
@@ -116,6 +128,7 @@ def retally_villages(village_ids: Iterable[int | None], session: Session | None 
     ordered = sorted({village_id for village_id in village_ids if village_id is not None})
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
+        _take_turns(connection, chunk)
         cohorts = set(connection.scalars(select(Learner.cohort).distinct().where(Learner.village_id.in_(chunk))))
         connection.execute(delete(LearnerTally).where(LearnerTally.village_id.in_(chunk)))
         if cohorts:

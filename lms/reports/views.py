@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from lms.assessment.views import as_of_argument
+from lms.core.db import write_after_read
 from lms.extensions import db
 from lms.reports.areas import LEVEL_LABELS, Area, class_area, county_area, division_area
 from lms.reports.charts import bar_chart, column_chart
@@ -126,13 +127,12 @@ def quarterly_export():
 
     from lms.audit.services import record
     from lms.core.xlsx import xlsx_response
-    from lms.extensions import db
     from lms.reports.exports import quarterly_sheets
 
     period = _period()
     sheets, listed = quarterly_sheets(current_scope(), period, _county())
-    record(current_user, "reports.quarterly_export", "report", None,
-           summary=f"导出{period.label}季度报表与经费申报({listed} 人,含完整身份证号)",
-           after={"period": period.code, "learners": listed})
-    db.session.commit()
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "reports.quarterly_export", "report", None,
+               summary=f"导出{period.label}季度报表与经费申报({listed} 人,含完整身份证号)",
+               after={"period": period.code, "learners": listed})
     return xlsx_response(sheets, f"双提升季度报表-{period.code}.xlsx")

@@ -110,6 +110,13 @@ def refresh_learner_hours(learner_ids: Iterable[int]) -> None:
     now = now_utc()
     learner_ids = sorted(set(learner_ids))
     for ids in _chunks(learner_ids):
+        # Writers of the same learners' hours take turns (PostgreSQL row locks, in id order): otherwise two
+        # teachers saving sessions of one class each delete the rows they see and insert beside the
+        # other's (duplicate key). FOR NO KEY UPDATE: the KEY SHARE locks their attendance rows' foreign
+        # keys already hold do not block it (FOR UPDATE would deadlock). SQLite's write lock already
+        # makes writers take turns.
+        db.session.execute(select(Learner.id).where(Learner.id.in_(ids)).order_by(Learner.id)
+                           .with_for_update(key_share=True))
         db.session.execute(delete(LearnerHours).where(LearnerHours.learner_id.in_(ids)))
         db.session.execute(summary_insert(ids, now))
     retally_learners(learner_ids, hours=True)    # the dashboard's bands, the villages' monthly hours

@@ -11,6 +11,7 @@ from flask_login import current_user
 from lms.audit.services import record
 from lms.auth.models import User
 from lms.core.clock import today
+from lms.core.db import write_after_read
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
@@ -169,12 +170,12 @@ def sign_in_sheet(session_id: int):
 def sign_in_spreadsheet(session_id: int):
     session = get_or_404(ClassSession, session_id)
     learners = sheet_learners(session)
-    record(current_user, "export.sign_in_sheet", "session", session.id,
-           summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}:{len(learners)} 人")
-    db.session.commit()
-    return Response(sign_in_workbook(session, learners),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=sign-in-{session.id}.xlsx"})
+    content = sign_in_workbook(session, learners)
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "export.sign_in_sheet", "session", session.id,
+               summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}:{len(learners)} 人")
+    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=sign-in-{session_id}.xlsx"})
 
 
 @bp.route("/classes/<int:class_id>/self-study", methods=["GET", "POST"])

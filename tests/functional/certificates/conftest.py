@@ -11,7 +11,7 @@ from tests.factories import make_county, make_learner, make_township, make_user,
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(app):
-    """Rate-limit counters live in memory for the whole session: start every test from zero."""
+    """Rate-limit counters live as long as the data folder (the whole session): start every test from zero."""
     with app.app_context():
         limiter.reset()
     yield

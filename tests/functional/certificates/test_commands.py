@@ -110,3 +110,19 @@ def test_verify_qr_records_a_check_when_asked(app, registrar, learners):
     assert db.session.scalar(db.select(VerificationLog.channel).where(
         VerificationLog.certificate_id == certificate.id)) == "offline-cli"
 
+
+
+def test_verify_qr_with_record_says_a_revoked_certificate_is_revoked_and_fails(app, registrar, learners):
+    from lms.certificates.services import revoke_certificate
+
+    certificate, text = _printed_qr(registrar, learners)
+    revoke_certificate(actor=registrar, certificate=certificate, reason="信息有误,已补发", revoked_on=date(2025, 8, 1))
+    offline = run(app, "verify-qr", text)       # the signature alone cannot know
+    assert offline.exit_code == 0 and "签名有效" in offline.output
+    checked = run(app, "verify-qr", text, "--record")
+    assert checked.exit_code == 2
+    assert checked.output.startswith("✗ 已撤销") and "2025年8月1日" in checked.output and "信息有误,已补发" in checked.output
+    assert "签名有效:" not in checked.output
+    as_json = json.loads(run(app, "verify-qr", text, "--record", "--json").stdout)
+    assert (as_json["ok"], as_json["status"], as_json["revoked_on"], as_json["revoke_reason"]) == (
+        False, "revoked", "2025-08-01", "信息有误,已补发")

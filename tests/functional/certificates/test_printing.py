@@ -76,3 +76,41 @@ def test_a_failed_job_says_why_and_can_be_resumed(app, client, login_as, registr
     assert "磁盘已满" in client.get(f"/certificates/jobs/{job.id}").get_data(as_text=True)
     client.post_form(f"/certificates/jobs/{job.id}/resume")
     assert client.get(f"/certificates/jobs/{job.id}.json").get_json()["status"] == "done"
+
+
+def test_every_unfinished_job_is_printed_when_a_worker_starts_and_none_twice(app, registrar, learners):
+    from huey.storage import MemoryStorage
+
+    from lms.core import queue
+
+    batch = withdrawn_batch(registrar, learners, 3)
+    ids = [m.certificate_id for m in batch.members]
+
+    def new_job(status):
+        job = jobs.create_render_job(actor=registrar, label=f"{batch.name} {status}", batch=batch,
+                                     base_url="http://x", certificate_ids=ids)
+        job.status = status
+        return job
+
+    # A real queue that keeps its messages until a worker takes them (the suite's runs tasks at once).
+    immediate, storage = queue.huey._immediate, queue.huey.storage
+    queue.huey._immediate, queue.huey.storage = False, MemoryStorage("lms")
+    try:
+        waiting = new_job("queued")
+        jobs.enqueue(waiting)                   # its task is still in the queue
+        killed = new_job("queued")              # a worker took its task and was killed before the first chunk
+        stopped = new_job("running")            # a worker stopped mid-job
+        failed = new_job("failed")              # waits for the registrar's 继续
+        db.session.flush()
+        queue.worker_started()                  # what `flask lms worker` runs before taking tasks
+        assert sorted(args[0] for args in queue.pending_calls(jobs.render_job_task)) == [
+            waiting.id, killed.id, stopped.id]
+        while (task := queue.huey.dequeue()) is not None:
+            queue.huey.execute(task)
+    finally:
+        queue.huey._immediate, queue.huey.storage = immediate, storage
+    for job in (waiting, killed, stopped, failed):
+        db.session.refresh(job)
+    assert [job.status for job in (waiting, killed, stopped, failed)] == ["done", "done", "done", "failed"]
+    assert numbers_in(Path(current_app.config["DATA_DIR"]) / killed.file_path) == [
+        "520000250001", "520000250002", "520000250003"]

@@ -1,12 +1,14 @@
 """The signed QR payload: round trip, tampering, another school's key, what it reveals."""
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lms.certificates.signing import (
-    SignedFacts, extract_payload, load_public_key, public_key_pem, raw_public_key, sign_payload, verify_payload,
+    SignedFacts, extract_payload, load_private_key, load_public_key, public_key_pem, raw_public_key, sign_payload,
+    verify_payload,
 )
 
 FACTS = SignedFacts("1", "520000250001", "王*才", "种植(含园林、林下种植)", date(2025, 7, 1), "示例县中等职业学校")
@@ -49,3 +51,24 @@ def test_public_keys_load_from_pem_or_the_raw_text_shown_on_the_page():
     public = Ed25519PrivateKey.generate().public_key()
     assert raw_public_key(load_public_key(public_key_pem(public))) == raw_public_key(public)
     assert raw_public_key(load_public_key(raw_public_key(public))) == raw_public_key(public)
+
+
+def test_workers_creating_the_key_at_the_same_moment_all_get_the_same_whole_key(tmp_path):
+    for attempt in range(20):
+        data_dir, start, keys, errors = tmp_path / str(attempt), threading.Barrier(6), [], []
+
+        def first_print():
+            try:
+                start.wait()
+                keys.append(raw_public_key(load_private_key(data_dir).public_key()))
+            except Exception as error:  # reported below: a half-written key file cannot be read
+                errors.append(error)
+
+        threads = [threading.Thread(target=first_print) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [] and len(set(keys)) == 1
+        assert sorted(path.name for path in (data_dir / "keys").iterdir()) == [
+            "certificate-ed25519.pem", "certificate-ed25519.pub.pem"]

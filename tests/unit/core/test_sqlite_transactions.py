@@ -6,8 +6,10 @@ import sqlite3
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
-from lms.core.db import configure_sqlite, writer_transactions
+from lms.core.db import configure_sqlite, write_after_read, writer_transactions
 
 
 @pytest.fixture()
@@ -67,3 +69,23 @@ def test_reading_outside_a_request_or_command_does_not_block_writers(database):
     with engine.begin() as conn:
         conn.execute(text("SELECT n FROM counter")).scalar_one()
         other_worker_write(path)
+
+
+def test_a_page_view_cannot_write_inside_its_read_once_another_worker_wrote(database):
+    engine, path = database
+    with Flask(__name__).test_request_context(method="GET"), engine.begin() as conn:
+        conn.execute(text("SELECT n FROM counter")).scalar_one()
+        other_worker_write(path)
+        with pytest.raises(OperationalError, match="locked"):     # at once: busy_timeout does not help
+            conn.execute(text("UPDATE counter SET n = n + 1"))
+
+
+def test_a_page_view_writes_after_its_read_even_when_another_worker_wrote_meanwhile(database):
+    engine, path = database
+    with Flask(__name__).test_request_context(method="GET"), Session(engine) as session:
+        seen = session.execute(text("SELECT n FROM counter")).scalar_one()
+        other_worker_write(path)                    # a teacher saves while the PDF is being rendered
+        with write_after_read(session):
+            session.execute(text("INSERT INTO counter VALUES (:n)"), {"n": seen})
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT n FROM counter")).scalars()) == [0, 100]
