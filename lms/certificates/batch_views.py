@@ -158,14 +158,17 @@ def _roster(batch_id: int, fmt: str):
     rows = roster.roster_rows(batch)
     school = get_setting("school.name")
     filename = f"毕业生名册-{batch.name}.{fmt}"
-    record(current_user, "batch.roster_export", "batch", batch.id,
-           summary=f"导出毕业生名册 .{fmt}(批次“{batch.name}”,{len(rows)} 人,含完整身份证号)",
-           after={"format": fmt, "learners": len(rows)})
-    db.session.commit()
     if fmt == "xlsx":
-        return xlsx_response([roster.roster_sheet(batch, rows, school=school)], filename)
-    content = roster.roster_pdf(batch, rows, school=school, printed_on=today())
-    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True, download_name=filename)
+        response = xlsx_response([roster.roster_sheet(batch, rows, school=school)], filename)
+    else:
+        content = roster.roster_pdf(batch, rows, school=school, printed_on=today())
+        response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                             download_name=filename)
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "batch.roster_export", "batch", batch.id,
+               summary=f"导出毕业生名册 .{fmt}(批次“{batch.name}”,{len(rows)} 人,含完整身份证号)",
+               after={"format": fmt, "learners": len(rows)})
+    return response
 
 
 @bp.get("/batches/<int:batch_id>/roster.xlsx")

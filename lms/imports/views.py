@@ -13,6 +13,7 @@ from openpyxl.styles import Font, PatternFill
 
 from lms.audit.services import record
 from lms.core.clock import today
+from lms.core.db import write_after_read
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
 from lms.imports.pipeline import refused_sheet, run_import
@@ -127,12 +128,12 @@ def refused(kind: str):
     filename = (request.args.get("filename") or path.name)[:120]
     importer = cls(actor=current_user, scope=current_scope(), today=today())
     summary = run_import(importer, path.read_bytes(), filename, write=False)
-    sheet = refused_sheet(summary)
-    record(current_user, "import.refused_export", "import", None,
-           summary=f"下载{cls.label}导入中有问题的 {len(summary.refused_rows)} 行:{filename}",
-           after={"kind": kind, "file": filename, "rows": len(summary.refused_rows)})
-    db.session.commit()
-    return xlsx_response([sheet], f"{Path(filename).stem}-有问题的行.xlsx")
+    response = xlsx_response([refused_sheet(summary)], f"{Path(filename).stem}-有问题的行.xlsx")
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "import.refused_export", "import", None,
+               summary=f"下载{cls.label}导入中有问题的 {len(summary.refused_rows)} 行:{filename}",
+               after={"kind": kind, "file": filename, "rows": len(summary.refused_rows)})
+    return response
 
 
 refused.roles_for = _roles_for_kind
