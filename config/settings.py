@@ -54,8 +54,10 @@ class Base:
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BOOTSTRAP_SERVE_LOCAL = True
-    # Login throttling: this many failures for one account (or 4x for one address) inside the
-    # window locks further attempts until the window passes.
+    # Login throttling (lms.auth.throttle), per account, never per address: this many failures on one
+    # account from one address make that address wait 1 minute before trying it again, doubling with
+    # each further failure up to the window; twice as many from all addresses together slow every
+    # address the same way. Failures are forgotten once a window passes, after the wait, without one.
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     # Keyed hash of ID numbers for look-ups; defaults to a key derived from SECRET_KEY.

@@ -58,14 +58,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
-    login_manager.session_protection = "strong"
+    # Off on purpose: with our permanent sessions "strong" only marks a session not fresh, and it binds to
+    # an address phones change; lms.auth.sessions checks the session version and browser instead.
+    login_manager.session_protection = None
+    from lms.auth.services import dummy_password_hash
+    from lms.auth.sessions import load_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from lms.auth.models import User
-
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    login_manager.user_loader(load_user)
+    # Made now, not by the first login of an unknown username (which would then take twice as long).
+    dummy_password_hash(app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
 def _register_blueprints(app: Flask) -> None:

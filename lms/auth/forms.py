@@ -9,7 +9,8 @@ from lms.web.forms import BaseForm, choices
 
 
 class LoginForm(BaseForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=40)])
+    username = StringField("用户名", validators=[DataRequired("请输入用户名"),
+                                              Length(max=40, message="用户名不超过 40 个字符")])
     password = PasswordField("密码", validators=[DataRequired("请输入密码")])
 
 

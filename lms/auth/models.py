@@ -44,6 +44,10 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     # True while the password is one an administrator generated or set (new user, reset, `flask lms
     # create-user`): its holder must choose their own before using anything else (lms.auth.views).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Stored in the session at login (get_id) and compared on every request (lms.auth.sessions): raising it
+    # ends every session of the user at once — logout, a password change or reset, a new role or scope,
+    # deactivation. Sessions live in signed cookies, so there is nothing on the server to delete instead.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     division_scopes: Mapped[list["UserDivision"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="UserDivision.id")
@@ -51,6 +55,10 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What the session keeps (Flask-Login's alternative id): "<id>:<session_version>"."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def role_label(self) -> str:
@@ -79,7 +87,8 @@ class UserDivision(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """One login attempt; failures inside a window throttle further attempts (shared by all workers)."""
+    """One login attempt, kept as its record; recent failures slow further attempts on the same account
+    (lms.auth.throttle; shared by all workers)."""
 
     __tablename__ = "login_attempts"
 
@@ -87,4 +96,7 @@ class LoginAttempt(db.Model):
     username: Mapped[str] = mapped_column(String(40), index=True)
     remote_addr: Mapped[str] = mapped_column(String(45), index=True)
     succeeded: Mapped[bool]
+    # Refused unchecked because the account had to wait (the password was not looked at): recorded, never
+    # counted as a failure, so impatience does not lengthen the wait.
+    throttled: Mapped[bool] = mapped_column(default=False, server_default=false())
     at: Mapped[datetime] = mapped_column(index=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from lms.auth import services
 from lms.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from lms.auth.models import ROLE_LABELS, User
+from lms.auth.sessions import start_session
 from lms.extensions import db
 from lms.web.access import any_role, public, roles_required
 from lms.web.saving import saving
@@ -55,9 +56,7 @@ def login():
             form.form_errors.append(refused.message)
             return render_template("auth/login.html", form=form), 200
         db.session.commit()
-        session.clear()                    # a fresh session on login (no fixation)
-        login_user(user)
-        session.permanent = True
+        start_session(user)
         if user.must_change_password:   # the page says why; `next` waits until the password is theirs
             return redirect(url_for("auth.change_password"))
         return redirect(_safe_next(request.args.get("next")))
@@ -67,6 +66,8 @@ def login():
 @bp.post("/logout")
 @any_role
 def logout():
+    services.log_out(current_user._get_current_object())   # every copy of this session cookie ends too
+    db.session.commit()
     logout_user()
     session.clear()
     flash("您已安全退出。", "info")
@@ -82,6 +83,7 @@ def change_password():
             services.change_password(user=current_user, current_password=form.current_password.data,
                                      new_password=form.new_password.data)
         if saved:
+            start_session(current_user._get_current_object())   # the user's other sessions ended; this one goes on
             flash("密码已修改。", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form, initial=current_user.must_change_password)

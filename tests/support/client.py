@@ -35,3 +35,16 @@ class CsrfClient(FlaskClient):
 
     def logout(self):
         return self.post_form("/logout")
+
+
+class SeparateBrowser(CsrfClient):
+    """A client whose every request runs in an app context of its own, as on a real server.
+
+    A plain test client's requests reuse the test's app context, so `g` — where Flask-Login keeps the
+    user it loaded — carries over from one request to the next, even from another client's; tests of
+    what one browser's request does to another browser's session need this one.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
