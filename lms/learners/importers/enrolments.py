@@ -31,7 +31,7 @@ from lms.learners.services import already_enrolled_message, enrolment_terms
 from lms.learners.student_numbers import allocate_student_numbers
 from lms.teaching.models import Specialty, TeachingClass
 
-_BRACKET = re.compile(r"[((].*$")
+_BRACKET = re.compile(r"[(（].*$")
 
 
 class EnrolmentImporter(Importer):

@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.geo.models import TeachingPoint
 from lms.learners.models import Learner
 from lms.settings.services import save_settings
-from lms.teaching.models import TeachingClass
+from lms.teaching.models import Specialty, TeachingClass
 from tests.factories import make_class, make_learner, make_roster_entry, next_id_number, specialty_named
 from tests.support.spreadsheets import csv_bytes, xlsx_bytes
 
@@ -120,6 +120,13 @@ def test_bad_rows_are_refused_with_row_column_and_reason(area, cli_import):
 def test_short_specialty_names_are_understood(area, cli_import):
     code, summary = cli_import("enrolments", csv_bytes(HEADER, [ledger_row(specialty="养殖", class_name="")]))
     assert code == 0 and learners(specialty_id=specialty_named("养殖(含畜牧兽医、水产养殖)").id) == 1
+
+
+def test_a_short_name_finds_a_specialty_named_with_full_width_brackets(area, cli_import):
+    db.session.add(Specialty(name="银饰（锻制）", position=99))
+    db.session.flush()
+    code, summary = cli_import("enrolments", csv_bytes(HEADER, [ledger_row(specialty="银饰", class_name="")]))
+    assert code == 0 and learners(specialty_id=specialty_named("银饰（锻制）").id) == 1
 
 
 def test_someone_already_enrolled_elsewhere_is_refused_without_naming_the_place(area, import_file):

@@ -76,6 +76,17 @@ def test_a_category_set_cannot_be_empty_and_unchanged_forms_save_nothing(client,
     assert "没有修改任何设置" in page
 
 
+def test_year_lines_typed_with_a_chinese_input_method_are_understood(client, login_as):
+    """A Chinese keyboard types 2025：6500 and core，2025: the full-width colon and comma read as ":" and ","."""
+    login_as("registrar")
+    response = client.post_form("/policies/2025", form_of(Policy(), target_counts="2023：3000\n2025：6500",
+                                                          target_counted_groups="2023：core\n2025：core，2025"))
+    assert response.status_code == 302
+    policy = policy_for(2025)
+    assert policy.target_counts == {2023: 3000, 2025: 6500}
+    assert policy.target_counted_groups == {2023: ("core",), 2025: ("core", "2025")}
+
+
 def test_policies_for_many_cohorts_is_one_query(app, count_queries):
     from lms.policies.services import save_policy
 
