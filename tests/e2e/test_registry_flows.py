@@ -94,7 +94,7 @@ def test_enrol_a_roster_entry_with_a_photo_after_the_privacy_notice(township_use
     page.get_by_label("民族").select_option(label="布依族")
     page.get_by_label("入学前文化程度").select_option(label="小学")
     page.get_by_label("教学点").select_option(value=str(point.id))
-    page.get_by_label("专业").select_option(label="种植(含园林、林下种植)")
+    page.get_by_label("专业").select_option(label="种植（含园林、林下种植）")
     page.get_by_label("班级").select_option(value=str(klass.id))
     page.set_input_files("input[name=photo]", _png(tmp_path / "photo.png"))
     page.get_by_role("button", name="确认报名").click()

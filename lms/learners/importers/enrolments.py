@@ -58,7 +58,7 @@ class EnrolmentImporter(Importer):
         Column("student_number", "学号", ("学号", "校内学号")),
     )
     example = {"id_number": "522327198506150021", "name": "王德才", "township": "清水镇", "village": "上寨村",
-               "point": "上寨村新时代农民讲习所", "specialty": "种植(含园林、林下种植)", "class_name": "上寨种植2025级1班",
+               "point": "上寨村新时代农民讲习所", "specialty": "种植（含园林、林下种植）", "class_name": "上寨种植2025级1班",
                "enrolled_on": "2025-03-01", "education": "未上过学", "ethnicity": "布依族", "phone": "13812345678"}
     text_columns = ("id_number", "student_number", "phone")
 
@@ -78,7 +78,7 @@ class EnrolmentImporter(Importer):
         for sid, name in db.session.execute(select(Specialty.id, Specialty.name).where(Specialty.active)):
             self._specialties[name_key(name)] = (sid, name)
             short.setdefault(name_key(_BRACKET.sub("", name)), []).append((sid, name))
-        for key, matches in short.items():       # 养殖 → 养殖(含畜牧兽医、水产养殖) when unambiguous
+        for key, matches in short.items():       # 养殖 → 养殖（含畜牧兽医、水产养殖） when unambiguous
             if len(matches) == 1:
                 self._specialties.setdefault(key, matches[0])
         township = db.aliased(Division)

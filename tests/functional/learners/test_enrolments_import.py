@@ -23,7 +23,7 @@ HEADER = ("身份证号", "姓名", "乡镇", "村", "教学点", "专业", "班
 
 
 def ledger_row(name="王德才", *, number=None, township="甲镇", village="甲一村", point="甲一村讲习所",
-               specialty="种植(含园林、林下种植)", class_name="甲一种植2025级1班", enrolled_on="2025-03-01",
+               specialty="种植（含园林、林下种植）", class_name="甲一种植2025级1班", enrolled_on="2025-03-01",
                education="未上过学", ethnicity="布依族", phone="13812345678", birth_on=date(1985, 6, 15)):
     return [number or next_id_number(birth_on=birth_on), name, township, village, point, specialty, class_name,
             enrolled_on, education, ethnicity, phone]
@@ -109,7 +109,7 @@ def test_bad_rows_are_refused_with_row_column_and_reason(area, cli_import):
     assert errors[3] == ("入学日期", "不符合报名年龄要求:入学时 65 周岁,超过 59 周岁")
     assert errors[4] == ("入学日期", "不符合报名年龄要求:入学时 13 周岁,未满 15 周岁")
     assert errors[5][0] == "专业" and "没有名为“种值”的专业" in errors[5][1]
-    assert errors[6] == ("班级", "班级“刺绣班”不是“种植(含园林、林下种植)”专业的班,请核对专业或班级")
+    assert errors[6] == ("班级", "班级“刺绣班”不是“种植（含园林、林下种植）”专业的班,请核对专业或班级")
     assert errors[7] == ("入学日期", "日期不存在:2025-02-30,请核对年月日")
     assert errors[8][0] == "入学日期" and "不能晚于" in errors[8][1]
     assert errors[9][0] == "入学前文化程度" and "无法识别" in errors[9][1]
@@ -119,7 +119,7 @@ def test_bad_rows_are_refused_with_row_column_and_reason(area, cli_import):
 
 def test_short_specialty_names_are_understood(area, cli_import):
     code, summary = cli_import("enrolments", csv_bytes(HEADER, [ledger_row(specialty="养殖", class_name="")]))
-    assert code == 0 and learners(specialty_id=specialty_named("养殖(含畜牧兽医、水产养殖)").id) == 1
+    assert code == 0 and learners(specialty_id=specialty_named("养殖（含畜牧兽医、水产养殖）").id) == 1
 
 
 def test_a_short_name_finds_a_specialty_named_with_full_width_brackets(area, cli_import):

@@ -89,7 +89,7 @@ def test_bad_attendance_rows_are_refused_with_chinese_messages_and_nothing_else_
     errors = errors_by_row(summary)
     assert status == 1 and summary["written"] == 1
     assert errors[2].startswith("班级:班级“不存在的班”不存在或不在您的管辖范围内")
-    assert errors[3] == "课程:课程“插花”不在种植(含园林、林下种植)的教学计划中"
+    assert errors[3] == "课程:课程“插花”不在种植（含园林、林下种植）的教学计划中"
     assert errors[4] == f"身份证号:{stranger.name}不是班级 {code} 的学员"
     assert errors[5].startswith("日期:日期") and "不能晚于" in errors[5]
     assert errors[6] == "学时:不能为负数" and errors[7] == "学时:不能超过 24"
