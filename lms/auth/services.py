@@ -65,14 +65,14 @@ def login(username: str, password: str, *, remote_addr: str) -> User:
             LoginAttempt.username == username, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since))
         wait = window - (now - oldest) if oldest else window
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        raise LoginRefused(f"登录失败次数过多,已暂时锁定。请 {minutes} 分钟后再试,或联系系统管理员。")
+        raise LoginRefused(f"登录失败次数过多，已暂时锁定。请 {minutes} 分钟后再试，或联系系统管理员。")
     user = db.session.scalar(select(User).where(User.username == username))
     ok = user is not None and check_password_hash(user.password_hash, password) and user.active
     db.session.add(LoginAttempt(username=username, remote_addr=remote_addr, succeeded=ok, at=now))
     if not ok:
         db.session.flush()
         if user is not None and not user.active and check_password_hash(user.password_hash, password):
-            raise LoginRefused("该账号已停用,请联系系统管理员。")
+            raise LoginRefused("该账号已停用，请联系系统管理员。")
         raise LoginRefused("用户名或密码不正确。")
     user.last_login_at = now
     db.session.flush()
@@ -89,8 +89,8 @@ def _scope_divisions(role: str, codes: list[str]) -> list[Division]:
         if division is None:
             raise DomainError(f"区划代码 {code} 不存在", field="scope_codes")
         if division.level != kind:
-            label = "乡镇(街道)" if kind == "township" else "村(社区)"
-            raise DomainError(f"{code} {division.name} 不是{label},{ROLE_LABELS[role]}只能管辖{label}",
+            label = "乡镇（街道）" if kind == "township" else "村（社区）"
+            raise DomainError(f"{code} {division.name} 不是{label}，{ROLE_LABELS[role]}只能管辖{label}",
                               field="scope_codes")
     return [found[c] for c in codes]
 
@@ -123,7 +123,7 @@ def create_user(*, actor, username: str, display_name: str, role: str, password:
     """
     username = username.strip().lower()
     if role not in ROLES:
-        raise DomainError(f"角色 {role} 不存在,可选:{'、'.join(ROLES)}", field="role")
+        raise DomainError(f"角色 {role} 不存在，可选：{'、'.join(ROLES)}", field="role")
     if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise DomainError("用户名只能包含字母、数字、下划线、点和连字符", field="username")
     if db.session.scalar(select(User.id).where(User.username == username)):
@@ -136,7 +136,7 @@ def create_user(*, actor, username: str, display_name: str, role: str, password:
     db.session.flush()
     _apply_scope(user, role, scope_codes or [])
     db.session.flush()
-    record(actor, "user.create", "user", user.id, summary=f"新建用户 {username}({ROLE_LABELS[role]})",
+    record(actor, "user.create", "user", user.id, summary=f"新建用户 {username}（{ROLE_LABELS[role]}）",
            after={**snapshot(user), "scope": _scope_codes(user)})
     return user
 
@@ -194,5 +194,5 @@ def reset_password(*, actor, user: User, new_password: str) -> None:
     user.password_changed_at = now_utc()
     user.must_change_password = True
     db.session.flush()
-    record(actor, "user.reset_password", "user", user.id, summary=f"重置用户 {user.username} 的密码(首次登录须修改)",
+    record(actor, "user.reset_password", "user", user.id, summary=f"重置用户 {user.username} 的密码（首次登录须修改）",
            before={"must_change_password": was_initial}, after={"must_change_password": True})

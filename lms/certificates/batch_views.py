@@ -60,7 +60,7 @@ def new():
                                                  learner_ids=_selected_ids("learner_id"),
                                                  early_applied=set(_selected_ids("early")))
         if saved:
-            flash(f"已建立毕业批次“{batch.name}”,共 {len(batch.members)} 人。下一步:报州教育局验印。", "success")
+            flash(f"已建立毕业批次“{batch.name}”，共 {len(batch.members)} 人。下一步：报州教育局验印。", "success")
             return redirect(url_for("batches.detail", batch_id=batch.id))
     rows = queries.candidates("diploma", current_scope(), as_of=form.as_of.data or as_of,
                               cohort=filters.cohort.data or None, class_id=filters.class_id.data or None)
@@ -158,7 +158,7 @@ def _roster(batch_id: int, fmt: str):
     school = get_setting("school.name")
     filename = f"毕业生名册-{batch.name}.{fmt}"
     record(current_user, f"export.{fmt}", "batch", batch.id,
-           summary=f"导出毕业生名册 .{fmt}(批次“{batch.name}”,{len(rows)} 人,含完整身份证号)")
+           summary=f"导出毕业生名册 .{fmt}（批次“{batch.name}”，{len(rows)} 人，含完整身份证号）")
     db.session.commit()
     if fmt == "xlsx":
         return xlsx_response([roster.roster_sheet(batch, rows, school=school)], filename)
@@ -204,7 +204,7 @@ def issue_directly(document: str):
             batch = batches.issue_directly(actor=current_user, kind=kind, learner_ids=_selected_ids("learner_id"),
                                            issued_on=form.issued_on.data)
         if saved:
-            flash(f"已发放{KIND_LABELS[kind]} {len(batch.members)} 份(“{batch.name}”)。", "success")
+            flash(f"已发放{KIND_LABELS[kind]} {len(batch.members)} 份（“{batch.name}”）。", "success")
             return redirect(url_for("batches.detail", batch_id=batch.id))
     rows = queries.candidates(kind, current_scope(), as_of=form.issued_on.data or as_of,
                               cohort=filters.cohort.data or None, class_id=filters.class_id.data or None)
@@ -254,7 +254,7 @@ def job_download(job_id: int):
         flash("打印文件尚未生成完成。", "warning")
         return redirect(url_for("batches.job", job_id=job.id))
     record(current_user, "certificate.print_download", "render_job", job.id,
-           summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
+           summary=f"下载批量打印文件“{job.label}”（{job.total} 份，含完整身份证号）")
     db.session.commit()
     return send_file(Path(current_app.config["DATA_DIR"]) / job.file_path, mimetype="application/pdf",
                      as_attachment=True, download_name=f"{job.label}.pdf")

@@ -56,7 +56,7 @@ def pdf(certificate_id: int):
     certificate = get_or_404(Certificate, certificate_id)
     content = render_certificates([certificate], base_url=public_base_url())
     record(current_user, "certificate.pdf", "certificate", certificate.id,
-           summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF(含完整身份证号)")
+           summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF（含完整身份证号）")
     db.session.commit()
     return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=False,
                      download_name=f"{certificate.kind_label}-{certificate.number}.pdf")
@@ -100,7 +100,7 @@ def reissue(certificate_id: int):
                                            issued_on=form.issued_on.data)
     if not saved:
         return redirect(url_for("certificates.detail", certificate_id=certificate.id))
-    flash(f"已补发新证书 {new.number}(替代 {certificate.number})。", "success")
+    flash(f"已补发新证书 {new.number}（替代 {certificate.number}）。", "success")
     return redirect(url_for("certificates.detail", certificate_id=new.id))
 
 
@@ -130,7 +130,7 @@ def _export(build, title: str):
     _form, selection, label = _export_selection()
     sheets, count = build(current_scope(), selection, county=get_setting("county.name"), heading_scope=label)
     record(current_user, "export.xlsx", "certificate", None,
-           summary=f"导出{title}({label},{count} 人,含完整身份证号)")
+           summary=f"导出{title}（{label}，{count} 人，含完整身份证号）")
     db.session.commit()
     return xlsx_response(sheets, f"{title}-{today().isoformat()}.xlsx")
 
@@ -158,10 +158,10 @@ def seal():
         with saving(form) as saved:
             if request.form.get("action") == "remove":
                 assets.remove_seal(actor=current_user)
-                message = "已移除印章;之后发放的证书不再印章。"
+                message = "已移除印章；之后发放的证书不再印章。"
             else:
                 assets.save_seal(actor=current_user, content=upload.read() if upload else b"")
-                message = "已保存印章;之后发放的证书将使用新印章,已发证书不变。"
+                message = "已保存印章；之后发放的证书将使用新印章，已发证书不变。"
         if saved:
             flash(message, "success")
             return redirect(url_for("certificates.seal"))

@@ -102,10 +102,10 @@ def _classes(points: dict[str, TeachingPoint], today: date) -> list[TeachingClas
 
 
 def _visit(rng, entry, outcome: str, actor, today: date) -> None:
-    reasons = {"ineligible": "长期卧病在床,无法参加学习", "duplicate": "与邻村名册重复登记"}
+    reasons = {"ineligible": "长期卧病在床，无法参加学习", "duplicate": "与邻村名册重复登记"}
     record_visit(actor=actor, entry=entry, today=today, visited_on=intake_day("first", today) - timedelta(rng.randint(10, 70)),
                  visitor=actor.display_name.split()[-1], outcome=outcome, reason=reasons.get(outcome, ""),
-                 residence="外出务工,浙江宁波" if outcome == "away" else "在村居住",
+                 residence="外出务工，浙江宁波" if outcome == "away" else "在村居住",
                  work_situation="省外务工" if outcome == "away" else rng.choice(("在家务农", "县内务工")),
                  health="" if outcome == "away" else "卧病" if outcome == "ineligible" else "良好",
                  can_study={"ineligible": False, "away": None}.get(outcome, True),

@@ -52,7 +52,7 @@ def _year_lines(text: str, key: str, *, groups: bool) -> dict[str, Any]:
         if not line:
             continue
         if ":" not in line:
-            raise DomainError(f"第 {number} 行应写成“年份: 数值”,如 2025: 6000", field=key)
+            raise DomainError(f"第 {number} 行应写成“年份: 数值”，如 2025: 6000", field=key)
         year, value = (part.strip() for part in line.split(":", 1))
         if groups:
             result[year] = [item.strip() for item in value.replace("，", ",").split(",") if item.strip()]

@@ -50,7 +50,7 @@ def test_saving_the_form_makes_a_new_version_and_keeps_the_old_one(client, login
     assert policy_for(2025).hours_required_minutes == 18000 and policy_for(2025).min_age == 16
     assert policy_for(2024) == Policy()                                 # other cohorts are unaffected
     history = client.get("/policies/2025/history").get_data(as_text=True)
-    assert "第 2 版" in history and "学时要求(分钟):21600 →" in history and "省公告 16 岁" in history
+    assert "第 2 版" in history and "学时要求（分钟）：21600 →" in history and "省公告 16 岁" in history
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.save")
                                .order_by(AuditEvent.id.desc())).first()
     assert event.before == {"hours_required_minutes": 21600} and event.after == {"hours_required_minutes": 18000}
