@@ -37,7 +37,7 @@ def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> 
 
     echo("目标任务 …")
     reports_demo.load(today=today)
-    record(None, "demo.load", "demo", None, summary="加载演示数据(示例县)")
+    record(None, "demo.load", "demo", None, summary="加载演示数据（示例县）")
 
 
 def _load_domains(today: date, echo: Callable[[str], None]) -> None:
@@ -57,7 +57,7 @@ def _load_domains(today: date, echo: Callable[[str], None]) -> None:
     users = auth_demo.load(divisions, DEMO_PASSWORD)
     echo("名册、走访与学员 …")
     learners_demo.load(divisions, users, today=today)
-    echo("教学:课次、考勤、线上与自学学时 …")
+    echo("教学：课次、考勤、线上与自学学时 …")
     teaching_demo.load(today=today)
     echo("考核、免修免考与毕业审核 …")
     assessment_demo.load(today=today)

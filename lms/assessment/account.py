@@ -118,7 +118,7 @@ def learning_account(learner: Learner, as_of: dt.date) -> LearningAccount:
             .where(AssessmentResult.learner_id == learner.id, AssessmentResult.sat_on <= as_of)
             .order_by(AssessmentResult.sat_on, AssessmentResult.id)):
         if row.course_id in lines:
-            note = f"{voided_by or COMMAND_LINE}作废:{row.void_reason}" if row.voided_at else ""
+            note = f"{voided_by or COMMAND_LINE}作废：{row.void_reason}" if row.voided_at else ""
             lines[row.course_id].attempts.append(
                 Trace(f"{format_score(row.score)} 分", row.sat_on, name or COMMAND_LINE, row.created_at,
                       voided=row.voided_at is not None, note=note))
@@ -134,7 +134,7 @@ def learning_account(learner: Learner, as_of: dt.date) -> LearningAccount:
             evidence = application.certificate_name or application.work_post
             lines[item.course_id].recognitions.append(
                 Trace(what, application.decided_on, name or COMMAND_LINE, application.decided_at,
-                      note=f"{application.evidence_type}:{evidence}(第 {application.id} 号申请)"))
+                      note=f"{application.evidence_type}：{evidence}（第 {application.id} 号申请）"))
 
     moral = tuple(Trace(row.label, row.evaluated_on, name or COMMAND_LINE, row.created_at, note=row.comment)
                   for row, name in db.session.execute(

@@ -70,7 +70,7 @@ def audit():
                            labels=OUTCOME_LABELS, outcomes=OUTCOMES)
 
 
-EXPORT_HEADERS = ("学号", "姓名", "身份证号", "乡镇(街道)", "村(社区)", "班级", "专业", "年级", "入学日期",
+EXPORT_HEADERS = ("学号", "姓名", "身份证号", "乡镇（街道）", "村（社区）", "班级", "专业", "年级", "入学日期",
                   "修业期至", "自学+线上学时", "学分", "结论", "原因")
 
 
@@ -79,7 +79,7 @@ def audit_workbook(report: AuditReport) -> bytes:
     rows = ([row.student_number, row.name, row.id_number, row.township, row.village, row.class_name or "",
              row.specialty, row.cohort, format_date_cn(row.enrolled_on), format_date_cn(row.decision.period_end_on),
              format_hours(row.decision.hours_360), format_credits(row.decision.credits), row.decision.label,
-             ";".join(row.decision.reasons)] for row in report.rows)
+             "；".join(row.decision.reasons)] for row in report.rows)
     return workbook_bytes([Sheet(f"毕业审核{report.as_of:%Y%m%d}", EXPORT_HEADERS, rows)])
 
 

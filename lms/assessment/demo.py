@@ -33,7 +33,7 @@ from lms.teaching.models import (
     Attendance, ClassSession, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass,
 )
 
-PLATFORM = "贵州省社区教育学习平台(一乐之)"
+PLATFORM = "贵州省社区教育学习平台（一乐之）"
 # Real vocational titles for some specialties (prefix of the specialty name → certificate name).
 TITLES = {"种植": "农作物植保员", "设施农业": "设施农业种植工", "养殖": "家畜饲养员", "服装": "服装制版师",
           "家用电器": "家用电器产品维修工", "餐饮": "中式烹调师", "计算机": "计算机操作员", "电子商务": "电子商务师",
@@ -71,7 +71,7 @@ def load(*, today: dt.date) -> dict[str, int]:
         counts[profile] += 1
     rows.write()
     _top_up_hours(topped_up, today)
-    record(None, "demo.assessment", "demo", None, summary=f"演示考核数据:{dict(counts)}")
+    record(None, "demo.assessment", "demo", None, summary=f"演示考核数据：{dict(counts)}")
     return dict(counts)
 
 
@@ -84,7 +84,7 @@ def _certificate_table(plans: dict[int, list[Course]]) -> dict[int, CertificateK
             continue
         title = next((name for prefix, name in TITLES.items() if specialty.name.startswith(prefix)),
                      specialty.name.split("(")[0])
-        kind = CertificateKind(name=f"{title}(五级/初级工)", evidence_type="职业技能等级证书",
+        kind = CertificateKind(name=f"{title}（五级/初级工）", evidence_type="职业技能等级证书",
                                note="人社部门认定的职业技能等级证书",
                                mapped=[CertificateKindCourse(course_id=course.id) for course in skills[:2]])
         db.session.add(kind)
@@ -92,7 +92,7 @@ def _certificate_table(plans: dict[int, list[Course]]) -> dict[int, CertificateK
     db.session.add_all([
         CertificateKind(name="县级农民技能大赛三等奖及以上", evidence_type="竞赛获奖", credits=Decimal("2"),
                         note="计入相关专业技能课"),
-        CertificateKind(name="技术革新成果(经县级部门认定)", evidence_type="技术革新", credits=Decimal("3")),
+        CertificateKind(name="技术革新成果（经县级部门认定）", evidence_type="技术革新", credits=Decimal("3")),
     ])
     db.session.flush()
     return by_specialty
@@ -146,7 +146,7 @@ def _apply(profile, learner, courses, kinds, registrar, heads, today, index, row
             rows.result(learner, course, score, sat_on, recorder)
     if profile != "continue_pending":
         rows.evaluations.append({"learner_id": learner.id, "passed": True, "evaluator_id": head,
-                                 "evaluated_on": _day(learner, len(courses), today), "comment": "遵纪守法,积极参加学习",
+                                 "evaluated_on": _day(learner, len(courses), today), "comment": "遵纪守法，积极参加学习",
                                  "created_at": rows.now})
     if profile == "continue_pending" and learner.specialty_id in kinds:
         kind = kinds[learner.specialty_id]
@@ -158,7 +158,7 @@ def _apply(profile, learner, courses, kinds, registrar, heads, today, index, row
         # hours are dated after the withdrawal.
         left_on = min(today, max(_day(learner, 3, today), last_study_day(learner.id) or learner.enrolled_on))
         record_status_event(actor=registrar, learner=learner, kind="退学", occurred_on=left_on,
-                            reason="外出务工,本人申请退学", approved_by="教务处", today=today)
+                            reason="外出务工，本人申请退学", approved_by="教务处", today=today)
     return profile in ("graduate", "early_graduate", "graduate_by_resit", "complete_failed")
 
 

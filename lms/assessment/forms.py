@@ -9,7 +9,7 @@ from lms.web.forms import BaseForm
 
 class VoidResultForm(BaseForm):
     reason = TextAreaField("作废原因", validators=[DataRequired("请写明作废原因"), Length(min=2, max=200)],
-                           description="例如:录入时看错行;成绩单上是 75 分")
+                           description="例如：录入时看错行；成绩单上是 75 分")
 
 
 class SheetForm(BaseForm):

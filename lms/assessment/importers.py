@@ -27,7 +27,7 @@ from lms.learners.lookup import hash_id
 from lms.learners.models import Learner
 from lms.teaching.models import Course
 
-NOT_FOUND = "系统中没有这个身份证号的学员(或不在您的管辖范围内)"
+NOT_FOUND = "系统中没有这个身份证号的学员（或不在您的管辖范围内）"
 
 
 class LearnerRowsImporter(Importer):
@@ -79,7 +79,7 @@ class LearnerRowsImporter(Importer):
         course = plan.get(name)
         if course is None:
             guess = closest_name(name, plan)
-            hint = f",是不是“{guess}”?" if guess else ""
+            hint = f"，是不是“{guess}”？" if guess else ""
             self.refuse(row, "course", f"课程“{name}”不在该学员专业的教学计划中{hint}")
         return course
 
@@ -137,12 +137,12 @@ class AssignmentImporter(LearnerRowsImporter):
 
     kind = "assignments"
     label = "作业完成"
-    description = ("每行一项已完成的规定作业(实操):课程的规定作业为作业1…作业N。"
-                   "教师只能导入自己有权录入的课程(见考核录入页的说明)。")
+    description = ("每行一项已完成的规定作业（实操）：课程的规定作业为作业1…作业N。"
+                   "教师只能导入自己有权录入的课程（见考核录入页的说明）。")
     columns = (
         common_column("id_number", required=True),
         common_column("course", required=True),
-        Column("title", "作业", ("作业", "作业名称", "实操", "作业(实操)", "作业实操"), True),
+        Column("title", "作业", ("作业", "作业名称", "实操", "作业（实操）", "作业实操"), True),
         Column("completed_on", "完成日期", ("完成日期", "完成时间", "日期"), True),
     )
     example = {"id_number": "522327198506150024", "course": "种植技术", "title": "作业1", "completed_on": "2025-05-06"}
@@ -151,14 +151,14 @@ class AssignmentImporter(LearnerRowsImporter):
         candidates = []
         for row, learner, course in self.course_rows(rows):
             if learner.status == "withdrawn":
-                self.refuse(row, "id_number", "学员已退学,不能再记录作业")
+                self.refuse(row, "id_number", "学员已退学，不能再记录作业")
                 continue
             required = required_titles(course.required_assignments)
             text = clean_text(row.get("title"))
             title = assignment_title(text, required)
             if title is None:
-                allowed = "、".join(required) if required else "(该课程没有规定作业)"
-                self.refuse(row, "title", f"《{course.name}》没有“{text}”,规定作业是:{allowed}")
+                allowed = "、".join(required) if required else "（该课程没有规定作业）"
+                self.refuse(row, "title", f"《{course.name}》没有“{text}”，规定作业是：{allowed}")
                 continue
             on = self.date_of(row, "completed_on", learner)
             if on is not None:
@@ -188,8 +188,8 @@ class ResultImporter(LearnerRowsImporter):
 
     kind = "results"
     label = "考核成绩"
-    description = ("每行一次考核:成绩 0–100(最多一位小数),同一课程多行即补考,历次成绩都保留。"
-                   "规定作业(实操)未在考核日期前全部完成的,该行不能导入。")
+    description = ("每行一次考核：成绩 0–100（最多一位小数），同一课程多行即补考，历次成绩都保留。"
+                   "规定作业（实操）未在考核日期前全部完成的，该行不能导入。")
     columns = (
         common_column("id_number", required=True),
         common_column("course", required=True),
@@ -222,11 +222,11 @@ class ResultImporter(LearnerRowsImporter):
         planned = []
         for row, learner, course, score, on in candidates:
             if (learner.id, course.id) in exempt:
-                self.refuse(row, "course", f"《{course.name}》已批准免修/免考/免除,无需成绩")
+                self.refuse(row, "course", f"《{course.name}》已批准免修/免考/免除，无需成绩")
                 continue
             gate = gate_on(required_titles(course.required_assignments), done.get((learner.id, course.id), ()), on)
             if not gate.ok:
-                self.refuse(row, "score", f"{gate.reason}(考核日期前),才能录入《{course.name}》的成绩")
+                self.refuse(row, "score", f"{gate.reason}（考核日期前），才能录入《{course.name}》的成绩")
                 continue
             key = (learner.id, course.id, score, on)
             if key in existing:
@@ -252,7 +252,7 @@ class MoralImporter(LearnerRowsImporter):
 
     kind = "moral"
     label = "思想品德评价"
-    description = "每行一次思想品德评价(合格/不合格)。教师只能导入自己担任班主任的班级;以最新评价为准。"
+    description = "每行一次思想品德评价（合格/不合格）。教师只能导入自己担任班主任的班级；以最新评价为准。"
     columns = (
         common_column("id_number", required=True),
         Column("result", "结论", ("结论", "评价结论", "评价结果", "思想品德评价", "思想品德"), True),

@@ -27,9 +27,9 @@ from lms.extensions import db
 from lms.teaching.models import ClassSession, ClassTeacher, TeachingClass
 
 RULE_TEXT = {
-    "cultural": "文化课(县教育局标准):本班上过该课程的任课教师、本班教师或班主任,以及教务可以录入",
-    "skill": "专业技能课(县中职学校考核):只有本班上过该课程的任课教师和教务可以录入",
-    "internship": "顶岗实习:本班班主任、本班该课程的任课教师和教务可以录入",
+    "cultural": "文化课（县教育局标准）：本班上过该课程的任课教师、本班教师或班主任，以及教务可以录入",
+    "skill": "专业技能课（县中职学校考核）：只有本班上过该课程的任课教师和教务可以录入",
+    "internship": "顶岗实习：本班班主任、本班该课程的任课教师和教务可以录入",
 }
 MORAL_RULE_TEXT = "思想品德评价由本班班主任或教务录入"
 
@@ -63,13 +63,13 @@ class RecordingRights:
                 allowed = taught or class_id in self.heads
         if allowed:
             return None
-        return f"您不能录入《{course.name}》的成绩:{RULE_TEXT[course.kind]}"
+        return f"您不能录入《{course.name}》的成绩：{RULE_TEXT[course.kind]}"
 
     def moral_refusal(self, class_id: int | None) -> str | None:
         """None when this user may record moral evaluations for learners of class `class_id`."""
         if self.everything or (self.role == "teacher" and class_id in self.heads):
             return None
-        return f"您不能录入思想品德评价:{MORAL_RULE_TEXT}"
+        return f"您不能录入思想品德评价：{MORAL_RULE_TEXT}"
 
 
 def rights_of(user) -> RecordingRights:

@@ -54,7 +54,7 @@ def check_result_day(learner: Learner, sat_on: dt.date, today: dt.date) -> str |
     if sat_on < learner.enrolled_on:
         return f"考核日期 {format_date_cn(sat_on)} 早于入学日期 {format_date_cn(learner.enrolled_on)}"
     if learner.status == "withdrawn":
-        return "学员已退学,不能再录入成绩"
+        return "学员已退学，不能再录入成绩"
     return None
 
 
@@ -161,7 +161,7 @@ def save_assessment_sheet(*, actor, teaching_class: TeachingClass, course: Cours
             active = row is not None and row.voided_at is None
             if title in entry.ticked and not active:
                 if learner.status == "withdrawn":
-                    outcome.refused[learner.id] = "学员已退学,不能再记录作业"
+                    outcome.refused[learner.id] = "学员已退学，不能再记录作业"
                     continue
                 mark_completed(row, actor=actor, learner_id=learner.id, course_id=course.id, title=title, on=on)
                 outcome.completed += 1
@@ -189,8 +189,8 @@ def save_assessment_sheet(*, actor, teaching_class: TeachingClass, course: Cours
     db.session.flush()
     if changes:
         record(actor, "assessment.sheet", "teaching_class", teaching_class.id,
-               summary=f"{teaching_class.name}《{course.name}》:成绩 {outcome.results} 条,作业完成 "
-                       f"{outcome.completed} 项,取消 {outcome.voided} 项",
+               summary=f"{teaching_class.name}《{course.name}》：成绩 {outcome.results} 条，作业完成 "
+                       f"{outcome.completed} 项，取消 {outcome.voided} 项",
                after={"course": course.id, "on": on, "changes": changes})
     return outcome
 
@@ -205,10 +205,10 @@ def _score_problem(learner, course, text, on, today, required, done, exempt) -> 
     if day:
         return day
     if (learner.id, course.id) in exempt:
-        return f"该课程已{_EXEMPT_LABELS[exempt[(learner.id, course.id)]]},无需录入成绩"
+        return f"该课程已{_EXEMPT_LABELS[exempt[(learner.id, course.id)]]}，无需录入成绩"
     gate = gate_on(required, done, on)
     if not gate.ok:
-        return f"{gate.reason},才能录入成绩"
+        return f"{gate.reason}，才能录入成绩"
     return score
 
 
@@ -233,7 +233,7 @@ def void_result(*, actor, result: AssessmentResult, reason: str) -> AssessmentRe
     result.voided_at, result.voided_by_id, result.void_reason = now_utc(), getattr(actor, "id", None), reason[:200]
     db.session.flush()
     record(actor, "assessment_result.void", "assessment_result", result.id,
-           summary=f"作废 {learner.name}《{result.course.name}》{result.score} 分的成绩:{reason}",
+           summary=f"作废 {learner.name}《{result.course.name}》{result.score} 分的成绩：{reason}",
            before=before, after=snapshot(result))
     return result
 
@@ -277,8 +277,8 @@ def save_moral_sheet(*, actor, teaching_class: TeachingClass, on: dt.date, choic
     if recorded:
         passed = sum(1 for item in recorded if item["passed"])
         record(actor, "moral.sheet", "teaching_class", teaching_class.id,
-               summary=f"{teaching_class.name}思想品德评价 {len(recorded)} 人(合格 {passed},不合格 "
-                       f"{len(recorded) - passed})", after={"on": on, "evaluations": recorded})
+               summary=f"{teaching_class.name}思想品德评价 {len(recorded)} 人（合格 {passed}，不合格 "
+                       f"{len(recorded) - passed}）", after={"on": on, "evaluations": recorded})
     return len(recorded)
 
 

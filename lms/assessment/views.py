@@ -92,8 +92,8 @@ def sheet(class_id: int, course_id: int):
 def _saved_text(outcome: services.SheetOutcome) -> str:
     if not outcome.changed:
         return "没有需要保存的修改。"
-    return (f"已保存:成绩 {outcome.results} 条,作业完成 {outcome.completed} 项"
-            + (f",取消 {outcome.voided} 项" if outcome.voided else "") + "。")
+    return (f"已保存：成绩 {outcome.results} 条，作业完成 {outcome.completed} 项"
+            + (f"，取消 {outcome.voided} 项" if outcome.voided else "") + "。")
 
 
 @bp.route("/assessment/classes/<int:class_id>/moral", methods=["GET", "POST"])
@@ -128,7 +128,7 @@ def void_result(result_id: int):
         with saving(form) as saved:
             services.void_result(actor=current_user, result=result, reason=form.reason.data)
         if saved:
-            flash("已作废这条成绩,它仍保留在成绩记录中。", "success")
+            flash("已作废这条成绩，它仍保留在成绩记录中。", "success")
             if learner.class_id:
                 return redirect(url_for("assessment.sheet", class_id=learner.class_id, course_id=result.course_id))
             return redirect(url_for("assessment.learning_account", learner_id=learner.id))
@@ -141,7 +141,7 @@ def as_of_argument() -> dt.date:
     try:
         return dt.date.fromisoformat(raw) if raw else today()
     except ValueError:
-        flash(f"日期“{raw}”无法识别,已按今天计算。", "warning")
+        flash(f"日期“{raw}”无法识别，已按今天计算。", "warning")
         return today()
 
 

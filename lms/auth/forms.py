@@ -29,9 +29,9 @@ class UserForm(BaseForm):
                        validators=[DataRequired("请选择角色")])
     phone = StringField("手机号", validators=[Optional(), Regexp(r"^1\d{10}$", message="手机号应为 1 开头的 11 位数字")])
     scope_codes = TextAreaField(
-        "管辖范围", description="乡镇专干填乡镇区划代码,村级招生员填村区划代码,教师填班级代码;每行一个。")
+        "管辖范围", description="乡镇专干填乡镇区划代码，村级招生员填村区划代码，教师填班级代码；每行一个。")
     password = PasswordField("初始密码", validators=[Optional()],
-                             description="至少 8 位,包含字母和数字;编辑时留空则不修改。")
+                             description="至少 8 位，包含字母和数字；编辑时留空则不修改。")
     active = BooleanField("启用", default=True)
 
     def scope_code_list(self) -> list[str]:

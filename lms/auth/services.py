@@ -114,8 +114,8 @@ def _scope_divisions(role: str, codes: list[str]) -> list[Division]:
         if division is None:
             raise DomainError(f"区划代码 {code} 不存在", field="scope_codes")
         if division.level != kind:
-            label = "乡镇(街道)" if kind == "township" else "村(社区)"
-            raise DomainError(f"{code} {division.name} 不是{label},{ROLE_LABELS[role]}只能管辖{label}",
+            label = "乡镇（街道）" if kind == "township" else "村（社区）"
+            raise DomainError(f"{code} {division.name} 不是{label}，{ROLE_LABELS[role]}只能管辖{label}",
                               field="scope_codes")
     return [found[c] for c in codes]
 
@@ -150,7 +150,7 @@ def create_user(*, actor, username: str, display_name: str, role: str, password:
     """
     username = username.strip().lower()
     if role not in ROLES:
-        raise DomainError(f"角色 {role} 不存在,可选:{'、'.join(ROLES)}", field="role")
+        raise DomainError(f"角色 {role} 不存在，可选：{'、'.join(ROLES)}", field="role")
     if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise DomainError("用户名只能包含字母、数字、下划线、点和连字符", field="username")
     if db.session.scalar(select(User.id).where(User.username == username)):

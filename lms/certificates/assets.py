@@ -89,11 +89,11 @@ def save_seal(*, actor, content: bytes) -> None:
         image = Image.open(io.BytesIO(content))
         image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError):
-        raise DomainError("印章文件不是有效的图片,请上传 PNG 格式(建议透明背景)", field="seal") from None
+        raise DomainError("印章文件不是有效的图片，请上传 PNG 格式（建议透明背景）", field="seal") from None
     if image.format != "PNG":
-        raise DomainError(f"印章图片应为 PNG 格式(收到 {image.format})", field="seal")
+        raise DomainError(f"印章图片应为 PNG 格式（收到 {image.format}）", field="seal")
     if max(image.size) > 2000:
-        raise DomainError("印章图片太大:宽和高都不应超过 2000 像素", field="seal")
+        raise DomainError("印章图片太大：宽和高都不应超过 2000 像素", field="seal")
     previous = store_asset(current_seal())   # keep the old seal in the store: nothing is lost
     target = data_dir() / SEAL_FILE
     target.parent.mkdir(parents=True, exist_ok=True)

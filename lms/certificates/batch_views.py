@@ -61,7 +61,7 @@ def new():
                                                  learner_ids=_selected_ids("learner_id"),
                                                  early_applied=set(_selected_ids("early")))
         if saved:
-            flash(f"已建立毕业批次“{batch.name}”,共 {len(batch.members)} 人。下一步:报州教育局验印。", "success")
+            flash(f"已建立毕业批次“{batch.name}”，共 {len(batch.members)} 人。下一步：报州教育局验印。", "success")
             return redirect(url_for("batches.detail", batch_id=batch.id))
     rows = queries.candidates("diploma", current_scope(), as_of=form.as_of.data or as_of,
                               cohort=filters.cohort.data or None, class_id=filters.class_id.data or None)
@@ -209,7 +209,7 @@ def issue_directly(document: str):
             batch = batches.issue_directly(actor=current_user, kind=kind, learner_ids=_selected_ids("learner_id"),
                                            issued_on=form.issued_on.data)
         if saved:
-            flash(f"已发放{KIND_LABELS[kind]} {len(batch.members)} 份(“{batch.name}”)。", "success")
+            flash(f"已发放{KIND_LABELS[kind]} {len(batch.members)} 份（“{batch.name}”）。", "success")
             return redirect(url_for("batches.detail", batch_id=batch.id))
     rows = queries.candidates(kind, current_scope(), as_of=form.issued_on.data or as_of,
                               cohort=filters.cohort.data or None, class_id=filters.class_id.data or None)

@@ -34,7 +34,7 @@ def _unique_name(name: str) -> str:
     if len(name) > 80:
         raise DomainError("批次名称不能超过 80 个字", field="name")
     if db.session.scalar(select(GraduationBatch.id).where(GraduationBatch.name == name)):
-        raise DomainError(f"批次名称“{name}”已被使用,请换一个", field="name")
+        raise DomainError(f"批次名称“{name}”已被使用，请换一个", field="name")
     return name
 
 
@@ -82,7 +82,7 @@ def create_diploma_batch(*, actor, name: str, as_of: date, learner_ids: Sequence
                                  early_graduation_applied=learner.id in early_applied) for learner in learners]
     db.session.add(batch)
     db.session.flush()
-    record(actor, "batch.create", "batch", batch.id, summary=f"新建毕业批次“{name}”({len(learners)} 人)",
+    record(actor, "batch.create", "batch", batch.id, summary=f"新建毕业批次“{name}”（{len(learners)} 人）",
            after={"name": name, "as_of": as_of, "learner_ids": ids, "early_applied": sorted(early_applied)})
     return batch
 
@@ -95,7 +95,7 @@ def active_members(batch: GraduationBatch) -> list[BatchMember]:
 def remove_member(*, actor, batch: GraduationBatch, member: BatchMember, reason: str, removed_on: date) -> None:
     """Take a learner out of a batch not yet issued (e.g. withdrew before 验印). Audited, never deleted."""
     if batch.status == "issued":
-        raise DomainError("已发证的批次不能再移出学员;如需作废请撤销证书", field="reason")
+        raise DomainError("已发证的批次不能再移出学员；如需作废请撤销证书", field="reason")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写移出原因", field="reason")
@@ -104,7 +104,7 @@ def remove_member(*, actor, batch: GraduationBatch, member: BatchMember, reason:
     member.removed_on, member.removed_reason = removed_on, reason
     db.session.flush()
     record(actor, "batch.remove_member", "batch", batch.id,
-           summary=f"从批次“{batch.name}”移出 {member.learner.name}:{reason}",
+           summary=f"从批次“{batch.name}”移出 {member.learner.name}：{reason}",
            before={"learner_id": member.learner_id, "removed_on": None},
            after={"learner_id": member.learner_id, "removed_on": removed_on, "reason": reason})
 
@@ -112,9 +112,9 @@ def remove_member(*, actor, batch: GraduationBatch, member: BatchMember, reason:
 def _step(actor, batch: GraduationBatch, *, expected: str, new: str, summary: str, without_photo=None,
           **values) -> None:
     if batch.kind != "diploma":
-        raise DomainError(f"{batch.kind_label}由学校直接发放,无需验印流程")
+        raise DomainError(f"{batch.kind_label}由学校直接发放，无需验印流程")
     if batch.status != expected:
-        raise DomainError(f"批次当前状态为“{batch.status_label}”,不能执行此操作")
+        raise DomainError(f"批次当前状态为“{batch.status_label}”，不能执行此操作")
     before = {"status": batch.status, **{key: getattr(batch, key) for key in values}}
     batch.status = new
     for key, value in values.items():
@@ -143,17 +143,17 @@ def submit_batch(*, actor, batch: GraduationBatch, submitted_on: date, print_wit
     """
     members = active_members(batch)
     if not members:
-        raise DomainError("批次中没有学员,不能报送")
+        raise DomainError("批次中没有学员，不能报送")
     if submitted_on < batch.as_of:
         raise DomainError("报送日期不能早于批次的审核日期", field="submitted_on")
     missing = without_photo(members) if batch.kind == "diploma" else []
     if missing and not print_without_photo:
-        raise DomainError(f"{len(missing)} 名学员没有照片:{_names(missing)}。请先在学员页面上传照片,"
+        raise DomainError(f"{len(missing)} 名学员没有照片：{_names(missing)}。请先在学员页面上传照片，"
                           "或选择“无照片打印”", field="print_without_photo")
-    note = f",{len(missing)} 人无照片打印" if missing else ""
+    note = f"，{len(missing)} 人无照片打印" if missing else ""
     _step(actor, batch, expected="draft", new="submitted", submitted_on=submitted_on,
           print_without_photo=bool(missing), without_photo=[learner.id for learner in missing],
-          summary=f"毕业批次“{batch.name}”报州教育局验印({submitted_on}{note})")
+          summary=f"毕业批次“{batch.name}”报州教育局验印（{submitted_on}{note}）")
 
 
 def record_verification(*, actor, batch: GraduationBatch, verified_on: date, reference: str) -> None:
@@ -166,12 +166,12 @@ def record_verification(*, actor, batch: GraduationBatch, verified_on: date, ref
     if batch.submitted_on and verified_on < batch.submitted_on:
         raise DomainError("验印日期不能早于报送日期", field="verified_on")
     _step(actor, batch, expected="submitted", new="verified", verified_on=verified_on, verification_ref=reference,
-          summary=f"毕业批次“{batch.name}”已验印({verified_on},{reference})")
+          summary=f"毕业批次“{batch.name}”已验印（{verified_on}，{reference}）")
 
 
 def _check_issuable(batch: GraduationBatch, issued_on: date) -> None:
     if batch.kind == "diploma" and batch.status != "verified":
-        raise DomainError(f"批次当前状态为“{batch.status_label}”,验印后才能编号发证")
+        raise DomainError(f"批次当前状态为“{batch.status_label}”，验印后才能编号发证")
     if batch.verified_on and issued_on < batch.verified_on:
         raise DomainError("发证日期不能早于验印日期", field="issued_on")
 
@@ -197,7 +197,7 @@ class IssuePreview:
     def summary(self) -> str:
         """将发放 38 份毕业证书,编号 520000260001 至 520000260038"""
         span = self.first if self.count == 1 else f"{self.first} 至 {self.numbered[-1][1]}"
-        return f"将发放 {self.count} 份{self.kind_label},编号 {span}"
+        return f"将发放 {self.count} 份{self.kind_label}，编号 {span}"
 
 
 def issue_preview(batch: GraduationBatch, issued_on: date) -> IssuePreview:
@@ -206,7 +206,7 @@ def issue_preview(batch: GraduationBatch, issued_on: date) -> IssuePreview:
     _check_issuable(batch, issued_on)
     learners = sorted((member.learner for member in active_members(batch)), key=lambda learner: learner.student_number)
     if not learners:
-        raise DomainError("批次中没有学员,不能发证")
+        raise DomainError("批次中没有学员，不能发证")
     settings = all_settings()
     numbers = upcoming_numbers(settings["certificate.number_pattern"], school_code=settings["school.code"],
                                year=issued_on.year, kind=batch.kind, count=len(learners))
@@ -250,7 +250,7 @@ def issue_directly(*, actor, kind: str, learner_ids: Sequence[int], issued_on: d
     batch.members = [BatchMember(learner_id=c.learner_id, outcome=decisions_outcome, certificate_id=c.id)
                      for c in certificates]
     db.session.flush()
-    record(actor, "batch.issued", "batch", batch.id, summary=f"直接发放{KIND_LABELS[kind]} {len(certificates)} 份(“{name}”)",
+    record(actor, "batch.issued", "batch", batch.id, summary=f"直接发放{KIND_LABELS[kind]} {len(certificates)} 份（“{name}”）",
            after={"status": "issued", "issued_on": issued_on, "numbers": [c.number for c in certificates]})
     return batch
 

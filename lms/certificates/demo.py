@@ -98,12 +98,12 @@ def load(*, today: date, decide: DecideFn | None = None) -> DemoCertificates:
         result.issued[certificate.kind] = result.issued.get(certificate.kind, 0) + 1
     if issued:
         replaced = issued[-1]
-        services.reissue_certificate(actor=registrar, certificate=replaced, reason="原证书遗失,本人申请补发",
+        services.reissue_certificate(actor=registrar, certificate=replaced, reason="原证书遗失，本人申请补发",
                                      issued_on=today)
         result.reissued = replaced.number
     if len(issued) > 1:
         wrong = issued[0]
-        services.revoke_certificate(actor=registrar, certificate=wrong, reason="发证信息有误,已收回原件",
+        services.revoke_certificate(actor=registrar, certificate=wrong, reason="发证信息有误，已收回原件",
                                     revoked_on=today)
         result.revoked = wrong.number
     return result

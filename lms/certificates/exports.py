@@ -37,9 +37,9 @@ class Selection:
     def describe(self, batch_name: str | None = None) -> str:
         """The selection in words, for export headings and the audit log."""
         if self.batch_id:
-            return f"批次:{batch_name or self.batch_id}"
+            return f"批次：{batch_name or self.batch_id}"
         if self.date_from or self.date_to:
-            return f"发证日期:{self.date_from or '不限'} 至 {self.date_to or '不限'}"
+            return f"发证日期：{self.date_from or '不限'} 至 {self.date_to or '不限'}"
         return "全部"
 
 
@@ -79,9 +79,9 @@ def police_list(scope: Scope, selection: Selection, *, county: str, heading_scop
              row.Certificate.snapshot["sex"], row.township, row.village, row.Learner.prior_education,
              NEW_EDUCATION_LEVEL, row.Certificate.number, row.Certificate.issued_on.isoformat())
             for index, row in enumerate(rows, start=1)]
-    sheet = Sheet("毕业学员名单", ("序号", "姓名", "身份证号", "性别", "乡镇(街道)", "村(社区)", "原文化程度",
+    sheet = Sheet("毕业学员名单", ("序号", "姓名", "身份证号", "性别", "乡镇（街道）", "村（社区）", "原文化程度",
                                   "新文化程度", "毕业证书编号", "发证日期"), body,
-                  heading=f"{county}职业技能学历双提升工程毕业学员名单(报县公安局更新户籍文化程度)· {heading_scope}",
+                  heading=f"{county}职业技能学历双提升工程毕业学员名单（报县公安局更新户籍文化程度）· {heading_scope}",
                   widths=(6, 12, 21, 6, 14, 14, 12, 14, 16, 12))
     return [sheet], len(body)
 
@@ -110,18 +110,18 @@ def funding_claim(scope: Scope, selection: Selection, *, county: str, heading_sc
             result = funding_rule(outcomes, policy_for(cohort))
             learners += result.numbers["learners"]
             fen += result.numbers["fen"]
-            reasons.append(f"{cohort}级:{result.reason}")
+            reasons.append(f"{cohort}级：{result.reason}")
         graduates = sum(o.count("graduate") for o in by_cohort.values())
         completers = sum(o.count("complete") for o in by_cohort.values())
-        summary.append((township, graduates, completers, learners, format_yuan(fen), ";".join(reasons)))
+        summary.append((township, graduates, completers, learners, format_yuan(fen), "；".join(reasons)))
         total_learners += learners
         total_fen += fen
     summary.append(("合计", sum(r[1] for r in summary), sum(r[2] for r in summary), total_learners,
                     format_yuan(total_fen), ""))
     sheets = [
-        Sheet("经费汇总", ("乡镇(街道)", "毕业人数", "结业人数", "计入经费人数", "经费(元)", "计算说明"), summary,
+        Sheet("经费汇总", ("乡镇（街道）", "毕业人数", "结业人数", "计入经费人数", "经费（元）", "计算说明"), summary,
               heading=f"{county}职业技能学历双提升工程培训经费申请表 · {heading_scope}", widths=(14, 10, 10, 12, 14, 60)),
-        Sheet("学员明细", ("乡镇(街道)", "村(社区)", "姓名", "身份证号", "年级", "证书", "证书编号", "发证日期",
+        Sheet("学员明细", ("乡镇（街道）", "村（社区）", "姓名", "身份证号", "年级", "证书", "证书编号", "发证日期",
                            "计入经费"), detail, widths=(14, 14, 12, 21, 8, 14, 16, 12, 10)),
     ]
     return sheets, len(detail)

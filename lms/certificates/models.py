@@ -28,7 +28,7 @@ CERTIFICATE_STATUS_LABELS = {"valid": "有效", "revoked": "已撤销"}
 BATCH_STATUSES = ("draft", "submitted", "verified", "issued")
 BATCH_STATUS_LABELS = {"draft": "草稿", "submitted": "已报州教育局验印", "verified": "已验印", "issued": "已发证"}
 JOB_STATUS_LABELS = {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败"}
-CHANNEL_LABELS = {"online": "在线核验", "offline-cli": "离线核验(命令行)"}
+CHANNEL_LABELS = {"online": "在线核验", "offline-cli": "离线核验（命令行）"}
 
 
 def _county_wide_only(scope: "Scope"):

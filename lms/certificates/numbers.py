@@ -22,8 +22,8 @@ import re
 
 DEFAULT_PATTERN = "{school}{yy}{seq:4}"
 TYPE_CODES = {"diploma": "1", "completion": "2", "study_record": "3"}
-TOKEN_HELP = ("{school} 学校代码,{yyyy} 四位年份,{yy} 两位年份,{type} 证书类别(1 毕业证书、2 结业证书、"
-              "3 写实性学习证明),{seq:N} N 位顺序号(3–8 位,必须有且只有一个)")
+TOKEN_HELP = ("{school} 学校代码，{yyyy} 四位年份，{yy} 两位年份，{type} 证书类别（1 毕业证书、2 结业证书、"
+              "3 写实性学习证明），{seq:N} N 位顺序号（3–8 位，必须有且只有一个）")
 
 _TOKEN = re.compile(r"\{(school|yyyy|yy|type|seq:(\d+))\}")
 _LITERAL = re.compile(r"[A-Za-z0-9-]*")
@@ -39,17 +39,17 @@ def pattern_problem(pattern: str) -> str | None:
     for match in _TOKEN.finditer(pattern):
         literal = pattern[position:match.start()]
         if not _LITERAL.fullmatch(literal):
-            return f"含有无法识别的部分「{literal}」;可用:{TOKEN_HELP}"
+            return f"含有无法识别的部分「{literal}」；可用：{TOKEN_HELP}"
         if match.group(2) is not None:
             sequences += 1
             if not 3 <= int(match.group(2)) <= 8:
-                return "顺序号位数应在 3–8 之间,例如 {seq:4}"
+                return "顺序号位数应在 3–8 之间，例如 {seq:4}"
         position = match.end()
     tail = pattern[position:]
     if not _LITERAL.fullmatch(tail):
-        return f"含有无法识别的部分「{tail}」;可用:{TOKEN_HELP}"
+        return f"含有无法识别的部分「{tail}」；可用：{TOKEN_HELP}"
     if sequences != 1:
-        return "必须有且只有一个顺序号 {seq:N},例如 {seq:4}"
+        return "必须有且只有一个顺序号 {seq:N}，例如 {seq:4}"
     sample = format_number(pattern, school_code="000000", year=2025, kind="diploma", sequence=1)
     if len(sample) > MAX_LENGTH:
         return f"生成的编号超过 {MAX_LENGTH} 位"
@@ -93,7 +93,7 @@ def next_numbers(pattern: str, *, school_code: str, year: int, kind: str, count:
     values = next_values(counter_name(pattern, school_code=school_code, year=year, kind=kind), count)
     limit = 10 ** sequence_width(pattern) - 1
     if values[-1] > limit:
-        raise DomainError(f"{year} 年的证书顺序号已用完(最多 {limit} 个);请在系统设置中加长编号规则的顺序号位数",
+        raise DomainError(f"{year} 年的证书顺序号已用完（最多 {limit} 个）；请在系统设置中加长编号规则的顺序号位数",
                           field="certificate.number_pattern")
     return [format_number(pattern, school_code=school_code, year=year, kind=kind, sequence=value)
             for value in values]

@@ -81,10 +81,10 @@ def qr_base_warning(base_url: str, *, printed: bool = False) -> str | None:
     if local_host(base_url) is None:
         return None
     if printed:
-        return (f"本打印文件中的二维码指向 {base_url}:这是本机或内网地址,证书持有人和查验单位用手机扫码打不开。"
-                "请通过本系统的正式网址登录,回到批次重新打印。")
-    return (f"二维码将指向 {base_url}:这是本机或内网地址,证书持有人和查验单位用手机扫码打不开。"
-            "请通过本系统的正式网址登录后再打印,或请管理员设置 LMS_PUBLIC_BASE_URL。")
+        return (f"本打印文件中的二维码指向 {base_url}：这是本机或内网地址，证书持有人和查验单位用手机扫码打不开。"
+                "请通过本系统的正式网址登录，回到批次重新打印。")
+    return (f"二维码将指向 {base_url}：这是本机或内网地址，证书持有人和查验单位用手机扫码打不开。"
+            "请通过本系统的正式网址登录后再打印，或请管理员设置 LMS_PUBLIC_BASE_URL。")
 
 
 def verify_url(token: str, base_url: str) -> str:

@@ -72,7 +72,7 @@ def roster_rows(batch: GraduationBatch) -> list[RosterRow]:
 
 def title(batch: GraduationBatch, school: str) -> str:
     """The 名册's heading: school, batch, and what it is for."""
-    return f"{school}毕业生名册 · {batch.name}(报州教育局验印)"
+    return f"{school}毕业生名册 · {batch.name}（报州教育局验印）"
 
 
 def roster_sheet(batch: GraduationBatch, rows: list[RosterRow], *, school: str) -> Sheet:

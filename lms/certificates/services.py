@@ -53,12 +53,12 @@ def refuse_ineligible(kind: str, learners: Sequence[Learner], decisions: dict, e
     details = []
     for learner in refused[:5]:
         decision = decisions.get(learner.id)
-        why = f"{decision.label}:{decision.reasons[0]}" if decision else "无法判定"
+        why = f"{decision.label}：{decision.reasons[0]}" if decision else "无法判定"
         if decision and decision.outcome == "early_graduate":
-            why = "可提前毕业,但没有提前毕业申请"
-        details.append(f"{learner.name}({why})")
+            why = "可提前毕业，但没有提前毕业申请"
+        details.append(f"{learner.name}（{why}）")
     more = f" 等 {len(refused)} 人" if len(refused) > 5 else ""
-    raise DomainError(f"以下学员不符合发放{KIND_LABELS[kind]}的条件:{';'.join(details)}{more}", field="learners")
+    raise DomainError(f"以下学员不符合发放{KIND_LABELS[kind]}的条件：{'；'.join(details)}{more}", field="learners")
 
 
 def valid_holders(kind: str, learner_ids: Collection[int]) -> dict[int, Certificate]:
@@ -100,7 +100,7 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
     holders = valid_holders(kind, learner_ids)
     if holders:
         holding = [learner for learner in learners if learner.id in holders]
-        raise DomainError(f"{_names(holding)} 已持有有效的{KIND_LABELS[kind]},不能重复发放;遗失或损坏请使用“补发”",
+        raise DomainError(f"{_names(holding)} 已持有有效的{KIND_LABELS[kind]}，不能重复发放；遗失或损坏请使用“补发”",
                           field="learners")
     the_school = school()
     numbers = next_numbers(the_school.number_pattern, school_code=the_school.code, year=issued_on.year,
@@ -120,12 +120,12 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
                                         issued_by_id=getattr(actor, "id", None)))
     number_of = {learner.id: number for learner, number in zip(learners, numbers)}
     for old in replaced.values():
-        _revoke(actor, old, reason=f"已换发毕业证书(编号 {number_of[old.learner_id]})", revoked_on=issued_on)
+        _revoke(actor, old, reason=f"已换发毕业证书（编号 {number_of[old.learner_id]}）", revoked_on=issued_on)
     db.session.add_all(certificates)
     try:
         db.session.flush()
     except IntegrityError:
-        raise DomainError("有学员刚刚已被他人发证,或编号已被占用;请刷新页面后重试", field="learners") from None
+        raise DomainError("有学员刚刚已被他人发证，或编号已被占用；请刷新页面后重试", field="learners") from None
     new_status = STATUS_AFTER.get(kind)
     for learner, certificate in zip(learners, certificates):
         before = {"learner_status": learner.status}
@@ -134,7 +134,7 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
         if new_status and learner.status != "graduated":
             after["learner_status"] = new_status
         record(actor, "certificate.issue", "certificate", certificate.id,
-               summary=f"发放{KIND_LABELS[kind]} {certificate.number}({learner.name})", before=before, after=after)
+               summary=f"发放{KIND_LABELS[kind]} {certificate.number}（{learner.name}）", before=before, after=after)
     if new_status:
         movable = [learner.id for learner in learners if learner.status != "graduated"]
         if movable:
@@ -151,7 +151,7 @@ def _revoke(actor, certificate: Certificate, *, reason: str, revoked_on: date) -
     certificate.revoked_by_id = getattr(actor, "id", None)
     db.session.flush()
     record(actor, "certificate.revoke", "certificate", certificate.id,
-           summary=f"撤销{certificate.kind_label} {certificate.number}:{reason}", before=before,
+           summary=f"撤销{certificate.kind_label} {certificate.number}：{reason}", before=before,
            after={"status": "revoked", "revoked_on": revoked_on, "revoke_reason": reason})
 
 
@@ -182,18 +182,18 @@ def reissue_certificate(*, actor, certificate: Certificate, reason: str, issued_
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写补发原因(如:遗失、损坏、信息更正)", field="reason")
+        raise DomainError("请填写补发原因（如：遗失、损坏、信息更正）", field="reason")
     if db.session.scalar(select(Certificate.number).where(Certificate.replaces_id == certificate.id)):
-        raise DomainError(f"证书 {certificate.number} 已经补发过,请对补发的新证书操作", field="reason")
+        raise DomainError(f"证书 {certificate.number} 已经补发过，请对补发的新证书操作", field="reason")
     if issued_on < certificate.issued_on:
         raise DomainError("补发日期不能早于原证书的发证日期", field="issued_on")
     if certificate.kind == "completion" and valid_holders("diploma", [certificate.learner_id]):
-        raise DomainError("该学员已换发毕业证书,结业证书不能再补发", field="reason")
+        raise DomainError("该学员已换发毕业证书，结业证书不能再补发", field="reason")
     the_school = school()
     number = next_numbers(the_school.number_pattern, school_code=the_school.code, year=issued_on.year,
                           kind=certificate.kind, count=1)[0]
     if not certificate.revoked:
-        _revoke(actor, certificate, reason=f"{reason};已补发新证书(编号 {number})", revoked_on=issued_on)
+        _revoke(actor, certificate, reason=f"{reason}；已补发新证书（编号 {number}）", revoked_on=issued_on)
     learner = certificate.learner
     snapshot = {**certificate.snapshot, "name": learner.name, "sex": learner.sex_label,
                 "birth_on": learner.birth_on.isoformat(), "id_number": learner.id_number,
@@ -206,7 +206,7 @@ def reissue_certificate(*, actor, certificate: Certificate, reason: str, issued_
     db.session.add(new)
     db.session.flush()
     record(actor, "certificate.reissue", "certificate", new.id,
-           summary=f"补发{new.kind_label} {number}(替代 {certificate.number}):{reason}",
+           summary=f"补发{new.kind_label} {number}（替代 {certificate.number}）：{reason}",
            after={"number": number, "replaces": certificate.number, "reason": reason, "issued_on": issued_on})
     return new
 

@@ -171,23 +171,23 @@ def verify_payload(text: str, public_key: Ed25519PublicKey) -> OfflineCheck:
     """
     payload = extract_payload(text)
     if payload is None:
-        return OfflineCheck(False, "不是本系统证书的二维码内容(找不到签名数据)")
+        return OfflineCheck(False, "不是本系统证书的二维码内容（找不到签名数据）")
     body_text, signature_text = payload.split(".")
     try:
         body, signature = _b64decode(body_text), _b64decode(signature_text)
     except (binascii.Error, ValueError):
-        return OfflineCheck(False, "二维码内容已损坏,无法解码")
+        return OfflineCheck(False, "二维码内容已损坏，无法解码")
     try:
         public_key.verify(signature, body)
     except InvalidSignature:
-        return OfflineCheck(False, "签名无效:二维码内容被篡改,或不是本校签发的证书")
+        return OfflineCheck(False, "签名无效：二维码内容被篡改，或不是本校签发的证书")
     try:
         fields = json.loads(body.decode())
         version, type_code, number, masked_name, specialty, issued, school = fields
         issued_on = date(int(issued[:4]), int(issued[4:6]), int(issued[6:8]))
     except (ValueError, TypeError):
-        return OfflineCheck(False, "签名有效,但内容格式无法识别(可能需要更新核验程序)")
+        return OfflineCheck(False, "签名有效，但内容格式无法识别（可能需要更新核验程序）")
     if version != PAYLOAD_VERSION:
-        return OfflineCheck(False, f"签名有效,但内容版本 {version} 无法识别(可能需要更新核验程序)")
+        return OfflineCheck(False, f"签名有效，但内容版本 {version} 无法识别（可能需要更新核验程序）")
     facts = SignedFacts(str(type_code), number, masked_name, specialty, issued_on, school)
-    return OfflineCheck(True, "签名有效:本证书由学校签发,内容未被改动", facts)
+    return OfflineCheck(True, "签名有效：本证书由学校签发，内容未被改动", facts)

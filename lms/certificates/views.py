@@ -101,7 +101,7 @@ def reissue(certificate_id: int):
                                            issued_on=form.issued_on.data)
     if not saved:
         return redirect(url_for("certificates.detail", certificate_id=certificate.id))
-    flash(f"已补发新证书 {new.number}(替代 {certificate.number})。", "success")
+    flash(f"已补发新证书 {new.number}（替代 {certificate.number}）。", "success")
     return redirect(url_for("certificates.detail", certificate_id=new.id))
 
 
@@ -159,10 +159,10 @@ def seal():
         with saving(form) as saved:
             if request.form.get("action") == "remove":
                 assets.remove_seal(actor=current_user)
-                message = "已移除印章;之后发放的证书不再印章。"
+                message = "已移除印章；之后发放的证书不再印章。"
             else:
                 assets.save_seal(actor=current_user, content=upload.read() if upload else b"")
-                message = "已保存印章;之后发放的证书将使用新印章,已发证书不变。"
+                message = "已保存印章；之后发放的证书将使用新印章，已发证书不变。"
         if saved:
             flash(message, "success")
             return redirect(url_for("certificates.seal"))

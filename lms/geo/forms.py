@@ -17,5 +17,5 @@ class DivisionForm(BaseForm):
 class TeachingPointForm(BaseForm):
     name = StringField("名称", validators=[DataRequired("请输入教学点名称"), Length(max=80)])
     kind = SelectField("类型", choices=choices(TEACHING_POINT_KINDS))
-    village_id = SelectField("所在村(社区)", coerce=int, validate_choice=False)
+    village_id = SelectField("所在村（社区）", coerce=int, validate_choice=False)
     address = StringField("地址", validators=[Length(max=200)])

@@ -27,7 +27,7 @@ class DivisionImporter(Importer):
     kind = "divisions"
     label = "行政区划"
     roles = ("admin",)
-    description = "县、乡镇(街道)、村(社区)的 12 位统计用区划代码和名称;层级和上级由代码推出。"
+    description = "县、乡镇（街道）、村（社区）的 12 位统计用区划代码和名称；层级和上级由代码推出。"
     columns = (
         Column("code", "区划代码", ("区划代码", "统计用区划代码", "代码", "code"), True),
         Column("name", "名称", ("名称", "区划名称", "name"), True),
@@ -45,7 +45,7 @@ class DivisionImporter(Importer):
             code = _code_text(raw_code)
             name = clean_text(row.get("name"))
             if code is None:
-                shown = clean_text(raw_code) or "(空)"
+                shown = clean_text(raw_code) or "（空）"
                 self.refuse(row, "code", f"区划代码“{shown}”不是 12 位数字")
                 continue
             if not name:
@@ -67,7 +67,7 @@ class DivisionImporter(Importer):
             level = division_level(code)
             parent = parent_code(code)
             if parent is not None and parent not in existing and parent not in in_file:
-                self.refuse(row, "code", f"上级区划 {parent} 不存在:请先导入上级,或把上级放在同一文件中")
+                self.refuse(row, "code", f"上级区划 {parent} 不存在：请先导入上级，或把上级放在同一文件中")
                 in_file.discard(code)
                 continue
             key = (parent, name)
@@ -79,7 +79,7 @@ class DivisionImporter(Importer):
             parent_id = existing[parent].id if parent in existing else None
             clash = siblings.get((parent_id, name)) if parent_id or parent is None else None
             if clash and clash != code:
-                self.refuse(row, "name", f"同一上级下已有名为“{name}”的区划({clash})")
+                self.refuse(row, "name", f"同一上级下已有名为“{name}”的区划（{clash}）")
                 in_file.discard(code)
                 continue
             current = existing.get(code)

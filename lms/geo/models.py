@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from lms.auth.scope import Scope
 
 LEVELS = ("county", "township", "village")
-LEVEL_LABELS = {"county": "县", "township": "乡镇(街道)", "village": "村(社区)"}
+LEVEL_LABELS = {"county": "县", "township": "乡镇（街道）", "village": "村（社区）"}
 
 
 class Division(CreatedAtMixin, db.Model):

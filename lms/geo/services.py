@@ -54,7 +54,7 @@ def save_teaching_point(*, actor, point: TeachingPoint | None, name: str, kind: 
                         village: Division) -> TeachingPoint:
     """Create or edit a teaching point in a village; names are unique within the village; audited."""
     if village.level != "village":
-        raise DomainError("教学点必须设在村(社区)", field="village_id")
+        raise DomainError("教学点必须设在村（社区）", field="village_id")
     if kind not in TEACHING_POINT_KINDS:
         raise DomainError("教学点类型不正确", field="kind")
     clash = db.session.scalar(select(TeachingPoint.id).where(TeachingPoint.village_id == village.id,

@@ -39,16 +39,16 @@ COMMON_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "sex": ("性别", "sex", "gender"),
         "ethnicity": ("民族", "ethnicity"),
         "birth_on": ("出生日期", "出生年月日", "出生年月", "生日"),
-        "township": ("乡镇", "乡镇(街道)", "乡镇街道", "乡镇/街道", "乡(镇)", "街道", "乡镇名称", "township"),
-        "village": ("村", "行政村", "村(社区)", "村社区", "村/社区", "村(居)", "社区", "村名", "village"),
+        "township": ("乡镇", "乡镇（街道）", "乡镇街道", "乡镇/街道", "乡（镇）", "街道", "乡镇名称", "township"),
+        "village": ("村", "行政村", "村（社区）", "村社区", "村/社区", "村（居）", "社区", "村名", "village"),
         "phone": ("联系电话", "手机号", "手机号码", "电话", "手机", "电话号码", "联系方式", "phone", "mobile"),
         "education": ("文化程度", "学历", "受教育程度", "原文化程度", "education"),
         "division_code": ("区划代码", "统计用区划代码", "行政区划代码", "代码", "code"),
         "division_name": ("名称", "区划名称", "name"),
         "course": ("课程", "课程名称", "course"),
         "study_on": ("日期", "学习日期", "上课日期", "date"),
-        "hours": ("学时", "时长(小时)", "小时", "学习时长", "hours"),
-        "minutes": ("分钟", "时长(分钟)", "学习时长(分钟)", "minutes"),
+        "hours": ("学时", "时长（小时）", "小时", "学习时长", "hours"),
+        "minutes": ("分钟", "时长（分钟）", "学习时长（分钟）", "minutes"),
         "record_id": ("记录编号", "记录号", "流水号", "记录ID", "record_id"),
     }
 )
@@ -158,13 +158,13 @@ def map_headers(headers: Sequence[str], columns: Sequence[Column]) -> HeaderMap:
             first = index[column.key]
             raise HeadersError(
                 f"{column_letter(first)} 列“{texts[column.key]}”和 {column_letter(position)} 列"
-                f"“{text}”都是{column.label},请删除其中一列"
+                f"“{text}”都是{column.label}，请删除其中一列"
             )
         index[column.key] = position
         texts[column.key] = text
     missing = [column.label for column in columns if column.required and column.key not in index]
     if missing:
-        raise HeadersError(f"缺少必需的列:{'、'.join(missing)}")
+        raise HeadersError(f"缺少必需的列：{'、'.join(missing)}")
     return HeaderMap(
         index=MappingProxyType(index), headers=MappingProxyType(texts), ignored=tuple(ignored)
     )

@@ -186,8 +186,8 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
         summary.written = importer.write(planned)
         summary.created = importer.created
         record(importer.actor, f"{importer.kind}.import", "import", None,
-               summary=f"导入{importer.label}:{filename},写入 {summary.written} 行,"
-                       f"未变 {summary.unchanged} 行,拒绝 {len(summary.errors)} 行",
+               summary=f"导入{importer.label}：{filename}，写入 {summary.written} 行，"
+                       f"未变 {summary.unchanged} 行，拒绝 {len(summary.errors)} 行",
                after={"file": filename, "sha256": hashlib.sha256(data).hexdigest(), "rows": summary.rows,
                       "written": summary.written, "unchanged": summary.unchanged,
                       "refused": len(summary.errors), "created": summary.created})
@@ -204,9 +204,9 @@ def refused_sheet(summary: ImportSummary):
 
     reasons: dict[int, list[str]] = {}
     for error in summary.errors:
-        reasons.setdefault(error.row, []).append(f"{error.column}:{error.message}")
+        reasons.setdefault(error.row, []).append(f"{error.column}：{error.message}")
     width = len(summary.headers)
-    rows = ([clean_text(cell) for cell in (tuple(cells) + (None,) * width)[:width]] + [";".join(reasons[number])]
+    rows = ([clean_text(cell) for cell in (tuple(cells) + (None,) * width)[:width]] + ["；".join(reasons[number])]
             for number, cells in summary.refused_rows)
     return Sheet("有问题的行", [*summary.headers, REASON_HEADER], rows, text_columns=range(width + 1),
                  widths=[14] * width + [60])

@@ -75,7 +75,7 @@ def upload(kind: str):
         if file is None or not file.filename:
             error = "请选择要上传的文件"
         elif suffix not in ALLOWED_SUFFIXES:
-            error = f"不支持的文件类型“{suffix or '无扩展名'}”:请上传 .xlsx、.xls 或 .csv 文件"
+            error = f"不支持的文件类型“{suffix or '无扩展名'}”：请上传 .xlsx、.xls 或 .csv 文件"
         else:
             data = file.read()
             importer = cls(actor=current_user, scope=current_scope(), today=today())
@@ -98,7 +98,7 @@ def confirm(kind: str):
     cls = _importer_class(kind)
     path = _stored_upload(kind, request.form.get("token", ""))
     if path is None:
-        flash("上传的文件已失效(可能已经导入过),请重新上传。", "warning")
+        flash("上传的文件已失效（可能已经导入过），请重新上传。", "warning")
         return redirect(url_for("imports.upload", kind=kind))
     filename = request.form.get("filename") or path.name
     importer = cls(actor=current_user, scope=current_scope(), today=today())
@@ -123,7 +123,7 @@ def refused(kind: str):
     cls = _importer_class(kind)
     path = _stored_upload(kind, request.args.get("token", ""), imported=True)
     if path is None:
-        flash("上传的文件已失效,请重新上传。", "warning")
+        flash("上传的文件已失效，请重新上传。", "warning")
         return redirect(url_for("imports.upload", kind=kind))
     filename = (request.args.get("filename") or path.name)[:120]
     importer = cls(actor=current_user, scope=current_scope(), today=today())

@@ -64,7 +64,7 @@ def parse_ethnicity(value: object) -> str:
         raise CellError("民族不能为空")
     code = _ETHNICITY_BY_TEXT.get(text)
     if code is None:
-        raise CellError(f"民族“{clean_text(value)[:20]}”无法识别,请填写 56 个民族的规范名称,如 布依族")
+        raise CellError(f"民族“{clean_text(value)[:20]}”无法识别，请填写 56 个民族的规范名称，如 布依族")
     return code
 
 
@@ -80,7 +80,7 @@ def parse_education(value: object, *, label: str = "文化程度") -> str:
         raise CellError(f"{label}不能为空")
     level = _EDUCATION_BY_TEXT.get(text)
     if level is None:
-        raise CellError(f"{label}“{clean_text(value)[:20]}”无法识别,只能填:{'、'.join(PRIOR_EDUCATIONS)}")
+        raise CellError(f"{label}“{clean_text(value)[:20]}”无法识别，只能填：{'、'.join(PRIOR_EDUCATIONS)}")
     return level
 
 

@@ -29,11 +29,11 @@ GIVEN = "德才秀英国强春花明芳红梅金凤玉兰志华建军小丽海�
 # (teaching point, specialty, intake, class name with the cohort year filled in)
 CLASSES = [
     ("上寨村新时代农民讲习所", "刺绣", "third", "上寨刺绣{cohort}级1班"),
-    ("上寨村新时代农民讲习所", "种植(含园林、林下种植)", "first", "上寨种植{cohort}级1班"),
-    ("清水镇中心学校", "养殖(含畜牧兽医、水产养殖)", "second", "清水养殖{cohort}级1班"),
-    ("石桥乡中心学校", "养殖(含畜牧兽医、水产养殖)", "first", "石桥养殖{cohort}级1班"),
+    ("上寨村新时代农民讲习所", "种植（含园林、林下种植）", "first", "上寨种植{cohort}级1班"),
+    ("清水镇中心学校", "养殖（含畜牧兽医、水产养殖）", "second", "清水养殖{cohort}级1班"),
+    ("石桥乡中心学校", "养殖（含畜牧兽医、水产养殖）", "first", "石桥养殖{cohort}级1班"),
     ("石桥乡中心学校", "电子商务", "third", "石桥电商{cohort}级1班"),
-    ("高坡村乡村夜校", "种植(含园林、林下种植)", "second", "高坡种植{cohort}级1班"),
+    ("高坡村乡村夜校", "种植（含园林、林下种植）", "second", "高坡种植{cohort}级1班"),
     ("望江社区新时代农民讲习所", "餐饮", "second", "望江餐饮{cohort}级1班"),
     ("望江社区新时代农民讲习所", "家政", "third", "望江家政{cohort}级1班"),
     ("沙坝村委会活动室", "蜡染", "first", "沙坝蜡染{cohort}级1班"),
@@ -102,10 +102,10 @@ def _classes(points: dict[str, TeachingPoint], today: date) -> list[TeachingClas
 
 
 def _visit(rng, entry, outcome: str, actor, today: date) -> None:
-    reasons = {"ineligible": "长期卧病在床,无法参加学习", "duplicate": "与邻村名册重复登记"}
+    reasons = {"ineligible": "长期卧病在床，无法参加学习", "duplicate": "与邻村名册重复登记"}
     record_visit(actor=actor, entry=entry, today=today, visited_on=intake_day("first", today) - timedelta(rng.randint(10, 70)),
                  visitor=actor.display_name.split()[-1], outcome=outcome, reason=reasons.get(outcome, ""),
-                 residence="外出务工,浙江宁波" if outcome == "away" else "在村居住",
+                 residence="外出务工，浙江宁波" if outcome == "away" else "在村居住",
                  work_situation="省外务工" if outcome == "away" else rng.choice(("在家务农", "县内务工")),
                  health="" if outcome == "away" else "卧病" if outcome == "ineligible" else "良好",
                  can_study={"ineligible": False, "away": None}.get(outcome, True),

@@ -34,11 +34,11 @@ def _form_with_choices(entry: RosterEntry | None) -> tuple[EnrolmentForm, dict]:
     classes = queries.classes_at_points([p.id for p in points])
     form.village_id.choices = choices([(0, "请选择")] + villages)
     form.teaching_point_id.choices = choices(
-        [(0, "请选择")] + [(p.id, f"{p.name}({p.village.parent.name}{p.village.name})") for p in points])
+        [(0, "请选择")] + [(p.id, f"{p.name}（{p.village.parent.name}{p.village.name}）") for p in points])
     form.specialty_id.choices = choices([(0, "请选择")] + specialties)
     # Each class option names its point and specialty, so the page can offer only matching classes.
     form.class_id.choices = [SelectChoice(0, "暂不分班")] + [
-        SelectChoice(c.id, f"{c.name}({c.cohort}级)",
+        SelectChoice(c.id, f"{c.name}（{c.cohort}级）",
                      render_kw={"data-point": c.teaching_point_id, "data-specialty": c.specialty_id})
         for c in classes]
     allowed = {"villages": {v for v, _ in villages}, "points": {p.id for p in points},
@@ -58,7 +58,7 @@ def _form_with_choices(entry: RosterEntry | None) -> tuple[EnrolmentForm, dict]:
 
 def _chosen(form: EnrolmentForm, allowed: dict):
     """The village, point, specialty and class the POST chose, after checking each was offered."""
-    problems = {"village_id": ("villages", "请选择所在村(社区)"), "teaching_point_id": ("points", "请选择教学点"),
+    problems = {"village_id": ("villages", "请选择所在村（社区）"), "teaching_point_id": ("points", "请选择教学点"),
                 "specialty_id": ("specialties", "请选择专业")}
     ok = True
     for name, (key, message) in problems.items():
@@ -103,7 +103,7 @@ def new():
                 photo=upload.read() if upload is not None and upload.filename else None,
                 max_photo_bytes=current_app.config["PHOTO_MAX_BYTES"])
         if saved:
-            flash(f"已报名:{learner.name},学号 {learner.student_number},学制 {learner.programme_years} 年。",
+            flash(f"已报名：{learner.name}，学号 {learner.student_number}，学制 {learner.programme_years} 年。",
                   "success")
             return redirect(url_for("learners.show", learner_id=learner.id))
     return render_template("enrolment/new.html", form=form, entry=entry)

@@ -106,6 +106,6 @@ def export_registration_list(*, actor, scope: Scope, cohort: int, today: date) -
     rows = export_rows(scope, cohort)
     content = write_workbook(rows)
     record(actor, "learner.export", "export", None,
-           summary=f"导出学籍注册名单:{cohort}级,{len(rows)} 人",
+           summary=f"导出学籍注册名单：{cohort}级，{len(rows)} 人",
            after={"kind": "student_status_registration", "cohort": cohort, "rows": len(rows)})
     return content, len(rows), f"学籍注册名单-{cohort}级-{today:%Y%m%d}.xlsx"

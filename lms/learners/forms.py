@@ -27,7 +27,7 @@ class ChineseDateField(DateField):
             self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
         except ValueError:
             self.data = None
-            raise ValueError("日期格式不正确,请写成 2025-03-01") from None
+            raise ValueError("日期格式不正确，请写成 2025-03-01") from None
 
 
 class VisitForm(BaseForm):
@@ -37,7 +37,7 @@ class VisitForm(BaseForm):
         [(key, ROSTER_STATUS_LABELS[key]) for key in VISIT_OUTCOMES]))
     reason = StringField("原因", validators=[Length(max=200)], description="结果为“不符合”或“重复”时必填")
     contact_phone = StringField("联系电话", validators=[Optional(), PHONE])
-    residence = StringField("居住地", validators=[Length(max=200)], description="如:在村居住、县城租住、浙江宁波")
+    residence = StringField("居住地", validators=[Length(max=200)], description="如：在村居住、县城租住、浙江宁波")
     work_situation = SelectField("务工情况", choices=choices([("", "未了解")] + list(WORK_SITUATIONS)), default="")
     health = StringField("健康状况", validators=[Length(max=100)])
     # No answer is assumed: both start at 未了解 until the enroller picks what they learnt.
@@ -67,14 +67,14 @@ class EnrolmentForm(BaseForm):
     prior_education = SelectField("入学前文化程度", choices=choices([("", "请选择")] + list(PRIOR_EDUCATIONS)),
                                   validators=[DataRequired("请选择入学前文化程度")])
     phone = StringField("联系电话", validators=[Optional(), PHONE])
-    village_id = SelectField("所在村(社区)", coerce=int, validate_choice=False,
-                             validators=[DataRequired("请选择所在村(社区)")])
+    village_id = SelectField("所在村（社区）", coerce=int, validate_choice=False,
+                             validators=[DataRequired("请选择所在村（社区）")])
     teaching_point_id = SelectField("教学点", coerce=int, validate_choice=False, validators=[DataRequired("请选择教学点")])
     specialty_id = SelectField("专业", coerce=int, validate_choice=False, validators=[DataRequired("请选择专业")])
-    class_id = SelectField("班级", coerce=int, validate_choice=False, description="可暂不分班,以后再分")
+    class_id = SelectField("班级", coerce=int, validate_choice=False, description="可暂不分班，以后再分")
     enrolled_on = ChineseDateField("入学日期", validators=[InputRequired("请填写入学日期")])
-    photo = FileField("照片", description="JPEG 或 PNG,证件照为宜;可以以后再上传")
-    privacy_agreed = BooleanField("已向学员告知《个人信息处理告知书》,学员同意")
+    photo = FileField("照片", description="JPEG 或 PNG，证件照为宜；可以以后再上传")
+    privacy_agreed = BooleanField("已向学员告知《个人信息处理告知书》，学员同意")
 
 
 class StatusEventForm(BaseForm):
@@ -90,7 +90,7 @@ class PhotoForm(BaseForm):
 
 
 class ExportForm(BaseForm):
-    cohort = SelectField("年级(入学年份)", coerce=int, validate_choice=False)
+    cohort = SelectField("年级（入学年份）", coerce=int, validate_choice=False)
 
 
 class CorrectionForm(BaseForm):
@@ -100,4 +100,4 @@ class CorrectionForm(BaseForm):
     ethnicity = SelectField("民族", choices=choices(list(ETHNICITIES.items())))
     phone = StringField("联系电话", validators=[Optional(), Length(max=20)])     # normalised by the service
     reason = StringField("更正原因", validators=[DataRequired("请填写更正原因"), Length(max=200)],
-                         description="如:与身份证原件核对,姓名录错")
+                         description="如：与身份证原件核对，姓名录错")

@@ -26,7 +26,7 @@ __all__ = [
     "sex_from_id",
 ]
 
-EXCEL_NUMBER_MESSAGE = "身份证号被 Excel 存成了数字,后几位已丢失;请把该列设为文本格式后重新填写"
+EXCEL_NUMBER_MESSAGE = "身份证号被 Excel 存成了数字，后几位已丢失；请把该列设为文本格式后重新填写"
 
 # What Excel shows for a long number, typed or exported as text: 5.22327E+17, 5.22327e17.
 _SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]*)?E\+?[0-9]+")
@@ -81,9 +81,9 @@ def _birth_date(digits8: str) -> dt.date:
     try:
         born = dt.date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
-        raise IdNumberError(f"身份证号中的出生日期 {digits8} 不存在,请核对") from None
+        raise IdNumberError(f"身份证号中的出生日期 {digits8} 不存在，请核对") from None
     if born.year < 1900:
-        raise IdNumberError(f"身份证号中的出生日期 {digits8} 不合理,请核对")
+        raise IdNumberError(f"身份证号中的出生日期 {digits8} 不合理，请核对")
     if len(_BIRTH_DATES) >= 50_000:
         _BIRTH_DATES.clear()
     _BIRTH_DATES[digits8] = born
@@ -122,14 +122,14 @@ def _eighteen_characters(raw: object) -> tuple[str, bool]:
     length = len(text)
     if length == 18:
         if not (text.isascii() and text[:17].isdigit() and text[17] in _LAST_CHARACTERS):
-            raise IdNumberError("身份证号只能由数字组成,最后一位可以是 X")
+            raise IdNumberError("身份证号只能由数字组成，最后一位可以是 X")
         return text, False
     if length == 15:
         if not (text.isascii() and text.isdigit()):
             raise IdNumberError("15 位旧身份证号只能由数字组成")
         first17 = text[:6] + "19" + text[6:]
         return first17 + _check_digit(first17), True
-    raise IdNumberError(f"身份证号应为 18 位(旧号 15 位),现在是 {length} 位")
+    raise IdNumberError(f"身份证号应为 18 位（旧号 15 位），现在是 {length} 位")
 
 
 def normalise_id_number(raw: object, *, today: dt.date) -> IdNumber:
@@ -152,15 +152,15 @@ def normalise_id_number(raw: object, *, today: dt.date) -> IdNumber:
         number, converted = _eighteen_characters(raw)
     birth_on = _birth_date(number[6:14])
     if number[17] != ric.calc_check_digit(number):  # it reads the first 17 characters
-        raise IdNumberError("身份证号校验码不正确,请核对")
+        raise IdNumberError("身份证号校验码不正确，请核对")
     if birth_on > today:
         raise IdNumberError(
-            f"身份证号中的出生日期 {birth_on.year}年{birth_on.month}月{birth_on.day}日 晚于今天,请核对"
+            f"身份证号中的出生日期 {birth_on.year}年{birth_on.month}月{birth_on.day}日 晚于今天，请核对"
         )
     if converted:
         warnings: tuple[str, ...] = ("15 位旧身份证号已转换为 18 位",)
     elif number.endswith("000"):
-        warnings = ("身份证号末三位是 000,可能被 Excel 截断过,请与原件核对",)
+        warnings = ("身份证号末三位是 000，可能被 Excel 截断过，请与原件核对",)
     else:
         warnings = ()
     address_code = number[:6]

@@ -30,7 +30,7 @@ STATUS_EVENT_KINDS = ("休学", "复学", "退学", "转专业", "转出", "转�
 WORK_SITUATIONS = ("在家务农", "县内务工", "省内县外务工", "省外务工")
 # "unknown" (未了解): the enroller did not learn it (e.g. the person is away); never assumed otherwise.
 WILLINGNESS_LABELS = {"unknown": "未了解", "willing": "愿意参加", "undecided": "考虑中", "unwilling": "不愿参加"}
-CAN_STUDY_LABELS = {None: "能否学习:未了解", True: "能参加学习", False: "身体原因不能学习"}
+CAN_STUDY_LABELS = {None: "能否学习：未了解", True: "能参加学习", False: "身体原因不能学习"}
 
 
 class RosterEntry(CreatedAtMixin, db.Model):

@@ -25,12 +25,12 @@ def pattern_problem(pattern: str) -> str | None:
     tokens = TOKEN.findall(pattern)
     unknown = sorted({name for name, _ in tokens if name not in KNOWN_TOKENS})
     if unknown:
-        return f"包含未知的占位符 {{{unknown[0]}}};可用:{{year}} {{yy}} {{school}} {{county}} {{township}} {{seq:N}}"
+        return f"包含未知的占位符 {{{unknown[0]}}}；可用：{{year}} {{yy}} {{school}} {{county}} {{township}} {{seq:N}}"
     if "{" in TOKEN.sub("", pattern) or "}" in TOKEN.sub("", pattern):
         return "花括号不成对"
     sequences = [digits for name, digits in tokens if name == "seq"]
     if len(sequences) != 1 or not sequences[0]:
-        return "必须包含且只包含一个序号占位符 {seq:N}(N 为位数,如 {seq:4})"
+        return "必须包含且只包含一个序号占位符 {seq:N}(N 为位数，如 {seq:4})"
     if not 1 <= int(sequences[0]) <= 8:
         return "序号位数应在 1–8 之间"
     if any(digits for name, digits in tokens if name != "seq"):
@@ -50,7 +50,7 @@ class NumberPlan:
     def number(self, value: int) -> str:
         """The student number for counter value `value` (refuses a value that no longer fits)."""
         if value >= 10 ** self.digits:
-            raise OverflowError(f"学号序号已超过 {self.digits} 位,请在系统设置中加长 {{seq:N}}")
+            raise OverflowError(f"学号序号已超过 {self.digits} 位，请在系统设置中加长 {{seq:N}}")
         return f"{self.before}{value:0{self.digits}d}{self.after}"
 
 

@@ -115,7 +115,7 @@ def classes_in_scope(scope: Scope) -> list[tuple[int, str]]:
     rows = db.session.execute(select(TeachingClass.id, TeachingClass.cohort, TeachingClass.name)
                               .where(TeachingClass.in_scope(scope), TeachingClass.active)
                               .order_by(TeachingClass.cohort.desc(), TeachingClass.name)).all()
-    return [(cid, f"{name}({cohort}级)") for cid, cohort, name in rows]
+    return [(cid, f"{name}（{cohort}级）") for cid, cohort, name in rows]
 
 
 def active_specialties() -> list[tuple[int, str]]:

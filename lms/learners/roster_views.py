@@ -80,6 +80,6 @@ def add_visit(entry_id: int):
                          willingness=form.willingness.data,
                          notes=form.notes.data or "")
         if saved:
-            flash(f"已记录对 {entry.name} 的走访,名册状态:{entry.status_label}。", "success")
+            flash(f"已记录对 {entry.name} 的走访，名册状态：{entry.status_label}。", "success")
             return redirect(url_for("roster.show", entry_id=entry.id))
     return _show(entry, form)

@@ -50,12 +50,12 @@ class EnrolmentTerms:
 def enrolment_terms(*, birth_on: date, prior_education: str, enrolled_on: date) -> EnrolmentTerms:
     """Apply R1 (refusing with the rule's reason), R2 and R3 under the policy of the cohort."""
     if prior_education not in PRIOR_EDUCATIONS:
-        raise DomainError(f"入学前文化程度只能是:{'、'.join(PRIOR_EDUCATIONS)}", field="prior_education")
+        raise DomainError(f"入学前文化程度只能是：{'、'.join(PRIOR_EDUCATIONS)}", field="prior_education")
     cohort = enrolled_on.year
     policy = policy_for(cohort)
     age = check_age(birth_on, enrolled_on, policy)
     if not age.ok:
-        raise DomainError(f"不符合报名年龄要求:{age.reason}", field="enrolled_on")
+        raise DomainError(f"不符合报名年龄要求：{age.reason}", field="enrolled_on")
     years = programme_years(prior_education, policy)
     return EnrolmentTerms(cohort, target_group(prior_education, policy), years, study_period_end(enrolled_on, years))
 
@@ -64,8 +64,8 @@ def already_enrolled_message(village_label: str | None, student_number: str | No
     """Why an ID cannot enrol again. The place is named only when the user may see it
     (`village_label` None means it lies outside the user's scope)."""
     if village_label is None:
-        return "该身份证号已在其他乡镇(街道)报名,不能重复报名;如有疑问请联系县教育局"
-    return f"该身份证号已经报名(学号 {student_number},{village_label}),不能重复报名"
+        return "该身份证号已在其他乡镇（街道）报名，不能重复报名；如有疑问请联系县教育局"
+    return f"该身份证号已经报名（学号 {student_number}，{village_label}），不能重复报名"
 
 
 def _existing_learner_message(id_hash: str, scope) -> str | None:
@@ -133,7 +133,7 @@ def enrol_learner(*, actor, scope, id_number: str, name: str, village: Division,
         learner.photo_path = store_photo(learner.id, jpeg)
         db.session.flush()
     record(actor, "learner.enrol", "learner", learner.id,
-           summary=f"报名:{name}({learner.student_number}),{village.name},{specialty.name}",
+           summary=f"报名：{name}（{learner.student_number}），{village.name}，{specialty.name}",
            after=learner_snapshot(learner))
     return learner
 
@@ -144,14 +144,14 @@ def replace_photo(*, actor, learner: Learner, photo: bytes, max_photo_bytes: int
     before = learner.photo_path
     learner.photo_path = store_photo(learner.id, jpeg)
     db.session.flush()
-    record(actor, "learner.photo", "learner", learner.id, summary=f"更换照片:{learner.name}",
+    record(actor, "learner.photo", "learner", learner.id, summary=f"更换照片：{learner.name}",
            before={"photo_path": before}, after={"photo_path": learner.photo_path})
 
 
 def record_id_view(*, actor, learner: Learner) -> None:
     """Audit that `actor` was shown the learner's whole ID number and phone (个人信息保护法)."""
     record(actor, "learner.view_id", "learner", learner.id,
-           summary=f"查看完整身份证号和手机号:{learner.name}({learner.student_number})")
+           summary=f"查看完整身份证号和手机号：{learner.name}（{learner.student_number}）")
 
 
 CORRECTABLE_FIELDS = {"name": "姓名", "phone": "联系电话", "ethnicity": "民族"}
@@ -175,7 +175,7 @@ def correct_learner(*, actor, learner: Learner, name: str, phone: str, ethnicity
         except CellError as error:
             raise DomainError(error.message, field="phone") from None
     if not reason:
-        raise DomainError("请填写更正原因(如:与身份证原件核对,姓名录错)", field="reason")
+        raise DomainError("请填写更正原因（如：与身份证原件核对，姓名录错）", field="reason")
     wanted = {"name": name, "phone": phone, "ethnicity": ethnicity}
     changed = [key for key, value in wanted.items() if getattr(learner, key) != value]
     if not changed:
@@ -188,6 +188,6 @@ def correct_learner(*, actor, learner: Learner, name: str, phone: str, ethnicity
     db.session.flush()
     labels = [CORRECTABLE_FIELDS[key] for key in changed]
     record(actor, "learner.correct", "learner", learner.id,
-           summary=f"更正学籍信息:{learner.name}({learner.student_number}),{'、'.join(labels)};原因:{reason}",
+           summary=f"更正学籍信息：{learner.name}（{learner.student_number}），{'、'.join(labels)}；原因：{reason}",
            before={key: before[key] for key in changed}, after={key: learner_snapshot(learner)[key] for key in changed})
     return labels

@@ -39,10 +39,10 @@ def record_status_event(*, actor, learner: Learner, kind: str, occurred_on: dt.d
     """
     today = today or clock_today()
     if kind not in STATUS_CHANGES:
-        raise DomainError(f"异动类型“{kind}”无法识别,只能是:{'、'.join(STATUS_CHANGES)}", field="kind")
+        raise DomainError(f"异动类型“{kind}”无法识别，只能是：{'、'.join(STATUS_CHANGES)}", field="kind")
     follows, new_status = STATUS_CHANGES[kind]
     if learner.status not in follows:
-        raise DomainError(f"学员当前状态为{LEARNER_STATUS_LABELS[learner.status]},不能办理{kind}", field="kind")
+        raise DomainError(f"学员当前状态为{LEARNER_STATUS_LABELS[learner.status]}，不能办理{kind}", field="kind")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写异动原因", field="reason")
@@ -54,7 +54,7 @@ def record_status_event(*, actor, learner: Learner, kind: str, occurred_on: dt.d
     previous = db.session.scalars(select(StatusEvent).where(StatusEvent.learner_id == learner.id)
                                   .order_by(StatusEvent.occurred_on.desc(), StatusEvent.id.desc())).first()
     if previous is not None and occurred_on < previous.occurred_on:
-        raise DomainError(f"异动日期早于上一次异动({previous.kind},{format_date_cn(previous.occurred_on)})",
+        raise DomainError(f"异动日期早于上一次异动（{previous.kind}，{format_date_cn(previous.occurred_on)}）",
                           field="occurred_on")
     if kind == "转专业" and (to_specialty is None or to_specialty.id == learner.specialty_id):
         raise DomainError("转专业须选择一个不同的新专业", field="to_specialty_id")
@@ -79,6 +79,6 @@ def record_status_event(*, actor, learner: Learner, kind: str, occurred_on: dt.d
     old, new = changes(before, snapshot(learner))
     old.pop("updated_at", None), new.pop("updated_at", None)
     record(actor, "learner.status_event", "learner", learner.id,
-           summary=f"{learner.name} {kind}({format_date_cn(occurred_on)}):{reason}",
+           summary=f"{learner.name} {kind}（{format_date_cn(occurred_on)}）：{reason}",
            before=old, after={**new, "event": kind, "occurred_on": occurred_on, "reason": reason})
     return event

@@ -33,7 +33,7 @@ class StatusEventImporter(LearnerRowsImporter):
     kind = "status-events"
     label = "学籍异动"
     roles = ("registrar",)
-    description = "休学、复学、退学、转专业;转专业须填新专业。复学时修业期按休学天数顺延。"
+    description = "休学、复学、退学、转专业；转专业须填新专业。复学时修业期按休学天数顺延。"
     columns = (
         common_column("id_number", required=True),
         Column("kind", "类型", ("类型", "异动类型", "学籍异动"), True),
@@ -76,8 +76,8 @@ class StatusEventImporter(LearnerRowsImporter):
                 to_specialty = specialties.get(name)
                 if to_specialty is None:
                     guess = closest_name(name, specialties)
-                    self.refuse(row, "to_specialty", f"新专业“{name or '(空)'}”不存在"
-                                                     + (f",是不是“{guess}”?" if guess else ""))
+                    self.refuse(row, "to_specialty", f"新专业“{name or '（空）'}”不存在"
+                                                     + (f"，是不是“{guess}”？" if guess else ""))
                     continue
             candidates.append((row, _Event(learner, kind, occurred_on, reason[:200],
                                            clean_text(row.get("approved_by"))[:40], to_specialty)))
@@ -91,7 +91,7 @@ class StatusEventImporter(LearnerRowsImporter):
                 continue
             follows, new_status = STATUS_CHANGES[event.kind]
             if status[learner_id] not in follows:
-                self.refuse(row, "kind", f"学员此时状态为{LEARNER_STATUS_LABELS[status[learner_id]]},不能办理{event.kind}")
+                self.refuse(row, "kind", f"学员此时状态为{LEARNER_STATUS_LABELS[status[learner_id]]}，不能办理{event.kind}")
                 continue
             if learner_id in last and event.occurred_on < last[learner_id]:
                 self.refuse(row, "occurred_on", "日期早于该学员上一次学籍异动")

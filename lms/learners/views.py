@@ -126,7 +126,7 @@ def add_event(learner_id: int):
                                 occurred_on=form.occurred_on.data, reason=form.reason.data,
                                 approved_by=form.approved_by.data or "", to_specialty=to_specialty, today=today())
         if saved:
-            flash(f"已办理{form.kind.data}:{learner.name},当前状态 {learner.status_label}。", "success")
+            flash(f"已办理{form.kind.data}：{learner.name}，当前状态 {learner.status_label}。", "success")
             return redirect(url_for("learners.show", learner_id=learner.id))
     return _show(learner, event_form=form)
 
@@ -142,7 +142,7 @@ def correct(learner_id: int):
                                       phone=form.phone.data or "", ethnicity=form.ethnicity.data,
                                       reason=form.reason.data)
         if saved:
-            flash(f"已更正{'、'.join(changed)}:{learner.name}。", "success")
+            flash(f"已更正{'、'.join(changed)}：{learner.name}。", "success")
             return redirect(url_for("learners.show", learner_id=learner.id))
     return render_template("learners/correct.html", form=form, learner=learner)
 

@@ -54,7 +54,7 @@ def record_visit(*, actor, entry: RosterEntry, visited_on: date, visitor: str, o
     db.session.add(visit)
     db.session.flush()
     record(actor, "roster.visit", "roster_entry", entry.id,
-           summary=f"走访:{entry.name},{visited_on.isoformat()},结果:{ROSTER_STATUS_LABELS[resulting]}",
+           summary=f"走访：{entry.name}，{visited_on.isoformat()}，结果：{ROSTER_STATUS_LABELS[resulting]}",
            before=before, after={"status": entry.status, "status_reason": entry.status_reason,
                                  "visit_id": visit.id})
     return visit
@@ -62,4 +62,4 @@ def record_visit(*, actor, entry: RosterEntry, visited_on: date, visitor: str, o
 
 def record_roster_id_view(*, actor, entry: RosterEntry) -> None:
     """Audit that `actor` was shown a roster entry's whole ID number and phone."""
-    record(actor, "roster.view_id", "roster_entry", entry.id, summary=f"查看完整身份证号和手机号:{entry.name}")
+    record(actor, "roster.view_id", "roster_entry", entry.id, summary=f"查看完整身份证号和手机号：{entry.name}")

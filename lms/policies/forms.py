@@ -47,15 +47,15 @@ def form_fields(mapping: dict[str, Any]) -> list[PolicyField]:
 
 def _year_lines(text: str, key: str, *, groups: bool) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    for number, line in enumerate(text.replace(":", ":").splitlines(), start=1):
+    for number, line in enumerate(text.replace("：", ":").splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
         if ":" not in line:
-            raise DomainError(f"第 {number} 行应写成“年份: 数值”,如 2025: 6000", field=key)
+            raise DomainError(f"第 {number} 行应写成“年份: 数值”，如 2025: 6000", field=key)
         year, value = (part.strip() for part in line.split(":", 1))
         if groups:
-            result[year] = [item.strip() for item in value.replace(",", ",").split(",") if item.strip()]
+            result[year] = [item.strip() for item in value.replace("，", ",").split(",") if item.strip()]
         else:
             result[year] = value
     return result

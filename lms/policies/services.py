@@ -70,7 +70,7 @@ def save_policy(*, actor, cohort: int, values: Mapping[str, Any], note: str = ""
     forget_cached(db.session, "policies")
     changed = [key for key in after if after[key] != before.get(key)]
     record(actor, "policy.save", "policy", f"{cohort}/v{version.version}",
-           summary=f"修改 {cohort} 级政策(第 {version.version} 版):{'、'.join(changed)}",
+           summary=f"修改 {cohort} 级政策（第 {version.version} 版）：{'、'.join(changed)}",
            before={key: before.get(key) for key in changed}, after={key: after[key] for key in changed})
     return version
 

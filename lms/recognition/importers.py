@@ -46,9 +46,9 @@ class ExemptionImporter(LearnerRowsImporter):
     kind = "exemptions"
     label = "免修免考"
     roles = ("registrar",)
-    description = ("每行一门课程:类型 免修/免考/实习免除(竞赛获奖、发明创造给学分时留空或填“奖励学分”);"
-                   "凭证书的,“证明材料”须写学校证书对应表中的证书名称;工作经历须写对口岗位工作年限。"
-                   "不符合规定(如工作不满两年申请免除实习)的行不导入。")
+    description = ("每行一门课程：类型 免修/免考/实习免除（竞赛获奖、发明创造给学分时留空或填“奖励学分”）；"
+                   "凭证书的，“证明材料”须写学校证书对应表中的证书名称；工作经历须写对口岗位工作年限。"
+                   "不符合规定（如工作不满两年申请免除实习）的行不导入。")
     columns = (
         common_column("id_number", required=True),
         common_column("course", required=True),
@@ -123,8 +123,8 @@ class ExemptionImporter(LearnerRowsImporter):
         certificate_kind = table.get(evidence)
         if basis == "certificate" and certificate_kind is None:
             guess = closest_name(evidence, [name for name, k in table.items() if k.basis == "certificate"])
-            hint = f",是不是“{guess}”?" if guess else ",请先在“证书与课程对应表”中添加"
-            self.refuse(row, "evidence", f"证书“{evidence or '(空)'}”不在学校的证书对应表中{hint}")
+            hint = f"，是不是“{guess}”？" if guess else "，请先在“证书与课程对应表”中添加"
+            self.refuse(row, "evidence", f"证书“{evidence or '（空）'}”不在学校的证书对应表中{hint}")
             return None
         if certificate_kind is not None and certificate_kind.basis != basis:
             certificate_kind = None

@@ -35,9 +35,9 @@ def save_certificate_kind(*, actor, kind: CertificateKind | None, name: str, evi
     """
     name = (name or "").strip()
     if not name:
-        raise DomainError("请填写证书(奖项)名称", field="name")
+        raise DomainError("请填写证书（奖项）名称", field="name")
     if evidence_type not in TABLE_EVIDENCE_TYPES:
-        raise DomainError(f"类别只能是:{'、'.join(TABLE_EVIDENCE_TYPES)}", field="evidence_type")
+        raise DomainError(f"类别只能是：{'、'.join(TABLE_EVIDENCE_TYPES)}", field="evidence_type")
     credits = Decimal(credits or 0)
     if credits < 0:
         raise DomainError("学分不能为负数", field="credits")
@@ -64,11 +64,11 @@ def save_certificate_kind(*, actor, kind: CertificateKind | None, name: str, evi
     db.session.flush()
     after = _kind_snapshot(kind)
     if before is None:
-        record(actor, "certificate_kind.create", "certificate_kind", kind.id, summary=f"证书对应表新增:{name}",
+        record(actor, "certificate_kind.create", "certificate_kind", kind.id, summary=f"证书对应表新增：{name}",
                after=after)
     else:
         old, new = changes(before, after)
-        record(actor, "certificate_kind.update", "certificate_kind", kind.id, summary=f"修改证书对应表:{name}",
+        record(actor, "certificate_kind.update", "certificate_kind", kind.id, summary=f"修改证书对应表：{name}",
                before=old, after=new)
     return kind
 
@@ -107,7 +107,7 @@ def judge_items(*, learner: Learner, basis: str, certificate_kind: CertificateKi
     if basis == "work_experience" and not course_ids:
         course_ids = [course.id for course in plan.values() if course.kind == "internship"]
         if not course_ids:
-            raise DomainError("该学员的教学计划没有顶岗实习,无需免除", field="course_ids")
+            raise DomainError("该学员的教学计划没有顶岗实习，无需免除", field="course_ids")
     if not course_ids:
         raise DomainError("请选择申请的课程", field="course_ids")
     unknown = [course_id for course_id in course_ids if course_id not in plan]
@@ -146,7 +146,7 @@ def _check_conflicts(learner_id: int, judged, *, ignore_application: int | None 
         names = {course.id: course.name for course, _ in judged}
         course_id, application_id, status = rows[0]
         state = "待审批" if status == "pending" else "已批准"
-        raise DomainError(f"《{names[course_id]}》已有{state}的免修/免考申请(第 {application_id} 号)",
+        raise DomainError(f"《{names[course_id]}》已有{state}的免修/免考申请（第 {application_id} 号）",
                           field="course_ids")
 
 
@@ -162,17 +162,17 @@ def create_application(*, actor, learner: Learner, evidence_type: str, request: 
     2 年,不能免除顶岗实习"). A scan, when given, must be a PDF/JPEG/PNG within the size limit. Audited.
     """
     if evidence_type not in EVIDENCE_TYPES:
-        raise DomainError(f"依据只能是:{'、'.join(EVIDENCE_TYPES)}", field="evidence_type")
+        raise DomainError(f"依据只能是：{'、'.join(EVIDENCE_TYPES)}", field="evidence_type")
     basis = EVIDENCE_TYPES[evidence_type]
     if learner.status == "withdrawn":
-        raise DomainError("学员已退学,不能申请免修免考")
+        raise DomainError("学员已退学，不能申请免修免考")
     if certificate_kind is not None and certificate_kind.basis != basis:
-        raise DomainError(f"“{certificate_kind.name}”在对应表中是{certificate_kind.evidence_type},与依据不符",
+        raise DomainError(f"“{certificate_kind.name}”在对应表中是{certificate_kind.evidence_type}，与依据不符",
                           field="certificate_kind_id")
     if basis == "certificate" and certificate_kind is None:
         raise DomainError("请从学校的证书对应表中选择证书", field="certificate_kind_id")
     if basis == "work_experience" and not work_post.strip():
-        raise DomainError("请填写从事的对口岗位(单位、岗位、起止时间)", field="work_post")
+        raise DomainError("请填写从事的对口岗位（单位、岗位、起止时间）", field="work_post")
     if basis != "work_experience" and not (certificate_name.strip() or certificate_kind is not None):
         raise DomainError("请填写证书或奖项名称", field="certificate_name")
     if issued_on is not None and issued_on > today:
@@ -209,7 +209,7 @@ def describe(application: RecognitionApplication) -> str:
     parts = []
     for item in application.items:
         if item.kind is None:
-            parts.append(f"奖励学分 {format_credits(item.credits)} 学分(计入《{item.course.name}》)")
+            parts.append(f"奖励学分 {format_credits(item.credits)} 学分（计入《{item.course.name}》）")
         else:
             parts.append(f"{EXEMPTION_KIND_LABELS[item.kind]}《{item.course.name}》")
     return "、".join(parts)
@@ -231,7 +231,7 @@ def decide_application(*, actor, application: RecognitionApplication, approve: b
     if getattr(actor, "role", "registrar") != "registrar":
         raise PermissionDenied("只有教务可以审批免修免考申请")
     if application.status != "pending":
-        raise DomainError(f"该申请已{application.status_label},不能重复审批")
+        raise DomainError(f"该申请已{application.status_label}，不能重复审批")
     reason = (reason or "").strip()
     if not approve and len(reason) < 2:
         raise DomainError("不批准须写明理由", field="reason")
@@ -244,7 +244,7 @@ def decide_application(*, actor, application: RecognitionApplication, approve: b
                              work_years=application.work_years, plan=plan_courses(learner))
         for _course, decision in judged:
             if not decision.ok:
-                raise DomainError(f"不能批准:{decision.reason}")
+                raise DomainError(f"不能批准：{decision.reason}")
         _check_conflicts(learner.id, judged, ignore_application=application.id)
     before = snapshot(application)
     application.status = "approved" if approve else "rejected"
@@ -254,6 +254,6 @@ def decide_application(*, actor, application: RecognitionApplication, approve: b
     verb = "批准" if approve else "不批准"
     old, new = changes(before, snapshot(application))
     record(actor, "recognition.decide", "recognition_application", application.id,
-           summary=f"{verb} {learner.name} 的申请:{describe(application)}" + (f"。理由:{reason}" if reason else ""),
+           summary=f"{verb} {learner.name} 的申请：{describe(application)}" + (f"。理由：{reason}" if reason else ""),
            before=old, after=new)
     return application

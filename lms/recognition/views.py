@@ -45,10 +45,10 @@ def new(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     form = ApplicationForm()
     table = queries.certificate_table(active_only=True)
-    form.certificate_kind_id.choices = choices([(0, "(不在对应表中)")] + [(k.id, f"{k.name}({k.evidence_type})")
+    form.certificate_kind_id.choices = choices([(0, "（不在对应表中）")] + [(k.id, f"{k.name}（{k.evidence_type}）")
                                                                        for k in table])
     plan = services.plan_courses(learner)
-    form.course_ids.choices = choices([(c.id, f"{c.name}({c.kind_label},{format_credits(c.credits)} 学分)")
+    form.course_ids.choices = choices([(c.id, f"{c.name}（{c.kind_label}，{format_credits(c.credits)} 学分）")
                                        for c in plan.values()])
     if form.validate_on_submit():
         kind = db.session.get(CertificateKind, form.certificate_kind_id.data) if form.certificate_kind_id.data else None
@@ -68,7 +68,7 @@ def new(learner_id: int):
                 work_years=form.work_years.data, evidence_note=form.evidence_note.data or "", scan=data,
                 today=today())
         if saved:
-            flash(f"已提交申请(第 {application.id} 号),等待教务审批。", "success")
+            flash(f"已提交申请（第 {application.id} 号），等待教务审批。", "success")
             return redirect(url_for("recognition.detail", application_id=application.id))
     return render_template("recognition/new.html", form=form, learner=learner, table=table)
 
@@ -92,7 +92,7 @@ def decide(application_id: int):
                                         approve=form.decision.data == "approve", reason=form.reason.data or "",
                                         on=today())
         if saved:
-            flash(f"第 {application.id} 号申请:{application.status_label}。", "success")
+            flash(f"第 {application.id} 号申请：{application.status_label}。", "success")
             return redirect(url_for("recognition.index"))
     return render_template("recognition/detail.html", application=application, form=form,
                            describe=services.describe), 422

@@ -19,7 +19,7 @@ from lms.learners.models import RosterEntry
 from lms.reports.sources import LEARNERS, Counted
 from lms.teaching.models import TeachingClass
 
-LEVEL_LABELS = {"county": "全县", "township": "乡镇(街道)", "village": "村(社区)", "class": "班级"}
+LEVEL_LABELS = {"county": "全县", "township": "乡镇（街道）", "village": "村（社区）", "class": "班级"}
 CHILD_LEVEL = {"county": "township", "township": "village", "village": "class", "class": "learner"}
 
 VillageRow = aliased(Division, name="report_village")

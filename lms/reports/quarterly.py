@@ -50,7 +50,7 @@ class Period:
         """2025Q3 (a quarter) or 2025 (a year); ValueError with a Chinese message otherwise."""
         match = PERIOD_PATTERN.match((text or "").strip())
         if not match:
-            raise ValueError(f"期间“{text}”无法识别,请写成 2025Q3(季度)或 2025(全年)")
+            raise ValueError(f"期间“{text}”无法识别，请写成 2025Q3（季度）或 2025（全年）")
         year = int(match.group(1))
         if match.group(2) is None:
             return cls(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31))

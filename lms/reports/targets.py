@@ -22,11 +22,11 @@ def parse_targets(text: str) -> list[TargetGoal]:
             continue
         parts = line.split()
         if len(parts) != 2:
-            raise ValueError(f"第 {number} 行应为“到期日期 人数”,如 2025-12-31 6000")
+            raise ValueError(f"第 {number} 行应为“到期日期 人数”，如 2025-12-31 6000")
         try:
             due = dt.date.fromisoformat(parts[0])
         except ValueError:
-            raise ValueError(f"第 {number} 行的日期“{parts[0]}”无法识别,请写成 2025-12-31") from None
+            raise ValueError(f"第 {number} 行的日期“{parts[0]}”无法识别，请写成 2025-12-31") from None
         if not parts[1].isdigit() or int(parts[1]) <= 0:
             raise ValueError(f"第 {number} 行的人数“{parts[1]}”应为正整数")
         goals.append(TargetGoal(due, int(parts[1])))

@@ -28,7 +28,7 @@ def check_age(birth_on: dt.date, enrolled_on: dt.date, policy: Policy) -> RuleRe
     age = age_on(birth_on, enrolled_on)
     numbers = {"age": age, "min_age": low, "max_age": high}
     if age < low:
-        return RuleResult("R1", False, True, f"入学时 {age} 周岁,未满 {low} 周岁", numbers)
+        return RuleResult("R1", False, True, f"入学时 {age} 周岁，未满 {low} 周岁", numbers)
     if age > high:
-        return RuleResult("R1", False, True, f"入学时 {age} 周岁,超过 {high} 周岁", numbers)
-    return RuleResult("R1", True, True, f"入学时 {age} 周岁,符合 {low}–{high} 周岁", numbers)
+        return RuleResult("R1", False, True, f"入学时 {age} 周岁，超过 {high} 周岁", numbers)
+    return RuleResult("R1", True, True, f"入学时 {age} 周岁，符合 {low}–{high} 周岁", numbers)

@@ -173,10 +173,10 @@ def _overall(months: list[MonthCadence], years: list[YearCadence], policy: Polic
     alternative = (f"每年 {policy.cadence_trainings_per_year} 次各满 "
                    f"{format_hours(policy.cadence_training_minutes)} 学时的集中培训")
     if failing:
-        reason = f"{_join_months(failing)}无满 {day} 学时的集中授课,当年也未达到{alternative}"
+        reason = f"{_join_months(failing)}无满 {day} 学时的集中授课，当年也未达到{alternative}"
         return RuleResult("R4", False, False, reason, numbers)
-    reason = f"集中授课符合要求(每月 1 天满 {day} 学时,或{alternative})"
+    reason = f"集中授课符合要求（每月 1 天满 {day} 学时，或{alternative}）"
     running = [month for month in months if month.status == "running"]
     if running:
-        reason += f";{running[0].label}尚无满 {day} 学时的集中授课(本月未结束)"
+        reason += f"；{running[0].label}尚无满 {day} 学时的集中授课（本月未结束）"
     return RuleResult("R4", True, False, reason, numbers)

@@ -42,10 +42,10 @@ def assignment_gate(required_titles: Iterable[str], completed_titles: Iterable[s
     missing = tuple(title for title in required if title not in completed)
     numbers = {"required": len(required), "completed": len(required) - len(missing), "missing": missing}
     if missing:
-        return RuleResult("R7", False, True, f"还需完成:{'、'.join(missing)}", numbers)
+        return RuleResult("R7", False, True, f"还需完成：{'、'.join(missing)}", numbers)
     if not required:
-        return RuleResult("R7", True, True, "没有规定的作业(实操)", numbers)
-    return RuleResult("R7", True, True, f"规定作业(实操){len(required)} 项已全部完成", numbers)
+        return RuleResult("R7", True, True, "没有规定的作业（实操）", numbers)
+    return RuleResult("R7", True, True, f"规定作业（实操）{len(required)} 项已全部完成", numbers)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def course_status(course: CourseFacts, policy: Policy, *, until: dt.date | None 
         counts = status in COUNTING_STATUSES
         earned = (course.credits if counts else Decimal(0)) + course.awarded_credits
         if course.awarded_credits:
-            reason += f",另获奖励 {format_credits(course.awarded_credits)} 学分"
+            reason += f"，另获奖励 {format_credits(course.awarded_credits)} 学分"
         numbers["credits_earned"] = earned
         numbers["status"] = status
         rule = RuleResult(code, counts, True, reason, numbers)
@@ -142,21 +142,21 @@ def course_status(course: CourseFacts, policy: Policy, *, until: dt.date | None 
     if course.exemption is not None:
         label = EXEMPTION_KIND_LABELS[course.exemption]
         if course.exemption == "waived":
-            text = f"{name}已免除(对口岗位工作经历)"
+            text = f"{name}已免除（对口岗位工作经历）"
         else:
             text = f"{name}{label}"
-        return _standing(course.exemption, "R9", f"{text},计 {format_credits(course.credits)} 学分")
+        return _standing(course.exemption, "R9", f"{text}，计 {format_credits(course.credits)} 学分")
     if not gate.ok:
-        text = f"{name}{gate.reason},方可参加考核"
+        text = f"{name}{gate.reason}，方可参加考核"
         if best is not None:
-            text += "(作业完成前的成绩不计)"
+            text += "（作业完成前的成绩不计）"
         return _standing("blocked_by_assignments", "R7", text)
     if best is None:
         return _standing("not_assessed", "R8", f"{name}尚未考核")
     score = format_score(best.score)
     if not best.passed:
         return _standing("failed", "R8",
-                        f"{name}未通过(最好成绩 {score} 分,及格 {policy.pass_mark} 分)")
+                        f"{name}未通过（最好成绩 {score} 分，及格 {policy.pass_mark} 分）")
     if best.retake:
-        return _standing("passed_on_retake", "R8", f"{name}补考通过({score} 分)")
-    return _standing("passed", "R8", f"{name}已通过({score} 分)")
+        return _standing("passed_on_retake", "R8", f"{name}补考通过（{score} 分）")
+    return _standing("passed", "R8", f"{name}已通过（{score} 分）")

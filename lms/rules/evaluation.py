@@ -57,7 +57,7 @@ class LearnerEvaluation:
     def lines(self) -> tuple[str, ...]:
         """Plain-text lines, one per rule then the decision, e.g. "R6 未达 自学+线上 318/360 学时,还差 42 学时"."""
         rows = [f"{rule.code} {_MARKS[rule.severity]} {rule.reason}" for rule in self.rules]
-        rows.append(f"结论 {self.decision.label}:{';'.join(self.decision.reasons)}")
+        rows.append(f"结论 {self.decision.label}：{'；'.join(self.decision.reasons)}")
         return tuple(rows)
 
 

@@ -104,19 +104,19 @@ def _work_experience(claim: ExemptionClaim, policy: Policy) -> ExemptionDecision
     numbers = {"work_years": claim.work_years, "min_years": need}
     if claim.requested not in (None, "waived"):
         return _decide(claim, False, None, Decimal(0),
-                       "岗位工作经历只能免除顶岗实习,不能申请免修或免考", **numbers)
+                       "岗位工作经历只能免除顶岗实习，不能申请免修或免考", **numbers)
     if claim.course_kind != "internship":
         return _decide(claim, False, None, Decimal(0),
-                       f"岗位工作经历只能免除顶岗实习,不能用于课程《{claim.course_name}》", **numbers)
+                       f"岗位工作经历只能免除顶岗实习，不能用于课程《{claim.course_name}》", **numbers)
     if claim.work_years is None:
         return _decide(claim, False, None, Decimal(0), "未填写对口岗位工作年限", **numbers)
     years, need_text = format_number(claim.work_years), format_number(need)
     if claim.work_years < need:
         return _decide(claim, False, None, Decimal(0),
-                       f"对口岗位工作 {years} 年,不足 {need_text} 年,不能免除顶岗实习", **numbers)
+                       f"对口岗位工作 {years} 年，不足 {need_text} 年，不能免除顶岗实习", **numbers)
     return _decide(claim, True, "waived", claim.course_credits,
-                   f"对口岗位工作 {years} 年,满 {need_text} 年,免除顶岗实习"
-                   f"《{claim.course_name}》,计 {format_credits(claim.course_credits)} 学分", **numbers)
+                   f"对口岗位工作 {years} 年，满 {need_text} 年，免除顶岗实习"
+                   f"《{claim.course_name}》，计 {format_credits(claim.course_credits)} 学分", **numbers)
 
 
 def _certificate(claim: ExemptionClaim, policy: Policy) -> ExemptionDecision:
@@ -129,20 +129,20 @@ def _certificate(claim: ExemptionClaim, policy: Policy) -> ExemptionDecision:
                            if k in policy.certificate_exempt_kinds)
         kind = COURSE_KIND_LABELS.get(claim.course_kind or "", "未知类别")
         return _decide(claim, False, None, Decimal(0),
-                       f"证书只能申请{allowed}的免修免考,{course}是{kind}")
+                       f"证书只能申请{allowed}的免修免考，{course}是{kind}")
     if claim.course_id not in claim.mapped_course_ids:
         return _decide(claim, False, None, Decimal(0),
-                       f"该证书在学校的证书与课程对应表中不对应{course},不能{label}")
+                       f"该证书在学校的证书与课程对应表中不对应{course}，不能{label}")
     return _decide(claim, True, claim.requested, claim.course_credits,
-                   f"凭{EXEMPTION_BASIS_LABELS['certificate']}{label}{course},"
+                   f"凭{EXEMPTION_BASIS_LABELS['certificate']}{label}{course}，"
                    f"计 {format_credits(claim.course_credits)} 学分")
 
 
 def _credits_only(claim: ExemptionClaim) -> ExemptionDecision:
     what = EXEMPTION_BASIS_LABELS[claim.basis]
     if claim.requested is not None:
-        return _decide(claim, False, None, Decimal(0), f"{what}只能给予学分,不能免修、免考或免除课程")
+        return _decide(claim, False, None, Decimal(0), f"{what}只能给予学分，不能免修、免考或免除课程")
     if claim.credits <= 0:
         return _decide(claim, False, None, Decimal(0), f"{what}未填写给予的学分")
     return _decide(claim, True, None, claim.credits,
-                   f"{what},给予 {format_credits(claim.credits)} 学分")
+                   f"{what}，给予 {format_credits(claim.credits)} 学分")

@@ -43,11 +43,11 @@ def to_decimal(value: Any, name: str = "value") -> Decimal:
 def score_error(score: Any) -> str | None:
     """Why a score is invalid (Chinese), or None when it is an int/Decimal in 0–100."""
     if isinstance(score, bool) or not isinstance(score, int | Decimal):
-        return f"成绩必须是数字(收到 {score!r})"
+        return f"成绩必须是数字（收到 {score!r}）"
     if isinstance(score, Decimal) and not score.is_finite():
         return "成绩必须是数字"
     if not 0 <= score <= 100:
-        return f"成绩必须在 0–100 之间(收到 {score})"
+        return f"成绩必须在 0–100 之间（收到 {score}）"
     return None
 
 

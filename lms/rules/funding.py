@@ -60,7 +60,7 @@ def funding_rule(outcomes: Mapping[str, int] | Iterable[str], policy: Policy) ->
     learners = sum(tally.get(code, 0) for code in counted)
     fen = learners * policy.funding_per_learner_fen
     parts = "、".join(f"{OUTCOME_LABELS[code]} {tally.get(code, 0)} 人" for code in counted)
-    total = f",共 {learners} 人" if len(counted) > 1 else ""
+    total = f"，共 {learners} 人" if len(counted) > 1 else ""
     reason = (f"{parts}{total} × {format_yuan(policy.funding_per_learner_fen)} 元 = "
               f"{format_yuan(fen)} 元")
     return RuleResult("R14", True, False, reason, {

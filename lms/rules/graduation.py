@@ -82,10 +82,10 @@ def credits_rule(credits: Decimal, policy: Policy) -> RuleResult | None:
     numbers = {"credits": credits, "min_credits": need}
     if credits >= need:
         return RuleResult("R11", True, True,
-                          f"已获 {format_credits(credits)} 学分,达到最低 {format_credits(need)} 学分", numbers)
+                          f"已获 {format_credits(credits)} 学分，达到最低 {format_credits(need)} 学分", numbers)
     return RuleResult("R11", False, True,
-                      f"已获 {format_credits(credits)} 学分,还差 {format_credits(need - credits)} 学分"
-                      f"(最低 {format_credits(need)} 学分)", numbers)
+                      f"已获 {format_credits(credits)} 学分，还差 {format_credits(need - credits)} 学分"
+                      f"（最低 {format_credits(need)} 学分）", numbers)
 
 
 def graduation_decision(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> Decision:
@@ -98,7 +98,7 @@ def graduation_decision(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> 
     hours = hours_rule(facts.hours, policy)
     rules: list[RuleResult] = [moral_evaluation(facts.moral_ok)]
     if not standings:
-        rules.append(RuleResult("R11", False, True, "教学计划没有课程,无法审核毕业", {"courses": 0}))
+        rules.append(RuleResult("R11", False, True, "教学计划没有课程，无法审核毕业", {"courses": 0}))
     rules.extend(s.rule for s in standings)
     rules.append(hours)
     minimum = credits_rule(credits, policy)
@@ -110,27 +110,27 @@ def graduation_decision(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> 
 
     if is_withdrawn(facts, as_of):
         when = f"已于{format_date_cn(facts.withdrawn_on)}" if facts.withdrawn_on else "已"
-        outcome, reasons = "withdrawn", [f"{when}退学,应发给写实性学习证明"]
+        outcome, reasons = "withdrawn", [f"{when}退学，应发给写实性学习证明"]
     elif as_of < end:
         if eligible and policy.early_graduation_allowed:
-            outcome, reasons = "early_graduate", [f"已提前达到毕业条件,可申请提前毕业(修业期至{end_text})"]
+            outcome, reasons = "early_graduate", [f"已提前达到毕业条件，可申请提前毕业（修业期至{end_text}）"]
         elif eligible:
-            outcome, reasons = "continue", [f"已达到毕业条件,修业期满({end_text})后毕业"]
+            outcome, reasons = "continue", [f"已达到毕业条件，修业期满（{end_text}）后毕业"]
         else:
             outcome, reasons = "continue", [*missing, f"修业期至{end_text}"]
     elif as_of == end:
         if eligible:
-            outcome, reasons = "graduate", ["修业期内达到毕业条件,准予毕业"]
+            outcome, reasons = "graduate", ["修业期内达到毕业条件，准予毕业"]
         else:
-            outcome, reasons = "continue", [*missing, f"今天是修业期最后一天({end_text})"]
+            outcome, reasons = "continue", [*missing, f"今天是修业期最后一天（{end_text}）"]
     elif eligible:
         outcome = "graduate"
-        reasons = [f"达到毕业条件,准予毕业(修业期已于{end_text}届满,已发结业证书的换发毕业证书)"]
+        reasons = [f"达到毕业条件，准予毕业（修业期已于{end_text}届满，已发结业证书的换发毕业证书）"]
     else:
         outcome = "complete"
-        reasons = [f"修业期已于{end_text}届满,未达到毕业条件,发给结业证书", *missing]
+        reasons = [f"修业期已于{end_text}届满，未达到毕业条件，发给结业证书", *missing]
         if as_of <= resit_end:
-            reasons.append(f"补考期限至{format_date_cn(resit_end)},期内达到毕业条件可换发毕业证书")
+            reasons.append(f"补考期限至{format_date_cn(resit_end)}，期内达到毕业条件可换发毕业证书")
         else:
             reasons.append(f"补考期限已于{format_date_cn(resit_end)}届满")
     return Decision(outcome, tuple(reasons), tuple(rules), hours.numbers["counted_minutes"],

@@ -37,9 +37,9 @@ def hours_rule(totals: HourTotals, policy: Policy) -> RuleResult:
     label = categories_label(policy.hours_categories)
     progress = f"{label} {format_hours(counted)}/{format_hours(required)} 学时"
     if shortfall:
-        reason = f"{progress},还差 {format_hours(shortfall, round_up=True)} 学时"
+        reason = f"{progress}，还差 {format_hours(shortfall, round_up=True)} 学时"
     else:
-        reason = f"{progress},已达标"
+        reason = f"{progress}，已达标"
     return RuleResult("R6", shortfall == 0, True, reason, {
         "counted_minutes": counted,
         "required_minutes": required,
@@ -63,11 +63,11 @@ def self_study_balance(totals: HourTotals, policy: Policy) -> RuleResult:
         "concentrated_categories": _ordered(policy.balance_concentrated_categories),
     }
     if self_minutes >= concentrated:
-        reason = (f"{self_label} {format_hours(self_minutes)} 学时,"
+        reason = (f"{self_label} {format_hours(self_minutes)} 学时，"
                   f"不少于{conc_label} {format_hours(concentrated)} 学时")
         return RuleResult("R5", True, False, reason, numbers)
-    reason = (f"{self_label} {format_hours(self_minutes)} 学时,少于{conc_label} "
-              f"{format_hours(concentrated)} 学时,还差 "
+    reason = (f"{self_label} {format_hours(self_minutes)} 学时，少于{conc_label} "
+              f"{format_hours(concentrated)} 学时，还差 "
               f"{format_hours(concentrated - self_minutes, round_up=True)} 学时"
-              f"(原则上自学不少于集中授课)")
+              f"（原则上自学不少于集中授课）")
     return RuleResult("R5", False, False, reason, numbers)

@@ -77,10 +77,10 @@ def programme_rule(enrolled_on: dt.date, prior_education: str, policy: Policy,
     years = programme_years(prior_education, policy)
     standard_end = study_period_end(enrolled_on, years)
     end = period_end_on or standard_end
-    reason = (f"入学前学历{prior_education},学制 {years} 年,"
+    reason = (f"入学前学历{prior_education}，学制 {years} 年，"
               f"修业期 {format_date_cn(enrolled_on)}至{format_date_cn(end)}")
     if end != standard_end:
-        reason += f"(标准修业期至{format_date_cn(standard_end)})"
+        reason += f"（标准修业期至{format_date_cn(standard_end)}）"
     return RuleResult("R3", True, False, reason, {
         "years": years, "enrolled_on": enrolled_on, "period_end_on": end,
         "standard_period_end_on": standard_end, "resit_until": resit_until(end, policy),

@@ -46,47 +46,47 @@ class FieldSpec:
 
 
 POLICY_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("min_age", "最低年龄", "int", "入学当天的周岁下限(县方案 15,省公告 16)", 0, 120),
+    FieldSpec("min_age", "最低年龄", "int", "入学当天的周岁下限（县方案 15，省公告 16）", 0, 120),
     FieldSpec("max_age", "最高年龄", "int", "入学当天的周岁上限", 0, 120),
-    FieldSpec("programme_years", "学制(年)", "education_years",
-              "按入学前学历确定学制:高中及以上 1 年,其余 3 年", 1, 10, PRIOR_EDUCATIONS),
+    FieldSpec("programme_years", "学制（年）", "education_years",
+              "按入学前学历确定学制：高中及以上 1 年，其余 3 年", 1, 10, PRIOR_EDUCATIONS),
     FieldSpec("target_groups", "目标群体", "education_groups",
-              "core=核心目标(未上过学),2025=2025年目标(初中以下),none=不计入目标",
+              "core=核心目标（未上过学），2025=2025年目标（初中以下），none=不计入目标",
               choices=TARGET_GROUPS),
     FieldSpec("target_counts", "目标人数", "year_counts", "各年度累计目标人数", 0, 10_000_000),
     FieldSpec("target_counted_groups", "计入目标的群体", "year_groups",
               "各年度目标统计哪些群体", choices=TARGET_GROUPS),
     FieldSpec("hours_categories", "计入 360 学时的类别", "categories",
               "勾选的学时类别之和须达到下面的学时要求", choices=HOUR_CATEGORIES),
-    FieldSpec("hours_required_minutes", "学时要求(分钟)", "int",
-              "计入类别的总时长下限,360 学时 = 21600 分钟", 1, 1_000_000),
+    FieldSpec("hours_required_minutes", "学时要求（分钟）", "int",
+              "计入类别的总时长下限，360 学时 = 21600 分钟", 1, 1_000_000),
     FieldSpec("balance_self_categories", "自学一侧类别", "categories",
-              "自学课时原则上不少于集中授课课时:自学一侧", choices=HOUR_CATEGORIES),
+              "自学课时原则上不少于集中授课课时：自学一侧", choices=HOUR_CATEGORIES),
     FieldSpec("balance_concentrated_categories", "集中授课一侧类别", "categories",
-              "自学课时原则上不少于集中授课课时:集中授课一侧", choices=HOUR_CATEGORIES),
-    FieldSpec("cadence_day_minutes", "每月集中授课时长(分钟)", "int",
-              "每班每月至少一天的集中授课时长,8 学时 = 480 分钟", 1, 1440),
-    FieldSpec("cadence_training_minutes", "集中培训时长(分钟)", "int",
-              "按年安排时每次集中培训的时长下限,120 学时 = 7200 分钟", 1, 1_000_000),
+              "自学课时原则上不少于集中授课课时：集中授课一侧", choices=HOUR_CATEGORIES),
+    FieldSpec("cadence_day_minutes", "每月集中授课时长（分钟）", "int",
+              "每班每月至少一天的集中授课时长，8 学时 = 480 分钟", 1, 1440),
+    FieldSpec("cadence_training_minutes", "集中培训时长（分钟）", "int",
+              "按年安排时每次集中培训的时长下限，120 学时 = 7200 分钟", 1, 1_000_000),
     FieldSpec("cadence_trainings_per_year", "每年集中培训次数", "int",
               "按年安排时每年至少的集中培训次数", 1, 52),
-    FieldSpec("cadence_gap_days", "集中培训允许间隔(天)", "int",
+    FieldSpec("cadence_gap_days", "集中培训允许间隔（天）", "int",
               "同一次集中培训中两个上课日之间最多空几天", 0, 31),
-    FieldSpec("pass_mark", "及格分", "int", "课程考核及格分(满分 100)", 0, 100),
+    FieldSpec("pass_mark", "及格分", "int", "课程考核及格分（满分 100）", 0, 100),
     FieldSpec("resit_years", "结业后补考年限", "int", "修业期满后可补考的年数", 0, 10),
     FieldSpec("early_graduation_allowed", "允许提前毕业", "bool",
               "提前达到毕业标准的学员可申请提前毕业"),
     FieldSpec("internship_waiver_min_years", "免除顶岗实习的工作年限", "decimal",
               "从事对口岗位工作的最少年数", Decimal(0), Decimal(50)),
     FieldSpec("certificate_exempt_kinds", "证书可免修免考的课程类别", "course_kinds",
-              "职业资格/技能等级证书可申请免修免考的课程类别(方案:专业课程)",
+              "职业资格/技能等级证书可申请免修免考的课程类别（方案：专业课程）",
               choices=COURSE_KINDS),
     FieldSpec("min_credits", "最低学分", "optional_decimal",
-              "毕业所需最低学分;留空表示不要求", Decimal(0), Decimal(10_000)),
-    FieldSpec("funding_per_learner_fen", "每人经费(分)", "int",
-              "每名完成培训学员的经费,1,500 元 = 150000 分", 0, 100_000_000),
+              "毕业所需最低学分；留空表示不要求", Decimal(0), Decimal(10_000)),
+    FieldSpec("funding_per_learner_fen", "每人经费（分）", "int",
+              "每名完成培训学员的经费，1,500 元 = 150000 分", 0, 100_000_000),
     FieldSpec("funding_basis", "经费计算口径", "choice",
-              "graduated=毕业学员;graduated_or_completed=毕业和结业学员", choices=FUNDING_BASES),
+              "graduated=毕业学员；graduated_or_completed=毕业和结业学员", choices=FUNDING_BASES),
 )
 _SPECS = {spec.key: spec for spec in POLICY_FIELDS}
 
@@ -153,7 +153,7 @@ class Policy:
             raise PolicyError("政策设置必须是键值对象")
         unknown = sorted(str(key) for key in data if key not in _SPECS)
         if unknown:
-            raise PolicyError(f"未知的设置项:{'、'.join(unknown)}", unknown[0])
+            raise PolicyError(f"未知的设置项：{'、'.join(unknown)}", unknown[0])
         return cls(**dict(data))
 
     def to_mapping(self) -> dict[str, Any]:
@@ -211,11 +211,11 @@ def _decimal(spec: FieldSpec, value: Any) -> Decimal:
 
 def _subset(spec: FieldSpec, value: Any) -> frozenset[str]:
     if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
-        raise _fail(spec, f"必须是以下取值的列表:{'、'.join(spec.choices)}")
+        raise _fail(spec, f"必须是以下取值的列表：{'、'.join(spec.choices)}")
     items = frozenset(value)
     bad = sorted(str(item) for item in items if item not in spec.choices)
     if bad:
-        raise _fail(spec, f"含有未知取值:{'、'.join(bad)}")
+        raise _fail(spec, f"含有未知取值：{'、'.join(bad)}")
     if not items:
         raise _fail(spec, "不能为空")
     return items
@@ -226,10 +226,10 @@ def _education_map(spec: FieldSpec, value: Any, convert: Any) -> Mapping[str, An
         raise _fail(spec, "必须按入学前学历逐项设置")
     unknown = sorted(str(key) for key in value if key not in PRIOR_EDUCATIONS)
     if unknown:
-        raise _fail(spec, f"含有未知学历:{'、'.join(unknown)}")
+        raise _fail(spec, f"含有未知学历：{'、'.join(unknown)}")
     missing = [edu for edu in PRIOR_EDUCATIONS if edu not in value]
     if missing:
-        raise _fail(spec, f"缺少学历:{'、'.join(missing)}")
+        raise _fail(spec, f"缺少学历：{'、'.join(missing)}")
     return _frozen({edu: convert(value[edu]) for edu in PRIOR_EDUCATIONS})
 
 
@@ -239,7 +239,7 @@ def _year(spec: FieldSpec, key: Any) -> int:
     except (TypeError, ValueError):
         year = None
     if year is None or not 2000 <= year <= 2100:
-        raise _fail(spec, f"中的年份 {key} 无效(应在 2000–2100 之间)")
+        raise _fail(spec, f"中的年份 {key} 无效（应在 2000–2100 之间）")
     return year
 
 
@@ -248,13 +248,13 @@ def _groups(spec: FieldSpec, value: Any) -> tuple[str, ...]:
         raise _fail(spec, "每年必须是群体列表")
     bad = sorted(str(item) for item in value if item not in TARGET_GROUPS)
     if bad:
-        raise _fail(spec, f"含有未知群体:{'、'.join(bad)}")
+        raise _fail(spec, f"含有未知群体：{'、'.join(bad)}")
     return tuple(group for group in TARGET_GROUPS if group in value)
 
 
 def _group(spec: FieldSpec, value: Any) -> str:
     if value not in TARGET_GROUPS:
-        raise _fail(spec, f"的取值 {value} 无效(应为 {'、'.join(TARGET_GROUPS)})")
+        raise _fail(spec, f"的取值 {value} 无效（应为 {'、'.join(TARGET_GROUPS)}）")
     return value
 
 
@@ -272,7 +272,7 @@ def _coerce(spec: FieldSpec, value: Any) -> Any:
         return value
     if kind == "choice":
         if value not in spec.choices:
-            raise _fail(spec, f"必须是以下之一:{'、'.join(spec.choices)}")
+            raise _fail(spec, f"必须是以下之一：{'、'.join(spec.choices)}")
         return value
     if kind in ("categories", "course_kinds"):
         return _subset(spec, value)

@@ -107,7 +107,7 @@ def not_studying_reason(name: str, history: StudyHistory, day: dt.date) -> str |
     if status == "studying":
         return None
     if status == "not_enrolled":
-        phrase = f"尚未入学({format_date_cn(history.enrolled_on)}入学)"
+        phrase = f"尚未入学（{format_date_cn(history.enrolled_on)}入学）"
     else:
         phrase = STOP_PHRASES[status]
-    return f"{name} 在 {format_date_cn(day)} {phrase},不能记录学时"
+    return f"{name} 在 {format_date_cn(day)} {phrase}，不能记录学时"

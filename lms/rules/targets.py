@@ -50,7 +50,7 @@ def target_rule(prior_education: str, policy: Policy) -> RuleResult:
     label = target_group_label(group)
     if years:
         counted = "、".join(f"{year}年" for year in years)
-        reason = f"入学前学历{prior_education},属{label},计入{counted}目标人数"
+        reason = f"入学前学历{prior_education}，属{label}，计入{counted}目标人数"
     else:
-        reason = f"入学前学历{prior_education},可以报名,但不计入目标人数"
+        reason = f"入学前学历{prior_education}，可以报名，但不计入目标人数"
     return RuleResult("R2", True, False, reason, {"group": group, "years": years})

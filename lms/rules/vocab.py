@@ -13,7 +13,7 @@ RULE_LABELS = MappingProxyType(
         "R3": "学制",
         "R4": "集中授课频次",
         "R5": "自学与面授比例",
-        "R6": "学时要求(360 学时)",
+        "R6": "学时要求（360 学时）",
         "R7": "作业完成后方可考核",
         "R8": "考核成绩",
         "R9": "免修免考",
@@ -37,7 +37,7 @@ HOUR_CATEGORY_LABELS = MappingProxyType(
 #: Target groups of R2.
 TARGET_GROUPS: tuple[str, ...] = ("core", "2025", "none")
 TARGET_GROUP_LABELS = MappingProxyType(
-    {"core": "核心目标(未上过学)", "2025": "2025年目标(初中以下)", "none": "不计入目标"}
+    {"core": "核心目标（未上过学）", "2025": "2025年目标（初中以下）", "none": "不计入目标"}
 )
 
 #: Course kinds of a teaching plan.

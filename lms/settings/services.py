@@ -52,6 +52,6 @@ def save_settings(*, actor, values: dict[str, str]) -> list[str]:
     if changed:
         db.session.flush()
         forget_cached(db.session, "settings")
-        record(actor, "settings.update", "settings", None, summary=f"修改设置:{'、'.join(spec(k).label for k in changed)}",
+        record(actor, "settings.update", "settings", None, summary=f"修改设置：{'、'.join(spec(k).label for k in changed)}",
                before={k: current[k] for k in changed}, after={k: values[k].strip() for k in changed})
     return changed

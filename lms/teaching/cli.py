@@ -42,7 +42,7 @@ def learner_hours_report(learners, totals: dict[int, HourTotals], policies, as_o
 
 @click.command("hours")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="截止日期(YYYY-MM-DD),默认今天。")
+              help="截止日期（YYYY-MM-DD），默认今天。")
 @click.option("--json", "as_json", is_flag=True, help="每名学员输出一行 JSON。")
 def hours_command(as_of, as_json: bool):
     """Every learner's hours by category (F, L, P, S), the hours R6 counts, and the rule states."""
@@ -61,8 +61,8 @@ def hours_command(as_of, as_json: bool):
         else:
             h = item["hours"]
             click.echo(f"{item['student_number']}  面授 {h['face']}  线上 {h['live']}  平台 {h['platform']}  "
-                       f"自学 {h['self']}  | {item['rules']['R6']['reason']};{item['rules']['R5']['reason']}")
+                       f"自学 {h['self']}  | {item['rules']['R6']['reason']}；{item['rules']['R5']['reason']}")
     # The output carries whole ID numbers: an export, so it is audited.
-    record(None, "export.hours", "learner", None, summary=f"导出学时与规则状态(截至 {day.isoformat()}):{count} 名学员",
+    record(None, "export.hours", "learner", None, summary=f"导出学时与规则状态（截至 {day.isoformat()}）：{count} 名学员",
            after={"as_of": day.isoformat(), "learners": count})
     db.session.commit()

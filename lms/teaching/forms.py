@@ -22,11 +22,11 @@ class CourseForm(BaseForm):
 
 class ClassForm(BaseForm):
     code = StringField("班级代码", validators=[DataRequired("请输入班级代码"), Length(max=30)],
-                       description="全县唯一,如 2025-QS-01")
+                       description="全县唯一，如 2025-QS-01")
     name = StringField("班级名称", validators=[DataRequired("请输入班级名称"), Length(max=60)])
     specialty_id = SelectField("专业", coerce=int, validate_choice=False)
     teaching_point_id = SelectField("教学点", coerce=int, validate_choice=False)
-    cohort = IntegerField("年级(入学年份)", validators=[InputRequired("请输入年级"),
+    cohort = IntegerField("年级（入学年份）", validators=[InputRequired("请输入年级"),
                                                   NumberRange(min=2000, max=2100, message="年级应在 2000–2100 之间")])
     head_teacher_id = SelectField("班主任", coerce=int, validate_choice=False)
     active = BooleanField("在办", default=True)
@@ -53,7 +53,7 @@ class SelfStudyForm(BaseForm):
     hours = DecimalField("学时", places=1, validators=[
         InputRequired("请输入学时"), NumberRange(min=0.5, max=24, message="学时应在 0.5–24 之间")])
     content = TextAreaField("学习内容", validators=[DataRequired("请填写学习内容"), Length(max=500)])
-    evidence = FileField("学习证明(照片或 PDF,可选)", validators=[Optional()])
+    evidence = FileField("学习证明（照片或 PDF，可选）", validators=[Optional()])
 
 
 class DecisionForm(BaseForm):

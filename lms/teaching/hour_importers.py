@@ -24,14 +24,14 @@ class OnlineHoursImporter(Importer):
     kind = "online-hours"
     label = "平台线上学时"
     roles = HOUR_IMPORT_ROLES
-    description = ("学习平台导出的学习记录:身份证号、姓名、平台、课程名称、学习时长(分钟)、学习日期、记录编号。"
+    description = ("学习平台导出的学习记录：身份证号、姓名、平台、课程名称、学习时长（分钟）、学习日期、记录编号。"
                    "同一平台已导入过的记录编号不再计入。")
     columns = (
         common_column("id_number", required=True),
         common_column("name"),
         Column("platform", "平台", ("平台", "平台名称", "学习平台", "platform"), True),
         Column("course", "课程名称", ("课程名称", "课程", "course"), False),
-        Column("minutes", "学习时长(分钟)", ("学习时长(分钟)", "时长(分钟)", "分钟", "学习时长分钟", "minutes"), True),
+        Column("minutes", "学习时长（分钟）", ("学习时长（分钟）", "时长（分钟）", "分钟", "学习时长分钟", "minutes"), True),
         Column("day", "学习日期", ("学习日期", "日期", "date"), True),
         Column("record_id", "记录编号", ("记录编号", "记录号", "流水号", "记录ID", "record_id"), True),
     )
@@ -76,7 +76,7 @@ class OnlineHoursImporter(Importer):
                 continue
             name = clean_text(row.get("name"))
             if name and name != learner.name:
-                self.warn(row, "name", f"姓名与学籍不一致(学籍为 {learner.name}),已按身份证号导入")
+                self.warn(row, "name", f"姓名与学籍不一致（学籍为 {learner.name}），已按身份证号导入")
             limit.add(row, learner.id, day, minutes, "minutes")
             candidates.append({"row": row.number, "learner_id": learner.id, "platform": platform, "record_ref": ref,
                                "course_name": clean_text(row.get("course"))[:120], "minutes": minutes,
@@ -110,7 +110,7 @@ class SelfStudyImporter(Importer):
     kind = "self-study"
     label = "自学学时"
     roles = HOUR_IMPORT_ROLES
-    description = "学员自学记录:身份证号、日期、学时、内容。导入的记录视为已审核通过;完全相同的记录不会重复导入。"
+    description = "学员自学记录：身份证号、日期、学时、内容。导入的记录视为已审核通过；完全相同的记录不会重复导入。"
     columns = (
         common_column("id_number", required=True),
         common_column("day", "日期", required=True, field_name="study_on"),

@@ -17,7 +17,7 @@ from lms.rules import StudyHistory
 from lms.teaching.hours import CHUNK, daily_minutes
 
 DAY_MINUTES = 24 * 60
-NOT_FOUND = "该身份证号没有已报名的学员(或不在您的管辖范围内)"
+NOT_FOUND = "该身份证号没有已报名的学员（或不在您的管辖范围内）"
 
 
 class LearnerFinder:
@@ -48,7 +48,7 @@ class LearnerFinder:
         if number_key and not is_blank(row.get(number_key)):
             self.keys[row.number] = ("number", clean_text(row.get(number_key)))
             return True
-        self.importer.refuse(row, id_key, "身份证号不能为空" + ("(或填写学号)" if number_key else ""))
+        self.importer.refuse(row, id_key, "身份证号不能为空" + ("（或填写学号）" if number_key else ""))
         return False
 
     def load(self, scope) -> None:

@@ -33,14 +33,14 @@ class PlanImporter(Importer):
     kind = "plans"
     label = "教学计划"
     roles = ("registrar", "admin")
-    description = "每行一门课程:专业、课程、类别(文化课/专业技能课/顶岗实习)、学时、学分、必做作业数。已有同名课程则更新。"
+    description = "每行一门课程：专业、课程、类别（文化课/专业技能课/顶岗实习）、学时、学分、必做作业数。已有同名课程则更新。"
     columns = (
         Column("specialty", "专业", ("专业", "专业名称", "specialty"), True),
         Column("course", "课程", ("课程", "课程名称", "course"), True),
         Column("kind", "类别", ("类别", "课程类别", "课程类型", "kind"), True),
         Column("hours", "学时", ("学时", "课时", "hours"), True),
         Column("credits", "学分", ("学分", "credits"), True),
-        Column("assignments", "必做作业数", ("必做作业数", "作业数", "必做作业", "作业(实操)数", "assignments"), True),
+        Column("assignments", "必做作业数", ("必做作业数", "作业数", "必做作业", "作业（实操）数", "assignments"), True),
     )
     example = {"specialty": "刺绣", "course": "刺绣基础针法", "kind": "专业技能课", "hours": "54", "credits": "3",
                "assignments": "3"}
@@ -56,7 +56,7 @@ class PlanImporter(Importer):
             specialty = specialties.get(name)
             if specialty is None:
                 guess = closest_name(name, specialties)
-                self.refuse(row, "specialty", f"专业“{name or '(空)'}”不存在" + (f",是否是“{guess}”?" if guess else ""))
+                self.refuse(row, "specialty", f"专业“{name or '（空）'}”不存在" + (f"，是否是“{guess}”？" if guess else ""))
                 continue
             course_name = clean_text(row.get("course"))
             if not course_name or len(course_name) > 60:
@@ -97,8 +97,8 @@ class AttendanceImporter(Importer):
     kind = "attendance"
     label = "考勤"
     roles = ("teacher", "registrar", "township", "admin")
-    description = ("从纸质签到表录入考勤。同一班级、日期、课程、方式的各行是同一课次(没有则新建)。"
-                   "出勤未填实际学时按课次学时计;请假、缺勤不计学时。学员可用身份证号或学号。")
+    description = ("从纸质签到表录入考勤。同一班级、日期、课程、方式的各行是同一课次（没有则新建）。"
+                   "出勤未填实际学时按课次学时计；请假、缺勤不计学时。学员可用身份证号或学号。")
     columns = (
         Column("class", "班级", ("班级", "班级代码", "班级名称", "class"), True),
         common_column("day", "日期", required=True, field_name="study_on"),
@@ -124,13 +124,13 @@ class AttendanceImporter(Importer):
             teaching_class = by_label.get(label)
             if teaching_class is None:
                 guess = closest_name(label, by_label)
-                self.refuse(row, "class", f"班级“{label or '(空)'}”不存在或不在您的管辖范围内"
-                            + (f",是否是“{guess}”?" if guess else ""))
+                self.refuse(row, "class", f"班级“{label or '（空）'}”不存在或不在您的管辖范围内"
+                            + (f"，是否是“{guess}”？" if guess else ""))
                 continue
             course_name = clean_text(row.get("course"))
             course = courses.get((teaching_class.specialty_id, course_name))
             if course is None:
-                self.refuse(row, "course", f"课程“{course_name or '(空)'}”不在{teaching_class.specialty.name}的教学计划中")
+                self.refuse(row, "course", f"课程“{course_name or '（空）'}”不在{teaching_class.specialty.name}的教学计划中")
                 continue
             day = cell(self, row, "day", parse_date, not_after=self.today)
             mode = cell(self, row, "mode", parse_choice, MODE_CHOICES, "方式", shown=("面授", "线上直播"))
@@ -180,19 +180,19 @@ class AttendanceImporter(Importer):
             key = (teaching_class.id, day, course.id, mode)
             session = sessions.get(key)
             if session is not None and session.minutes != minutes:
-                self.refuse(row, "hours", f"系统中该课次为 {format_hours(session.minutes)} 学时,与表中的 {format_hours(minutes)} 不一致")
+                self.refuse(row, "hours", f"系统中该课次为 {format_hours(session.minutes)} 学时，与表中的 {format_hours(minutes)} 不一致")
                 continue
             if key in session_hours and session_hours[key][0] != minutes:
                 self.refuse(row, "hours", f"同一课次的学时与第 {session_hours[key][1]} 行不一致")
                 continue
             session_hours.setdefault(key, (minutes, row.number))
             if (key, learner.id) in seen:
-                self.refuse(row, "id_number", f"同一课次(班级、日期、课程、方式)中该学员与第 {seen[(key, learner.id)]} 行重复")
+                self.refuse(row, "id_number", f"同一课次（班级、日期、课程、方式）中该学员与第 {seen[(key, learner.id)]} 行重复")
                 continue
             seen[(key, learner.id)] = row.number
             if status in ("leave", "absent"):
                 if actual:
-                    self.refuse(row, "actual", "请假、缺勤不计学时,实际学时应为空或 0")
+                    self.refuse(row, "actual", "请假、缺勤不计学时，实际学时应为空或 0")
                     continue
                 credited = 0
             else:

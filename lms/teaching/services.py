@@ -28,7 +28,7 @@ def assign_teacher_to_classes(user, class_codes: list[str]) -> None:
     classes = {c.code: c for c in db.session.scalars(select(TeachingClass).where(TeachingClass.code.in_(class_codes)))}
     missing = [code for code in class_codes if code not in classes]
     if missing:
-        raise DomainError(f"班级代码不存在:{'、'.join(missing)}", field="scope_codes")
+        raise DomainError(f"班级代码不存在：{'、'.join(missing)}", field="scope_codes")
     have = set(db.session.scalars(select(ClassTeacher.class_id).where(ClassTeacher.user_id == user.id)))
     for code in class_codes:
         if classes[code].id not in have:
@@ -99,7 +99,7 @@ def save_class(*, actor, teaching_class: TeachingClass | None, code: str, name: 
     if clash and (teaching_class is None or clash != teaching_class.id):
         raise DomainError(f"班级代码 {code} 已被使用", field="code")
     if teaching_class is not None and teaching_class.specialty_id != specialty.id and teaching_class.learners:
-        raise DomainError("班级已有学员,不能更改专业", field="specialty_id")
+        raise DomainError("班级已有学员，不能更改专业", field="specialty_id")
     before = snapshot(teaching_class) if teaching_class else None
     if teaching_class is None:
         teaching_class = TeachingClass()
@@ -141,7 +141,7 @@ def add_learners(*, actor, teaching_class: TeachingClass, learners) -> int:
     """Put learners (already loaded within the actor's scope) into the class; they must study its specialty."""
     wrong = [learner.name for learner in learners if learner.specialty_id != teaching_class.specialty_id]
     if wrong:
-        raise DomainError(f"以下学员的专业与班级不同:{'、'.join(wrong)}", field="learner_ids")
+        raise DomainError(f"以下学员的专业与班级不同：{'、'.join(wrong)}", field="learner_ids")
     moved = [learner for learner in learners if learner.class_id != teaching_class.id]
     if not moved:
         return 0

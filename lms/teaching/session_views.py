@@ -35,12 +35,12 @@ APPROVERS = ("teacher", "registrar")
 
 def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
     form = SessionForm(obj=session)
-    form.course_id.choices = choices((c.id, f"{c.name}({c.kind_label})")
+    form.course_id.choices = choices((c.id, f"{c.name}（{c.kind_label}）")
                                      for c in queries.plan_courses(teaching_class.specialty_id))
     staff = {link.user for link in teaching_class.teachers}
     if teaching_class.head_teacher:
         staff.add(teaching_class.head_teacher)
-    form.teacher_id.choices = choices([(0, "(未指定)")] + [(u.id, u.display_name)
+    form.teacher_id.choices = choices([(0, "（未指定）")] + [(u.id, u.display_name)
                                                           for u in sorted(staff, key=lambda u: u.display_name)])
     if request.method == "GET":
         if session is None:
@@ -88,7 +88,7 @@ def cancel(session_id: int):
             raise DomainError("请填写取消原因")
         cancel_session(actor=current_user, session=session, reason=form.reason.data)
     if saved:
-        flash("已取消该课次,其考勤不再计入学时。", "success")
+        flash("已取消该课次，其考勤不再计入学时。", "success")
     return redirect(url_for("teaching.class_page", class_id=session.class_id))
 
 
@@ -184,7 +184,7 @@ def self_study(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     members = studying_on(queries.class_learners(teaching_class), today())
     form = SelfStudyForm()
-    form.learner_id.choices = choices((m.id, f"{m.name}({m.student_number})") for m in members)
+    form.learner_id.choices = choices((m.id, f"{m.name}（{m.student_number}）") for m in members)
     if request.method == "GET":
         form.studied_on.data = today()
     if form.validate_on_submit():
@@ -198,7 +198,7 @@ def self_study(class_id: int):
                            minutes=int(form.hours.data * 60), content=form.content.data, today=today(),
                            evidence=evidence)
         if saved:
-            flash(f"已登记 {learner.name} 的自学记录,待班级教师审核。", "success")
+            flash(f"已登记 {learner.name} 的自学记录，待班级教师审核。", "success")
             return redirect(url_for("sessions.self_study", class_id=class_id))
     return render_template("teaching/self_study.html", teaching_class=teaching_class, form=form,
                            entries=queries.self_study_entries(teaching_class), decision=DecisionForm(),
@@ -216,7 +216,7 @@ def decide(self_study_id: int):
         decide_self_study(actor=current_user, entry=entry, approve=request.form.get("approve") == "1",
                           note=form.note.data or "")
     if saved:
-        flash(f"{entry.learner.name} 的自学记录:{entry.status_label}。", "success")
+        flash(f"{entry.learner.name} 的自学记录：{entry.status_label}。", "success")
     return redirect(url_for("sessions.self_study", class_id=entry.learner.class_id)
                     if entry.learner.class_id else url_for("teaching.learner_hours", learner_id=entry.learner_id))
 
@@ -237,7 +237,7 @@ def approve_all(class_id: int):
     db.session.commit()
     flash(f"已通过 {count} 条自学记录。", "success")
     if left:
-        flash(f"{len(left)} 条仍待审核:" + ";".join(left[:5]) + (" 等" if len(left) > 5 else ""), "warning")
+        flash(f"{len(left)} 条仍待审核：" + "；".join(left[:5]) + (" 等" if len(left) > 5 else ""), "warning")
     return redirect(url_for("sessions.self_study", class_id=class_id))
 
 

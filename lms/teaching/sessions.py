@@ -57,7 +57,7 @@ def save_session(*, actor, teaching_class: TeachingClass, session: ClassSession 
         most = db.session.scalar(select(Attendance.minutes).where(Attendance.session_id == session.id)
                                  .order_by(Attendance.minutes.desc()).limit(1)) or 0
         if minutes < most:
-            raise DomainError("已有学员记了更多学时,请先在考勤表中调整", field="hours")
+            raise DomainError("已有学员记了更多学时，请先在考勤表中调整", field="hours")
     is_new = session is None
     if is_new:
         session = ClassSession(class_id=teaching_class.id, created_by_id=getattr(actor, "id", None))
@@ -85,7 +85,7 @@ def cancel_session(*, actor, session: ClassSession, reason: str) -> None:
     session.cancelled_at = now_utc()
     session.version += 1
     db.session.flush()
-    record(actor, "session.cancel", "session", session.id, summary=f"取消课次:{reason.strip()}",
+    record(actor, "session.cancel", "session", session.id, summary=f"取消课次：{reason.strip()}",
            after={"reason": reason.strip()})
     refresh_learner_hours(_attendees(session))
 
@@ -153,26 +153,26 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
     saved by someone else since `expected_version`. Refreshes the learners' hour summaries; audited.
     """
     if session.cancelled_at is not None:
-        raise DomainError("该课次已取消,不能点名")
+        raise DomainError("该课次已取消，不能点名")
     if session.held_on > today:
-        raise DomainError("课次日期在今天之后,还不能点名")
+        raise DomainError("课次日期在今天之后，还不能点名")
     roll = sheet_roll(session)
     learners = {learner.id: learner for learner in roll.learners}
     for learner_id in sorted(set(marks) - set(learners)):
         if learner_id in roll.others:       # not studying that day: no mark, whatever the page sent
             raise DomainError(roll.others[learner_id][1], field=f"learner-{learner_id}")
-        raise DomainError("考勤表中有不属于本班的学员,请刷新后重试")
+        raise DomainError("考勤表中有不属于本班的学员，请刷新后重试")
     missing = [learners[i].name for i in learners if i not in marks]
     if missing:
-        raise DomainError(f"以下学员没有考勤:{'、'.join(missing)}")
+        raise DomainError(f"以下学员没有考勤：{'、'.join(missing)}")
     for learner_id, mark in marks.items():
         problem = check_mark(mark, session.minutes)
         if problem:
-            raise DomainError(f"{learners[learner_id].name}:{problem}", field=f"learner-{learner_id}")
+            raise DomainError(f"{learners[learner_id].name}：{problem}", field=f"learner-{learner_id}")
     others = daily_minutes(marks, [session.held_on], exclude_session_id=session.id)
     for learner_id, mark in marks.items():
         if others.get((learner_id, session.held_on), 0) + mark.minutes > DAY_MINUTES:
-            raise DomainError(f"{learners[learner_id].name}:当天学时合计将超过 24 学时",
+            raise DomainError(f"{learners[learner_id].name}：当天学时合计将超过 24 学时",
                               field=f"learner-{learner_id}")
     existing = current_marks(session)
     bumped = db.session.execute(update(ClassSession).where(
@@ -182,7 +182,7 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
         db.session.refresh(session)
         changed = [(learners.get(i), row, marks.get(i)) for i, row in existing.items()
                    if i in learners and (row.status, row.minutes) != (marks[i].status, marks[i].minutes)]
-        raise AttendanceConflict("在您打开考勤表之后,其他人已保存过本表。请核对下列变化后再保存。",
+        raise AttendanceConflict("在您打开考勤表之后，其他人已保存过本表。请核对下列变化后再保存。",
                                  current_version=session.version, changed=changed)
     db.session.refresh(session)
     before, after = {}, {}
@@ -202,6 +202,6 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
     refresh_learner_hours(marks)
     counts = {label: sum(1 for m in marks.values() if m.status == code) for code, label in ATTENDANCE_LABELS.items()}
     record(actor, "attendance.save", "session", session.id,
-           summary=f"点名 {session.held_on.isoformat()}:" + ",".join(f"{k} {v}" for k, v in counts.items()),
+           summary=f"点名 {session.held_on.isoformat()}：" + "，".join(f"{k} {v}" for k, v in counts.items()),
            before=before or None, after=after)
     return session

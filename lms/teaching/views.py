@@ -55,7 +55,7 @@ def _class_form(teaching_class: TeachingClass | None):
     form.teaching_point_id.choices = choices(
         (p.id, f"{p.village.parent.name if p.village.parent else ''} {p.village.name} · {p.name}")
         for p in teaching_points_in_scope(current_scope()))
-    form.head_teacher_id.choices = choices([(0, "(暂无)")] + [(t.id, t.display_name) for t in queries.teachers()])
+    form.head_teacher_id.choices = choices([(0, "（暂无）")] + [(t.id, t.display_name) for t in queries.teachers()])
     if teaching_class is None and request.method == "GET":
         form.cohort.data = today().year
         form.active.data = True

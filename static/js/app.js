@@ -3,7 +3,7 @@
   "use strict";
   function showBusy(message) {
     var overlay = document.getElementById("busy");
-    document.getElementById("busy-text").textContent = message || "正在处理,请稍候…";
+    document.getElementById("busy-text").textContent = message || "正在处理，请稍候…";
     overlay.hidden = false;
     window.addEventListener("pageshow", function () { overlay.hidden = true; }, { once: true });
   }

@@ -56,7 +56,7 @@
     setStatus(row, "present");
     row.classList.add("just-scanned");
     window.setTimeout(function () { row.classList.remove("just-scanned"); }, 1500);
-    say("已签到:" + row.getAttribute("data-name"), true);
+    say("已签到：" + row.getAttribute("data-name"), true);
     refreshSummary();
   }
 
@@ -93,7 +93,7 @@
   }
   document.getElementById("camera-start").addEventListener("click", function () {
     if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      say("此页面不是通过 HTTPS 或 localhost 打开,浏览器不允许使用摄像头;请输入学号签到。", false);
+      say("此页面不是通过 HTTPS 或 localhost 打开，浏览器不允许使用摄像头；请输入学号签到。", false);
       return;
     }
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
@@ -101,7 +101,7 @@
         video.srcObject = stream; video.hidden = false; video.play(); scanFrame();
         say("请将学员证二维码对准摄像头", true);
       })
-      .catch(function () { say("无法打开摄像头(可能未授权);请输入学号签到。", false); });
+      .catch(function () { say("无法打开摄像头（可能未授权）；请输入学号签到。", false); });
   });
 
   refreshSummary();

@@ -48,7 +48,7 @@
   function noteRevocations() {
     var list = revocations();
     document.getElementById("revocation-note").textContent = list
-      ? "撤销名单更新于 " + listDay(list) + "。" : "尚未取得撤销名单(联网打开本页一次即可)。";
+      ? "撤销名单更新于 " + listDay(list) + "。" : "尚未取得撤销名单（联网打开本页一次即可）。";
   }
 
   // Returns {ok, message, facts}; never throws.
@@ -56,21 +56,21 @@
     text = (text || "").trim();
     var fragment = text.indexOf("#") >= 0 ? text.slice(text.lastIndexOf("#") + 1) : text;
     var match = PAYLOAD.exec(fragment);
-    if (!match) { return { ok: false, message: "不是本系统证书的二维码内容(找不到签名数据)" }; }
+    if (!match) { return { ok: false, message: "不是本系统证书的二维码内容（找不到签名数据）" }; }
     var body, signature;
     try { body = decode(match[1]); signature = decode(match[2]); } catch (e) {
-      return { ok: false, message: "二维码内容已损坏,无法解码" };
+      return { ok: false, message: "二维码内容已损坏，无法解码" };
     }
     if (signature.length !== 64 || !nacl.sign.detached.verify(body, signature, publicKey)) {
-      return { ok: false, message: "签名无效:二维码内容被篡改,或不是本校签发的证书" };
+      return { ok: false, message: "签名无效：二维码内容被篡改，或不是本校签发的证书" };
     }
     var fields;
     try { fields = JSON.parse(new TextDecoder("utf-8").decode(body)); } catch (e) { fields = null; }
     if (!fields || fields[0] !== 1 || fields.length !== 7) {
-      return { ok: false, message: "签名有效,但内容格式无法识别(可能需要更新核验页面)" };
+      return { ok: false, message: "签名有效，但内容格式无法识别（可能需要更新核验页面）" };
     }
     var date = fields[5];
-    return { ok: true, message: "签名有效:本证书由学校签发,内容未被改动", facts: {
+    return { ok: true, message: "签名有效：本证书由学校签发，内容未被改动", facts: {
       type: TYPES[fields[1]] || "未知类型", number: fields[2], name: fields[3], specialty: fields[4],
       issued: date.slice(0, 4) + "年" + Number(date.slice(4, 6)) + "月" + Number(date.slice(6, 8)) + "日",
       school: fields[6] } };
@@ -84,7 +84,7 @@
     alert.setAttribute("data-ok", outcome.ok && !revoked ? "true" : "false");
     var title = document.createElement("div");
     title.className = "fw-bold";
-    title.textContent = revoked ? "签名有效,但该证书已被撤销" : outcome.message;
+    title.textContent = revoked ? "签名有效，但该证书已被撤销" : outcome.message;
     alert.appendChild(title);
     if (outcome.ok) {
       var list = document.createElement("dl");
@@ -101,8 +101,8 @@
       note.className = "small mt-2";
       var list_ = revocations();
       note.textContent = revoked ? "依据 " + listDay(list_) + " 的撤销名单。"
-        : "请核对证书上的姓名与编号。" + (list_ ? "截至 " + listDay(list_) + " 的撤销名单中没有此证书;"
-          : "") + "之后是否被撤销,请在有网络时扫码打开在线核验页面确认。";
+        : "请核对证书上的姓名与编号。" + (list_ ? "截至 " + listDay(list_) + " 的撤销名单中没有此证书；"
+          : "") + "之后是否被撤销，请在有网络时扫码打开在线核验页面确认。";
       alert.appendChild(note);
     }
     result.appendChild(alert);
@@ -134,7 +134,7 @@
       var scale = Math.min(1, 1600 / Math.max(image.width, image.height));
       var text = decodeImage(image, Math.round(image.width * scale), Math.round(image.height * scale));
       URL.revokeObjectURL(image.src);
-      if (text) { checkText(text); } else { show({ ok: false, message: "图片中没有识别到二维码,请靠近一些重新拍摄" }); }
+      if (text) { checkText(text); } else { show({ ok: false, message: "图片中没有识别到二维码，请靠近一些重新拍摄" }); }
     };
     image.src = URL.createObjectURL(file);
   });
@@ -142,7 +142,7 @@
   document.getElementById("scan-camera").addEventListener("click", function () {
     var video = document.getElementById("camera");
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      show({ ok: false, message: "此浏览器不能使用摄像头,请改用“拍照/选图片识别”" });
+      show({ ok: false, message: "此浏览器不能使用摄像头，请改用“拍照/选图片识别”" });
       return;
     }
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
@@ -163,7 +163,7 @@
       }
       window.requestAnimationFrame(tick);
     }).catch(function () {
-      show({ ok: false, message: "无法打开摄像头(未授权或没有摄像头),请改用“拍照/选图片识别”" });
+      show({ ok: false, message: "无法打开摄像头（未授权或没有摄像头），请改用“拍照/选图片识别”" });
     });
   });
 

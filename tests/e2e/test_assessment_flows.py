@@ -51,7 +51,7 @@ def test_a_teacher_fills_the_assessment_sheet_on_a_phone(committed, log_in, scre
     third.get_by_label("杨秀英的成绩").fill("120")
     screenshot("assessment-sheet-filled-phone")
     page.get_by_role("button", name="保存").click()
-    assert "还需完成:作业2,才能录入成绩" in second.locator(".refusal").inner_text()
+    assert "还需完成：作业2，才能录入成绩" in second.locator(".refusal").inner_text()
     assert "成绩必须在 0–100 之间" in third.locator(".refusal").inner_text()
     assert "通过 86 分" in first.inner_text()
     assert second.get_by_label("罗春花的成绩").input_value() == "90"
@@ -71,7 +71,7 @@ def build_audit_county():
     complete_everything(finished, school.courses, on=date(2023, 12, 1))
     late = make_learner(school.village, teaching_class=old, name="陈丽", enrolled_on=date(2023, 3, 1),
                         prior_education="高中及以上")
-    kind = save_certificate_kind(actor=None, kind=None, name="家政服务员(五级)", evidence_type="职业技能等级证书",
+    kind = save_certificate_kind(actor=None, kind=None, name="家政服务员（五级）", evidence_type="职业技能等级证书",
                                  credits=Decimal(0), course_ids=[school.courses[1].id])
     application = create_application(actor=school.teacher, learner=b, evidence_type="职业技能等级证书",
                                      request=Request("exempt_study", (school.courses[1].id,)),
@@ -98,7 +98,7 @@ def test_the_registrar_audits_filters_reads_reasons_and_exports(committed, log_i
     assert "毕业 1" in counts.inner_text() and "结业 1" in counts.inner_text()
     row = page.locator('[data-learner="陈丽"]')
     row.get_by_text("原因").click()
-    assert "修业期已于2024年2月29日届满,未达到毕业条件,发给结业证书" in row.locator(".reasons").inner_text()
+    assert "修业期已于2024年2月29日届满，未达到毕业条件，发给结业证书" in row.locator(".reasons").inner_text()
     screenshot("graduation-audit-phone")
     page.locator("#decision").select_option("continue")
     page.get_by_role("button", name="审核").click()

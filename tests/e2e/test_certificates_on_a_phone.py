@@ -57,14 +57,14 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     page.get_by_role("button", name="登记验印").click()
     page.get_by_role("button", name="编号并发证").click()
     prefix = f"520000{today().year % 100:02d}"
-    assert page.locator("#confirm-summary").inner_text() == f"将发放 3 份毕业证书,编号 {prefix}0001 至 {prefix}0003。"
+    assert page.locator("#confirm-summary").inner_text() == f"将发放 3 份毕业证书，编号 {prefix}0001 至 {prefix}0003。"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("certificates-confirm-issue-phone")
     page.get_by_role("button", name="确认发放 3 份").click()
     assert "已编号发证 3 份" in page.locator(".alert-success").inner_text()
     assert "本机或内网地址" in page.locator("#qr-base-warning").inner_text()      # served from 127.0.0.1
     screenshot("certificates-batch-issued-phone")
-    page.get_by_role("button", name="批量打印(一个 PDF)").click()
+    page.get_by_role("button", name="批量打印（一个 PDF）").click()
     download_link = page.get_by_role("link", name="下载 PDF")
     download_link.wait_for()
     assert page.locator("#job-bar").inner_text() == "100%"
@@ -81,9 +81,9 @@ def test_registrar_goes_from_the_eligible_list_to_a_printed_batch(graduates, com
     page.wait_for_load_state("load")          # measured with its stylesheet applied, on a busy machine too
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("certificates-detail-phone")
-    page.get_by_label("撤销原因").fill("姓名有误,已收回原件")
+    page.get_by_label("撤销原因").fill("姓名有误，已收回原件")
     page.get_by_role("button", name="撤销", exact=True).click()
-    assert page.locator("#confirm-summary").inner_text() == f"将撤销毕业证书 {prefix}0001(王德才)。"
+    assert page.locator("#confirm-summary").inner_text() == f"将撤销毕业证书 {prefix}0001（王德才）。"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("certificates-confirm-revoke-phone")
     page.get_by_role("button", name="确认撤销").click()

@@ -35,7 +35,7 @@ def test_a_teacher_takes_attendance_for_a_class_of_40_in_a_few_taps(committed, l
     session = committed(make_session, setup.teaching_class, held_on=today(), hours=8)
     page = log_in(setup.teacher.username, TEST_PASSWORD)
     taps = Taps(page)
-    taps.click(page.get_by_role("link", name=f"点名:{setup.teaching_class.name}"))
+    taps.click(page.get_by_role("link", name=f"点名：{setup.teaching_class.name}"))
     page.wait_for_url(f"**/sessions/{session.id}/attendance")
     assert page.locator(".sheet-row").count() == 40
     assert page.locator('[data-count="present"] span').inner_text() == "40"
@@ -49,7 +49,7 @@ def test_a_teacher_takes_attendance_for_a_class_of_40_in_a_few_taps(committed, l
     taps.click(page.get_by_label(f"{leave.name}的考勤").get_by_text("请假"))
     assert page.locator('[data-count="present"] span').inner_text() == "34"
     screenshot("attendance-sheet-phone")
-    taps.click(page.get_by_role("button", name="保存考勤(40 人)"))
+    taps.click(page.get_by_role("button", name="保存考勤（40 人）"))
     page.wait_for_url(f"**/classes/{setup.teaching_class.id}")
     assert "已保存" in page.get_by_role("alert").first.inner_text()
 
@@ -75,7 +75,7 @@ def test_typing_a_student_number_signs_a_learner_in(committed, log_in):
     assert page.locator('[data-count="absent"] span').inner_text() == "3"
     page.get_by_label("输入学号签到").fill(setup.learners[1].student_number)
     page.get_by_role("button", name="签到", exact=True).click()
-    assert f"已签到:{setup.learners[1].name}" in page.locator("#scan-message").inner_text()
+    assert f"已签到：{setup.learners[1].name}" in page.locator("#scan-message").inner_text()
     assert page.locator('[data-count="present"] span').inner_text() == "1"
     assert page.get_by_label(f"{setup.learners[1].name}的学时").input_value() == "8"
 
@@ -109,11 +109,11 @@ def test_the_class_teacher_approves_all_after_seeing_what_it_adds(committed, log
                   content="读写算练习册")
     page = log_in(setup.teacher.username, TEST_PASSWORD)
     page.goto(f"/classes/{setup.teaching_class.id}/self-study")
-    page.get_by_role("button", name="全部通过(2)").click()
-    assert page.locator("#confirm-summary").inner_text() == "将通过 2 条自学记录(2 名学员),共 3.5 学时。"
+    page.get_by_role("button", name="全部通过（2）").click()
+    assert page.locator("#confirm-summary").inner_text() == "将通过 2 条自学记录（2 名学员），共 3.5 学时。"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("self-study-confirm-approve-all-phone")
-    page.get_by_role("button", name="确认全部通过(2)").click()
+    page.get_by_role("button", name="确认全部通过（2）").click()
     assert "已通过 2 条自学记录" in page.locator(".alert-success").inner_text()
 
 
@@ -133,6 +133,6 @@ def test_the_registrar_edits_a_cohorts_policy_and_sees_the_history(committed, lo
     screenshot("policy-edit-phone")
     page.get_by_role("button", name="保存为新版本").click()
     page.wait_for_url(f"**/policies/{cohort}/history")
-    assert "最低年龄:15 → 16" in page.locator("main").inner_text()
+    assert "最低年龄：15 → 16" in page.locator("main").inner_text()
     db.session.rollback()   # end the read transaction: see what the live server committed
     assert policy_for(cohort).min_age == 16

@@ -82,7 +82,7 @@ def make_plan(specialty):
     db.session.execute(update(Course).where(Course.specialty_id == specialty.id).values(active=False)
                        .execution_options(synchronize_session=False))
     db.session.execute(update(Course).where(Course.specialty_id == specialty.id, Course.name == "读写算")
-                       .values(name="读写算(原计划)").execution_options(synchronize_session=False))
+                       .values(name="读写算（原计划）").execution_options(synchronize_session=False))
     short = specialty.name.split("(")[0]
     return (make_course(specialty, name="读写算", kind="cultural", credits="4"),
             make_course(specialty, name=f"{short}服务", kind="skill", credits="3", required_assignments=2),

@@ -12,7 +12,7 @@ from lms.teaching.models import Attendance, ClassSession, Course, PlatformRecord
 _seq = itertools.count(1)
 
 
-def specialty_named(name: str = "种植(含园林、林下种植)") -> Specialty:
+def specialty_named(name: str = "种植（含园林、林下种植）") -> Specialty:
     """One of the seeded specialties."""
     return db.session.scalar(select(Specialty).where(Specialty.name == name))
 

@@ -61,3 +61,26 @@ def test_upgrading_a_database_with_users_keeps_them_and_forces_no_password_chang
             assert connection.execute(text("SELECT username, must_change_password FROM users")).all() == [
                 ("old", False)]
         db.engine.dispose()
+
+
+def test_the_seeded_specialties_get_full_width_parentheses_and_a_renamed_one_is_left_alone(empty_database_url,
+                                                                                          tmp_path):
+    """0640 renames 种植(含园林、林下种植) as seeded; a specialty the school renamed keeps its name; downgrade undoes it."""
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    names = "SELECT name FROM specialties WHERE name LIKE '种植%' OR name LIKE '养殖%'"
+    with app.app_context():
+        upgrade(revision="0630")
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE specialties SET name = '养殖' WHERE name = '养殖(含畜牧兽医、水产养殖)'"))
+        upgrade()
+        with db.engine.connect() as connection:
+            assert set(connection.execute(text(names)).scalars()) == {"种植（含园林、林下种植）", "养殖"}
+            planted = connection.execute(text(
+                "SELECT count(*) FROM courses JOIN specialties ON specialties.id = courses.specialty_id "
+                "WHERE specialties.name = '种植（含园林、林下种植）'")).scalar()
+            assert planted > 0                                  # its default plan came along (same row)
+        downgrade(revision="0630")
+        with db.engine.connect() as connection:
+            assert set(connection.execute(text(names)).scalars()) == {"种植(含园林、林下种植)", "养殖"}
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -24,7 +24,12 @@ def seed_baseline() -> None:
     from lms.teaching.services import ensure_default_specialties
 
     ensure_default_specialties()
-    _migration("0200_teaching.py").seed_default_plans(db.session.connection())
+    connection = db.session.connection()
+    # In production 0200 seeded the plans under the names 0001 gave, which 0630 then renamed: same order here.
+    names = _migration("0640_specialties_full_width_parentheses.py")
+    names.rename(connection, {new: old for old, new in names.FULL_WIDTH.items()})
+    _migration("0200_teaching.py").seed_default_plans(connection)
+    names.rename(connection, names.FULL_WIDTH)
 
 
 def reset_database() -> None:

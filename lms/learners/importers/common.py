@@ -75,31 +75,31 @@ class DivisionResolver:
 
     def _lookup(self, township_text: str, village_text: str):
         if not township_text:
-            return ("township", "乡镇(街道)不能为空")
+            return ("township", "乡镇（街道）不能为空")
         matches = self.townships.get(township_text, [])
         if not matches:
             allowed = [name for entries in self.townships.values() for tid, name in entries
                        if self._township_allowed(tid)]
             suggestion = closest_name(township_text, allowed)
-            hint = f",是否为“{suggestion}”?" if suggestion else ""
-            return ("township", f"没有名为“{township_text}”的乡镇(街道){hint}")
+            hint = f"，是否为“{suggestion}”？" if suggestion else ""
+            return ("township", f"没有名为“{township_text}”的乡镇（街道）{hint}")
         allowed_matches = [m for m in matches if self._township_allowed(m[0])]
         if not allowed_matches:
-            return ("township", f"乡镇(街道)“{matches[0][1]}”不在您的管辖范围内")
+            return ("township", f"乡镇（街道）“{matches[0][1]}”不在您的管辖范围内")
         if len(allowed_matches) > 1:
-            return ("township", f"有多个名为“{matches[0][1]}”的乡镇(街道),请联系系统管理员")
+            return ("township", f"有多个名为“{matches[0][1]}”的乡镇（街道），请联系系统管理员")
         township_id, township_name = allowed_matches[0]
         if not village_text:
-            return ("village", "村(社区)不能为空")
+            return ("village", "村（社区）不能为空")
         villages = self.villages.get(township_id, {})
         village = villages.get(village_text)
         if village is None:
             allowed = [name for vid, name, _ in villages.values() if self._village_allowed(township_id, vid)]
             suggestion = closest_name(village_text, allowed)
-            hint = f",是否为“{suggestion}”?" if suggestion else ""
-            return ("village", f"{township_name}没有名为“{village_text}”的村(社区){hint}")
+            hint = f"，是否为“{suggestion}”？" if suggestion else ""
+            return ("village", f"{township_name}没有名为“{village_text}”的村（社区）{hint}")
         if not self._village_allowed(township_id, village[0]):
-            return ("village", f"村(社区)“{village[1]}”不在您的管辖范围内")
+            return ("village", f"村（社区）“{village[1]}”不在您的管辖范围内")
         return (village[0], village[1], village[2], township_name)
 
 

@@ -31,7 +31,7 @@ from lms.learners.services import already_enrolled_message, enrolment_terms
 from lms.learners.student_numbers import allocate_student_numbers
 from lms.teaching.models import Specialty, TeachingClass
 
-_BRACKET = re.compile(r"[((].*$")
+_BRACKET = re.compile(r"[(（].*$")
 
 
 class EnrolmentImporter(Importer):
@@ -40,8 +40,8 @@ class EnrolmentImporter(Importer):
     kind = "enrolments"
     label = "报名学员"
     roles = ("admin", "township", "enroller", "registrar")
-    description = ("已报名学员的台账(例如从纸质台账或其他系统迁移)。不存在的教学点和班级会自动新建;已报名的身份证号"
-                   "会被拒绝。年龄按入学日期检查,学制和修业期按入学前文化程度确定,未填学号的按学校的学号格式生成。")
+    description = ("已报名学员的台账（例如从纸质台账或其他系统迁移）。不存在的教学点和班级会自动新建；已报名的身份证号"
+                   "会被拒绝。年龄按入学日期检查，学制和修业期按入学前文化程度确定，未填学号的按学校的学号格式生成。")
     person_column = "name"
     columns = (
         common_column("id_number", required=True),
@@ -58,7 +58,7 @@ class EnrolmentImporter(Importer):
         Column("student_number", "学号", ("学号", "校内学号")),
     )
     example = {"id_number": "522327198506150021", "name": "王德才", "township": "清水镇", "village": "上寨村",
-               "point": "上寨村新时代农民讲习所", "specialty": "种植(含园林、林下种植)", "class_name": "上寨种植2025级1班",
+               "point": "上寨村新时代农民讲习所", "specialty": "种植（含园林、林下种植）", "class_name": "上寨种植2025级1班",
                "enrolled_on": "2025-03-01", "education": "未上过学", "ethnicity": "布依族", "phone": "13812345678"}
     text_columns = ("id_number", "student_number", "phone")
 
@@ -155,13 +155,13 @@ class EnrolmentImporter(Importer):
         found = self._specialties.get(text)
         if found is None:
             suggestion = closest_name(text, [name for _, name in self._specialties.values()])
-            hint = f",是否为“{suggestion}”?" if suggestion else ""
+            hint = f"，是否为“{suggestion}”？" if suggestion else ""
             self.refuse(row, "specialty", f"没有名为“{text}”的专业{hint}")
         return found
 
     def _ethnicity(self, row: SourceRow) -> str | None:
         if not clean_text(row.get("ethnicity")):
-            self.warn(row, "ethnicity", "民族未填写,请在学员档案中补充(学籍注册需要)")
+            self.warn(row, "ethnicity", "民族未填写，请在学员档案中补充（学籍注册需要）")
             return ""
         try:
             return parse_ethnicity(row.get("ethnicity"))
@@ -198,7 +198,7 @@ class EnrolmentImporter(Importer):
         if point is None:               # created by write(), in this row's village
             point = {"id": None, "name": text, "village_id": village_id, "place": place}
             self._points[(township_id, text)] = point
-            self.note_created("教学点", f"{text}({place})")
+            self.note_created("教学点", f"{text}（{place}）")
         return point
 
     def _class(self, row: SourceRow, point: dict, specialty: tuple[int, str], cohort: int):
@@ -215,9 +215,9 @@ class EnrolmentImporter(Importer):
         if found is None:
             found = {"id": None, "name": text, "specialty_id": specialty[0], "cohort": cohort, "point": point}
             self._classes[key] = found
-            self.note_created("班级", f"{text}({point['name']})")
+            self.note_created("班级", f"{text}（{point['name']}）")
         elif found["specialty_id"] != specialty[0]:
-            self.refuse(row, "class_name", f"班级“{text}”不是“{specialty[1]}”专业的班,请核对专业或班级")
+            self.refuse(row, "class_name", f"班级“{text}”不是“{specialty[1]}”专业的班，请核对专业或班级")
             return False
         return found
 
@@ -312,7 +312,7 @@ class EnrolmentImporter(Importer):
             {"at": at, "user_id": getattr(actor, "id", None),
              "actor_label": getattr(actor, "display_name", None) or "命令行", "action": "learner.enrol",
              "entity_type": "learner", "entity_id": str(learner_id),
-             "summary": f"导入报名:{values_by_number[number]['name']}({number})", "remote_addr": ""}
+             "summary": f"导入报名：{values_by_number[number]['name']}（{number}）", "remote_addr": ""}
             for learner_id, number in created])
 
 

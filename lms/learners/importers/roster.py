@@ -28,8 +28,8 @@ class RosterImporter(Importer):
     kind = "roster"
     label = "名册"
     roles = ("admin", "township", "enroller", "registrar")
-    description = ("统计部门提供的 15–59 周岁未上学劳动者名册。同一身份证号再次导入时,只更新姓名、文化程度和"
-                   "联系电话;已在其他村登记的人会被拒绝。")
+    description = ("统计部门提供的 15–59 周岁未上学劳动者名册。同一身份证号再次导入时，只更新姓名、文化程度和"
+                   "联系电话；已在其他村登记的人会被拒绝。")
     columns = (
         common_column("name", required=True),
         common_column("id_number", required=True),
@@ -72,7 +72,7 @@ class RosterImporter(Importer):
             self.refuse(row, "sex", error.message)
             return None
         if sex and sex != number.sex:
-            self.refuse(row, "sex", f"性别“{SEX_LABELS[sex]}”与身份证号({SEX_LABELS[number.sex]})不符")
+            self.refuse(row, "sex", f"性别“{SEX_LABELS[sex]}”与身份证号（{SEX_LABELS[number.sex]}）不符")
             return None
         place = resolver.resolve(self, row)
         if place is None:
@@ -87,7 +87,7 @@ class RosterImporter(Importer):
             return None
         age = self._age(number.birth_on)
         if not age.ok:
-            self.warn(row, "id_number", f"按今天计算{age.reason.removeprefix('入学时 ')},报名时会被拒绝")
+            self.warn(row, "id_number", f"按今天计算{age.reason.removeprefix('入学时 ')}，报名时会被拒绝")
         return {"row": row, "name": name, "number": number, "hash": ids.hash(number.number),
                 "village_id": place[0], "education": education, "phone": phone}
 
@@ -106,9 +106,9 @@ class RosterImporter(Importer):
                 planned.append(item)
                 continue
             if entry.village_id != item["village_id"]:
-                message = (f"该身份证号已在名册中({in_scope[entry.village_id]}),不能重复登记"
+                message = (f"该身份证号已在名册中（{in_scope[entry.village_id]}），不能重复登记"
                            if entry.village_id in in_scope
-                           else "该身份证号已在其他乡镇(街道)的名册中,不能重复登记;如有疑问请联系县教育局")
+                           else "该身份证号已在其他乡镇（街道）的名册中，不能重复登记；如有疑问请联系县教育局")
                 self.refuse(item["row"], "id_number", message)
                 continue
             changes = {"name": item["name"]} if entry.name != item["name"] else {}

@@ -38,7 +38,7 @@ def test_assignments_then_results_with_r7(app, tmp_path, enrol, plan):
     code, summary = run(app, "assignments", assignments)
     assert code == 1 and summary["written"] == 3
     messages = {(e["row"], e["column"]): e["message"] for e in summary["errors"]}
-    assert messages[(5, "作业")] == "《家政服务》没有“作业3”,规定作业是:作业1、作业2"
+    assert messages[(5, "作业")] == "《家政服务》没有“作业3”，规定作业是：作业1、作业2"
     assert messages[(6, "课程")].startswith("课程“烹饪”不在该学员专业的教学计划中")
     assert run(app, "assignments", assignments)[1]["written"] == 0, "importing the same file again adds nothing"
 
@@ -53,8 +53,8 @@ def test_assignments_then_results_with_r7(app, tmp_path, enrol, plan):
     code, summary = run(app, "results", results)
     messages = {(e["row"], e["column"]): e["message"] for e in summary["errors"]}
     assert summary["written"] == 2
-    assert messages[(4, "成绩")] == "还需完成:作业2(考核日期前),才能录入《家政服务》的成绩"
-    assert messages[(5, "成绩")] == "还需完成:作业2(考核日期前),才能录入《家政服务》的成绩"
+    assert messages[(4, "成绩")] == "还需完成：作业2（考核日期前），才能录入《家政服务》的成绩"
+    assert messages[(5, "成绩")] == "还需完成：作业2（考核日期前），才能录入《家政服务》的成绩"
     assert messages[(6, "成绩")] == "成绩“一百”不是数字"
     assert "不能晚于" in messages[(7, "考核日期")]
     scores = db.session.scalars(select(AssessmentResult.score).where(AssessmentResult.learner_id == ready.id)
@@ -77,7 +77,7 @@ def test_a_teacher_imports_only_courses_they_may_record(app, tmp_path, enrol, ho
                                   today=date(2025, 7, 1))
         summary = run_import(importer, data, "成绩.csv")
     assert summary.written == 1
-    assert "顶岗实习:本班班主任、本班该课程的任课教师和教务可以录入" in summary.errors[0].message
+    assert "顶岗实习：本班班主任、本班该课程的任课教师和教务可以录入" in summary.errors[0].message
     outsider = ResultImporter(actor=teacher, scope=Scope(class_ids=frozenset({-1})), today=date(2025, 7, 1))
     with app.test_request_context():
         assert "不在您的管辖范围内" in run_import(outsider, data, "成绩.csv", write=False).errors[0].message
@@ -95,23 +95,23 @@ def test_moral_import(app, tmp_path, enrol):
 
 
 def test_exemptions_import_refuses_rows_that_break_r9(app, tmp_path, enrol, plan):
-    save_certificate_kind(actor=None, kind=None, name="家政服务员(五级)", evidence_type="职业技能等级证书",
+    save_certificate_kind(actor=None, kind=None, name="家政服务员（五级）", evidence_type="职业技能等级证书",
                           credits=Decimal(0), course_ids=[plan.skill.id])
     first, second, third = enrol(), enrol(), enrol()
     path = write_csv(tmp_path, "免修.csv", ["身份证号", "课程", "类型", "依据", "证明材料", "工作年限", "审批结论"], [
-        [first.id_number, "家政服务", "免修", "职业技能等级证书", "家政服务员(五级)", "", "已批准"],
+        [first.id_number, "家政服务", "免修", "职业技能等级证书", "家政服务员（五级）", "", "已批准"],
         [first.id_number, "家政顶岗实习", "实习免除", "工作经历", "某家政公司保洁员", "2", "已批准"],
         [second.id_number, "家政顶岗实习", "实习免除", "工作经历", "某家政公司保洁员", "1.9", "已批准"],
-        [second.id_number, "读写算", "免考", "职业资格证书", "家政服务员(五级)", "", "待审批"],
+        [second.id_number, "读写算", "免考", "职业资格证书", "家政服务员（五级）", "", "待审批"],
         [third.id_number, "家政服务", "免修", "职业技能等级证书", "家政服务员五级", "", "待审批"],
         [third.id_number, "读写算", "", "竞赛获奖", "县赛三等奖", "", "已批准"],
     ])
     code, summary = run(app, "exemptions", path)
     messages = {e["row"]: e["message"] for e in summary["errors"]}
     assert code == 1 and summary["written"] == 2
-    assert messages[4] == "对口岗位工作 1.9 年,不足 2 年,不能免除顶岗实习"
-    assert messages[5] == "证书只能申请专业技能课的免修免考,课程《读写算》是文化课"
-    assert messages[6] == "证书“家政服务员五级”不在学校的证书对应表中,是不是“家政服务员(五级)”?"
+    assert messages[4] == "对口岗位工作 1.9 年，不足 2 年，不能免除顶岗实习"
+    assert messages[5] == "证书只能申请专业技能课的免修免考，课程《读写算》是文化课"
+    assert messages[6] == "证书“家政服务员五级”不在学校的证书对应表中，是不是“家政服务员（五级）”？"
     assert messages[7] == "竞赛获奖未填写给予的学分"
     approved = db.session.scalars(select(RecognitionApplication).where(RecognitionApplication.learner_id == first.id)
                                   ).all()
@@ -134,7 +134,7 @@ def test_status_events_import_applies_rows_in_date_order(app, tmp_path, enrol):
     code, summary = run(app, "status-events", path)
     messages = {e["row"]: e["message"] for e in summary["errors"]}
     assert summary["written"] == 4
-    assert messages[6] == "学员此时状态为退学,不能办理复学"
+    assert messages[6] == "学员此时状态为退学，不能办理复学"
     assert messages[7].startswith("类型“毕业”无法识别")
     db.session.expire_all()
     assert learner.status == "studying" and learner.period_end_on == date(2026, 2, 28) + (date(2024, 9, 1) -
@@ -154,7 +154,7 @@ def test_status_event_service_refuses_out_of_order_and_wrong_status(enrol):
     from lms.learners.status import record_status_event
 
     learner = enrol()
-    with pytest.raises(DomainError, match="学员当前状态为在读,不能办理复学"):
+    with pytest.raises(DomainError, match="学员当前状态为在读，不能办理复学"):
         record_status_event(actor=None, learner=learner, kind="复学", occurred_on=date(2024, 1, 1), reason="x",
                             today=date(2025, 1, 1))
     record_status_event(actor=None, learner=learner, kind="休学", occurred_on=date(2024, 6, 1), reason="务工",

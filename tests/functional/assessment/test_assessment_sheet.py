@@ -40,7 +40,7 @@ def test_a_course_teacher_saves_check_offs_and_scores_in_one_request(client, log
         f"a-{second.id}": ["作业1"], f"s-{second.id}": "90"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "还需完成:作业2,才能录入成绩" in page and "R7" not in page
+    assert "还需完成：作业2，才能录入成绩" in page and "R7" not in page
     assert [r.score for r in results_of(first)] == [86]
     assert results_of(second) == [], "R7 refused the second learner's score"
     done = db.session.scalars(select(AssignmentCompletion.title).where(AssignmentCompletion.learner_id == second.id))
@@ -93,7 +93,7 @@ def test_invalid_scores_are_refused_with_a_reason(client, login_as, enrol, home_
         "on": "2025-06-01", "learner": [x.id for x in learners],
         f"s-{learners[0].id}": "101", f"s-{learners[1].id}": "七十", f"s-{learners[2].id}": "60.25"})
     page = response.get_data(as_text=True)
-    assert "成绩必须在 0–100 之间(收到 101)" in page
+    assert "成绩必须在 0–100 之间（收到 101）" in page
     assert "成绩“七十”不是数字" in page
     assert "成绩 60.25 最多保留一位小数" in page
     assert all(results_of(x) == [] for x in learners)
@@ -163,12 +163,12 @@ def test_voiding_a_result_needs_a_reason_and_keeps_it_in_the_history(client, log
     result = make_result(learner, plan.literacy, 55)
     url = f"/assessment/results/{result.id}/void"
     assert "请写明作废原因" in client.post_form(url, {"reason": ""}).get_data(as_text=True)
-    response = client.post_form(url, {"reason": "看错了行,应为 75 分"})
+    response = client.post_form(url, {"reason": "看错了行，应为 75 分"})
     assert response.status_code == 302
     db.session.refresh(result)
-    assert result.voided_at is not None and result.void_reason == "看错了行,应为 75 分"
+    assert result.voided_at is not None and result.void_reason == "看错了行，应为 75 分"
     page = client.get(sheet_url(home_class, plan.literacy)).get_data(as_text=True)
-    assert "已作废:看错了行,应为 75 分" in page
+    assert "已作废：看错了行，应为 75 分" in page
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assessment_result.void")).one()
 
 

@@ -61,7 +61,7 @@ def test_the_page_the_export_and_the_cli_agree(app, client, login_as, enrol, mak
         assert line["decision"] == codes[key] and line["id_number"] == learner.id_number
     assert by_number[learners["graduate"].student_number]["reasons"] == []
     assert by_number[learners["graduate"].student_number]["hours_360"] == 360
-    assert "自学+线上 0/360 学时,还差 360 学时" in by_number[learners["continue"].student_number]["reasons"]
+    assert "自学+线上 0/360 学时，还差 360 学时" in by_number[learners["continue"].student_number]["reasons"]
 
 
 def test_filters_and_counts(client, login_as, enrol, make_ready, home_class):
@@ -79,7 +79,7 @@ def test_the_bureau_reads_the_audit_and_others_may_not(client, login_as, enrol):
     enrol()
     login_as("bureau")
     page = client.get("/graduation/audit")
-    assert page.status_code == 200 and "(只读)" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "（只读）" in page.get_data(as_text=True)
     client.logout()
     login_as("teacher")
     assert client.get("/graduation/audit").status_code == 403
@@ -130,7 +130,7 @@ def test_the_learning_account_traces_every_course(client, login_as, enrol, make_
     make_result(learner, plan.literacy, 66, date(2024, 4, 1), recorded_by=teacher)
     login_as("township", divisions=[learner.village.parent])
     page = client.get(f"/learners/{learner.id}/account?as_of={AS_OF}").get_data(as_text=True)
-    assert "补考通过" in page and "计入成绩 66 分(第 2/2 次)" in page
+    assert "补考通过" in page and "计入成绩 66 分（第 2/2 次）" in page
     assert f"考核 45 分 · 2024年1月10日 · {teacher.display_name}" in page
     assert "可提前毕业" in page and "作业1 完成" in page
 

@@ -35,7 +35,7 @@ def test_one_minute_short_of_360_keeps_the_learner_studying(enrol, make_ready):
     learner = make_ready(enrol(), platform_minutes=9599)
     decision = outcome(learner, DURING)
     assert decision.outcome == "continue"
-    assert "自学+线上 359.9/360 学时,还差 0.1 学时" in decision.reasons
+    assert "自学+线上 359.9/360 学时，还差 0.1 学时" in decision.reasons
 
 
 def test_face_to_face_hours_do_not_count_toward_360(enrol, plan, home_class):
@@ -86,7 +86,7 @@ def test_an_exempt_study_course_with_no_result_counts(enrol, make_ready, plan):
 
     registrar = make_user("registrar")
     learner = make_ready(enrol(), skip=(plan.skill,))
-    kind = save_certificate_kind(actor=registrar, kind=None, name="家政服务员(五级)", evidence_type="职业技能等级证书",
+    kind = save_certificate_kind(actor=registrar, kind=None, name="家政服务员（五级）", evidence_type="职业技能等级证书",
                                  credits=Decimal(0), course_ids=[plan.skill.id])
     application = create_application(actor=registrar, learner=learner, evidence_type="职业技能等级证书",
                                      request=Request("exempt_study", (plan.skill.id,)), certificate_kind=kind,
@@ -128,7 +128,7 @@ def test_internship_waiver_at_1_9_and_2_0_years(enrol, make_ready, plan, years, 
                                   work_years=Decimal(years), scan=tiny_png(), today=DURING)
 
     if not admitted:
-        with pytest.raises(DomainError, match="对口岗位工作 1.9 年,不足 2 年,不能免除顶岗实习"):
+        with pytest.raises(DomainError, match="对口岗位工作 1.9 年，不足 2 年，不能免除顶岗实习"):
             apply()
         assert outcome(learner, DURING).outcome == "continue"
         return
@@ -144,7 +144,7 @@ def test_a_withdrawn_learner_gets_a_study_record_from_the_withdrawal_day(enrol, 
     assert outcome(learner, date(2025, 3, 9)).outcome == "early_graduate"
     decision = outcome(learner, date(2025, 3, 10))
     assert decision.outcome == "withdrawn"
-    assert decision.reasons == ("已于2025年3月10日退学,应发给写实性学习证明",)
+    assert decision.reasons == ("已于2025年3月10日退学，应发给写实性学习证明",)
 
 
 @pytest.mark.parametrize("education, last_day", [("高中及以上", date(2024, 2, 29)), ("未上过学", LAST_DAY)])
@@ -161,7 +161,7 @@ def test_as_of_on_the_last_day_of_the_period(enrol, make_ready):
     ready, unready = make_ready(enrol()), enrol()
     assert outcome(ready, LAST_DAY).outcome == "graduate"
     decision = outcome(unready, LAST_DAY)
-    assert decision.outcome == "continue" and "今天是修业期最后一天(2026年2月28日)" in decision.reasons
+    assert decision.outcome == "continue" and "今天是修业期最后一天（2026年2月28日）" in decision.reasons
     assert outcome(unready, DAY_AFTER).outcome == "complete"
 
 
@@ -171,7 +171,7 @@ def test_a_completed_learner_who_resits_within_the_window_moves_to_graduate(enro
     report = audit_decisions(EVERYTHING, date(2026, 6, 1))
     row = next(r for r in report.rows if r.learner_id == learner.id)
     assert row.decision.outcome == "complete"
-    assert "补考期限至2028年2月29日,期内达到毕业条件可换发毕业证书" in row.decision.reasons
+    assert "补考期限至2028年2月29日，期内达到毕业条件可换发毕业证书" in row.decision.reasons
     make_result(learner, plan.literacy, 66, date(2027, 5, 20))
     report = audit_decisions(EVERYTHING, date(2027, 6, 1), AuditFilters(decision="graduate"))
     assert [r.learner_id for r in report.rows] == [learner.id]

@@ -17,7 +17,7 @@ from tests.factories import make_user, tiny_pdf, tiny_png
 
 @pytest.fixture
 def certificate(plan):
-    return save_certificate_kind(actor=None, kind=None, name="家政服务员(五级)", evidence_type="职业技能等级证书",
+    return save_certificate_kind(actor=None, kind=None, name="家政服务员（五级）", evidence_type="职业技能等级证书",
                                  credits=Decimal(0), course_ids=[plan.skill.id])
 
 
@@ -49,7 +49,7 @@ def test_a_teacher_files_a_certificate_application_and_the_registrar_approves_it
     assert (application.status, application.decided_by_id) == ("approved", registrar.id)
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "recognition.decide")).one()
     account = client.get(f"/learners/{learner.id}/account").get_data(as_text=True)
-    assert "免修" in account and "家政服务员(五级)" in account
+    assert "免修" in account and "家政服务员（五级）" in account
 
 
 def test_a_course_not_mapped_to_the_certificate_is_refused_with_the_engines_reason(client, login_as, enrol, plan,
@@ -67,7 +67,7 @@ def test_a_work_waiver_under_two_years_is_refused(client, login_as, enrol):
     login_as("registrar")
     page = apply(client, learner, evidence_type="工作经历", work_post="某家政公司 保洁 2023—2025",
                  work_years="1.9").get_data(as_text=True)
-    assert "对口岗位工作 1.9 年,不足 2 年,不能免除顶岗实习" in page
+    assert "对口岗位工作 1.9 年，不足 2 年，不能免除顶岗实习" in page
     ok = apply(client, learner, evidence_type="工作经历", work_post="某家政公司 保洁 2023—2025", work_years="2")
     assert ok.status_code == 302
     item = db.session.scalars(select(RecognitionApplication)).one().items[0]
@@ -120,9 +120,9 @@ def test_rejecting_needs_a_reason_and_a_rejected_application_never_counts(client
     application = db.session.scalars(select(RecognitionApplication)).one()
     page = client.post_form(f"/recognition/{application.id}/decide", {"decision": "reject", "reason": ""})
     assert "不批准须写明理由" in page.get_data(as_text=True)
-    client.post_form(f"/recognition/{application.id}/decide", {"decision": "reject", "reason": "证书为复印件,无法核实"})
+    client.post_form(f"/recognition/{application.id}/decide", {"decision": "reject", "reason": "证书为复印件，无法核实"})
     db.session.refresh(application)
-    assert application.status == "rejected" and application.decision_reason == "证书为复印件,无法核实"
+    assert application.status == "rejected" and application.decision_reason == "证书为复印件，无法核实"
     standing = decide([learner.id], date.today())[learner.id].courses[1]
     assert standing.status != "exempt_study"
     again = client.post_form(f"/recognition/{application.id}/decide", {"decision": "approve"})
@@ -138,22 +138,22 @@ def test_only_the_registrar_decides(client, login_as, world):
 def test_the_registrar_edits_the_certificate_table(client, login_as, plan):
     login_as("registrar")
     response = client.post_form("/recognition/table/new", {
-        "name": "中式烹调师(五级)", "evidence_type": "职业资格证书", "course_ids": [plan.skill.id], "credits": "0",
+        "name": "中式烹调师（五级）", "evidence_type": "职业资格证书", "course_ids": [plan.skill.id], "credits": "0",
         "active": "y"})
     assert response.status_code == 302
-    kind = db.session.scalars(select(CertificateKind).where(CertificateKind.name == "中式烹调师(五级)")).one()
+    kind = db.session.scalars(select(CertificateKind).where(CertificateKind.name == "中式烹调师（五级）")).one()
     assert kind.course_ids == {plan.skill.id}
     page = client.post_form(f"/recognition/table/{kind.id}/edit", {
-        "name": "中式烹调师(五级)", "evidence_type": "职业资格证书", "credits": "0", "active": "y"})
+        "name": "中式烹调师（五级）", "evidence_type": "职业资格证书", "credits": "0", "active": "y"})
     assert "职业资格证书/职业技能等级证书须对应至少一门课程" in page.get_data(as_text=True)
     client.post_form(f"/recognition/table/{kind.id}/edit", {
-        "name": "中式烹调师(五级)", "evidence_type": "职业资格证书", "course_ids": [plan.literacy.id, plan.skill.id],
+        "name": "中式烹调师（五级）", "evidence_type": "职业资格证书", "course_ids": [plan.literacy.id, plan.skill.id],
         "credits": "0", "active": "y"})
     db.session.refresh(kind)
     assert kind.course_ids == {plan.literacy.id, plan.skill.id}
     actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "certificate_kind")))
     assert actions == {"certificate_kind.create", "certificate_kind.update"}
-    assert "中式烹调师(五级)" in client.get("/recognition/table").get_data(as_text=True)
+    assert "中式烹调师（五级）" in client.get("/recognition/table").get_data(as_text=True)
 
 
 def test_an_award_needs_credits_in_the_table(client, login_as):

@@ -65,7 +65,7 @@ def test_valid_login_lands_on_the_role_home_page(client):
     response = client.post_form("/login", {"username": user.username, "password": TEST_PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/"
     home = client.get("/").get_data(as_text=True)
-    assert f"您好,{user.display_name}" in home and "教务" in home
+    assert f"您好，{user.display_name}" in home and "教务" in home
 
 
 def test_username_is_case_insensitive(client):

@@ -33,7 +33,7 @@ def test_a_village_code_is_refused_as_a_township_scope(client, login_as):
     login_as("admin")
     page = client.post_form("/users/new", {"username": "x1", "display_name": "x", "role": "township",
                                            "scope_codes": village.code, "password": "abc12345"}).get_data(as_text=True)
-    assert "不是乡镇(街道)" in page and _user("x1") is None
+    assert "不是乡镇（街道）" in page and _user("x1") is None
 
 
 def test_township_user_without_scope_is_refused(client, login_as):

@@ -58,7 +58,7 @@ def test_render_warns_when_the_qr_codes_would_name_this_machine(app, registrar, 
     learner = withdraw(learners(1)[0], date(2024, 5, 10))
     batch = issued_study_records(registrar, [learner], issued_on=date(2025, 7, 1))
     local = run(app, "certificates", "render", "--batch", batch.name, "--out", str(tmp_path / "a.pdf"))
-    assert local.exit_code == 0 and "二维码将指向 http://127.0.0.1:5000:这是本机或内网地址" in local.stderr
+    assert local.exit_code == 0 and "二维码将指向 http://127.0.0.1:5000：这是本机或内网地址" in local.stderr
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://lms.example.gov.cn")
     public = run(app, "certificates", "render", "--batch", batch.name, "--out", str(tmp_path / "b.pdf"))
     assert public.exit_code == 0 and "本机或内网地址" not in public.stderr
@@ -80,7 +80,7 @@ def test_verify_qr_accepts_the_whole_qr_text_and_refuses_a_tampered_one(app, reg
     certificate, text = _printed_qr(registrar, learners)
     good = run(app, "verify-qr", text, "--json")
     assert good.exit_code == 0
-    assert json.loads(good.stdout) == {"ok": True, "message": "签名有效:本证书由学校签发,内容未被改动",
+    assert json.loads(good.stdout) == {"ok": True, "message": "签名有效：本证书由学校签发，内容未被改动",
                                            "type": "写实性学习证明", "number": certificate.number, "name": "王*才",
                                            "specialty": certificate.snapshot["specialty"], "issued_on": "2025-07-01",
                                            "school": "示例县中等职业学校"}

@@ -34,7 +34,7 @@ def test_issuing_a_batch_first_shows_how_many_and_which_numbers(client, login_as
     response = client.post_form(f"/certificates/batches/{batch.id}/issue", {"issued_on": "2025-07-25"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and batch.status == "verified" and certificates() == 0
-    assert "将发放 3 份毕业证书,编号 520000250001 至 520000250003" in page
+    assert "将发放 3 份毕业证书，编号 520000250001 至 520000250003" in page
     assert people[0].name in page and "520000250001" in page          # who gets which number
     assert 'name="confirmed" value="1"' in page and 'value="2025-07-25"' in page
     client.post_form(f"/certificates/batches/{batch.id}/issue",
@@ -51,10 +51,10 @@ def test_the_numbers_shown_follow_the_sequence_and_the_issue_year(client, login_
     login_as(registrar)
     page = client.post_form(f"/certificates/batches/{batch.id}/issue", {"issued_on": "2025-07-25"}).get_data(
         as_text=True)
-    assert "将发放 2 份毕业证书,编号 520000250002 至 520000250003" in page
+    assert "将发放 2 份毕业证书，编号 520000250002 至 520000250003" in page
     page = client.post_form(f"/certificates/batches/{batch.id}/issue", {"issued_on": "2026-01-05"}).get_data(
         as_text=True)
-    assert "将发放 2 份毕业证书,编号 520000260001 至 520000260002" in page
+    assert "将发放 2 份毕业证书，编号 520000260001 至 520000260002" in page
 
 
 def test_numbers_taken_meanwhile_are_shown_again_before_issuing(client, login_as, registrar, learners):
@@ -83,7 +83,7 @@ def test_revoking_first_shows_the_number_and_the_name(client, login_as, registra
                                 {"reason": "信息有误", "revoked_on": "2025-08-01"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and certificate.status == "valid"
-    assert f"将撤销毕业证书 {certificate.number}(王德才)" in page and "信息有误" in page
+    assert f"将撤销毕业证书 {certificate.number}（王德才）" in page and "信息有误" in page
     assert "不能恢复" in page
     client.post_form(f"/certificates/{certificate.id}/revoke",
                      {"reason": "信息有误", "revoked_on": "2025-08-01", "confirmed": "1"})

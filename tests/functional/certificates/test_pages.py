@@ -30,7 +30,7 @@ def test_registrar_goes_from_the_eligible_list_to_issued_diplomas(client, login_
     client.post_form(f"{url}/submit", {"submitted_on": "2025-07-02", "print_without_photo": "y"})
     client.post_form(f"{url}/verification", {"verified_on": "2025-07-20", "verification_ref": "州教验〔2025〕8号"})
     confirmation = client.post_form(f"{url}/issue", {"issued_on": "2025-07-25"}).get_data(as_text=True)
-    assert "将发放 2 份毕业证书,编号 520000250001 至 520000250002" in confirmation and batch.status == "verified"
+    assert "将发放 2 份毕业证书，编号 520000250001 至 520000250002" in confirmation and batch.status == "verified"
     client.post_form(f"{url}/issue", {"issued_on": "2025-07-25", "confirmed": "1", "expected_first": "520000250001"})
     page = client.get(url).get_data(as_text=True)
     assert batch.status == "issued" and "520000250001" in page and "520000250002" in page and "批量打印" in page

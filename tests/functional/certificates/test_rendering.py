@@ -14,7 +14,9 @@ from pypdf import PdfReader
 
 from lms.certificates.rendering import date_upper, render_certificates
 from lms.certificates.signing import public_key_of_data_dir, verify_payload
-from tests.factories.certificates import issued_diplomas, issued_study_records, withdraw
+from tests.factories.certificates import (after_period, issued_completions, issued_diplomas, issued_study_records,
+                                         withdraw)
+from tests.support.punctuation import problems
 
 RARE_NAMES = ("李堃", "张喆", "王昇", "陈𠈌", "阿卜杜拉·买买提")
 
@@ -71,6 +73,21 @@ def test_a_study_record_lists_courses_hours_and_dates(registrar, learners, tmp_p
     assert "写实性学习证明" in text.replace(" ", "") and "韦·阿香" in text
     assert "2024年5月10日退学" in text and "集中面授" in text and "学分" in text
     assert len(qr_codes(tmp_path / "out.pdf")) == 1
+
+
+def test_certificate_sentences_read_with_full_width_punctuation(registrar, learners, tmp_path):
+    """学生王德才，性别男，…生，身份证号…，于…: no half-width , : ( ) in the Chinese of any of the three."""
+    graduate, completer, leaver = (learners(name=name)[0] for name in ("王德才", "罗春花", "韦小梅"))
+    _batch, (diploma,) = issued_diplomas(registrar, [graduate], issued_on=date(2025, 7, 1))
+    completion = issued_completions(registrar, [completer], issued_on=after_period(completer)).members[0].certificate
+    withdraw(leaver, date(2024, 5, 10))
+    record = issued_study_records(registrar, [leaver], issued_on=date(2025, 7, 2)).members[0].certificate
+    texts = {c.kind: "".join(pdf_text(write(tmp_path, [c])).split()) for c in (diploma, completion, record)}
+    assert "学生王德才，性别" in texts["diploma"] and "证书编号：" in texts["diploma"]
+    assert "学员罗春花，性别" in texts["completion"] and "准予结业。其中：" in texts["completion"]
+    assert "兹证明韦小梅（性别" in texts["study_record"] and "如实记录如下：" in texts["study_record"]
+    for kind, text in texts.items():
+        assert [text[max(0, i - 8):i + 8] for i, what in problems(text) if what != "blank"] == [], kind
 
 
 def test_the_learners_photo_is_printed_when_there_is_one(registrar, learners, tmp_path):

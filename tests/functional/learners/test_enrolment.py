@@ -88,7 +88,7 @@ def test_an_enroller_may_choose_a_teaching_point_elsewhere_in_the_township(area,
 def test_age_outside_the_range_is_refused_with_the_rules_reason(area, client, login_as):
     login_as("township", divisions=[area.township_a])
     page = post(client, enrol_data(area, id_number=next_id_number(birth_on=date(1960, 2, 1)))).get_data(as_text=True)
-    assert "不符合报名年龄要求:入学时 65 周岁,超过 59 周岁" in page
+    assert "不符合报名年龄要求：入学时 65 周岁，超过 59 周岁" in page
     assert db.session.scalar(select(func.count()).select_from(Learner)) == 0
 
 
@@ -96,7 +96,7 @@ def test_already_enrolled_in_another_township_does_not_say_where(area, client, l
     other = make_learner(area.village_b)
     login_as("township", divisions=[area.township_a])
     page = post(client, enrol_data(area, id_number=other.id_number)).get_data(as_text=True)
-    assert "该身份证号已在其他乡镇(街道)报名,不能重复报名;如有疑问请联系县教育局" in page
+    assert "该身份证号已在其他乡镇（街道）报名，不能重复报名；如有疑问请联系县教育局" in page
     assert "乙镇" not in page and "乙一村" not in page
 
 
@@ -104,7 +104,7 @@ def test_already_enrolled_in_the_users_area_names_the_record(area, client, login
     here = make_learner(area.village_a2)
     login_as("township", divisions=[area.township_a])
     page = post(client, enrol_data(area, id_number=here.id_number)).get_data(as_text=True)
-    assert f"该身份证号已经报名(学号 {here.student_number},甲镇甲二村)" in page
+    assert f"该身份证号已经报名（学号 {here.student_number}，甲镇甲二村）" in page
 
 
 def test_the_privacy_notice_must_be_agreed(area, client, login_as):
@@ -133,7 +133,7 @@ def test_a_village_or_point_outside_the_users_area_cannot_be_chosen(area, client
     point_b = make_teaching_point(area.village_b)
     login_as("township", divisions=[area.township_a])
     page = post(client, enrol_data(area, village_id=area.village_b.id, teaching_point_id=point_b.id)).get_data(as_text=True)
-    assert "请选择所在村(社区)" in page and "请选择教学点" in page and the_learner() is None
+    assert "请选择所在村（社区）" in page and "请选择教学点" in page and the_learner() is None
 
 
 def test_a_class_of_another_specialty_is_refused(area, client, login_as):

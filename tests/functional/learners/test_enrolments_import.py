@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.geo.models import TeachingPoint
 from lms.learners.models import Learner
 from lms.settings.services import save_settings
-from lms.teaching.models import TeachingClass
+from lms.teaching.models import Specialty, TeachingClass
 from tests.factories import make_class, make_learner, make_roster_entry, next_id_number, specialty_named
 from tests.support.spreadsheets import csv_bytes, xlsx_bytes
 
@@ -23,7 +23,7 @@ HEADER = ("身份证号", "姓名", "乡镇", "村", "教学点", "专业", "班
 
 
 def ledger_row(name="王德才", *, number=None, township="甲镇", village="甲一村", point="甲一村讲习所",
-               specialty="种植(含园林、林下种植)", class_name="甲一种植2025级1班", enrolled_on="2025-03-01",
+               specialty="种植（含园林、林下种植）", class_name="甲一种植2025级1班", enrolled_on="2025-03-01",
                education="未上过学", ethnicity="布依族", phone="13812345678", birth_on=date(1985, 6, 15)):
     return [number or next_id_number(birth_on=birth_on), name, township, village, point, specialty, class_name,
             enrolled_on, education, ethnicity, phone]
@@ -46,10 +46,10 @@ def test_a_good_ledger_enrols_learners_with_the_rules_applied(area, cli_import):
     assert wang.teaching_class.name == "甲一种植2025级1班" and wang.teaching_class.cohort == 2025
     luo = db.session.scalar(select(Learner).where(Learner.name == "罗春花"))
     assert (luo.programme_years, luo.period_end_on, luo.target_group, luo.class_id) == (1, date(2026, 2, 28), "none", None)
-    assert summary["created"] == {"班级": ["甲一种植2025级1班(甲一村讲习所)"]}
+    assert summary["created"] == {"班级": ["甲一种植2025级1班（甲一村讲习所）"]}
     trail = db.session.scalars(select(AuditEvent.summary).where(AuditEvent.entity_type == "learner",
                                                                 AuditEvent.entity_id == str(wang.id))).all()
-    assert trail == [f"导入报名:王德才({wang.student_number})"]
+    assert trail == [f"导入报名：王德才（{wang.student_number}）"]
 
 
 def test_a_missing_teaching_point_is_created_in_the_rows_village_and_listed(area, cli_import):
@@ -57,12 +57,12 @@ def test_a_missing_teaching_point_is_created_in_the_rows_village_and_listed(area
     assert code == 0
     point = db.session.scalar(select(TeachingPoint).where(TeachingPoint.name == "甲二村夜校"))
     assert point.village_id == area.village_a2.id
-    assert summary["created"]["教学点"] == ["甲二村夜校(甲镇甲二村)"]
+    assert summary["created"]["教学点"] == ["甲二村夜校（甲镇甲二村）"]
 
 
 def test_dry_run_lists_what_would_be_created_but_creates_nothing(area, cli_import):
     code, summary = cli_import("enrolments", csv_bytes(HEADER, [ledger_row(point="新点")]), "--dry-run")
-    assert code == 0 and summary["created"]["教学点"] == ["新点(甲镇甲一村)"]
+    assert code == 0 and summary["created"]["教学点"] == ["新点（甲镇甲一村）"]
     assert db.session.scalar(select(func.count()).select_from(TeachingPoint)) == 1 and learners() == 0
 
 
@@ -106,10 +106,10 @@ def test_bad_rows_are_refused_with_row_column_and_reason(area, cli_import):
     code, summary = cli_import("enrolments", csv_bytes(HEADER, rows))
     assert code == 1 and summary["written"] == 1
     errors = {e["row"]: (e["column"], e["message"]) for e in summary["errors"]}
-    assert errors[3] == ("入学日期", "不符合报名年龄要求:入学时 65 周岁,超过 59 周岁")
-    assert errors[4] == ("入学日期", "不符合报名年龄要求:入学时 13 周岁,未满 15 周岁")
+    assert errors[3] == ("入学日期", "不符合报名年龄要求：入学时 65 周岁，超过 59 周岁")
+    assert errors[4] == ("入学日期", "不符合报名年龄要求：入学时 13 周岁，未满 15 周岁")
     assert errors[5][0] == "专业" and "没有名为“种值”的专业" in errors[5][1]
-    assert errors[6] == ("班级", "班级“刺绣班”不是“种植(含园林、林下种植)”专业的班,请核对专业或班级")
+    assert errors[6] == ("班级", "班级“刺绣班”不是“种植（含园林、林下种植）”专业的班，请核对专业或班级")
     assert errors[7] == ("入学日期", "日期不存在:2025-02-30,请核对年月日")
     assert errors[8][0] == "入学日期" and "不能晚于" in errors[8][1]
     assert errors[9][0] == "入学前文化程度" and "无法识别" in errors[9][1]
@@ -119,7 +119,14 @@ def test_bad_rows_are_refused_with_row_column_and_reason(area, cli_import):
 
 def test_short_specialty_names_are_understood(area, cli_import):
     code, summary = cli_import("enrolments", csv_bytes(HEADER, [ledger_row(specialty="养殖", class_name="")]))
-    assert code == 0 and learners(specialty_id=specialty_named("养殖(含畜牧兽医、水产养殖)").id) == 1
+    assert code == 0 and learners(specialty_id=specialty_named("养殖（含畜牧兽医、水产养殖）").id) == 1
+
+
+def test_a_short_name_finds_a_specialty_named_with_full_width_brackets(area, cli_import):
+    db.session.add(Specialty(name="银饰（锻制）", position=99))
+    db.session.flush()
+    code, summary = cli_import("enrolments", csv_bytes(HEADER, [ledger_row(specialty="银饰", class_name="")]))
+    assert code == 0 and learners(specialty_id=specialty_named("银饰（锻制）").id) == 1
 
 
 def test_someone_already_enrolled_elsewhere_is_refused_without_naming_the_place(area, import_file):
@@ -129,8 +136,8 @@ def test_someone_already_enrolled_elsewhere_is_refused_without_naming_the_place(
     rows = [ledger_row("乙镇学员", number=elsewhere.id_number), ledger_row("换了名字", number=here.id_number)]
     summary = import_file("enrolments", csv_bytes(HEADER, rows), scope=township_a)
     first, second = (e.message for e in summary.errors)
-    assert first == "该身份证号已在其他乡镇(街道)报名,不能重复报名;如有疑问请联系县教育局"
-    assert second == f"该身份证号已经报名(学号 {here.student_number},甲镇甲二村),不能重复报名"
+    assert first == "该身份证号已在其他乡镇（街道）报名，不能重复报名；如有疑问请联系县教育局"
+    assert second == f"该身份证号已经报名（学号 {here.student_number}，甲镇甲二村），不能重复报名"
 
 
 def test_a_roster_entry_with_the_same_id_is_marked_enrolled_and_linked(area, cli_import):
@@ -172,7 +179,7 @@ def test_the_web_upload_previews_what_it_would_create_and_the_template_has_the_c
     data = csv_bytes(HEADER, [ledger_row(point="甲一村夜校")])
     page = client.post_form("/imports/enrolments/", {"file": (io.BytesIO(data), "台账.csv")},
                             content_type="multipart/form-data").get_data(as_text=True)
-    assert "将新建教学点:甲一村夜校(甲镇甲一村)" in page and learners() == 0
+    assert "将新建教学点：甲一村夜校（甲镇甲一村）" in page and learners() == 0
 
 
 def test_imported_learners_are_counted_on_todays_dashboard(area, cli_import):

@@ -36,7 +36,7 @@ def test_the_list_has_the_national_headers_and_fills_what_the_system_holds(area,
     [row] = rows_of(response)
     assert row["身份证号"] == learner.id_number and row["姓名"] == "王德才" and row["性别"] == "男"
     assert row["民族"] == "布依族" and row["年级"] == "2025" and row["入学年月"] == "2025-03"
-    assert row["学制"] == "3" and row["修读专业"] == "种植(含园林、林下种植)" and row["教学点名称"] == "甲一村讲习所"
+    assert row["学制"] == "3" and row["修读专业"] == "种植（含园林、林下种植）" and row["教学点名称"] == "甲一村讲习所"
     assert row["学习形式"] == "非全日制" and row["入学前学历代码"] == "72" and row["健康情况"] == "患有高血压"
     assert row["出生日期"] == "1980-02-03" and row["学生本人联系电话"] == "13812345678"
     assert row["现家庭详细地址"] == "甲镇甲一村" and row["现家庭所在区县"] == "样本县"

@@ -80,7 +80,7 @@ def test_suspension_and_return_toggle_the_status(area, client, login_as, learner
     db.session.refresh(learner)
     assert learner.status == "studying"
     page = page_of(client, learner)
-    assert "休学" in page and "复学" in page and "审批人:教务 黄志明" in page
+    assert "休学" in page and "复学" in page and "审批人：教务 黄志明" in page
 
 
 def test_withdrawal_sets_withdrawn_and_no_further_event_is_offered(area, client, login_as, learner):
@@ -90,7 +90,7 @@ def test_withdrawal_sets_withdrawn_and_no_further_event_is_offered(area, client,
     assert learner.status == "withdrawn" and learner.status_changed_on == date(2025, 5, 1)
     assert "确认办理" not in page_of(client, learner)
     page = event(client, learner, kind="复学").get_data(as_text=True)
-    assert "学员当前状态为退学,不能办理复学" in page
+    assert "学员当前状态为退学，不能办理复学" in page
 
 
 def test_changing_specialty_takes_the_learner_out_of_the_class(area, client, login_as, learner):
@@ -104,7 +104,7 @@ def test_changing_specialty_takes_the_learner_out_of_the_class(area, client, log
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"kind": "复学"}, "学员当前状态为在读,不能办理复学"),
+    ({"kind": "复学"}, "学员当前状态为在读，不能办理复学"),
     ({"occurred_on": "2099-01-01"}, "晚于今天"),
     ({"occurred_on": "2024-01-01"}, "早于入学日期"),
     ({"reason": ""}, "请填写异动原因"),

@@ -123,7 +123,7 @@ def test_the_learner_list_costs_a_fixed_number_of_queries(area, client, login_as
         client.get("/learners/")
     for n in range(40):
         make_learner(area.village_a2 if n % 2 else area.village_a, teaching_class=teaching_class if n % 3 else None,
-                     specialty=specialty_named("刺绣" if n % 2 else "种植(含园林、林下种植)"))
+                     specialty=specialty_named("刺绣" if n % 2 else "种植（含园林、林下种植）"))
     with count_queries() as many:
         client.get("/learners/")
     assert len(many) == len(few), many

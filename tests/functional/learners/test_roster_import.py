@@ -123,14 +123,14 @@ def test_every_bad_row_is_named_with_row_column_and_reason_and_the_good_rows_are
     code, summary = cli_import("roster", csv_bytes(HEADER, rows))
     assert code == 1 and summary["written"] == 1 and entries() == 1
     errors = {(e["row"], e["column"]): e["message"] for e in summary["errors"]}
-    assert errors[(3, "身份证号")] == "身份证号校验码不正确,请核对"
+    assert errors[(3, "身份证号")] == "身份证号校验码不正确，请核对"
     assert "不存在" in errors[(4, "身份证号")]
     assert "晚于今天" in errors[(5, "身份证号")]
     assert "设为文本格式" in errors[(6, "身份证号")]
     assert errors[(7, "身份证号")] == "身份证号与第 2 行重复"
-    assert errors[(8, "性别")] == "性别“男”与身份证号(女)不符"
-    assert errors[(9, "乡镇")] == "没有名为“甲镇镇”的乡镇(街道),是否为“甲镇”?"
-    assert errors[(10, "村")].startswith("甲镇没有名为“甲三村”的村(社区)")
+    assert errors[(8, "性别")] == "性别“男”与身份证号（女）不符"
+    assert errors[(9, "乡镇")] == "没有名为“甲镇镇”的乡镇（街道），是否为“甲镇”？"
+    assert errors[(10, "村")].startswith("甲镇没有名为“甲三村”的村（社区）")
     assert errors[(11, "联系电话")] == "手机号应为 1 开头的 11 位数字"
     assert "文化程度“博士后的后”无法识别" in errors[(12, "文化程度")]
     assert errors[(13, "姓名")] == "姓名不能为空"
@@ -158,21 +158,21 @@ def test_someone_already_on_another_villages_roster_is_refused(area, import_file
     township_a = Scope(township_ids=frozenset({area.township_a.id}))
     summary = import_file("roster", csv_bytes(HEADER, rows), scope=township_a)
     messages = [e.message for e in summary.errors]
-    assert messages[0] == "该身份证号已在名册中(甲镇甲二村),不能重复登记"
-    assert messages[1] == "该身份证号已在其他乡镇(街道)的名册中,不能重复登记;如有疑问请联系县教育局"
+    assert messages[0] == "该身份证号已在名册中（甲镇甲二村），不能重复登记"
+    assert messages[1] == "该身份证号已在其他乡镇（街道）的名册中，不能重复登记；如有疑问请联系县教育局"
     assert "乙" not in messages[1]
 
 
 def test_a_township_user_cannot_import_into_another_township(area, import_file):
     township_a = Scope(township_ids=frozenset({area.township_a.id}))
     summary = import_file("roster", csv_bytes(HEADER, [person(township="乙镇", village="乙一村")]), scope=township_a)
-    assert summary.errors[0].message == "乡镇(街道)“乙镇”不在您的管辖范围内" and summary.to_write == 0
+    assert summary.errors[0].message == "乡镇（街道）“乙镇”不在您的管辖范围内" and summary.to_write == 0
 
 
 def test_an_enroller_imports_only_their_villages(area, import_file):
     enroller = Scope(village_ids=frozenset({area.village_a.id}))
     summary = import_file("roster", csv_bytes(HEADER, [person(), person("二村", village="甲二村")]), scope=enroller)
-    assert summary.written == 1 and summary.errors[0].message == "村(社区)“甲二村”不在您的管辖范围内"
+    assert summary.written == 1 and summary.errors[0].message == "村（社区）“甲二村”不在您的管辖范围内"
 
 
 def test_a_walk_in_learner_enrolled_before_the_roster_arrived_is_linked(area, cli_import):
@@ -189,7 +189,7 @@ def test_someone_over_the_age_range_today_is_imported_with_a_warning(area, impor
     summary = import_file("roster", csv_bytes(HEADER, [person(number=old)]))
     assert summary.written == 1
     # Any warning: once a run has made ~500 ID numbers the factory moves to a retired address code (a warning too).
-    assert any("65 周岁,超过 59 周岁" in warning.message for warning in summary.warnings)
+    assert any("65 周岁，超过 59 周岁" in warning.message for warning in summary.warnings)
 
 
 @pytest.mark.parametrize("data, name, message", [
@@ -197,7 +197,7 @@ def test_someone_over_the_age_range_today_is_imported_with_a_warning(area, impor
     (b"%PDF-1.7 not a sheet", "roster.xlsx", "无法读取:不是 Excel(.xlsx/.xls)或 CSV 文件"),
     (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "EncryptedPackage".encode("utf-16-le").ljust(64, b"\0")
      + bytes(448), "roster.xlsx", "文件设置了密码,请取消密码后重新上传"),
-    ("姓名,身份证号\r\n王德才,522327198005061230\r\n".encode(), "roster.csv", "缺少必需的列:乡镇、村"),
+    ("姓名,身份证号\r\n王德才,522327198005061230\r\n".encode(), "roster.csv", "缺少必需的列：乡镇、村"),
 ])
 def test_unusable_files_get_one_clear_message_and_exit_2(area, cli_import, data, name, message):
     code, summary = cli_import("roster", data, name=name)
@@ -223,7 +223,7 @@ def test_web_upload_previews_every_bad_row_and_writes_only_on_confirm(area, clie
     preview = client.post_form("/imports/roster/", {"file": (io.BytesIO(data), "名册.csv")},
                                content_type="multipart/form-data")
     page = preview.get_data(as_text=True)
-    assert "甲镇没有名为“乙一村”的村(社区)" in page and "确认导入 1 行" in page and entries() == 0
+    assert "甲镇没有名为“乙一村”的村（社区）" in page and "确认导入 1 行" in page and entries() == 0
     token = page.split('name="token" value="')[1].split('"')[0]
     result = client.post_form("/imports/roster/confirm", {"token": token, "filename": "名册.csv"})
     assert result.status_code == 200 and entries() == 1

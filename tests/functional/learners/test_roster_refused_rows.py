@@ -60,8 +60,8 @@ def test_the_refused_rows_download_as_the_uploaded_columns_with_the_reason(area,
     assert [c.value for c in sheet[1]] == [*HEADER, "错误原因"]
     got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert [row[:7] for row in got] == [row[:7] for row in rows[1:]]
-    assert got[0][8] == "村:甲镇没有名为“无此村”的村(社区)"
-    assert got[1][8].startswith("身份证号:") and got[2][8].startswith("联系电话:")
+    assert got[0][8] == "村：甲镇没有名为“无此村”的村（社区）"
+    assert got[1][8].startswith("身份证号：") and got[2][8].startswith("联系电话：")
     for row in sheet.iter_rows(min_row=2):
         assert row[1].data_type == "s" and row[1].number_format == "@"          # 18 digits stay text
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import.refused_export")).one()

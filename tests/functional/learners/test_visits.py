@@ -28,7 +28,7 @@ def test_a_visit_moves_the_entry_to_its_outcome(area, client, login_as, outcome,
     db.session.refresh(entry)
     assert entry.status == outcome
     page = client.get(f"/roster/{entry.id}").get_data(as_text=True)
-    assert f"名册状态:{status_label}" in page and "在家务农" in page
+    assert f"名册状态：{status_label}" in page and "在家务农" in page
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "roster.visit"))
     assert event.before["status"] == "pending" and event.after["status"] == outcome
 
@@ -84,13 +84,13 @@ def test_a_visit_to_someone_away_saves_no_answer_the_enroller_did_not_give(area,
     form = client.get(f"/roster/{entry.id}").get_data(as_text=True)
     assert '<option selected value="">未了解</option>' in form and '<option selected value="unknown">未了解</option>' in form
     response = client.post_form(f"/roster/{entry.id}/visits", {
-        "visited_on": "2025-04-02", "visitor": "罗春花", "outcome": "away", "residence": "外出务工,浙江宁波"})
+        "visited_on": "2025-04-02", "visitor": "罗春花", "outcome": "away", "residence": "外出务工，浙江宁波"})
     assert response.status_code == 302
     saved = db.session.scalar(select(OutreachVisit))
     assert (saved.can_study, saved.willingness) == (None, "unknown")
     page = client.get(f"/roster/{entry.id}").get_data(as_text=True)
-    assert "能否学习:未了解;参加意愿:未了解" in page
-    assert "能参加学习;" not in page and "考虑中" not in page.split("走访记录")[1].split("记录走访")[0]
+    assert "能否学习：未了解；参加意愿：未了解" in page
+    assert "能参加学习；" not in page and "考虑中" not in page.split("走访记录")[1].split("记录走访")[0]
 
 
 @pytest.mark.parametrize("can_study, saved, shown", [("yes", True, "能参加学习"), ("no", False, "身体原因不能学习")])
@@ -100,4 +100,4 @@ def test_what_the_enroller_chose_is_saved(area, client, login_as, can_study, sav
     visit(client, entry, can_study=can_study, willingness="undecided")
     visit_row = db.session.scalar(select(OutreachVisit))
     assert (visit_row.can_study, visit_row.willingness) == (saved, "undecided")
-    assert f"{shown};参加意愿:考虑中" in client.get(f"/roster/{entry.id}").get_data(as_text=True)
+    assert f"{shown}；参加意愿：考虑中" in client.get(f"/roster/{entry.id}").get_data(as_text=True)

@@ -25,7 +25,7 @@ def _workbook(client, login_as, period: str = "2025Q3"):
 
 
 def _header_row(sheet) -> int:
-    return next(row[0].row for row in sheet.iter_rows() if row[0].value in ("乡镇(街道)",))
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value in ("乡镇（街道）",))
 
 
 def test_dates_are_date_cells_shown_the_chinese_way(client, login_as, graduation_year):  # noqa: F811
@@ -60,12 +60,12 @@ def _text(sheet) -> list[str]:
 def test_the_report_names_who_files_it_who_answers_for_it_and_when(client, login_as, graduation_year):  # noqa: F811
     for sheet in _workbook(client, login_as).worksheets:
         lines = _text(sheet)[:_header_row(sheet)]
-        assert "填报单位:示例县中等职业学校" in lines, sheet.title          # the school's name by default
-        assert "负责人:____________" in lines, sheet.title                 # a line to sign on
-        assert f"填报日期:{format_date_cn(today())}" in lines, sheet.title
+        assert "填报单位：示例县中等职业学校" in lines, sheet.title          # the school's name by default
+        assert "负责人：____________" in lines, sheet.title                 # a line to sign on
+        assert f"填报日期：{format_date_cn(today())}" in lines, sheet.title
     save_settings(actor=None, values={"reports.filing_unit": "示例县教育局", "reports.responsible": "李华"})
     sheet = _workbook(client, login_as)["季度报表"]
-    assert {"填报单位:示例县教育局", "负责人:李华"} <= set(_text(sheet))
+    assert {"填报单位：示例县教育局", "负责人：李华"} <= set(_text(sheet))
 
 
 def test_no_rule_code_appears_in_the_workbook(client, login_as, graduation_year):  # noqa: F811

@@ -31,7 +31,7 @@ def test_the_sheet_lists_the_class_with_everyone_present(client, setup):
     for learner in setup.learners:
         assert learner.name in page
         assert f'id="s-{learner.id}-present" value="present" autocomplete="off" checked' in page
-    assert "保存考勤(5 人)" in page
+    assert "保存考勤（5 人）" in page
 
 
 def test_saving_marks_credits_hours_and_updates_the_summary(client, setup):
@@ -70,7 +70,7 @@ def test_a_second_teacher_saving_a_stale_sheet_sees_what_changed_and_can_reapply
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "其他人已保存过本表" in page
-    assert "学员01:已保存为 <strong>迟到 4 学时</strong>" in page and "您填的是 缺勤 0 学时" in page
+    assert "学员01：已保存为 <strong>迟到 4 学时</strong>" in page and "您填的是 缺勤 0 学时" in page
     first = setup.learners[0]
     assert db.session.scalar(select(Attendance.status).where(Attendance.learner_id == first.id)) == "late"
     # The re-rendered sheet keeps the second teacher's marks and carries the new version: saving re-applies.
@@ -86,7 +86,7 @@ def test_leave_and_absent_credit_nothing_and_more_than_the_session_is_refused(cl
     client.login(setup.teacher.username)
     page = client.post_form(f"/sessions/{session.id}/attendance",
                             sheet_form(session, setup.learners, 学员01=("present", "5"))).get_data(as_text=True)
-    assert "学员01:实际学时不能超过本课次学时" in page
+    assert "学员01：实际学时不能超过本课次学时" in page
     assert db.session.scalar(select(Attendance.id)) is None
 
 
@@ -98,7 +98,7 @@ def test_a_learner_cannot_be_credited_more_than_24_hours_in_one_day(client, setu
     third = make_session(setup.teaching_class, held_on=day, hours=8)
     client.login(setup.teacher.username)
     page = client.post_form(f"/sessions/{third.id}/attendance", sheet_form(third, setup.learners)).get_data(as_text=True)
-    assert "学员01:当天学时合计将超过 24 学时" in page
+    assert "学员01：当天学时合计将超过 24 学时" in page
 
 
 def test_a_future_session_cannot_be_marked_yet(client, setup):
@@ -106,7 +106,7 @@ def test_a_future_session_cannot_be_marked_yet(client, setup):
     client.login(setup.teacher.username)
     page = client.post_form(f"/sessions/{session.id}/attendance", sheet_form(session, setup.learners)).get_data(
         as_text=True)
-    assert "课次日期在今天之后,还不能点名" in page
+    assert "课次日期在今天之后，还不能点名" in page
 
 
 def test_learners_enrolled_after_the_session_are_not_on_its_sheet(client, setup):

@@ -75,7 +75,7 @@ def test_learners_of_the_specialty_are_added_and_others_refused(client, login_as
     assert same.class_id == setup.teaching_class.id
     refused = client.post_form(f"/classes/{setup.teaching_class.id}/learners", {"learner_ids": [str(different.id)]},
                                follow_redirects=True).get_data(as_text=True)
-    assert "以下学员的专业与班级不同:别专业" in refused and different.class_id is None
+    assert "以下学员的专业与班级不同：别专业" in refused and different.class_id is None
     client.post_form(f"/classes/{setup.teaching_class.id}/learners", {"action": "remove", "learner_id": str(same.id)})
     assert same.class_id is None
 

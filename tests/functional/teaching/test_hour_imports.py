@@ -27,7 +27,7 @@ def run(app, tmp_path, kind, header, rows, *args):
 
 
 def errors_by_row(summary) -> dict[int, str]:
-    return {e["row"]: f"{e['column']}:{e['message']}" for e in summary["errors"]}
+    return {e["row"]: f"{e['column']}：{e['message']}" for e in summary["errors"]}
 
 
 def count(model) -> int:
@@ -88,18 +88,18 @@ def test_bad_attendance_rows_are_refused_with_chinese_messages_and_nothing_else_
     status, summary = run(app, tmp_path, "attendance", ATTENDANCE_HEADER, rows)
     errors = errors_by_row(summary)
     assert status == 1 and summary["written"] == 1
-    assert errors[2].startswith("班级:班级“不存在的班”不存在或不在您的管辖范围内")
-    assert errors[3] == "课程:课程“插花”不在种植(含园林、林下种植)的教学计划中"
-    assert errors[4] == f"身份证号:{stranger.name}不是班级 {code} 的学员"
-    assert errors[5].startswith("日期:日期") and "不能晚于" in errors[5]
-    assert errors[6] == "学时:不能为负数" and errors[7] == "学时:不能超过 24"
-    assert errors[8] == f"日期:{late_comer.name} 在 2025年3月8日 尚未入学(2025年4月1日入学),不能记录学时"
-    assert errors[9] == f"日期:{withdrawn.name} 在 2025年3月8日 已退学,不能记录学时"
-    assert errors[11] == "身份证号:同一课次(班级、日期、课程、方式)中该学员与第 10 行重复"
-    assert errors[12] == "实际学时:请假、缺勤不计学时,实际学时应为空或 0"
-    assert errors[13] == "实际学时:实际学时不能超过课次学时"
-    assert errors[14].startswith("考勤:考勤“睡觉”无法识别")
-    assert errors[15] == "身份证号:身份证号校验码不正确,请核对"
+    assert errors[2].startswith("班级：班级“不存在的班”不存在或不在您的管辖范围内")
+    assert errors[3] == "课程：课程“插花”不在种植（含园林、林下种植）的教学计划中"
+    assert errors[4] == f"身份证号：{stranger.name}不是班级 {code} 的学员"
+    assert errors[5].startswith("日期：日期") and "不能晚于" in errors[5]
+    assert errors[6] == "学时：不能为负数" and errors[7] == "学时：不能超过 24"
+    assert errors[8] == f"日期：{late_comer.name} 在 2025年3月8日 尚未入学（2025年4月1日入学），不能记录学时"
+    assert errors[9] == f"日期：{withdrawn.name} 在 2025年3月8日 已退学，不能记录学时"
+    assert errors[11] == "身份证号：同一课次（班级、日期、课程、方式）中该学员与第 10 行重复"
+    assert errors[12] == "实际学时：请假、缺勤不计学时，实际学时应为空或 0"
+    assert errors[13] == "实际学时：实际学时不能超过课次学时"
+    assert errors[14].startswith("考勤：考勤“睡觉”无法识别")
+    assert errors[15] == "身份证号：身份证号校验码不正确，请核对"
     assert count(Attendance) == 1
     strict_status, strict = run(app, tmp_path, "attendance", ATTENDANCE_HEADER, rows[:3], "--strict")
     assert strict_status == 1 and strict["written"] == 0
@@ -110,7 +110,7 @@ def test_attendance_over_24_hours_in_a_day_is_refused(app, tmp_path, setup):
     mark_attendance(make_session(setup.teaching_class, held_on=date(2025, 3, 8), hours=20), learner)
     rows = [(setup.teaching_class.code, "2025-03-08", "普通话", "面授", 8, learner.id_number, "出勤", "")]
     status, summary = run(app, tmp_path, "attendance", ATTENDANCE_HEADER, rows)
-    assert errors_by_row(summary)[2] == "学时:该学员 2025年3月8日 的学时合计超过 24 学时"
+    assert errors_by_row(summary)[2] == "学时：该学员 2025年3月8日 的学时合计超过 24 学时"
 
 
 def test_rows_of_one_session_must_agree_on_its_hours(app, tmp_path, setup):
@@ -119,7 +119,7 @@ def test_rows_of_one_session_must_agree_on_its_hours(app, tmp_path, setup):
     rows = [(code, "2025-03-08", "读写算", "面授", 8, a.id_number, "出勤", ""),
             (code, "2025-03-08", "读写算", "面授", 4, b.id_number, "出勤", "")]
     _, summary = run(app, tmp_path, "attendance", ATTENDANCE_HEADER, rows)
-    assert errors_by_row(summary)[3] == "学时:同一课次的学时与第 2 行不一致"
+    assert errors_by_row(summary)[3] == "学时：同一课次的学时与第 2 行不一致"
 
 
 # --- online hours -------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_platform_records_are_imported_once_per_record_id(app, tmp_path, setup):
             (b.id_number, "别名", "中央农广校学习网", "养殖", 60, "2025-03-11", "GZ-1")]
     status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     assert (status, summary["written"]) == (0, 3)
-    assert summary["warnings"][0]["message"] == f"姓名与学籍不一致(学籍为 {b.name}),已按身份证号导入"
+    assert summary["warnings"][0]["message"] == f"姓名与学籍不一致（学籍为 {b.name}），已按身份证号导入"
     assert learner_hour_totals(a.id).platform == 76 and summary_totals(learners=[a.id])[a.id].platform == 76
     status, again = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     assert (status, again["written"], again["unchanged"]) == (0, 0, 3)
@@ -155,13 +155,13 @@ def test_bad_platform_rows_are_refused(app, tmp_path, setup):
     status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     errors = errors_by_row(summary)
     assert status == 1 and summary["written"] == 1
-    assert errors[2] == "学习时长(分钟):不是数字:abc" and errors[3] == "学习时长(分钟):不能为负数"
-    assert errors[4] == "身份证号:该身份证号没有已报名的学员(或不在您的管辖范围内)"
+    assert errors[2] == "学习时长（分钟）：不是数字:abc" and errors[3] == "学习时长（分钟）：不能为负数"
+    assert errors[4] == "身份证号：该身份证号没有已报名的学员（或不在您的管辖范围内）"
     assert "不能晚于今天" in errors[5] and errors[6] == \
-        "学习日期:学员01 在 2025年1月10日 尚未入学(2025年3月1日入学),不能记录学时"
-    assert errors[8] == "记录编号:记录编号与第 7 行重复"
-    assert errors[9] == "学习时长(分钟):不能超过 1440"
-    assert errors[10] == "学习时长(分钟):该学员 2025年3月10日 的学时合计超过 24 学时"
+        "学习日期：学员01 在 2025年1月10日 尚未入学（2025年3月1日入学），不能记录学时"
+    assert errors[8] == "记录编号：记录编号与第 7 行重复"
+    assert errors[9] == "学习时长（分钟）：不能超过 1440"
+    assert errors[10] == "学习时长（分钟）：该学员 2025年3月10日 的学时合计超过 24 学时"
     assert "Excel" in errors[11]
     assert count(PlatformRecord) == 1
 
@@ -174,7 +174,7 @@ def test_a_teacher_cannot_import_hours_for_learners_outside_their_classes(app, c
     from io import BytesIO
     page = client.post_form("/imports/online-hours/", {"file": (BytesIO(content), "p.csv")},
                             content_type="multipart/form-data").get_data(as_text=True)
-    assert "该身份证号没有已报名的学员(或不在您的管辖范围内)" in page
+    assert "该身份证号没有已报名的学员（或不在您的管辖范围内）" in page
 
 
 # --- self-study ---------------------------------------------------------------------------------
@@ -201,6 +201,6 @@ def test_bad_self_study_rows_are_refused(app, tmp_path, setup):
     status, summary = run(app, tmp_path, "self-study", SELF_HEADER, rows)
     errors = errors_by_row(summary)
     assert status == 1 and summary["written"] == 1
-    assert errors[2] == "学时:不能为负数" and errors[3] == "学时:不能超过 24" and errors[4] == "内容:内容不能为空"
-    assert errors[5].startswith("日期:日期无法识别") and "超过 24 学时" in errors[7]
+    assert errors[2] == "学时：不能为负数" and errors[3] == "学时：不能超过 24" and errors[4] == "内容：内容不能为空"
+    assert errors[5].startswith("日期：日期无法识别") and "超过 24 学时" in errors[7]
     assert hour_totals(learners=[a.id])[a.id].self_study == 13 * 60

@@ -67,7 +67,7 @@ def test_359_hours_block_and_360_pass_with_the_engines_reasons(setup):
     make_self_study(learner, minutes=359 * 60, studied_on=date(2025, 3, 20))
     make_self_study(other, minutes=360 * 60, studied_on=date(2025, 3, 20))
     short = learner_progress(learner, date(2025, 12, 31))
-    assert not short.hours.ok and short.hours.reason == "自学+线上 359/360 学时,还差 1 学时"
+    assert not short.hours.ok and short.hours.reason == "自学+线上 359/360 学时，还差 1 学时"
     assert learner_progress(other, date(2025, 12, 31)).hours.ok
 
 
@@ -86,7 +86,7 @@ def test_the_hours_page_shows_progress_and_every_row_behind_it(client, setup):
     make_self_study(learner, minutes=120, studied_on=date(2025, 3, 11), content="练习写便条")
     client.login(setup.teacher.username)
     page = client.get(f"/learners/{learner.id}/hours").get_data(as_text=True)
-    assert "自学+线上 3.5/360 学时,还差 356.5 学时" in page
+    assert "自学+线上 3.5/360 学时，还差 356.5 学时" in page
     assert "GZ-0001" in page and "练习写便条" in page and "读写算" in page
     assert 'aria-label="学时进度"' in page
 
@@ -120,7 +120,7 @@ def test_flask_lms_hours_prints_one_json_object_per_learner(app, setup):
     assert mine["id_number"] == learner.id_number
     assert mine["hours"] == {"face": 0, "live": 8, "platform": 1.5, "self": 0}
     assert mine["hours_360"] == 9.5
-    assert mine["rules"]["R6"] == {"ok": False, "severity": "blocker", "reason": "自学+线上 9.5/360 学时,还差 350.5 学时"}
+    assert mine["rules"]["R6"] == {"ok": False, "severity": "blocker", "reason": "自学+线上 9.5/360 学时，还差 350.5 学时"}
     assert mine["rules"]["R5"]["severity"] == "warning" and mine["rules"]["R1"]["ok"]
     early = app.test_cli_runner().invoke(args=["lms", "hours", "--as-of", "2025-03-01", "--json"])
     assert all(json.loads(line)["hours_360"] == 0 for line in early.output.strip().splitlines())

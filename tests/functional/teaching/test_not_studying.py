@@ -58,7 +58,7 @@ def sheet_form(session, learners) -> dict:
 def test_a_graduate_is_not_on_the_sheet_the_day_after_graduation(client, setup, graduate):
     client.login(setup.teacher.username)
     page = sheet_page(client, make_session(setup.teaching_class, held_on=DAY_AFTER))
-    assert "王德才" not in page and "保存考勤(5 人)" in page
+    assert "王德才" not in page and "保存考勤（5 人）" in page
     assert f'name="status-{graduate.id}"' not in page
 
 
@@ -92,7 +92,7 @@ def test_a_mark_posted_for_a_graduate_is_refused_and_nothing_is_written(client, 
     client.login(setup.teacher.username)
     response = client.post_form(f"/sessions/{session.id}/attendance", sheet_form(session, setup.learners + [graduate]))
     assert response.status_code == 200
-    assert "王德才 在 2026年5月3日 已毕业,不能记录学时" in response.get_data(as_text=True)
+    assert "王德才 在 2026年5月3日 已毕业，不能记录学时" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
     assert learner_hour_totals(graduate.id).face == 0
 
@@ -100,7 +100,7 @@ def test_a_mark_posted_for_a_graduate_is_refused_and_nothing_is_written(client, 
 def test_the_service_refuses_a_graduates_mark_even_without_the_page(setup, graduate):
     session = make_session(setup.teaching_class, held_on=DAY_AFTER)
     marks = {learner.id: Mark("present", 480) for learner in setup.learners + [graduate]}
-    with pytest.raises(DomainError, match="王德才 在 2026年5月3日 已毕业,不能记录学时"):
+    with pytest.raises(DomainError, match="王德才 在 2026年5月3日 已毕业，不能记录学时"):
         save_attendance(actor=setup.teacher, session=session, expected_version=0, marks=marks, today=date(2026, 12, 7))
 
 
@@ -109,7 +109,7 @@ def test_a_mark_saved_before_graduation_was_known_is_kept_shown_and_not_editable
     mark_attendance(session, graduate)
     client.login(setup.teacher.username)
     page = sheet_page(client, session)
-    assert "以下学员当天不在读,不能点名" in page and "王德才 在 2026年5月3日 已毕业,不能记录学时(已记:出勤 8 学时)" in page
+    assert "以下学员当天不在读，不能点名" in page and "王德才 在 2026年5月3日 已毕业，不能记录学时（已记：出勤 8 学时）" in page
     assert f'name="status-{graduate.id}"' not in page
     response = client.post_form(f"/sessions/{session.id}/attendance", sheet_form(session, setup.learners))
     assert response.status_code == 302
@@ -137,7 +137,7 @@ def test_the_sheet_costs_the_same_queries_whatever_the_histories(client, setup, 
     with count_queries() as many:
         page = client.get(url).get_data(as_text=True)
     assert len(many) == len(few)
-    assert "保存考勤(11 人)" in page          # the 5, and the 6 who resumed
+    assert "保存考勤（11 人）" in page          # the 5, and the 6 who resumed
 
 
 # --- sign-in sheets and cards ----------------------------------------------------------------------
@@ -170,21 +170,21 @@ def run_import(app, tmp_path, kind, header, rows):
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
     result = app.test_cli_runner().invoke(args=["lms", "import", kind, str(path), "--json"])
     summary = json.loads(result.output.strip().splitlines()[-1])
-    return {e["row"]: f"{e['column']}:{e['message']}" for e in summary["errors"]}, summary["written"]
+    return {e["row"]: f"{e['column']}：{e['message']}" for e in summary["errors"]}, summary["written"]
 
 
 def test_every_hours_import_refuses_days_after_graduation_naming_the_learner(app, tmp_path, setup, graduate):
     code, number = setup.teaching_class.code, graduate.id_number
     errors, written = run_import(app, tmp_path, "attendance", ("班级", "日期", "课程", "方式", "学时", "身份证号", "考勤"), [
         (code, "2026-05-02", "读写算", "面授", 8, number, "出勤"), (code, "2026-05-03", "读写算", "面授", 8, number, "出勤")])
-    assert errors == {3: "日期:王德才 在 2026年5月3日 已毕业,不能记录学时"} and written == 1
+    assert errors == {3: "日期：王德才 在 2026年5月3日 已毕业，不能记录学时"} and written == 1
     errors, written = run_import(app, tmp_path, "online-hours",
                                  ("身份证号", "姓名", "平台", "学习时长(分钟)", "学习日期", "记录编号"), [
         (number, "王德才", "平台", 60, "2026-05-02", "R1"), (number, "王德才", "平台", 60, "2026-05-03", "R2")])
-    assert errors == {3: "学习日期:王德才 在 2026年5月3日 已毕业,不能记录学时"} and written == 1
+    assert errors == {3: "学习日期：王德才 在 2026年5月3日 已毕业，不能记录学时"} and written == 1
     errors, written = run_import(app, tmp_path, "self-study", ("身份证号", "日期", "学时", "内容"), [
         (number, "2026-05-02", 2, "练习"), (number, "2026-05-03", 2, "练习")])
-    assert errors == {3: "日期:王德才 在 2026年5月3日 已毕业,不能记录学时"} and written == 1
+    assert errors == {3: "日期：王德才 在 2026年5月3日 已毕业，不能记录学时"} and written == 1
     assert db.session.scalar(select(func.max(PlatformRecord.studied_on))) == GRADUATED_ON
     assert db.session.scalar(select(func.max(SelfStudyEntry.studied_on))) == GRADUATED_ON
 
@@ -197,8 +197,8 @@ def test_imports_refuse_the_days_of_a_suspension(app, tmp_path, setup):
     rows = [(learner.id_number, day, 2, "练习") for day in ("2025-10-01", "2025-10-02", "2026-01-31", "2026-02-01")]
     errors, written = run_import(app, tmp_path, "self-study", ("身份证号", "日期", "学时", "内容"), rows)
     assert written == 2 and errors == {
-        3: f"日期:{learner.name} 在 2025年10月2日 休学中,不能记录学时",
-        4: f"日期:{learner.name} 在 2026年1月31日 休学中,不能记录学时"}
+        3: f"日期：{learner.name} 在 2025年10月2日 休学中，不能记录学时",
+        4: f"日期：{learner.name} 在 2026年1月31日 休学中，不能记录学时"}
 
 
 # --- self-study ------------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_the_self_study_form_neither_offers_nor_accepts_a_suspended_learner(clie
         # 休学 now: not offered on the form, and refused if posted anyway.
         page = client.get(f"/classes/{setup.teaching_class.id}/self-study").get_data(as_text=True)
         assert f'<option value="{learner.id}"' not in page
-    with pytest.raises(DomainError, match=f"{learner.name} 在 2026年3月2日 休学中,不能记录学时"):
+    with pytest.raises(DomainError, match=f"{learner.name} 在 2026年3月2日 休学中，不能记录学时"):
         log_self_study(actor=setup.teacher, learner=learner, studied_on=date(2026, 3, 2), minutes=60, content="练习",
                        today=date(2026, 6, 1))
 
@@ -220,10 +220,10 @@ def test_the_self_study_form_neither_offers_nor_accepts_a_suspended_learner(clie
 def test_a_pending_entry_dated_after_graduation_is_never_approved(client, setup, graduate):
     late = make_self_study(graduate, minutes=120, studied_on=DAY_AFTER, status="pending")
     fine = make_self_study(graduate, minutes=60, studied_on=GRADUATED_ON, status="pending")
-    with pytest.raises(DomainError, match="王德才 在 2026年5月3日 已毕业,不能记录学时"):
+    with pytest.raises(DomainError, match="王德才 在 2026年5月3日 已毕业，不能记录学时"):
         decide_self_study(actor=setup.teacher, entry=late, approve=True)
     assert approve_pending(actor=setup.teacher, entries=[late, fine]) == (
-        1, ["王德才 在 2026年5月3日 已毕业,不能记录学时"])
+        1, ["王德才 在 2026年5月3日 已毕业，不能记录学时"])
     assert (late.status, fine.status) == ("pending", "approved")
     assert learner_hour_totals(graduate.id).self_study == 60
 

@@ -31,7 +31,7 @@ def test_the_account_the_hours_page_and_the_exports_show_the_same_figure(app, cl
     account = client.get(f"/learners/{learner.id}/account").get_data(as_text=True)
     hours_page = client.get(f"/learners/{learner.id}/hours").get_data(as_text=True)
     assert "272.2 / 360 学时" in account and "平台线上 272.2" in account
-    assert "272.2 学时" in hours_page and "自学+线上 272.2/360 学时,还差 87.8 学时" in hours_page
+    assert "272.2 学时" in hours_page and "自学+线上 272.2/360 学时，还差 87.8 学时" in hours_page
     for page in (account, hours_page):
         assert "272.3" not in page
     assert _r6_cell(client, learner) == "272.2"

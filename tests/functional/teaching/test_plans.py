@@ -56,7 +56,7 @@ def test_a_deactivated_course_keeps_its_sessions_and_leaves_the_session_form(cli
     client.post_form(f"/plans/courses/{course.id}/active", {"active": "0"})
     assert db.session.get(Course, course.id) is not None and session.course_id == course.id
     form = client.get(f"/classes/{setup.teaching_class.id}/sessions/new").get_data(as_text=True)
-    assert "普通话(文化课)" not in form and "读写算(文化课)" in form
+    assert "普通话（文化课）" not in form and "读写算（文化课）" in form
 
 
 def test_the_plans_import_creates_updates_and_refuses_bad_rows(app, tmp_path):
@@ -72,7 +72,7 @@ def test_the_plans_import_creates_updates_and_refuses_bad_rows(app, tmp_path):
     summary = json.loads(result.output.strip().splitlines()[-1])
     errors = {e["row"]: e["message"] for e in summary["errors"]}
     assert result.exit_code == 1 and summary["written"] == 2
-    assert errors[4] == "专业“蜡染专业”不存在,是否是“蜡染”?"
+    assert errors[4] == "专业“蜡染专业”不存在，是否是“蜡染”？"
     assert errors[5] == "与第 2 行是同一专业的同一课程"
     assert errors[6].startswith("类别“手工课”无法识别") and errors[7] == "不能小于 0.5"
     embroidery = specialty_named("刺绣")

@@ -50,7 +50,7 @@ def test_saving_the_form_makes_a_new_version_and_keeps_the_old_one(client, login
     assert policy_for(2025).hours_required_minutes == 18000 and policy_for(2025).min_age == 16
     assert policy_for(2024) == Policy()                                 # other cohorts are unaffected
     history = client.get("/policies/2025/history").get_data(as_text=True)
-    assert "第 2 版" in history and "学时要求(分钟):21600 →" in history and "省公告 16 岁" in history
+    assert "第 2 版" in history and "学时要求（分钟）：21600 →" in history and "省公告 16 岁" in history
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.save")
                                .order_by(AuditEvent.id.desc())).first()
     assert event.before == {"hours_required_minutes": 21600} and event.after == {"hours_required_minutes": 18000}
@@ -74,6 +74,17 @@ def test_a_category_set_cannot_be_empty_and_unchanged_forms_save_nothing(client,
     assert "计入 360 学时的类别不能为空" in page
     page = client.post_form("/policies/2025", form_of(Policy())).get_data(as_text=True)
     assert "没有修改任何设置" in page
+
+
+def test_year_lines_typed_with_a_chinese_input_method_are_understood(client, login_as):
+    """A Chinese keyboard types 2025：6500 and core，2025: the full-width colon and comma read as ":" and ","."""
+    login_as("registrar")
+    response = client.post_form("/policies/2025", form_of(Policy(), target_counts="2023：3000\n2025：6500",
+                                                          target_counted_groups="2023：core\n2025：core，2025"))
+    assert response.status_code == 302
+    policy = policy_for(2025)
+    assert policy.target_counts == {2023: 3000, 2025: 6500}
+    assert policy.target_counted_groups == {2023: ("core",), 2025: ("core", "2025")}
 
 
 def test_policies_for_many_cohorts_is_one_query(app, count_queries):

@@ -42,7 +42,7 @@ def test_self_study_before_enrolment_or_with_a_bad_file_is_refused(client, setup
     page = client.post_form(f"/classes/{setup.teaching_class.id}/self-study", {
         "learner_id": str(setup.learners[0].id), "studied_on": "2025-01-12", "hours": "2", "content": "练习"}
     ).get_data(as_text=True)
-    assert "学员01 在 2025年1月12日 尚未入学(2025年3月1日入学),不能记录学时" in page
+    assert "学员01 在 2025年1月12日 尚未入学（2025年3月1日入学），不能记录学时" in page
     page = client.post_form(f"/classes/{setup.teaching_class.id}/self-study", {
         "learner_id": str(setup.learners[0].id), "studied_on": "2025-03-12", "hours": "2", "content": "练习",
         "evidence": (io.BytesIO(b"MZ"), "virus.exe")}, content_type="multipart/form-data").get_data(as_text=True)
@@ -56,7 +56,7 @@ def test_the_class_teacher_approves_every_pending_entry_at_once(client, setup):
     client.login(setup.teacher.username)
     page = client.get(f"/classes/{setup.teaching_class.id}/self-study").get_data(as_text=True)
     ids = [e.id for e in db.session.scalars(select(SelfStudyEntry))]
-    assert "全部通过(3)" in page
+    assert "全部通过（3）" in page
     url = f"/classes/{setup.teaching_class.id}/self-study/approve-all"
     client.post_form(url, {"entry_ids": [str(i) for i in ids], "confirmed": "1"})
     assert set(db.session.scalars(select(SelfStudyEntry.status))) == {"approved"}
@@ -73,7 +73,7 @@ def test_approving_all_at_once_first_says_how_many_entries_and_hours(client, set
     response = client.post_form(url, {"entry_ids": ids})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and set(db.session.scalars(select(SelfStudyEntry.status))) == {"pending"}
-    assert "将通过 3 条自学记录(2 名学员),共 4.5 学时" in page
+    assert "将通过 3 条自学记录（2 名学员），共 4.5 学时" in page
     assert setup.learners[0].name in page and 'name="confirmed" value="1"' in page
     client.post_form(url, {"entry_ids": ids, "confirmed": "1"})
     assert set(db.session.scalars(select(SelfStudyEntry.status))) == {"approved"}

@@ -51,7 +51,7 @@ def test_the_internship_is_recorded_by_the_class_head_or_its_session_teacher():
 
 def test_moral_evaluation_by_the_class_head_only():
     assert teacher(heads={CLASS}).moral_refusal(CLASS) is None
-    assert teacher(member_of={CLASS}).moral_refusal(CLASS) == "您不能录入思想品德评价:思想品德评价由本班班主任或教务录入"
+    assert teacher(member_of={CLASS}).moral_refusal(CLASS) == "您不能录入思想品德评价：思想品德评价由本班班主任或教务录入"
 
 
 def test_a_learner_without_a_class_is_for_the_registrar():

@@ -11,7 +11,7 @@ from lms.certificates.signing import (
     verify_payload,
 )
 
-FACTS = SignedFacts("1", "520000250001", "王*才", "种植(含园林、林下种植)", date(2025, 7, 1), "示例县中等职业学校")
+FACTS = SignedFacts("1", "520000250001", "王*才", "种植（含园林、林下种植）", date(2025, 7, 1), "示例县中等职业学校")
 
 
 def test_a_signed_payload_verifies_from_the_whole_qr_text():

@@ -109,7 +109,7 @@ def test_unknown_columns_are_ignored_and_reported():
 def test_missing_required_columns_are_listed_in_column_order():
     with pytest.raises(HeadersError) as caught:
         map_headers(["性别", "乡镇"], ROSTER)
-    assert caught.value.message == "缺少必需的列:身份证号、姓名"
+    assert caught.value.message == "缺少必需的列：身份证号、姓名"
 
 
 def test_missing_optional_column_is_fine_and_reads_as_none():
@@ -122,7 +122,7 @@ def test_missing_optional_column_is_fine_and_reads_as_none():
 def test_two_headers_for_one_column_are_refused():
     with pytest.raises(HeadersError) as caught:
         map_headers(["身份证号", "姓名", "身份证号码"], ROSTER)
-    assert caught.value.message == "A 列“身份证号”和 C 列“身份证号码”都是身份证号,请删除其中一列"
+    assert caught.value.message == "A 列“身份证号”和 C 列“身份证号码”都是身份证号，请删除其中一列"
 
 
 def test_get_reads_rows_and_plain_tuples():
@@ -196,4 +196,4 @@ def test_title_row_above_the_headers_is_taken_as_the_header_row():
     assert table.headers == ["2023年册亨县名册"]
     with pytest.raises(HeadersError) as caught:
         map_headers(table.headers, ROSTER)
-    assert caught.value.message == "缺少必需的列:身份证号、姓名"
+    assert caught.value.message == "缺少必需的列：身份证号、姓名"

@@ -21,7 +21,7 @@ from lms.learners.idnumbers import (
 )
 
 TODAY = dt.date(2025, 3, 1)
-EXCEL_MESSAGE = "身份证号被 Excel 存成了数字,后几位已丢失;请把该列设为文本格式后重新填写"
+EXCEL_MESSAGE = "身份证号被 Excel 存成了数字，后几位已丢失；请把该列设为文本格式后重新填写"
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -151,7 +151,7 @@ def test_empty_cell_is_refused(raw):
 def test_wrong_length_is_refused_with_the_length_found(raw, length):
     with pytest.raises(IdNumberError) as caught:
         normalise_id_number(raw, today=TODAY)
-    assert caught.value.message == f"身份证号应为 18 位(旧号 15 位),现在是 {length} 位"
+    assert caught.value.message == f"身份证号应为 18 位（旧号 15 位），现在是 {length} 位"
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_wrong_length_is_refused_with_the_length_found(raw, length):
 def test_non_digits_are_refused(raw):
     with pytest.raises(IdNumberError) as caught:
         normalise_id_number(raw, today=TODAY)
-    assert caught.value.message == "身份证号只能由数字组成,最后一位可以是 X"
+    assert caught.value.message == "身份证号只能由数字组成，最后一位可以是 X"
 
 
 def test_fifteen_characters_with_a_letter_are_refused():
@@ -180,7 +180,7 @@ def test_fifteen_characters_with_a_letter_are_refused():
 def test_wrong_check_digit_is_refused_without_revealing_the_right_one(wrong):
     with pytest.raises(IdNumberError) as caught:
         normalise_id_number(MALE[:17] + wrong, today=TODAY)
-    assert caught.value.message == "身份证号校验码不正确,请核对"
+    assert caught.value.message == "身份证号校验码不正确，请核对"
 
 
 def test_swapped_digits_are_caught_by_the_check_digit():
@@ -214,7 +214,7 @@ def test_birth_date_after_today_is_refused():
     number = generate_id_number(address_code="522327", birth_on=tomorrow, sequence=1, sex="1")
     with pytest.raises(IdNumberError) as caught:
         normalise_id_number(number, today=TODAY)
-    assert caught.value.message == "身份证号中的出生日期 2025年3月2日 晚于今天,请核对"
+    assert caught.value.message == "身份证号中的出生日期 2025年3月2日 晚于今天，请核对"
 
 
 def test_birth_date_today_is_accepted():
@@ -264,7 +264,7 @@ def test_number_ending_in_000_warns_that_excel_may_have_cut_it():
         n for n in (f"5223271990010{i}000" for i in range(10, 100)) if n[-1] == check_digit(n[:17])
     )
     result = normalise_id_number(number, today=TODAY)
-    assert result.warnings == ("身份证号末三位是 000,可能被 Excel 截断过,请与原件核对",)
+    assert result.warnings == ("身份证号末三位是 000，可能被 Excel 截断过，请与原件核对",)
 
 
 @pytest.mark.parametrize(

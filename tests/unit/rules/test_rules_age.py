@@ -39,19 +39,19 @@ def test_age_edges_on_the_enrolment_day(years, shift, age, accepted):
 def test_age_60_on_enrolment_day_is_refused():
     result = check_age(born(60, 0), ENROLLED, POLICY)
     assert not result.ok
-    assert result.reason == "入学时 60 周岁,超过 59 周岁"
+    assert result.reason == "入学时 60 周岁，超过 59 周岁"
 
 
 def test_age_14_turning_15_the_day_after_enrolment_is_refused():
     result = check_age(born(15, 1), ENROLLED, POLICY)
     assert not result.ok
-    assert result.reason == "入学时 14 周岁,未满 15 周岁"
+    assert result.reason == "入学时 14 周岁，未满 15 周岁"
 
 
 def test_age_15_on_enrolment_day_is_accepted():
     result = check_age(born(15, 0), ENROLLED, POLICY)
     assert result.ok
-    assert result.reason == "入学时 15 周岁,符合 15–59 周岁"
+    assert result.reason == "入学时 15 周岁，符合 15–59 周岁"
 
 
 def test_province_minimum_of_16_refuses_a_15_year_old():

@@ -62,7 +62,7 @@ def test_the_current_month_is_running_not_failed():
     report = class_cadence([day(2025, 5, 2)], D(2025, 5, 1), D(2025, 6, 30), POLICY)
     assert statuses(report) == {(2025, 5): "ok", (2025, 6): "running"}
     assert report.result.ok
-    assert report.result.reason.endswith("2025年6月尚无满 8 学时的集中授课(本月未结束)")
+    assert report.result.reason.endswith("2025年6月尚无满 8 学时的集中授课（本月未结束）")
 
 
 def test_sessions_after_as_of_are_ignored():

@@ -22,13 +22,13 @@ def course(**changes):
 def test_all_assignments_done_opens_the_gate():
     result = assignment_gate(["作业1", "实操1"], {"实操1", "作业1"})
     assert result.ok and result.blocking
-    assert result.reason == "规定作业(实操)2 项已全部完成"
+    assert result.reason == "规定作业（实操）2 项已全部完成"
 
 
 def test_missing_assignments_are_named_in_plan_order():
     result = assignment_gate(["作业1", "作业2", "实操1"], ["作业1"])
     assert not result.ok
-    assert result.reason == "还需完成:作业2、实操1"
+    assert result.reason == "还需完成：作业2、实操1"
     assert result.numbers == {"required": 3, "completed": 1, "missing": ("作业2", "实操1")}
 
 
@@ -52,7 +52,7 @@ def test_scores_must_be_numbers_from_0_to_100(score, ok):
 
 
 def test_an_invalid_score_is_explained():
-    assert check_score(101).reason == "成绩必须在 0–100 之间(收到 101)"
+    assert check_score(101).reason == "成绩必须在 0–100 之间（收到 101）"
 
 
 @pytest.mark.parametrize(("score", "passed"), [(59, False), (Decimal("59.9"), False), (60, True), (61, True)])
@@ -105,14 +105,14 @@ def test_pass_mark_is_a_setting():
 def test_passed_course_earns_its_credits():
     standing = course_status(course(attempts=((78, D(2024, 5, 1)),)), POLICY)
     assert (standing.status, standing.counts, standing.credits_earned) == ("passed", True, Decimal("4"))
-    assert standing.reason == "课程《读写算》已通过(78 分)"
+    assert standing.reason == "课程《读写算》已通过（78 分）"
     assert standing.rule.code == "R8" and standing.rule.ok
 
 
 def test_failed_then_passed_course_is_passed_on_retake():
     standing = course_status(course(attempts=((52, D(2024, 5, 1)), (61, D(2024, 7, 1)))), POLICY)
     assert standing.status == "passed_on_retake" and standing.counts
-    assert standing.reason == "课程《读写算》补考通过(61 分)"
+    assert standing.reason == "课程《读写算》补考通过（61 分）"
     assert standing.label == "补考通过"
 
 
@@ -120,7 +120,7 @@ def test_failed_course_names_the_best_score_and_the_pass_mark():
     standing = course_status(course(attempts=((52, D(2024, 5, 1)), (40, D(2024, 7, 1)))), POLICY)
     assert standing.status == "failed" and not standing.counts
     assert standing.credits_earned == 0
-    assert standing.reason == "课程《读写算》未通过(最好成绩 52 分,及格 60 分)"
+    assert standing.reason == "课程《读写算》未通过（最好成绩 52 分，及格 60 分）"
     assert not standing.rule.ok and standing.rule.blocking
 
 
@@ -134,14 +134,14 @@ def test_unfinished_assignments_block_the_course():
     standing = course_status(course(required_assignments=("作业1", "作业2", "实操1"),
                                     completed_assignments=frozenset({"作业1"})), POLICY)
     assert standing.status == "blocked_by_assignments" and not standing.counts
-    assert standing.reason == "课程《读写算》还需完成:作业2、实操1,方可参加考核"
+    assert standing.reason == "课程《读写算》还需完成：作业2、实操1，方可参加考核"
     assert standing.rule.code == "R7"
 
 
 def test_a_score_sat_before_the_assignments_were_done_does_not_count():
     standing = course_status(course(required_assignments=("作业1",), attempts=((90, D(2024, 5, 1)),)), POLICY)
     assert standing.status == "blocked_by_assignments"
-    assert standing.reason.endswith("(作业完成前的成绩不计)")
+    assert standing.reason.endswith("（作业完成前的成绩不计）")
 
 
 def test_completed_assignments_then_a_pass_counts():
@@ -158,7 +158,7 @@ def test_an_exempted_course_with_no_result_counts_with_its_credits(exemption, te
     assert standing.status == exemption and standing.counts
     assert standing.best is None
     assert standing.credits_earned == Decimal("4")
-    assert standing.reason == f"课程《种植技术》{text},计 4 学分"
+    assert standing.reason == f"课程《种植技术》{text}，计 4 学分"
     assert standing.rule.code == "R9"
 
 
@@ -166,7 +166,7 @@ def test_a_waived_internship_counts():
     standing = course_status(course(kind="internship", name="顶岗实习", exemption="waived",
                                     credits=Decimal("6")), POLICY)
     assert standing.status == "waived" and standing.counts
-    assert standing.reason == "课程《顶岗实习》已免除(对口岗位工作经历),计 6 学分"
+    assert standing.reason == "课程《顶岗实习》已免除（对口岗位工作经历），计 6 学分"
 
 
 def test_an_internship_can_be_passed_like_any_course():
@@ -178,7 +178,7 @@ def test_awarded_credits_are_earned_whatever_the_standing():
     standing = course_status(course(awarded_credits=Decimal("1.5")), POLICY)
     assert standing.status == "not_assessed"
     assert standing.credits_earned == Decimal("1.5")
-    assert standing.reason == "课程《读写算》尚未考核,另获奖励 1.5 学分"
+    assert standing.reason == "课程《读写算》尚未考核，另获奖励 1.5 学分"
 
 
 def test_only_an_internship_can_be_waived():

@@ -55,10 +55,10 @@ def test_evaluate_agrees_with_graduation_decision():
 
 def test_evaluate_lines_are_ready_for_the_cli():
     lines = evaluate(facts(), D(2025, 6, 1), POLICY).lines()
-    assert lines[0] == "R1 通过 入学时 42 周岁,符合 15–59 周岁"
-    assert "R6 未达 自学+线上 318/360 学时,还差 42 学时" in lines
-    assert "R5 提醒 自学+平台线上 318 学时,少于集中授课 400 学时,还差 82 学时(原则上自学不少于集中授课)" in lines
-    assert lines[-1].startswith("结论 在读:思想品德评价未完成;")
+    assert lines[0] == "R1 通过 入学时 42 周岁，符合 15–59 周岁"
+    assert "R6 未达 自学+线上 318/360 学时，还差 42 学时" in lines
+    assert "R5 提醒 自学+平台线上 318 学时，少于集中授课 400 学时，还差 82 学时（原则上自学不少于集中授课）" in lines
+    assert lines[-1].startswith("结论 在读：思想品德评价未完成；")
 
 
 def test_an_age_outside_the_range_shows_but_does_not_change_the_decision():

@@ -27,13 +27,13 @@ def test_work_experience_waives_the_internship_from_two_years(years, ok):
 
 def test_1_9_years_is_refused_with_a_reason():
     decision = check_exemption(internship_claim(Decimal("1.9")), POLICY)
-    assert decision.reason == "对口岗位工作 1.9 年,不足 2 年,不能免除顶岗实习"
+    assert decision.reason == "对口岗位工作 1.9 年，不足 2 年，不能免除顶岗实习"
     assert decision.rule.numbers["work_years"] == Decimal("1.9")
 
 
 def test_2_0_years_is_accepted_with_a_reason():
     decision = check_exemption(internship_claim(Decimal("2.0")), POLICY)
-    assert decision.reason == "对口岗位工作 2 年,满 2 年,免除顶岗实习《顶岗实习》,计 6 学分"
+    assert decision.reason == "对口岗位工作 2 年，满 2 年，免除顶岗实习《顶岗实习》，计 6 学分"
 
 
 def test_waiver_years_are_a_setting():
@@ -49,7 +49,7 @@ def test_work_experience_cannot_excuse_a_course_that_is_not_the_internship():
     claim = ExemptionClaim(basis="work_experience", course_name="种植技术", course_kind="skill", work_years=5)
     decision = check_exemption(claim, POLICY)
     assert not decision.ok
-    assert decision.reason == "岗位工作经历只能免除顶岗实习,不能用于课程《种植技术》"
+    assert decision.reason == "岗位工作经历只能免除顶岗实习，不能用于课程《种植技术》"
 
 
 def test_work_experience_cannot_ask_for_exempt_study():
@@ -69,19 +69,19 @@ def certificate_claim(**changes):
 def test_a_certificate_exempts_a_mapped_skills_course_with_its_credits(requested, label):
     decision = check_exemption(certificate_claim(requested=requested), POLICY)
     assert decision.ok and decision.kind == requested and decision.credits == Decimal("4")
-    assert decision.reason == f"凭职业资格证书/职业技能等级证书{label}课程《种植技术》,计 4 学分"
+    assert decision.reason == f"凭职业资格证书/职业技能等级证书{label}课程《种植技术》，计 4 学分"
 
 
 def test_a_certificate_does_not_exempt_an_unmapped_course():
     decision = check_exemption(certificate_claim(course_id=7), POLICY)
     assert not decision.ok and decision.credits == 0
-    assert decision.reason == "该证书在学校的证书与课程对应表中不对应课程《种植技术》,不能免修"
+    assert decision.reason == "该证书在学校的证书与课程对应表中不对应课程《种植技术》，不能免修"
 
 
 def test_a_certificate_does_not_exempt_a_cultural_course_by_default():
     decision = check_exemption(certificate_claim(course_kind="cultural", course_name="读写算"), POLICY)
     assert not decision.ok
-    assert decision.reason == "证书只能申请专业技能课的免修免考,课程《读写算》是文化课"
+    assert decision.reason == "证书只能申请专业技能课的免修免考，课程《读写算》是文化课"
 
 
 def test_exemptable_course_kinds_are_a_setting():
@@ -98,14 +98,14 @@ def test_a_certificate_cannot_waive_or_grant_bare_credits():
 def test_awards_and_innovations_grant_credits_only(basis, what):
     decision = check_exemption(ExemptionClaim(basis=basis, credits=Decimal("2")), POLICY)
     assert decision.ok and decision.kind is None and decision.credits == Decimal("2")
-    assert decision.reason == f"{what},给予 2 学分"
+    assert decision.reason == f"{what}，给予 2 学分"
 
 
 @pytest.mark.parametrize("requested", ["exempt_study", "exempt_exam", "waived"])
 def test_awards_never_exempt_a_course(requested):
     decision = check_exemption(ExemptionClaim(basis="competition", requested=requested, credits=2), POLICY)
     assert not decision.ok and decision.credits == 0
-    assert decision.reason == "竞赛获奖只能给予学分,不能免修、免考或免除课程"
+    assert decision.reason == "竞赛获奖只能给予学分，不能免修、免考或免除课程"
 
 
 def test_an_award_without_credits_is_refused():

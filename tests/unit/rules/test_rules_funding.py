@@ -52,5 +52,5 @@ def test_negative_counts_are_refused():
 def test_funding_rule_shows_the_arithmetic():
     assert funding_rule({"graduate": 120}, GRADUATED).reason == "毕业 120 人 × 1,500 元 = 180,000 元"
     result = funding_rule({"graduated": 120, "completed": 10}, BOTH)
-    assert result.reason == "毕业 120 人、结业 10 人,共 130 人 × 1,500 元 = 195,000 元"
+    assert result.reason == "毕业 120 人、结业 10 人，共 130 人 × 1,500 元 = 195,000 元"
     assert result.numbers["fen"] == 19_500_000 and result.numbers["learners"] == 130

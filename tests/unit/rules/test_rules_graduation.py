@@ -60,14 +60,14 @@ def test_exactly_360_hours_with_everything_passed_may_graduate_early():
     assert decision.eligible
     assert decision.hours_360 == 21600
     assert decision.credits == Decimal("16")
-    assert decision.reasons == ("已提前达到毕业条件,可申请提前毕业(修业期至2026年2月28日)",)
+    assert decision.reasons == ("已提前达到毕业条件，可申请提前毕业（修业期至2026年2月28日）",)
 
 
 def test_359_hours_is_not_enough_to_graduate():
     facts = learner(hours=HourTotals(platform=9600, self_study=11940))
     decision = graduation_decision(facts, DURING, POLICY)
     assert decision.outcome == "continue"
-    assert decision.reasons == ("自学+线上 359/360 学时,还差 1 学时", "修业期至2026年2月28日")
+    assert decision.reasons == ("自学+线上 359/360 学时，还差 1 学时", "修业期至2026年2月28日")
 
 
 def test_a_failed_then_passed_retake_counts():
@@ -89,7 +89,7 @@ def test_a_failed_course_keeps_the_learner_studying_with_the_score_in_the_reason
     course = CourseFacts(1, "读写算", "cultural", credits=4, attempts=((52, D(2024, 1, 1)),))
     decision = graduation_decision(with_course(learner(), 0, course), DURING, POLICY)
     assert decision.outcome == "continue"
-    assert decision.reasons[0] == "课程《读写算》未通过(最好成绩 52 分,及格 60 分)"
+    assert decision.reasons[0] == "课程《读写算》未通过（最好成绩 52 分，及格 60 分）"
 
 
 @pytest.mark.parametrize(("moral_ok", "reason"), [(False, "思想品德评价不合格"), (None, "思想品德评价未完成")])
@@ -107,8 +107,8 @@ def test_all_missing_items_are_listed_in_order():
     decision = graduation_decision(facts, DURING, POLICY)
     assert decision.reasons == (
         "思想品德评价未完成",
-        "课程《读写算》还需完成:作业2,方可参加考核",
-        "自学+线上 318/360 学时,还差 42 学时",
+        "课程《读写算》还需完成：作业2，方可参加考核",
+        "自学+线上 318/360 学时，还差 42 学时",
         "修业期至2026年2月28日",
     )
 
@@ -129,20 +129,20 @@ def test_minimum_credits_when_set():
     policy = Policy(min_credits=Decimal("20"))
     decision = graduation_decision(learner(), DURING, policy)
     assert decision.outcome == "continue"
-    assert decision.reasons[0] == "已获 16 学分,还差 4 学分(最低 20 学分)"
+    assert decision.reasons[0] == "已获 16 学分，还差 4 学分（最低 20 学分）"
     assert graduation_decision(learner(), DURING, Policy(min_credits=16)).outcome == "early_graduate"
 
 
 def test_a_plan_without_courses_never_graduates():
     decision = graduation_decision(learner(courses=()), DAY_AFTER, POLICY)
     assert decision.outcome == "complete"
-    assert "教学计划没有课程,无法审核毕业" in decision.reasons
+    assert "教学计划没有课程，无法审核毕业" in decision.reasons
 
 
 def test_early_graduation_can_be_switched_off():
     decision = graduation_decision(learner(), DURING, Policy(early_graduation_allowed=False))
     assert decision.outcome == "continue"
-    assert decision.reasons == ("已达到毕业条件,修业期满(2026年2月28日)后毕业",)
+    assert decision.reasons == ("已达到毕业条件，修业期满（2026年2月28日）后毕业",)
 
 
 # --- the study period ------------------------------------------------------------------------
@@ -150,13 +150,13 @@ def test_early_graduation_can_be_switched_off():
 def test_eligible_on_the_last_day_of_the_period_graduates():
     decision = graduation_decision(learner(), LAST_DAY, POLICY)
     assert decision.outcome == "graduate"
-    assert decision.reasons == ("修业期内达到毕业条件,准予毕业",)
+    assert decision.reasons == ("修业期内达到毕业条件，准予毕业",)
 
 
 def test_not_eligible_on_the_last_day_still_studies():
     decision = graduation_decision(learner(moral_ok=None), LAST_DAY, POLICY)
     assert decision.outcome == "continue"
-    assert decision.reasons[-1] == "今天是修业期最后一天(2026年2月28日)"
+    assert decision.reasons[-1] == "今天是修业期最后一天（2026年2月28日）"
 
 
 def test_eligible_the_day_after_the_period_graduates():
@@ -167,9 +167,9 @@ def test_not_eligible_the_day_after_the_period_completes():
     decision = graduation_decision(learner(moral_ok=False), DAY_AFTER, POLICY)
     assert decision.outcome == "complete" and decision.label == "结业"
     assert decision.reasons == (
-        "修业期已于2026年2月28日届满,未达到毕业条件,发给结业证书",
+        "修业期已于2026年2月28日届满，未达到毕业条件，发给结业证书",
         "思想品德评价不合格",
-        "补考期限至2028年2月29日,期内达到毕业条件可换发毕业证书",
+        "补考期限至2028年2月29日，期内达到毕业条件可换发毕业证书",
     )
 
 
@@ -209,7 +209,7 @@ def test_a_completed_learner_who_resits_within_the_window_graduates():
     assert graduation_decision(facts, D(2027, 4, 30), POLICY).outcome == "complete"
     decision = graduation_decision(facts, D(2027, 6, 1), POLICY)
     assert decision.outcome == "graduate"
-    assert decision.reasons == ("达到毕业条件,准予毕业(修业期已于2026年2月28日届满,已发结业证书的换发毕业证书)",)
+    assert decision.reasons == ("达到毕业条件，准予毕业（修业期已于2026年2月28日届满，已发结业证书的换发毕业证书）",)
     assert decision.courses[0].status == "passed_on_retake"
 
 
@@ -238,7 +238,7 @@ def test_a_withdrawn_learner_gets_a_study_record_even_when_eligible():
     facts = learner(status="withdrawn", withdrawn_on=D(2025, 5, 6))
     decision = graduation_decision(facts, DURING, POLICY)
     assert decision.outcome == "withdrawn" and decision.label == "退学"
-    assert decision.reasons == ("已于2025年5月6日退学,应发给写实性学习证明",)
+    assert decision.reasons == ("已于2025年5月6日退学，应发给写实性学习证明",)
     assert decision.hours_360 == 21600   # the study record still lists the figures
 
 
@@ -255,7 +255,7 @@ def test_a_withdrawal_dated_after_as_of_is_not_yet_effective():
 def test_withdrawn_status_without_a_date_is_withdrawn():
     decision = graduation_decision(learner(status="withdrawn"), DURING, POLICY)
     assert decision.outcome == "withdrawn"
-    assert decision.reasons == ("已退学,应发给写实性学习证明",)
+    assert decision.reasons == ("已退学，应发给写实性学习证明",)
 
 
 def test_withdrawal_wins_after_the_period_too():

@@ -11,13 +11,13 @@ HOUR = 60
 def test_359_hours_is_not_enough():
     result = hours_rule(HourTotals(self_study=359 * HOUR), POLICY)
     assert not result.ok and result.blocking
-    assert result.reason == "自学+线上 359/360 学时,还差 1 学时"
+    assert result.reason == "自学+线上 359/360 学时，还差 1 学时"
 
 
 def test_360_hours_is_enough():
     result = hours_rule(HourTotals(self_study=360 * HOUR), POLICY)
     assert result.ok
-    assert result.reason == "自学+线上 360/360 学时,已达标"
+    assert result.reason == "自学+线上 360/360 学时，已达标"
 
 
 @pytest.mark.parametrize(("minutes", "ok", "shortfall"), [(21599, False, 1), (21600, True, 0), (21601, True, 0)])
@@ -29,19 +29,19 @@ def test_360_rule_at_the_minute(minutes, ok, shortfall):
 
 
 def test_one_missing_minute_reads_as_a_tenth_of_an_hour():
-    assert hours_rule(HourTotals(platform=21599), POLICY).reason == "自学+线上 359.9/360 学时,还差 0.1 学时"
+    assert hours_rule(HourTotals(platform=21599), POLICY).reason == "自学+线上 359.9/360 学时，还差 0.1 学时"
 
 
 def test_the_example_from_the_spec():
     totals = HourTotals(self_study=10000, platform=6080, live=3000)
     result = hours_rule(totals, POLICY)
-    assert result.reason == "自学+线上 318/360 学时,还差 42 学时"
+    assert result.reason == "自学+线上 318/360 学时，还差 42 学时"
     assert result.numbers["categories"] == ("L", "P", "S")
 
 
 def test_half_hours_show_one_decimal():
     result = hours_rule(HourTotals(self_study=19110), POLICY)
-    assert result.reason == "自学+线上 318.5/360 学时,还差 41.5 学时"
+    assert result.reason == "自学+线上 318.5/360 学时，还差 41.5 学时"
 
 
 def test_face_to_face_hours_do_not_count_toward_360():
@@ -58,7 +58,7 @@ def test_categories_excluded_by_policy_do_not_count():
     policy = Policy(hours_categories=frozenset({"S", "P"}))
     result = hours_rule(HourTotals(live=10800, self_study=10800), policy)
     assert not result.ok
-    assert result.reason == "自学+平台线上 180/360 学时,还差 180 学时"
+    assert result.reason == "自学+平台线上 180/360 学时，还差 180 学时"
 
 
 def test_threshold_is_a_setting():
@@ -68,7 +68,7 @@ def test_threshold_is_a_setting():
 def test_self_study_at_least_concentrated_is_balanced():
     result = self_study_balance(HourTotals(face=6000, live=3000, self_study=6000, platform=3000), POLICY)
     assert result.ok and not result.blocking
-    assert result.reason == "自学+平台线上 150 学时,不少于集中授课 150 学时"
+    assert result.reason == "自学+平台线上 150 学时，不少于集中授课 150 学时"
 
 
 def test_less_self_study_than_concentrated_is_only_a_warning():
@@ -76,7 +76,7 @@ def test_less_self_study_than_concentrated_is_only_a_warning():
     assert not result.ok
     assert not result.blocking
     assert result.severity == "warning"
-    assert result.reason == "自学+平台线上 99.5 学时,少于集中授课 200 学时,还差 100.5 学时(原则上自学不少于集中授课)"
+    assert result.reason == "自学+平台线上 99.5 学时，少于集中授课 200 学时，还差 100.5 学时（原则上自学不少于集中授课）"
     assert result.numbers["shortfall_minutes"] == 6030
 
 

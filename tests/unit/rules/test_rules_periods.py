@@ -91,10 +91,10 @@ def test_facts_cutoff_is_as_of_capped_at_the_end_of_the_resit_window(as_of, cuto
 def test_programme_rule_explains_the_period():
     result = programme_rule(dt.date(2023, 3, 1), "小学", POLICY)
     assert result.ok and not result.blocking
-    assert result.reason == "入学前学历小学,学制 3 年,修业期 2023年3月1日至2026年2月28日"
+    assert result.reason == "入学前学历小学，学制 3 年，修业期 2023年3月1日至2026年2月28日"
     assert result.numbers["resit_until"] == dt.date(2028, 2, 29)
 
 
 def test_programme_rule_mentions_an_extended_period():
     result = programme_rule(dt.date(2023, 3, 1), "高中及以上", POLICY, dt.date(2024, 8, 31))
-    assert result.reason.endswith("修业期 2023年3月1日至2024年8月31日(标准修业期至2024年2月29日)")
+    assert result.reason.endswith("修业期 2023年3月1日至2024年8月31日（标准修业期至2024年2月29日）")

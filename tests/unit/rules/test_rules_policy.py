@@ -71,7 +71,7 @@ def test_the_province_age_of_16_is_a_setting():
 
 
 def test_unknown_keys_are_refused():
-    with pytest.raises(PolicyError, match="未知的设置项:colour") as caught:
+    with pytest.raises(PolicyError, match="未知的设置项：colour") as caught:
         Policy.from_mapping({"colour": "red"})
     assert caught.value.field == "colour"
 
@@ -85,9 +85,9 @@ def test_unknown_keys_are_refused():
     ({"min_age": 1.5}, "最低年龄必须是整数", "min_age"),
     ({"min_age": 40, "max_age": 30}, "最高年龄不能小于最低年龄", "max_age"),
     ({"pass_mark": 101}, "及格分必须在 0–100 之间", "pass_mark"),
-    ({"hours_required_minutes": 0}, "学时要求(分钟)必须在", "hours_required_minutes"),
+    ({"hours_required_minutes": 0}, "学时要求（分钟）必须在", "hours_required_minutes"),
     ({"hours_categories": []}, "计入 360 学时的类别不能为空", "hours_categories"),
-    ({"hours_categories": ["S", "X"]}, "含有未知取值:X", "hours_categories"),
+    ({"hours_categories": ["S", "X"]}, "含有未知取值：X", "hours_categories"),
     ({"hours_categories": "SPL"}, "必须是以下取值的列表", "hours_categories"),
     ({"balance_self_categories": ["S", "F"]}, "不能同时在自学一侧和集中授课一侧", "balance_concentrated_categories"),
     ({"internship_waiver_min_years": "两年"}, "免除顶岗实习的工作年限必须是数字", "internship_waiver_min_years"),
@@ -95,21 +95,21 @@ def test_unknown_keys_are_refused():
     ({"internship_waiver_min_years": "NaN"}, "必须是数字", "internship_waiver_min_years"),
     ({"min_credits": "-3"}, "最低学分必须在", "min_credits"),
     ({"funding_basis": "enrolled"}, "经费计算口径必须是以下之一", "funding_basis"),
-    ({"funding_per_learner_fen": -1}, "每人经费(分)必须在", "funding_per_learner_fen"),
+    ({"funding_per_learner_fen": -1}, "每人经费（分）必须在", "funding_per_learner_fen"),
     ({"early_graduation_allowed": "yes"}, "允许提前毕业必须是 true 或 false", "early_graduation_allowed"),
-    ({"programme_years": {"小学": 3}}, "学制(年)缺少学历", "programme_years"),
-    ({"programme_years": {**dict.fromkeys(PRIOR_EDUCATIONS, 3), "大学": 1}}, "含有未知学历:大学", "programme_years"),
-    ({"programme_years": dict.fromkeys(PRIOR_EDUCATIONS, 0)}, "学制(年)必须在 1–10 之间", "programme_years"),
+    ({"programme_years": {"小学": 3}}, "学制（年）缺少学历", "programme_years"),
+    ({"programme_years": {**dict.fromkeys(PRIOR_EDUCATIONS, 3), "大学": 1}}, "含有未知学历：大学", "programme_years"),
+    ({"programme_years": dict.fromkeys(PRIOR_EDUCATIONS, 0)}, "学制（年）必须在 1–10 之间", "programme_years"),
     ({"target_groups": dict.fromkeys(PRIOR_EDUCATIONS, "all")}, "目标群体的取值 all 无效", "target_groups"),
     ({"target_counts": {"二〇二三": 3000}}, "年份 二〇二三 无效", "target_counts"),
     ({"target_counted_groups": {"2030": ["core"]}}, "2030 年没有目标人数", "target_counted_groups"),
-    ({"target_counted_groups": {"2023": ["vip"]}}, "含有未知群体:vip", "target_counted_groups"),
+    ({"target_counted_groups": {"2023": ["vip"]}}, "含有未知群体：vip", "target_counted_groups"),
     ({"internship_waiver_min_years": None}, "免除顶岗实习的工作年限必须是数字", "internship_waiver_min_years"),
-    ({"programme_years": [3, 3, 3, 3, 1]}, "学制(年)必须按入学前学历逐项设置", "programme_years"),
+    ({"programme_years": [3, 3, 3, 3, 1]}, "学制（年）必须按入学前学历逐项设置", "programme_years"),
     ({"target_counts": [3000]}, "目标人数必须按年份逐项设置", "target_counts"),
     ({"target_counted_groups": "core"}, "计入目标的群体必须按年份逐项设置", "target_counted_groups"),
     ({"target_counted_groups": {"2023": "core"}}, "计入目标的群体每年必须是群体列表", "target_counted_groups"),
-    ({"certificate_exempt_kinds": ["skill", "hobby"]}, "含有未知取值:hobby", "certificate_exempt_kinds"),
+    ({"certificate_exempt_kinds": ["skill", "hobby"]}, "含有未知取值：hobby", "certificate_exempt_kinds"),
 ])
 def test_invalid_values_raise_a_chinese_message_naming_the_field(data, message, field):
     with pytest.raises(PolicyError, match=re.escape(message)) as caught:

@@ -112,7 +112,7 @@ def test_a_graduate_after_a_suspension_keeps_both():
 
 def test_the_refusal_names_the_learner_the_day_and_the_status():
     history = StudyHistory(ENROLLED, (StatusStop("graduated", D(2026, 5, 2)),))
-    assert not_studying_reason("王德才", history, D(2026, 5, 3)) == "王德才 在 2026年5月3日 已毕业,不能记录学时"
+    assert not_studying_reason("王德才", history, D(2026, 5, 3)) == "王德才 在 2026年5月3日 已毕业，不能记录学时"
     assert not_studying_reason("王德才", history, D(2026, 5, 2)) is None
 
 
@@ -122,9 +122,9 @@ def test_the_refusal_names_the_learner_the_day_and_the_status():
 ])
 def test_each_stop_has_its_words(stop, phrase):
     assert not_studying_reason("李梅", StudyHistory(ENROLLED, (stop,)), D(2025, 6, 1)) == \
-        f"李梅 在 2025年6月1日 {phrase},不能记录学时"
+        f"李梅 在 2025年6月1日 {phrase}，不能记录学时"
 
 
 def test_before_enrolment_the_refusal_gives_the_enrolment_day():
     assert not_studying_reason("李梅", StudyHistory(ENROLLED), D(2025, 2, 1)) == \
-        "李梅 在 2025年2月1日 尚未入学(2025年3月1日入学),不能记录学时"
+        "李梅 在 2025年2月1日 尚未入学（2025年3月1日入学），不能记录学时"

@@ -55,13 +55,13 @@ def test_unknown_prior_education_is_an_error():
 def test_learners_outside_the_target_may_still_enrol():
     result = target_rule("初中", POLICY)
     assert result.ok and not result.blocking
-    assert result.reason == "入学前学历初中,可以报名,但不计入目标人数"
+    assert result.reason == "入学前学历初中，可以报名，但不计入目标人数"
     assert result.numbers == {"group": "none", "years": ()}
 
 
 def test_core_learner_reason_names_both_targets():
     result = target_rule("未上过学", POLICY)
-    assert result.reason == "入学前学历未上过学,属核心目标(未上过学),计入2023年、2025年目标人数"
+    assert result.reason == "入学前学历未上过学，属核心目标（未上过学），计入2023年、2025年目标人数"
     assert result.numbers["years"] == (2023, 2025)
 
 
