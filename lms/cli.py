@@ -35,8 +35,8 @@ def echo_json(data) -> None:
 @click.option("--role", required=True, type=click.Choice(["admin", "bureau", "township", "enroller", "teacher",
                                                           "registrar"]))
 @click.option("--scope", "scopes", multiple=True,
-              help="管辖范围:乡镇/村的区划代码,或教师的班级代码;可重复。")
-@click.option("--display-name", default="", help="显示的姓名(默认与用户名相同)。")
+              help="管辖范围：乡镇/村的区划代码，或教师的班级代码；可重复。")
+@click.option("--display-name", default="", help="显示的姓名（默认与用户名相同）。")
 def create_user_command(name: str, role: str, scopes: tuple[str, ...], display_name: str):
     """Create user NAME. The password is read from standard input, or generated and printed."""
     from lms.auth.services import create_user, generate_password
@@ -52,16 +52,16 @@ def create_user_command(name: str, role: str, scopes: tuple[str, ...], display_n
         db.session.rollback()
         raise click.ClickException(error.message)
     db.session.commit()
-    click.echo(f"已创建用户 {user.username}({user.role_label})")
+    click.echo(f"已创建用户 {user.username}（{user.role_label}）")
     click.echo("首次登录时须修改初始密码。")
     if generated:
-        click.echo(f"初始密码:{password}")
+        click.echo(f"初始密码：{password}")
 
 
 @lms_cli.command("import")
 @click.argument("kind")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="只检查,不写入。")
+@click.option("--dry-run", is_flag=True, help="只检查，不写入。")
 @click.option("--strict", is_flag=True, help="有任何一行出错就什么也不写。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出摘要。")
 def import_command(kind: str, file: Path, dry_run: bool, strict: bool, as_json: bool):
@@ -71,9 +71,9 @@ def import_command(kind: str, file: Path, dry_run: bool, strict: bool, as_json: 
 
     classes = importer_classes()
     if kind not in classes:
-        summary = ImportSummary(kind=kind, fatal=f"未知的导入类型 {kind},可选:{', '.join(classes)}")
+        summary = ImportSummary(kind=kind, fatal=f"未知的导入类型 {kind}，可选：{', '.join(classes)}")
     elif not file.exists():
-        summary = ImportSummary(kind=kind, fatal=f"文件不存在:{file}")
+        summary = ImportSummary(kind=kind, fatal=f"文件不存在：{file}")
     else:
         importer = classes[kind](actor=None, scope=EVERYTHING, today=today())
         try:
@@ -91,18 +91,18 @@ def import_command(kind: str, file: Path, dry_run: bool, strict: bool, as_json: 
 
 def _print_summary(summary) -> None:
     if summary.fatal:
-        click.echo(f"无法导入:{summary.fatal}", err=True)
+        click.echo(f"无法导入：{summary.fatal}", err=True)
         return
     verb = "可写入" if summary.dry_run else "写入"
     count = summary.to_write if summary.dry_run else summary.written
-    click.echo(f"{summary.kind}: 共 {summary.rows} 行,{verb} {count} 行,未变 {summary.unchanged} 行,"
+    click.echo(f"{summary.kind}：共 {summary.rows} 行，{verb} {count} 行，未变 {summary.unchanged} 行，"
                f"拒绝 {len(summary.errors)} 行")
     for what, names in summary.created.items():
-        click.echo(f"  新建{what}:{'、'.join(names)}")
+        click.echo(f"  新建{what}：{'、'.join(names)}")
     for error in summary.errors:
         click.echo(f"  第 {error.row} 行 [{error.column}] {error.message}")
     for warning in summary.warnings:
-        click.echo(f"  提示:第 {warning.row} 行 [{warning.column}] {warning.message}")
+        click.echo(f"  提示：第 {warning.row} 行 [{warning.column}] {warning.message}")
 
 
 @lms_cli.command("demo")
@@ -112,12 +112,12 @@ def demo_command(if_empty: bool):
     from lms.demo import DEMO_PASSWORD, database_is_empty, demo_accounts, load_demo
 
     if if_empty and not database_is_empty():
-        click.echo("数据库已有数据,未加载演示数据。")
+        click.echo("数据库已有数据，未加载演示数据。")
     else:
         load_demo(today=today(), echo=click.echo)
         db.session.commit()
         click.echo("演示数据已加载。")
-    click.echo(f"演示账号(密码均为 {DEMO_PASSWORD}):")
+    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, label in demo_accounts():
         click.echo(f"  {username:<12} {label}")
 
@@ -128,7 +128,7 @@ def worker_command(workers: int):
     """Run the background-job consumer (huey) until stopped: batch printing of certificates."""
     from lms.core.queue import run_consumer
 
-    click.echo(f"后台任务已启动(队列:{_queue_label()})", err=True)
+    click.echo(f"后台任务已启动（队列：{_queue_label()}）", err=True)
     run_consumer(workers)
 
 

@@ -91,7 +91,7 @@ def audit_export():
     data = audit_workbook(report)
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "graduation_audit.export", "graduation_audit", None,
-               summary=f"导出毕业审核({format_date_cn(as_of)},{len(report.rows)} 人,含完整身份证号)",
+               summary=f"导出毕业审核（{format_date_cn(as_of)}，{len(report.rows)} 人，含完整身份证号）",
                after={"as_of": as_of, "filters": filters.as_args(), "rows": len(report.rows)})
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"毕业审核-{as_of:%Y%m%d}.xlsx",
                      mimetype=XLSX_MIME)

@@ -74,7 +74,7 @@ def login(username: str, password: str, *, remote_addr: str) -> User:
                                     at=now))
         db.session.flush()
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        raise LoginRefused(f"密码错误次数过多,请 {minutes} 分钟后再试。")
+        raise LoginRefused(f"密码错误次数过多，请 {minutes} 分钟后再试。")
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         check_password_hash(dummy_password_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")), password)
@@ -163,7 +163,7 @@ def create_user(*, actor, username: str, display_name: str, role: str, password:
     db.session.flush()
     _apply_scope(user, role, scope_codes or [])
     db.session.flush()
-    record(actor, "user.create", "user", user.id, summary=f"新建用户 {username}({ROLE_LABELS[role]})",
+    record(actor, "user.create", "user", user.id, summary=f"新建用户 {username}（{ROLE_LABELS[role]}）",
            after={**snapshot(user, exclude=_NOT_AUDITED), "scope": _scope_codes(user)})
     return user
 
@@ -228,5 +228,5 @@ def reset_password(*, actor, user: User, new_password: str) -> None:
     user.password_changed_at = now_utc()
     user.must_change_password = True
     end_sessions(user)
-    record(actor, "user.reset_password", "user", user.id, summary=f"重置用户 {user.username} 的密码(首次登录须修改)",
+    record(actor, "user.reset_password", "user", user.id, summary=f"重置用户 {user.username} 的密码（首次登录须修改）",
            before={"must_change_password": was_initial}, after={"must_change_password": True})

@@ -98,7 +98,7 @@ def create_backup(dest: Path, *, actor=None) -> BackupResult:
     The database copy holds no lock that writers wait for, so the system stays in use meanwhile."""
     path = _archive_path(dest)
     if path.exists():
-        raise BackupError(f"{path} 已存在,不覆盖已有的备份")
+        raise BackupError(f"{path} 已存在，不覆盖已有的备份")
     path.parent.mkdir(parents=True, exist_ok=True)
     data_dir = _data_dir()
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "created_at": now_utc().isoformat(),
@@ -150,9 +150,9 @@ def read_manifest(archive: Path) -> dict:
         with tarfile.open(archive, "r:gz") as tar:
             manifest = json.load(tar.extractfile(MANIFEST))
     except (OSError, KeyError, tarfile.TarError, ValueError) as error:
-        raise BackupError(f"{archive} 不是可用的备份文件({error})") from error
+        raise BackupError(f"{archive} 不是可用的备份文件（{error}）") from error
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"{archive} 不是本系统的备份(格式 {manifest.get('format')} {manifest.get('format_version')})")
+        raise BackupError(f"{archive} 不是本系统的备份（格式 {manifest.get('format')} {manifest.get('format_version')}）")
     return manifest
 
 
@@ -161,7 +161,7 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     for member in tar.getmembers():
         parts = PurePosixPath(member.name).parts
         if member.name.startswith("/") or ".." in parts or not (member.isfile() or member.isdir()):
-            raise BackupError(f"备份文件中有不安全的条目:{member.name}")
+            raise BackupError(f"备份文件中有不安全的条目：{member.name}")
         members.append(member)
     return members
 
@@ -197,12 +197,12 @@ def restore_backup(archive: Path, *, force: bool = False) -> BackupResult:
     (users, learners, roster … present) unless `force`. Audited (in the restored database); commits."""
     manifest = read_manifest(archive)
     if manifest["database"]["dialect"] != database.dialect():
-        raise BackupError(f"备份来自 {manifest['database']['dialect']} 数据库,不能恢复到 {database.dialect()} 数据库")
+        raise BackupError(f"备份来自 {manifest['database']['dialect']} 数据库，不能恢复到 {database.dialect()} 数据库")
     counts = database.content_counts()
     db.session.commit()
     if any(counts.values()) and not force:
         held = "、".join(f"{name} {count} 行" for name, count in counts.items() if count)
-        raise BackupError(f"数据库不是空的({held}),恢复会覆盖它。确认要覆盖,请加 --force")
+        raise BackupError(f"数据库不是空的（{held}），恢复会覆盖它。确认要覆盖，请加 --force")
     data_dir = _data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=data_dir.parent, prefix=".lms-restore-") as work, \
@@ -211,10 +211,10 @@ def restore_backup(archive: Path, *, force: bool = False) -> BackupResult:
         tar.extractall(work, members=_safe_members(tar), filter="data")
         file = work / manifest["database"]["file"]
         if _sha256(file) != manifest["database"]["sha256"]:
-            raise BackupError("备份中的数据库文件已损坏(校验和不符),未恢复任何内容")
+            raise BackupError("备份中的数据库文件已损坏（校验和不符），未恢复任何内容")
         for name, digest in manifest["keys"]["sha256"].items():
             if _sha256(work / name) != digest:
-                raise BackupError(f"备份中的密钥 {name} 已损坏(校验和不符),未恢复任何内容")
+                raise BackupError(f"备份中的密钥 {name} 已损坏（校验和不符），未恢复任何内容")
         database.load(file, manifest["database"]["dialect"])
         restored = _copy_tree(work / "data", data_dir) if (work / "data").is_dir() else 0
         _install_keys(work / KEYS, data_dir / KEYS)
@@ -222,14 +222,14 @@ def restore_backup(archive: Path, *, force: bool = False) -> BackupResult:
     from lms.audit.services import record
 
     record(None, "system.restore", "system", None,
-           summary=f"从备份 {archive.name}(创建于 {manifest['created_at'][:19]})恢复数据库、数据目录与密钥",
+           summary=f"从备份 {archive.name}（创建于 {manifest['created_at'][:19]}）恢复数据库、数据目录与密钥",
            after={"file": str(archive), "created_at": manifest["created_at"], "counts": manifest["counts"]})
     db.session.commit()
-    notes = [f"数据目录:恢复 {restored} 个文件到 {data_dir}"]
+    notes = [f"数据目录：恢复 {restored} 个文件到 {data_dir}"]
     head = _code_revision()
     if manifest.get("schema_revision") and head and manifest["schema_revision"] != head:
-        notes.append(f"备份的数据库结构版本为 {manifest['schema_revision']},本程序为 {head}:"
-                     "请运行 flask --app wsgi db upgrade,再运行 flask --app wsgi lms report retally --if-needed")
+        notes.append(f"备份的数据库结构版本为 {manifest['schema_revision']}，本程序为 {head}："
+                     "请运行 flask --app wsgi db upgrade，再运行 flask --app wsgi lms report retally --if-needed")
     return BackupResult(archive, manifest, notes)
 
 

@@ -28,11 +28,11 @@ def backup_command(dest: Path):
         db.session.rollback()
         raise click.ClickException(error.message)
     manifest = result.manifest
-    click.echo(f"已备份到 {result.path}({result.path.stat().st_size / 1048576:.1f} MB)")
-    click.echo(f"  数据库:{manifest['database']['dialect']} {manifest['database']['engine_version']},"
-               f"结构版本 {manifest['schema_revision'] or '—'};{_counts(manifest['counts'])}")
-    click.echo(f"  数据目录:{manifest['data']['files']} 个文件;密钥:{'、'.join(manifest['keys']['files'])}")
-    click.echo("  备份中有全部身份证号和证书签名私钥:请像服务器一样妥善保管。")
+    click.echo(f"已备份到 {result.path}（{result.path.stat().st_size / 1048576:.1f} MB）")
+    click.echo(f"  数据库：{manifest['database']['dialect']} {manifest['database']['engine_version']}，"
+               f"结构版本 {manifest['schema_revision'] or '—'}；{_counts(manifest['counts'])}")
+    click.echo(f"  数据目录：{manifest['data']['files']} 个文件；密钥：{'、'.join(manifest['keys']['files'])}")
+    click.echo("  备份中有全部身份证号和证书签名私钥：请像服务器一样妥善保管。")
 
 
 @click.command("restore")
@@ -47,7 +47,7 @@ def restore_command(archive: Path, force: bool):
         db.session.rollback()
         raise click.ClickException(error.message)
     manifest = result.manifest
-    click.echo(f"已从 {archive} 恢复(备份于 {manifest['created_at'][:19]},{_counts(manifest['counts'])})")
+    click.echo(f"已从 {archive} 恢复（备份于 {manifest['created_at'][:19]}，{_counts(manifest['counts'])}）")
     for note in result.notes:
         click.echo(f"  {note}")
-    click.echo("  身份证号查重密钥与证书签名密钥已恢复到数据目录的 keys/,与 LMS_SECRET_KEY 无关。")
+    click.echo("  身份证号查重密钥与证书签名密钥已恢复到数据目录的 keys/，与 LMS_SECRET_KEY 无关。")

@@ -83,7 +83,7 @@ def dump(folder: Path) -> str:
 def load(file: Path, file_dialect: str) -> None:
     """Replace the database's content with the copy in `file` (made by `dump` on the same kind of database)."""
     if file_dialect != dialect():
-        raise BackupError(f"备份来自 {file_dialect} 数据库,不能恢复到 {dialect()} 数据库")
+        raise BackupError(f"备份来自 {file_dialect} 数据库，不能恢复到 {dialect()} 数据库")
     db.session.remove()
     db.engine.dispose()     # no pooled connection may hold the old database open
     if dialect() == "sqlite":
@@ -110,7 +110,7 @@ def pg_tool(name: str) -> str:
     versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
                       key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0)
     if not versions:
-        raise BackupError(f"找不到 {name}:请安装 PostgreSQL 客户端(postgresql-client),版本不低于数据库服务器")
+        raise BackupError(f"找不到 {name}：请安装 PostgreSQL 客户端（postgresql-client），版本不低于数据库服务器")
     return str(versions[-1])
 
 
@@ -126,4 +126,4 @@ def _run_pg(tool: str, *args: str) -> None:
             env[variable] = str(value)
     done = subprocess.run([pg_tool(tool), *args], env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise BackupError(f"{tool} 失败:{done.stderr.strip()[-800:]}")
+        raise BackupError(f"{tool} 失败：{done.stderr.strip()[-800:]}")

@@ -166,7 +166,7 @@ def _roster(batch_id: int, fmt: str):
                              download_name=filename)
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "batch.roster_export", "batch", batch.id,
-               summary=f"导出毕业生名册 .{fmt}(批次“{batch.name}”,{len(rows)} 人,含完整身份证号)",
+               summary=f"导出毕业生名册 .{fmt}（批次“{batch.name}”，{len(rows)} 人，含完整身份证号）",
                after={"format": fmt, "learners": len(rows)})
     return response
 
@@ -261,5 +261,5 @@ def job_download(job_id: int):
     path, name = Path(current_app.config["DATA_DIR"]) / job.file_path, f"{job.label}.pdf"
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "certificate.print_download", "render_job", job.id,
-               summary=f"下载批量打印文件“{job.label}”({job.total} 份,含完整身份证号)")
+               summary=f"下载批量打印文件“{job.label}”（{job.total} 份，含完整身份证号）")
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)

@@ -18,7 +18,7 @@ from lms.core.clock import today
 from lms.core.errors import DomainError
 from lms.extensions import db
 
-certificates_cli = AppGroup("certificates", help="证书:批量发放与批量打印。")
+certificates_cli = AppGroup("certificates", help="证书：批量发放与批量打印。")
 TYPES = {"diploma": "diploma", "completion": "completion", "study-record": "study_record"}
 
 
@@ -32,7 +32,7 @@ def _warn_if_local(base_url: str) -> None:
 
     warning = qr_base_warning(base_url)
     if warning:
-        click.echo(f"警告:{warning}", err=True)
+        click.echo(f"警告：{warning}", err=True)
 
 
 def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: str | None,
@@ -54,8 +54,8 @@ def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: 
         missing = batches.without_photo(batches.active_members(batch))
         if missing and not allow_no_photo:
             names = "、".join(learner.name for learner in missing[:10]) + (" 等" if len(missing) > 10 else "")
-            raise DomainError(f"{len(missing)} 名学员没有照片:{names}。请先上传照片,"
-                              "或加 --allow-no-photo 选择无照片打印(记入批次)")
+            raise DomainError(f"{len(missing)} 名学员没有照片：{names}。请先上传照片，"
+                              "或加 --allow-no-photo 选择无照片打印（记入批次）")
         batches.submit_batch(actor=None, batch=batch, submitted_on=as_of, print_without_photo=allow_no_photo)
     if batch.status == "submitted" and verified_on is not None:
         batches.record_verification(actor=None, batch=batch, verified_on=verified_on, reference=reference)
@@ -66,12 +66,12 @@ def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: 
 
 @certificates_cli.command("issue")
 @click.option("--type", "type_", required=True, type=click.Choice(list(TYPES)), help="证书类型。")
-@click.option("--batch", "batch_name", default=None, help="批次名称(毕业证书:建立或继续该批次)。")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="审核及发证日期,默认今天。")
+@click.option("--batch", "batch_name", default=None, help="批次名称（毕业证书：建立或继续该批次）。")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="审核及发证日期，默认今天。")
 @click.option("--verified-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="州教育局验印日期。")
 @click.option("--verification-ref", default=None, help="验印文号。")
 @click.option("--allow-no-photo", is_flag=True,
-              help="毕业证书:有学员没有照片时仍报送验印(无照片打印,记入批次);不加时列出这些学员并停止。")
+              help="毕业证书：有学员没有照片时仍报送验印（无照片打印，记入批次）；不加时列出这些学员并停止。")
 @click.option("--json", "as_json", is_flag=True, help="每份证书输出一行 JSON。")
 def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verification_ref: str | None,
                   allow_no_photo: bool, as_json: bool):
@@ -110,7 +110,7 @@ def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verifi
         else:
             click.echo(f"{certificate.number}  {certificate.snapshot['name']}  {row['verify_url']}")
     if not as_json:
-        state = f"批次“{batch.name}”:{batch.status_label}" if batch else "没有符合条件的学员"
+        state = f"批次“{batch.name}”：{batch.status_label}" if batch else "没有符合条件的学员"
         click.echo(f"发放 {len(certificates)} 份。{state}", err=True)
 
 
@@ -141,7 +141,7 @@ def render_command(batch_name: str, out: Path):
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(Path(current_app.config["DATA_DIR"]) / job.file_path, out)
     record(None, "certificate.print_download", "render_job", job.id,
-           summary=f"命令行导出批量打印文件“{job.label}”({job.total} 份)到 {out}")
+           summary=f"命令行导出批量打印文件“{job.label}”（{job.total} 份）到 {out}")
     db.session.commit()
     click.echo(f"已生成 {job.total} 份证书 → {out}", err=True)
 
@@ -149,9 +149,9 @@ def render_command(batch_name: str, out: Path):
 @click.command("verify-qr")
 @click.argument("payload")
 @click.option("--public-key", "public_key", default=None,
-              help="公钥:PEM 文件或 /verify/public-key 页面上的 base64url 公钥;默认 DATA_DIR/keys 中的公钥。")
+              help="公钥：PEM 文件或 /verify/public-key 页面上的 base64url 公钥；默认 DATA_DIR/keys 中的公钥。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
-@click.option("--record", is_flag=True, help="同时查数据库:证书是否已撤销,并记一条核验日志(需要数据库)。")
+@click.option("--record", is_flag=True, help="同时查数据库：证书是否已撤销，并记一条核验日志（需要数据库）。")
 def verify_qr_command(payload: str, public_key: str | None, as_json: bool, record: bool):
     """Check a certificate QR code (the whole scanned text, or its payload; "-" reads standard input) with the
     public key only: no network and no database. Exit 0 when the signature is valid, 1 when not. With --record
@@ -165,7 +165,7 @@ def verify_qr_command(payload: str, public_key: str | None, as_json: bool, recor
     try:
         key = load_public_key(source)
     except (OSError, ValueError) as error:
-        raise click.ClickException(f"无法读取公钥({error});请用 --public-key 指定公钥文件或公钥文本")
+        raise click.ClickException(f"无法读取公钥（{error}）；请用 --public-key 指定公钥文件或公钥文本")
     result = verify_payload(payload, key)
     facts = result.facts
     on_record = _record_check(facts.number) if record and facts else None
@@ -183,9 +183,9 @@ def verify_qr_command(payload: str, public_key: str | None, as_json: bool, recor
             click.echo(f"  {facts.type_label} {facts.number} · {facts.masked_name} · {facts.specialty} · "
                        f"{facts.issued_on.isoformat()} · {facts.school}")
             if on_record is None:
-                click.echo("  (离线核验只能证明内容由学校签发、未被改动;是否已撤销请以在线核验页面为准)")
+                click.echo("  （离线核验只能证明内容由学校签发、未被改动；是否已撤销请以在线核验页面为准）")
             elif on_record.ok:
-                click.echo("  (数据库中该证书有效;已记录本次核验)")
+                click.echo("  （数据库中该证书有效；已记录本次核验）")
     sys.exit(exit_code)
 
 
@@ -213,12 +213,12 @@ def _record_check(number: str) -> RecordCheck:
 
     certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
     if certificate is None:
-        return RecordCheck(False, f"签名有效,但数据库中没有编号 {number} 的证书", 1, status="unknown")
+        return RecordCheck(False, f"签名有效，但数据库中没有编号 {number} 的证书", 1, status="unknown")
     log_verification(certificate, channel="offline-cli")
     db.session.commit()
     if certificate.revoked:
-        return RecordCheck(False, f"已撤销:证书 {number} 已于 {date_cn(certificate.revoked_on)}撤销,"
-                                  f"原因:{certificate.revoke_reason}(签名有效,但证书已作废)", 2,
+        return RecordCheck(False, f"已撤销：证书 {number} 已于 {date_cn(certificate.revoked_on)}撤销，"
+                                  f"原因：{certificate.revoke_reason}（签名有效，但证书已作废）", 2,
                            status="revoked", revoked_on=certificate.revoked_on,
                            revoke_reason=certificate.revoke_reason)
     return RecordCheck(True, "有效")

@@ -59,7 +59,7 @@ def pdf(certificate_id: int):
     name = f"{certificate.kind_label}-{certificate.number}.pdf"
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "certificate.pdf", "certificate", certificate.id,
-               summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF(含完整身份证号)")
+               summary=f"下载{certificate.kind_label} {certificate.number} 的 PDF（含完整身份证号）")
     return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=False, download_name=name)
 
 
@@ -132,7 +132,7 @@ def _export(build, title: str):
     sheets, count = build(current_scope(), selection, county=get_setting("county.name"), heading_scope=label)
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "export.xlsx", "certificate", None,
-               summary=f"导出{title}({label},{count} 人,含完整身份证号)")
+               summary=f"导出{title}（{label}，{count} 人，含完整身份证号）")
     return xlsx_response(sheets, f"{title}-{today().isoformat()}.xlsx")
 
 

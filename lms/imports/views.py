@@ -131,7 +131,7 @@ def refused(kind: str):
     response = xlsx_response([refused_sheet(summary)], f"{Path(filename).stem}-有问题的行.xlsx")
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "import.refused_export", "import", None,
-               summary=f"下载{cls.label}导入中有问题的 {len(summary.refused_rows)} 行:{filename}",
+               summary=f"下载{cls.label}导入中有问题的 {len(summary.refused_rows)} 行：{filename}",
                after={"kind": kind, "file": filename, "rows": len(summary.refused_rows)})
     return response
 

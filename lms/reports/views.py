@@ -133,6 +133,6 @@ def quarterly_export():
     sheets, listed = quarterly_sheets(current_scope(), period, _county())
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "reports.quarterly_export", "report", None,
-               summary=f"导出{period.label}季度报表与经费申报({listed} 人,含完整身份证号)",
+               summary=f"导出{period.label}季度报表与经费申报（{listed} 人，含完整身份证号）",
                after={"period": period.code, "learners": listed})
     return xlsx_response(sheets, f"双提升季度报表-{period.code}.xlsx")

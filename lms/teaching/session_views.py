@@ -173,7 +173,7 @@ def sign_in_spreadsheet(session_id: int):
     content = sign_in_workbook(session, learners)
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "export.sign_in_sheet", "session", session.id,
-               summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}:{len(learners)} 人")
+               summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}：{len(learners)} 人")
     return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=sign-in-{session_id}.xlsx"})
 
