@@ -122,7 +122,7 @@ def test_create_user_on_the_command_line_gives_an_initial_password(app, client):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["lms", "create-user", "given", "--role", "bureau"], input="given-pass-4\n").exit_code == 0
     result = runner.invoke(args=["lms", "create-user", "generated", "--role", "admin"], input="")
-    password = result.output.split("初始密码:")[1].strip()
+    password = result.output.split("初始密码：")[1].strip()
     assert "首次登录" in result.output
     assert _user("given").must_change_password and _user("generated").must_change_password
     assert _log_in(client, "given", "given-pass-4").headers["Location"] == "/password"
