@@ -138,7 +138,8 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
     """
     summary = ImportSummary(kind=importer.kind, dry_run=not write)
     try:
-        table = read_table(data, filename, max_bytes=current_app.config["IMPORT_MAX_BYTES"])
+        table = read_table(data, filename, max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+                           max_rows=current_app.config["IMPORT_MAX_ROWS"])
         header_map = map_headers(table.headers, importer.columns)
     except (FileError, HeadersError) as error:
         summary.fatal = error.message
