@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import lms
@@ -131,5 +132,68 @@ def read_in_subprocess(tmp_path: Path, data: bytes, filename: str = "名册.xlsx
     limits.setdefault("max_bytes", 20 * 1024 * 1024)
     done = subprocess.run([sys.executable, "-c", _READER, str(path), filename, json.dumps(limits)],
                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"the reader died (exit {done.returncode}): {done.stderr[-2000:]}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(width: int, height: int, *, alpha: bool = False, pixels: bool = True) -> bytes:
+    """A PNG of width×height built by hand. With pixels, every (black) row is there, streamed
+    through zlib: 6300×6300 is ~120 KB on disk and 119 MB decoded. Without, only the header:
+    what an attacker needs for Image.open to report the size."""
+    channels = 4 if alpha else 3
+    header = struct.pack(">IIBBBBB", width, height, 8, 6 if alpha else 2, 0, 0, 0)
+    compressor = zlib.compressobj(9)
+    parts = []
+    if pixels:
+        line = bytes(1 + width * channels)
+        batch = line * max(1, (4 * 1024 * 1024) // len(line))
+        rows = len(batch) // len(line)
+        for done in range(0, height, rows):
+            parts.append(compressor.compress(batch if height - done >= rows else line * (height - done)))
+    else:
+        parts.append(compressor.compress(bytes(1 + channels)))
+    parts.append(compressor.flush())
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", b"".join(parts))
+            + _png_chunk(b"IEND", b""))
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A real 8×8 JPEG whose frame header (SOF0) claims width×height."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="JPEG")
+    data = bytearray(buffer.getvalue())
+    start = data.find(b"\xff\xc0")
+    struct.pack_into(">HH", data, start + 5, height, width)
+    return bytes(data)
+
+
+_PHOTO = """
+import json, resource, sys
+from lms.core.errors import DomainError
+from lms.learners.photos import prepare_photo
+data = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    size = len(prepare_photo(data, max_bytes=2 * 1024 * 1024))
+    message = None
+except DomainError as error:
+    message = error.message
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"message": message, "grown_mb": grown / 1024}))
+"""
+
+
+def photo_in_subprocess(tmp_path: Path, data: bytes) -> dict:
+    """prepare_photo(data) in a new Python; {"message": refusal or None, "grown_mb": …}."""
+    path = tmp_path / "photo.bin"
+    path.write_bytes(data)
+    done = subprocess.run([sys.executable, "-c", _PHOTO, str(path)], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, f"the reader died (exit {done.returncode}): {done.stderr[-2000:]}"
     return json.loads(done.stdout.strip().splitlines()[-1])
