@@ -41,6 +41,9 @@ class Base:
     DATA_DIR = str(INSTANCE_DIR / "data")
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024          # hard cap on any request body
     IMPORT_MAX_BYTES = 20 * 1024 * 1024            # spreadsheets
+    # Rows an import may have (web and `flask lms import` alike): a county roster with room. A file
+    # past it is refused before it is read, so one upload cannot fill a worker's memory.
+    IMPORT_MAX_ROWS = 200_000
     PHOTO_MAX_BYTES = 2 * 1024 * 1024
     EVIDENCE_MAX_BYTES = 5 * 1024 * 1024           # scans of certificates for 免修/免考 applications
     # Sessions: a teacher's phone in a village hall may be shared; keep sessions short-lived.
@@ -113,6 +116,7 @@ _OVERRIDES = {
     "DATABASE_URL": str,
     "DATA_DIR": str,
     "IMPORT_MAX_BYTES": int,
+    "IMPORT_MAX_ROWS": int,
     "PHOTO_MAX_BYTES": int,
     "EVIDENCE_MAX_BYTES": int,
     "MAX_CONTENT_LENGTH": int,

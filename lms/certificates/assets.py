@@ -7,21 +7,22 @@ seal or a photo later never changes a document already issued.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from lms.audit.services import record
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError
+from lms.core.images import TooManyPixels, open_upload
 from lms.core.pdf import data_uri
 
 SEAL_FILE = Path("school") / "seal.png"
 ASSET_DIR = Path("certificates") / "assets"
 SEAL_MAX_BYTES = 1024 * 1024
+SEAL_MAX_PIXELS = 2000 * 2000
 _MIME = {b"\x89PNG": ("image/png", "png"), b"\xff\xd8\xff": ("image/jpeg", "jpg")}
 
 
@@ -86,9 +87,11 @@ def save_seal(*, actor, content: bytes) -> None:
     if len(content) > SEAL_MAX_BYTES:
         raise DomainError("印章图片不能超过 1 MB", field="seal")
     try:
-        image = Image.open(io.BytesIO(content))
+        image = open_upload(content, max_pixels=SEAL_MAX_PIXELS)    # the header only: nothing decoded yet
         image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
+    except TooManyPixels as error:
+        raise DomainError(error.message, field="seal") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise DomainError("印章文件不是有效的图片，请上传 PNG 格式（建议透明背景）", field="seal") from None
     if image.format != "PNG":
         raise DomainError(f"印章图片应为 PNG 格式（收到 {image.format}）", field="seal")

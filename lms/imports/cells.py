@@ -15,6 +15,7 @@ from lms.core.errors import DomainError
 __all__ = [
     "CellError",
     "SEX_CHOICES",
+    "bounded_message",
     "clean_text",
     "closest_name",
     "fold_width",
@@ -132,6 +133,17 @@ def _shown(value: object) -> str:
     """The cell as quoted in an error message, cut to a readable length."""
     text = clean_text(value)
     return text if len(text) <= 24 else text[:23] + "…"
+
+
+# A row's message quotes a cell in “…”; one of 40,000 characters must not fill the preview page.
+_LONG_QUOTE = re.compile(r"“([^“”]{25,})”")
+_MAX_MESSAGE = 200
+
+
+def bounded_message(message: str) -> str:
+    """A row's message with each quoted cell cut to 24 characters, on one line, at most 200 in all."""
+    message = " ".join(_LONG_QUOTE.sub(lambda match: f"“{_shown(match[1])}”", message).split())
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
 
 
 def _date_cn(day: dt.date) -> str:

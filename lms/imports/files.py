@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -13,13 +12,22 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, Shee
 
 from lms.core.errors import DomainError
 from lms.imports.cells import clean_text
+from lms.imports.workbook_guard import (
+    MAX_COLUMNS,
+    NOT_A_SPREADSHEET,
+    inflation_budget,
+    limit_message,
+    workbook_refusal,
+)
 
-__all__ = ["FileError", "NOT_A_SPREADSHEET", "Row", "SPREADSHEET_EXTENSIONS", "Table", "read_table"]
+__all__ = ["FileError", "MAX_COLUMNS", "MAX_ROWS", "NOT_A_SPREADSHEET", "Row", "SPREADSHEET_EXTENSIONS", "Table",
+           "read_table"]
 
 #: File name endings read_table accepts (the content, not the name, decides how it is read).
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 
-NOT_A_SPREADSHEET = "无法读取:不是 Excel(.xlsx/.xls)或 CSV 文件"
+#: Rows a table may have (config IMPORT_MAX_ROWS sets it for the web and the CLI): a county roster with room.
+MAX_ROWS = 200_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -28,8 +36,6 @@ _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 # Formats people upload by mistake whose first bytes could still decode as text.
 _BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"{\\rtf")
-# A decompressed workbook this many times larger than the upload limit is refused (zip bomb).
-_MAX_INFLATION = 100
 _DELIMITERS = (",", "\t", ";")
 # C0 control characters never found in a real CSV (tab, CR, LF, FF, VT and ^Z are allowed).
 _CONTROL = frozenset(chr(c) for c in range(32)) - set("\t\r\n\x0b\x0c\x1a")
@@ -62,7 +68,8 @@ def _size_text(max_bytes: int) -> str:
     return f"{megabytes:g}" if megabytes >= 1 else f"{megabytes:.2g}"
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
+def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int = MAX_ROWS,
+               max_columns: int = MAX_COLUMNS) -> Table:
     """Read the first worksheet of an Excel file, or a CSV/TXT file, into a Table.
 
     The first non-blank row is the header row (a title row above it would be taken as the
@@ -70,7 +77,9 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
     rows. CSV text may be UTF-8 (with or without BOM), UTF-16 with BOM or GB18030/GBK, split
     by commas, tabs or semicolons. The file's content decides the reader, so an .xlsx saved
     under a .csv name still reads. Raises FileError for empty, oversized, password-protected,
-    non-spreadsheet and header-only files.
+    non-spreadsheet and header-only files, and for tables past `max_rows` rows or `max_columns`
+    columns: an .xlsx is measured (and its zip inflated in chunks, never whole) before calamine
+    reads it, and CSV reading stops at the first record over either limit.
     """
     if not data:
         raise FileError("文件是空的")
@@ -80,7 +89,10 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
         raise FileError(NOT_A_SPREADSHEET)
     head = data[:8]
     if head.startswith(_ZIP_MAGIC):
-        _check_inflation(data, max_bytes)
+        refusal = workbook_refusal(data, max_inflated=inflation_budget(max_bytes, max_rows),
+                                   max_rows=max_rows, max_columns=max_columns)
+        if refusal:
+            raise FileError(refusal)
         first, values = _workbook_values(data)
         kind = "excel"
     elif head == _OLE_MAGIC:
@@ -91,19 +103,8 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
     elif head.startswith(_BINARY_MAGICS):
         raise FileError(NOT_A_SPREADSHEET)
     else:
-        first, values, kind = 1, _csv_values(_decode(data)), "csv"
+        first, values, kind = 1, _csv_values(_decode(data), max_rows, max_columns), "csv"
     return _table(first, values, kind)
-
-
-def _check_inflation(data: bytes, max_bytes: int) -> None:
-    """Refuse a workbook that would unpack to more than _MAX_INFLATION times the size limit."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise FileError(NOT_A_SPREADSHEET) from None
-    if inflated > max_bytes * _MAX_INFLATION:
-        raise FileError("文件解压后过大,无法读取;请删去多余的内容后重新上传")
 
 
 def _workbook_values(data: bytes) -> tuple[int, list[list]]:
@@ -172,13 +173,24 @@ def _sniff_delimiter(text: str) -> str:
     return ","
 
 
-def _csv_values(text: str) -> list[list[str]]:
-    """The records of a CSV text (a record's number is its row number in Excel)."""
+def _csv_values(text: str, max_rows: int, max_columns: int) -> list[list[str]]:
+    """The records of a CSV text (a record's number is its row number in Excel), up to the limits."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    records: list[list[str]] = []
+    append = records.append
     try:
-        return list(reader)
+        for record in reader:
+            if len(record) > max_columns:
+                while record and not record[-1].strip():
+                    record.pop()     # trailing empty fields: Excel pads every line to its widest
+                if len(record) > max_columns:
+                    raise FileError(limit_message("列", len(record), max_columns, at_least=True))
+            append(record)
+            if len(records) > max_rows:     # stop counting here: the rest is never read
+                raise FileError(limit_message("行", len(records), max_rows, at_least=True))
     except csv.Error:
         raise FileError(NOT_A_SPREADSHEET) from None
+    return records
 
 
 def _is_blank(cells: list) -> bool:

@@ -15,7 +15,7 @@ from flask import current_app
 
 from lms.audit.services import record
 from lms.extensions import db
-from lms.imports.cells import clean_text
+from lms.imports.cells import bounded_message, clean_text
 from lms.imports.files import FileError, read_table
 from lms.imports.headers import Column, HeadersError, map_headers
 
@@ -123,12 +123,12 @@ class Importer:
     def refuse(self, row: SourceRow | int, key: str, message: str) -> None:
         """Record a refused row (the column is named by its Chinese label)."""
         number = row.number if isinstance(row, SourceRow) else row
-        self.errors.append(RowError(number, self._labels.get(key, key), message))
+        self.errors.append(RowError(number, self._labels.get(key, key), bounded_message(message)))
 
     def warn(self, row: SourceRow | int, key: str, message: str) -> None:
         """Record a warning: the row is still written."""
         number = row.number if isinstance(row, SourceRow) else row
-        self.warnings.append(RowError(number, self._labels.get(key, key), message))
+        self.warnings.append(RowError(number, self._labels.get(key, key), bounded_message(message)))
 
     def note_created(self, what: str, name: str) -> None:
         """List something the import created on the way (e.g. a teaching point) in the summary."""
@@ -161,7 +161,8 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
     """
     summary = ImportSummary(kind=importer.kind, dry_run=not write)
     try:
-        table = read_table(data, filename, max_bytes=current_app.config["IMPORT_MAX_BYTES"])
+        table = read_table(data, filename, max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+                           max_rows=current_app.config["IMPORT_MAX_ROWS"])
         header_map = map_headers(table.headers, importer.columns)
     except (FileError, HeadersError) as error:
         summary.fatal = error.message

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import io
 import secrets
-import warnings
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from lms.core.errors import DomainError
+from lms.core.images import TooManyPixels, open_upload
 
 ACCEPTED_FORMATS = ("JPEG", "PNG")
-MAX_PIXELS = 40_000_000            # a 40-megapixel image is far beyond any ID photo; larger is refused
+# A phone's 12-megapixel photo passes with room; past this a PNG alone decodes to ~100 MB. The size
+# is read from the header, so a 30000×30000 PNG of 150 KB is refused before any pixel is decoded.
+MAX_PIXELS = 24_000_000
 STORED_SIZE = (600, 800)           # big enough for a printed diploma photo (2 inch at 300 dpi ≈ 413×579)
 PHOTO_DIR = "photos"
+_ROTATED = {5, 6, 7, 8}            # EXIF orientations that swap width and height
 
 
 def _size_text(max_bytes: int) -> str:
@@ -27,36 +30,37 @@ def _size_text(max_bytes: int) -> str:
 def prepare_photo(data: bytes, *, max_bytes: int) -> bytes:
     """Check an uploaded photo and return it re-encoded as a JPEG without metadata.
 
-    Raises DomainError (field "photo") for an empty, oversized, unreadable or non-JPEG/PNG file.
+    Raises DomainError (field "photo") for an empty, oversized, unreadable or non-JPEG/PNG file,
+    and for one over MAX_PIXELS (“图片尺寸 30000×30000 过大,最大 2400 万像素…”), judged from
+    its header before decoding. Decoding holds at most one full-size copy: a JPEG is decoded
+    already scaled down, and the image is shrunk before it is turned upright or flattened.
     """
     if not data:
         raise DomainError("照片文件是空的", field="photo")
     if len(data) > max_bytes:
         raise DomainError(f"照片不能超过 {_size_text(max_bytes)},请压缩后重新上传", field="photo")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                kind = probe.format
-                if kind not in ACCEPTED_FORMATS:
-                    raise DomainError("照片只能是 JPEG 或 PNG 图片", field="photo")
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise DomainError("照片像素过大,请缩小后重新上传", field="photo")
-                probe.verify()                       # structural check of the whole file
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)   # keep phone photos upright once EXIF is gone
-                if image.mode not in ("RGB", "L"):
-                    background = Image.new("RGB", image.size, "white")
-                    rgba = image.convert("RGBA")
-                    background.paste(rgba, mask=rgba.getchannel("A"))
-                    image = background
-                image.thumbnail(STORED_SIZE)
-                output = io.BytesIO()
-                image.convert("RGB").save(output, format="JPEG", quality=88, optimize=True)
+        with open_upload(data, max_pixels=MAX_PIXELS) as probe:
+            if probe.format not in ACCEPTED_FORMATS:
+                raise DomainError("照片只能是 JPEG 或 PNG 图片", field="photo")
+            probe.verify()                       # structural check of the whole file
+        with open_upload(data, max_pixels=MAX_PIXELS) as image:
+            box = STORED_SIZE[::-1] if image.getexif().get(ExifTags.Base.Orientation) in _ROTATED else STORED_SIZE
+            image.draft("RGB", box)              # JPEG: decode at 1/2, 1/4 or 1/8 scale when that suffices
+            image.thumbnail(box)
+            image = ImageOps.exif_transpose(image)   # keep phone photos upright once EXIF is gone
+            if image.mode not in ("RGB", "L"):
+                background = Image.new("RGB", image.size, "white")
+                rgba = image.convert("RGBA")
+                background.paste(rgba, mask=rgba.getchannel("A"))
+                image = background
+            output = io.BytesIO()
+            image.convert("RGB").save(output, format="JPEG", quality=88, optimize=True)
     except DomainError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except TooManyPixels as error:
+        raise DomainError(error.message, field="photo") from None
+    except UnidentifiedImageError:
         raise DomainError("照片只能是 JPEG 或 PNG 图片", field="photo") from None
     except (OSError, ValueError, SyntaxError):
         raise DomainError("照片文件已损坏,无法读取", field="photo") from None

@@ -1,19 +1,22 @@
-"""Uploaded evidence scans: PDF, JPEG or PNG checked by their content and size, stored under DATA_DIR."""
+"""Uploaded evidence (recognition scans, self-study proofs): PDF, JPEG or PNG checked by content and size."""
 from __future__ import annotations
 
-import io
 import secrets
 from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from lms.core.errors import DomainError
+from lms.core.images import TooManyPixels, open_upload
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# A 600-dpi scan of an A4 page is 35 megapixels; larger is refused from the header, never decoded.
+MAX_PIXELS = 40_000_000
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 _PILLOW_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+_MAGICS = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
 def max_scan_bytes() -> int:
@@ -23,24 +26,46 @@ def max_scan_bytes() -> int:
 
 def scan_mime(data: bytes) -> str:
     """The MIME type of a scan judged by its content (never its name); DomainError if not PDF/JPEG/PNG or too large."""
+    return evidence_mime(data, label="证明材料", field="scan", max_bytes=max_scan_bytes())
+
+
+def evidence_mime(data: bytes, *, label: str, field: str, max_bytes: int) -> str:
+    """The MIME type of an uploaded proof (a scan, a photo of a study record) judged by its content.
+
+    PDF by its header and end marker; JPEG or PNG only if Pillow opens it and its header gives at
+    most MAX_PIXELS pixels (nothing is decoded). DomainError on `field`, worded with `label`
+    (“学习证明只能是 PDF、JPG 或 PNG 文件”), for anything else, an empty file or one over max_bytes.
+    """
     if not data:
-        raise DomainError("证明材料文件是空的", field="scan")
-    limit = max_scan_bytes()
-    if len(data) > limit:
-        raise DomainError(f"证明材料超过 {limit / 1024 / 1024:g} MB,请压缩后重新上传", field="scan")
+        raise DomainError(f"{label}文件是空的", field=field)
+    if len(data) > max_bytes:
+        raise DomainError(f"{label}超过 {max_bytes / 1024 / 1024:g} MB,请压缩后重新上传", field=field)
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
-            raise DomainError("PDF 文件不完整,请重新扫描或导出后上传", field="scan")
+            raise DomainError("PDF 文件不完整,请重新扫描或导出后上传", field=field)
         return "application/pdf"
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_upload(data, max_pixels=MAX_PIXELS) as image:
             kind = _PILLOW_FORMATS.get(image.format or "")
             image.verify()
+    except TooManyPixels as error:
+        raise DomainError(error.message, field=field) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         kind = None
     if kind is None:
-        raise DomainError("证明材料只能是 PDF、JPG 或 PNG 文件", field="scan")
+        raise DomainError(f"{label}只能是 PDF、JPG 或 PNG 文件", field=field)
     return kind
+
+
+def stored_mime(path: Path) -> str:
+    """The MIME type of a stored proof by its first bytes, "application/octet-stream" when it is
+    none of PDF, JPEG and PNG (a file stored before uploads were checked by content)."""
+    with path.open("rb") as file:
+        head = file.read(8)
+    for magic, mime in _MAGICS:
+        if head.startswith(magic):
+            return mime
+    return "application/octet-stream"
 
 
 def store_scan(data: bytes, mime: str, *, today: date) -> str:

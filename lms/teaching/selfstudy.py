@@ -12,11 +12,11 @@ from lms.core.clock import now_utc
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.studying import refusal, study_histories, study_history
+from lms.recognition.evidence import EXTENSIONS, evidence_mime, stored_mime
 from lms.rules import StudyHistory
 from lms.teaching.hours import daily_minutes, refresh_learner_hours
 from lms.teaching.models import SelfStudyEntry
 
-EVIDENCE_SUFFIXES = {".jpg", ".jpeg", ".png", ".pdf"}
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -33,17 +33,28 @@ def check_study_day(learner, studied_on: date, today: date, history: StudyHistor
     return refusal(learner, history or study_history(learner), studied_on)
 
 
-def _store_evidence(filename: str, content: bytes) -> str:
-    suffix = Path(filename).suffix.lower()
-    if suffix not in EVIDENCE_SUFFIXES:
-        raise DomainError("学习证明只能是 JPG、PNG 图片或 PDF 文件", field="evidence")
-    if len(content) > EVIDENCE_MAX_BYTES:
-        raise DomainError("学习证明文件不能超过 5 MB", field="evidence")
+def _store_evidence(content: bytes) -> str:
+    """Store an uploaded proof checked by its content (as recognition scans are), named by its real type."""
+    mime = evidence_mime(content, label="学习证明", field="evidence", max_bytes=EVIDENCE_MAX_BYTES)
     folder = Path(current_app.config["DATA_DIR"]) / "evidence"
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(12)}{suffix}"
+    name = f"{secrets.token_hex(12)}{EXTENSIONS[mime]}"
     (folder / name).write_bytes(content)
     return f"evidence/{name}"
+
+
+def evidence_file(entry: SelfStudyEntry) -> tuple[Path, str, str] | None:
+    """The stored proof of an entry: its path, its MIME type judged by its content (a file stored before
+    uploads were checked gets "application/octet-stream", to be downloaded, never shown) and a download
+    name; None when there is none or the path points outside DATA_DIR/evidence."""
+    if not entry.evidence_path:
+        return None
+    root = (Path(current_app.config["DATA_DIR"]) / "evidence").resolve()
+    path = (Path(current_app.config["DATA_DIR"]) / entry.evidence_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    mime = stored_mime(path)
+    return path, mime, f"学习证明-{entry.id}{EXTENSIONS.get(mime, '.bin')}"
 
 
 def log_self_study(*, actor, learner, studied_on: date, minutes: int, content: str, today: date,
@@ -62,7 +73,7 @@ def log_self_study(*, actor, learner, studied_on: date, minutes: int, content: s
     entry = SelfStudyEntry(learner_id=learner.id, studied_on=studied_on, minutes=minutes, content=content.strip(),
                            status="pending", source="teacher", created_by_id=getattr(actor, "id", None))
     if evidence is not None:
-        entry.evidence_path = _store_evidence(*evidence)
+        entry.evidence_path = _store_evidence(evidence[1])
     db.session.add(entry)
     db.session.flush()
     record(actor, "self_study.create", "self_study", entry.id,

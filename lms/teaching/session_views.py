@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_login import current_user
 
@@ -20,7 +19,7 @@ from lms.teaching import queries
 from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionForm
 from lms.teaching.models import ATTENDANCE_LABELS, ClassSession, Course, SelfStudyEntry, TeachingClass
 from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
-from lms.teaching.selfstudy import approve_pending, decide_self_study, log_self_study
+from lms.teaching.selfstudy import approve_pending, decide_self_study, evidence_file, log_self_study
 from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
                                    save_attendance, save_session, sheet_learners, sheet_roll)
 from lms.web.access import get_or_404, roles_required
@@ -245,9 +244,12 @@ def approve_all(class_id: int):
 @roles_required(*TEACHING_STAFF)
 def evidence(self_study_id: int):
     entry = get_or_404(SelfStudyEntry, self_study_id)
-    if not entry.evidence_path:
+    found = evidence_file(entry)
+    if found is None:
         abort(404)
-    path = (Path(current_app.config["DATA_DIR"]) / entry.evidence_path).resolve()
-    if not path.is_file() or not path.is_relative_to(Path(current_app.config["DATA_DIR"]).resolve()):
-        abort(404)
-    return send_file(path)
+    path, mime, name = found
+    # Shown in the browser only as what its bytes are (PDF, JPEG, PNG); anything else is a download.
+    response = send_file(path, mimetype=mime, as_attachment=mime == "application/octet-stream", download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -13,6 +13,7 @@ from lms.extensions import db
 from lms.learners.idnumbers import generate_id_number
 from lms.learners.models import RosterEntry
 from tests.factories import make_learner, make_roster_entry, next_id_number
+from tests.support.hostile_files import HEADER_ROW, cell, row, workbook
 from tests.support.spreadsheets import csv_bytes, xlsx_bytes
 
 HEADER = ("姓名", "身份证号", "性别", "乡镇", "村", "文化程度", "联系电话")
@@ -208,6 +209,30 @@ def test_a_file_over_the_size_limit_is_refused(app, area, cli_import, monkeypatc
     monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 100)
     code, summary = cli_import("roster", csv_bytes(HEADER, [person(), person("第二")]))
     assert code == 2 and "MB 上限" in summary["fatal"] and entries() == 0
+
+
+def test_a_file_over_the_row_limit_is_refused_in_the_cli_and_on_the_web(app, area, cli_import, client, login_as,
+                                                                        monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 3)
+    data = csv_bytes(HEADER, [person(), person("第二"), person("第三")])
+    code, summary = cli_import("roster", data)
+    assert code == 2 and summary["fatal"] == "表格至少有 4 行,超过上限 3 行;请分成几个文件导入" and entries() == 0
+    login_as("township", divisions=[area.township_a])
+    page = client.post_form("/imports/roster/", {"file": (io.BytesIO(data), "名册.csv")},
+                            content_type="multipart/form-data").get_data(as_text=True)
+    assert "表格至少有 4 行,超过上限 3 行;请分成几个文件导入" in page and entries() == 0
+
+
+def test_a_workbook_with_a_cell_at_the_far_corner_is_refused_in_the_cli_and_on_the_web(area, cli_import, client,
+                                                                                       login_as):
+    data = workbook(HEADER_ROW + row(1048576, cell("XFD1048576")), dimension="A1:XFD1048576")
+    message = "表格有 1,048,576 行,超过上限 200,000 行;请分成几个文件导入"
+    code, summary = cli_import("roster", data, name="名册.xlsx")
+    assert code == 2 and summary["fatal"] == message and entries() == 0
+    login_as("township", divisions=[area.township_a])
+    page = client.post_form("/imports/roster/", {"file": (io.BytesIO(data), "名册.xlsx")},
+                            content_type="multipart/form-data").get_data(as_text=True)
+    assert message in page and entries() == 0
 
 
 def test_strict_and_dry_run_write_nothing(area, cli_import):

@@ -10,6 +10,7 @@ from lms.extensions import db
 from lms.teaching.hours import learner_hour_totals
 from lms.teaching.models import SelfStudyEntry
 from tests.factories import make_self_study
+from tests.factories.assessment import tiny_png
 
 
 def test_a_logged_entry_counts_only_after_approval(client, setup):
@@ -17,7 +18,7 @@ def test_a_logged_entry_counts_only_after_approval(client, setup):
     client.login(setup.teacher.username)
     response = client.post_form(f"/classes/{setup.teaching_class.id}/self-study", {
         "learner_id": str(learner.id), "studied_on": "2025-03-12", "hours": "2", "content": "读写算练习册第 3 单元",
-        "evidence": (io.BytesIO(b"\x89PNG\r\n\x1a\nfake"), "photo.png")}, content_type="multipart/form-data")
+        "evidence": (io.BytesIO(tiny_png()), "photo.png")}, content_type="multipart/form-data")
     assert response.status_code == 302
     entry = db.session.scalar(select(SelfStudyEntry))
     assert entry.status == "pending" and entry.evidence_path.endswith(".png")
@@ -46,7 +47,7 @@ def test_self_study_before_enrolment_or_with_a_bad_file_is_refused(client, setup
     page = client.post_form(f"/classes/{setup.teaching_class.id}/self-study", {
         "learner_id": str(setup.learners[0].id), "studied_on": "2025-03-12", "hours": "2", "content": "练习",
         "evidence": (io.BytesIO(b"MZ"), "virus.exe")}, content_type="multipart/form-data").get_data(as_text=True)
-    assert "学习证明只能是 JPG、PNG 图片或 PDF 文件" in page
+    assert "学习证明只能是 PDF、JPG 或 PNG 文件" in page
     assert db.session.scalar(select(SelfStudyEntry.id)) is None
 
 

@@ -12,6 +12,7 @@ from lms.core.errors import DomainError
 from lms.imports.cells import (
     SEX_CHOICES,
     CellError,
+    bounded_message,
     clean_text,
     closest_name,
     fold_width,
@@ -464,3 +465,10 @@ def test_cell_error_is_a_domain_error_with_a_message():
     with pytest.raises(DomainError) as caught:
         parse_phone("123")
     assert caught.value.message == str(caught.value)
+
+
+def test_a_message_quoting_a_huge_cell_is_cut_to_a_readable_length():
+    message = bounded_message(f"班级“{'王' * 40_000}”不存在,请核对班级编号")
+    assert message == f"班级“{'王' * 23}…”不存在,请核对班级编号"
+    assert len(bounded_message("原因:" + "x" * 5_000)) == 200
+    assert bounded_message("第一行\n第二行") == "第一行 第二行"

@@ -14,6 +14,7 @@ MODULES = [
     "imports/cells.py",
     "imports/files.py",
     "imports/headers.py",
+    "imports/workbook_guard.py",
     "learners/idnumbers.py",
     "core/privacy.py",
 ]
