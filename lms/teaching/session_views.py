@@ -22,7 +22,7 @@ from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
 from lms.teaching.selfstudy import approve_pending, decide_self_study, log_self_study
 from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
                                    save_attendance, save_session, sheet_learners, sheet_roll)
-from lms.web.access import get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
 from lms.web.saving import saving
 
@@ -123,7 +123,7 @@ def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[
 @roles_required(*TEACHING_STAFF)
 def attendance(session_id: int):
     session = get_or_404(ClassSession, session_id)
-    roll = sheet_roll(session)
+    roll = sheet_roll(session, current_scope())
     learners = roll.learners
     saved = current_marks(session)
     marks = {lid: Mark(row.status, row.minutes) for lid, row in saved.items()}
@@ -134,7 +134,7 @@ def attendance(session_id: int):
         if not errors:
             try:
                 save_attendance(actor=current_user, session=session, expected_version=version, marks=marks,
-                                today=today())
+                                today=today(), scope=current_scope())
             except AttendanceConflict as error:
                 db.session.rollback()
                 conflict, version = error, error.current_version
@@ -159,7 +159,7 @@ def attendance(session_id: int):
 @roles_required(*TEACHING_STAFF)
 def sign_in_sheet(session_id: int):
     session = get_or_404(ClassSession, session_id)
-    pdf = sign_in_sheet_pdf(session, sheet_learners(session))
+    pdf = sign_in_sheet_pdf(session, sheet_learners(session, current_scope()))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=sign-in-{session.id}.pdf"})
 
@@ -168,7 +168,7 @@ def sign_in_sheet(session_id: int):
 @roles_required(*TEACHING_STAFF)
 def sign_in_spreadsheet(session_id: int):
     session = get_or_404(ClassSession, session_id)
-    learners = sheet_learners(session)
+    learners = sheet_learners(session, current_scope())
     record(current_user, "export.sign_in_sheet", "session", session.id,
            summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}:{len(learners)} 人")
     db.session.commit()
@@ -181,7 +181,7 @@ def sign_in_spreadsheet(session_id: int):
 @roles_required(*TEACHING_STAFF)
 def self_study(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    members = studying_on(queries.class_learners(teaching_class), today())
+    members = studying_on(queries.class_learners(teaching_class, current_scope()), today())
     form = SelfStudyForm()
     form.learner_id.choices = choices((m.id, f"{m.name}({m.student_number})") for m in members)
     if request.method == "GET":
@@ -200,7 +200,7 @@ def self_study(class_id: int):
             flash(f"已登记 {learner.name} 的自学记录,待班级教师审核。", "success")
             return redirect(url_for("sessions.self_study", class_id=class_id))
     return render_template("teaching/self_study.html", teaching_class=teaching_class, form=form,
-                           entries=queries.self_study_entries(teaching_class), decision=DecisionForm(),
+                           entries=queries.self_study_entries(teaching_class, current_scope()), decision=DecisionForm(),
                            can_approve=current_user.role in APPROVERS)
 
 
@@ -225,7 +225,7 @@ def decide(self_study_id: int):
 def approve_all(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     ids = {int(i) for i in request.form.getlist("entry_ids") if i.isdigit()}
-    entries = [e for e in queries.self_study_entries(teaching_class) if e.id in ids]   # only what was shown
+    entries = [e for e in queries.self_study_entries(teaching_class, current_scope()) if e.id in ids]   # only what was shown
     pending = [e for e in entries if e.status == "pending"]
     if pending and request.form.get("confirmed") != "1":
         # Approved hours count at once toward R6: say how many entries and hours before approving them.

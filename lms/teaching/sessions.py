@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import or_, select, update
 
 from lms.audit.services import record
+from lms.auth.scope import Scope
 from lms.core.clock import now_utc
 from lms.core.errors import ConflictError, DomainError
 from lms.extensions import db
@@ -103,12 +104,14 @@ class SheetRoll:
     others: dict[int, tuple[Learner, str]]
 
 
-def sheet_roll(session: ClassSession) -> SheetRoll:
+def sheet_roll(session: ClassSession, scope: Scope) -> SheetRoll:
     """The class's learners plus anyone already marked on the sheet (e.g. moved to another class since),
-    split by whether they are studying on the session's day (lms.learners.studying). Two queries."""
+    those in `scope` only, split by whether they are studying on the session's day
+    (lms.learners.studying). Township staff thus mark their own area's learners; the class's teachers
+    mark everyone. Two queries."""
     marked = select(Attendance.learner_id).where(Attendance.session_id == session.id)
-    stmt = select(Learner).where(or_(Learner.class_id == session.class_id, Learner.id.in_(marked))) \
-        .order_by(Learner.student_number)
+    stmt = select(Learner).where(or_(Learner.class_id == session.class_id, Learner.id.in_(marked)),
+                                 Learner.in_scope(scope)).order_by(Learner.student_number)
     everyone = list(db.session.scalars(stmt))
     histories = study_histories(everyone)
     learners, others = [], {}
@@ -121,9 +124,9 @@ def sheet_roll(session: ClassSession) -> SheetRoll:
     return SheetRoll(learners, others)
 
 
-def sheet_learners(session: ClassSession) -> list[Learner]:
-    """Who belongs on the sheet and the sign-in sheets: the learners studying on the session's day."""
-    return sheet_roll(session).learners
+def sheet_learners(session: ClassSession, scope: Scope) -> list[Learner]:
+    """Who belongs on the sheet and the sign-in sheets: the learners in `scope` studying on the session's day."""
+    return sheet_roll(session, scope).learners
 
 
 def current_marks(session: ClassSession) -> dict[int, Attendance]:
@@ -146,8 +149,9 @@ def check_mark(mark: Mark, session_minutes: int) -> str | None:
 
 
 def save_attendance(*, actor, session: ClassSession, expected_version: int, marks: dict[int, Mark],
-                    today: date) -> ClassSession:
-    """Save a whole sheet in one go. `marks` must cover exactly the sheet's learners.
+                    today: date, scope: Scope) -> ClassSession:
+    """Save a whole sheet in one go. `marks` must cover exactly the sheet's learners in `scope` (the
+    user's): nobody else's line is written.
 
     Raises DomainError (field "learner-<id>") for a bad line, and AttendanceConflict when the sheet was
     saved by someone else since `expected_version`. Refreshes the learners' hour summaries; audited.
@@ -156,7 +160,7 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
         raise DomainError("该课次已取消,不能点名")
     if session.held_on > today:
         raise DomainError("课次日期在今天之后,还不能点名")
-    roll = sheet_roll(session)
+    roll = sheet_roll(session, scope)
     learners = {learner.id: learner for learner in roll.learners}
     for learner_id in sorted(set(marks) - set(learners)):
         if learner_id in roll.others:       # not studying that day: no mark, whatever the page sent

@@ -94,12 +94,14 @@ def class_page(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     as_of = today()
     sessions = queries.class_sessions(teaching_class)
-    learners = queries.class_learners(teaching_class)
+    scope = current_scope()
+    learners = queries.class_learners(teaching_class, scope)
     studying = [learner for learner in learners if learner.status == "studying"]
     progress = progress_for(studying, as_of)
     at_risk = [(learner, progress[learner.id]) for learner in studying if progress[learner.id].at_risk]
     return render_template("teaching/class.html", teaching_class=teaching_class, sessions=sessions,
                            learners=learners, progress=progress, at_risk=at_risk, as_of=as_of,
+                           not_shown=queries.learners_not_shown(teaching_class, scope),
                            cadence=queries.class_cadence_report(teaching_class, sessions, as_of),
                            can_edit=current_user.role in CLASS_EDITORS,
                            can_teach=current_user.role in TEACHING_STAFF, teachers=queries.teachers())
@@ -146,7 +148,8 @@ def class_learners(class_id: int):
         return redirect(url_for("teaching.class_learners", class_id=class_id))
     search = request.args.get("q", "").strip()
     return render_template("teaching/class_learners.html", teaching_class=teaching_class, search=search,
-                           members=queries.class_learners(teaching_class),
+                           members=queries.class_learners(teaching_class, current_scope()),
+                           not_shown=queries.learners_not_shown(teaching_class, current_scope()),
                            candidates=queries.candidate_learners(teaching_class, current_scope(), search=search))
 
 
@@ -154,7 +157,7 @@ def class_learners(class_id: int):
 @roles_required(*TEACHING_STAFF)
 def learner_cards(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    learners = studying_on(queries.class_learners(teaching_class), today())
+    learners = studying_on(queries.class_learners(teaching_class, current_scope()), today())
     pdf = learner_cards_pdf(teaching_class, learners)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=cards-{teaching_class.id}.pdf"})
