@@ -24,6 +24,7 @@ from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_s
                                    save_attendance, save_session, sheet_learners, sheet_roll)
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import form_ids, form_int
 from lms.web.saving import saving
 
 bp = Blueprint("sessions", __name__)
@@ -130,7 +131,7 @@ def attendance(session_id: int):
     version, errors, conflict, problem = session.version, {}, None, None
     if request.method == "POST":
         marks, errors = _parse_marks(session, learners, request.form)
-        version = request.form.get("version", type=int, default=-1)
+        version = form_int("version", -1)
         if not errors:
             try:
                 save_attendance(actor=current_user, session=session, expected_version=version, marks=marks,
@@ -224,7 +225,7 @@ def decide(self_study_id: int):
 @roles_required(*APPROVERS)
 def approve_all(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    ids = {int(i) for i in request.form.getlist("entry_ids") if i.isdigit()}
+    ids = set(form_ids("entry_ids"))
     entries = [e for e in queries.self_study_entries(teaching_class, current_scope()) if e.id in ids]   # only what was shown
     pending = [e for e in entries if e.status == "pending"]
     if pending and request.form.get("confirmed") != "1":

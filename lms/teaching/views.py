@@ -25,6 +25,7 @@ from lms.teaching.progress import learner_progress, progress_for
 from lms.geo.models import TeachingPoint
 from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import form_ids, form_int
 from lms.web.saving import saving
 
 bp = Blueprint("teaching", __name__)
@@ -111,7 +112,7 @@ def class_page(class_id: int):
 @roles_required(*CLASS_EDITORS)
 def class_teachers(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    teacher_id = request.form.get("teacher_id", type=int)
+    teacher_id = form_int("teacher_id")
     with saving() as saved:
         if request.form.get("action") == "remove":
             services.remove_teacher(actor=current_user, teaching_class=teaching_class, teacher_id=teacher_id)
@@ -133,11 +134,11 @@ def class_learners(class_id: int):
         scope = current_scope()
         with saving() as saved:
             if request.form.get("action") == "remove":
-                learner = get_or_404(Learner, request.form.get("learner_id", type=int) or 0)
+                learner = get_or_404(Learner, form_int("learner_id", 0))
                 services.remove_learner(actor=current_user, teaching_class=teaching_class, learner=learner)
                 message = f"已将 {learner.name} 移出本班。"
             else:
-                ids = [int(i) for i in request.form.getlist("learner_ids") if i.isdigit()]
+                ids = form_ids("learner_ids")
                 chosen = list(db.session.scalars(select(Learner).where(Learner.id.in_(ids), Learner.in_scope(scope))))
                 if not chosen:
                     raise DomainError("请勾选要加入的学员")
