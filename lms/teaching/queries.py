@@ -130,6 +130,14 @@ def candidate_learners(teaching_class: TeachingClass, scope: Scope, *, search: s
     return list(db.session.scalars(stmt))
 
 
+def class_staff(teaching_class: TeachingClass) -> list[User]:
+    """Who may teach the class's sessions: its teachers and its head teacher, by name."""
+    staff = {link.user for link in teaching_class.teachers}
+    if teaching_class.head_teacher:
+        staff.add(teaching_class.head_teacher)
+    return sorted(staff, key=lambda user: (user.display_name, user.id))
+
+
 def teachers() -> list[User]:
     """Active teacher accounts (for assigning classes)."""
     return list(db.session.scalars(select(User).where(User.role == "teacher", User.active.is_(True))

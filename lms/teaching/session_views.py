@@ -37,11 +37,10 @@ def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
     form = SessionForm(obj=session)
     form.course_id.choices = choices((c.id, f"{c.name}({c.kind_label})")
                                      for c in queries.plan_courses(teaching_class.specialty_id))
-    staff = {link.user for link in teaching_class.teachers}
-    if teaching_class.head_teacher:
-        staff.add(teaching_class.head_teacher)
-    form.teacher_id.choices = choices([(0, "(未指定)")] + [(u.id, u.display_name)
-                                                          for u in sorted(staff, key=lambda u: u.display_name)])
+    staff = queries.class_staff(teaching_class)
+    if session is not None and session.teacher is not None and session.teacher not in staff:
+        staff.append(session.teacher)       # left the class since: the session keeps its teacher
+    form.teacher_id.choices = choices([(0, "(未指定)")] + [(u.id, u.display_name) for u in staff])
     if request.method == "GET":
         if session is None:
             form.held_on.data = today()
@@ -54,6 +53,8 @@ def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
         course = db.session.get(Course, form.course_id.data) or abort(400)
         teacher = db.session.get(User, form.teacher_id.data) if form.teacher_id.data else None
         with saving(form) as saved:
+            if form.teacher_id.data and teacher is None:
+                raise DomainError("请从列表中选择授课教师。", field="teacher_id")
             session = save_session(actor=current_user, teaching_class=teaching_class, session=session, course=course,
                                    held_on=form.held_on.data, mode=form.mode.data,
                                    minutes=int(form.hours.data * 60), place=form.place.data or "", teacher=teacher)

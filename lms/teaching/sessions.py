@@ -20,6 +20,7 @@ from lms.learners.models import Learner
 from lms.learners.studying import refusal, study_histories
 from lms.teaching.hours import daily_minutes, refresh_learner_hours
 from lms.teaching.models import ATTENDANCE_LABELS, Attendance, ClassSession, Course, TeachingClass
+from lms.teaching.queries import class_staff
 
 DAY_MINUTES = 24 * 60
 CREDITING = ("present", "late")          # statuses that credit hours; leave and absent credit none
@@ -47,9 +48,14 @@ def save_session(*, actor, teaching_class: TeachingClass, session: ClassSession 
     """Create or edit a session of a class; the course must belong to the class's plan; audited.
 
     The hours of a session that already has attendance cannot drop below what a learner was credited.
+    The teacher must be one of the class's teachers or its head teacher (a session keeps a teacher who
+    has left the class since).
     """
     if course.specialty_id != teaching_class.specialty_id:
         raise DomainError("课程不属于本班专业的教学计划", field="course_id")
+    kept = session is not None and teacher is not None and teacher.id == session.teacher_id
+    if teacher is not None and not kept and teacher not in class_staff(teaching_class):
+        raise DomainError("授课教师须是本班的任课教师或班主任。", field="teacher_id")
     if mode not in ("face", "live"):
         raise DomainError("授课方式不正确", field="mode")
     if not 0 < minutes <= DAY_MINUTES:
@@ -64,12 +70,14 @@ def save_session(*, actor, teaching_class: TeachingClass, session: ClassSession 
         session = ClassSession(class_id=teaching_class.id, created_by_id=getattr(actor, "id", None))
         db.session.add(session)
     before = None if is_new else {"course_id": session.course_id, "held_on": session.held_on.isoformat(),
-                                  "mode": session.mode, "minutes": session.minutes, "place": session.place}
+                                  "mode": session.mode, "minutes": session.minutes, "place": session.place,
+                                  "teacher_id": session.teacher_id}
     session.course_id, session.held_on, session.mode, session.minutes = course.id, held_on, mode, minutes
     session.place = place
     session.teacher_id = teacher.id if teacher else None
     db.session.flush()
-    after = {"course_id": course.id, "held_on": held_on.isoformat(), "mode": mode, "minutes": minutes, "place": place}
+    after = {"course_id": course.id, "held_on": held_on.isoformat(), "mode": mode, "minutes": minutes, "place": place,
+             "teacher_id": session.teacher_id}
     record(actor, "session.create" if is_new else "session.update", "session", session.id,
            summary=f"{teaching_class.code} {held_on.isoformat()} {course.name}", before=before, after=after)
     if not is_new:
