@@ -25,6 +25,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)
+    from lms.web.numbers import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter     # before the blueprints add their rules
     _register_blueprints(app)
     _register_web(app)
     from lms.cli import register_cli

@@ -3,6 +3,12 @@
 Every scoped user (township, enroller, teacher) belongs to township A. `world.in_scope` maps URL
 parameter names to ids of objects those users may reach; `world.out_of_scope` to ids of the same
 kinds of objects in township B, which they must get 404 for. Each domain adds its objects here.
+
+Two learners of class A cross the lines scope draws (tests/functional/test_list_scope.py): 丙跨镇 lives
+in 乙镇 (the township and the enroller of 甲镇 must not see them; the teacher of class A does), 丁邻村
+lives in 甲二村 (the enroller of 甲一村 must not see them; the township and the teacher do). Each has
+hours, results, a moral evaluation, a recognition application and a diploma, so every page and export
+that could name them has a row to leak.
 """
 from __future__ import annotations
 
@@ -72,6 +78,7 @@ def build_world() -> World:
     _add_teaching(w)
     _add_assessment(w)
     _add_certificates(w)
+    _add_crossing_learners(w)
     w.in_scope.update(township_id=township_a.id, village_id=village_a.id)
     w.out_of_scope.update(township_id=township_b.id, village_id=village_b.id)
     db.session.flush()
@@ -147,3 +154,30 @@ def _add_certificates(w: World) -> None:
     w.in_scope.update(certificate_id=certificate_a.id, batch_id=certificate_a.batch_id, job_id=job.id,
                       token=certificate_a.token, document="completion")
     w.out_of_scope.update(certificate_id=certificate_b.id)
+
+
+def _add_crossing_learners(w: World) -> None:
+    """丙跨镇 (of 乙镇) and 丁邻村 (of 甲二村) in class A, with a row in every table a page may list."""
+    from decimal import Decimal
+
+    from lms.assessment.models import AssessmentResult
+    from lms.recognition.models import RecognitionApplication, RecognitionItem
+    from tests.factories import make_moral, mark_attendance
+    from tests.factories.certificates import make_certificate
+
+    crossing = {"learner_b_in_a": make_learner(w.village_b, teaching_class=w.class_a, name="丙跨镇",
+                                               enrolled_on=date(2025, 3, 1)),
+                "learner_a2": make_learner(w.village_a2, teaching_class=w.class_a, name="丁邻村",
+                                           enrolled_on=date(2025, 3, 1))}
+    for learner in crossing.values():
+        mark_attendance(w.session_a, learner)
+        make_self_study(learner, minutes=90, studied_on=date(2025, 3, 10), status="pending")
+        db.session.add(AssessmentResult(learner_id=learner.id, course_id=w.course.id, score=Decimal("65"),
+                                        sat_on=date(2025, 6, 1)))
+        make_moral(learner, True, date(2025, 6, 1))
+        db.session.add(RecognitionApplication(
+            learner_id=learner.id, evidence_type="竞赛获奖", basis="competition", certificate_name="县技能大赛优秀奖",
+            items=[RecognitionItem(course_id=w.course.id, kind=None, credits=Decimal("1"))]))
+        make_certificate(learner)
+    db.session.flush()
+    w.objects.update(crossing)

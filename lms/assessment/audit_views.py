@@ -18,6 +18,7 @@ from lms.learners.models import Learner
 from lms.rules import OUTCOME_LABELS, OUTCOMES, format_credits, format_date_cn, format_hours
 from lms.teaching.models import Specialty, TeachingClass
 from lms.web.access import current_scope, roles_required
+from lms.web.numbers import int_arg
 
 bp = Blueprint("graduation", __name__, url_prefix="/graduation")
 
@@ -26,8 +27,7 @@ PER_PAGE = 50
 
 
 def _int_argument(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return int_arg(name)
 
 
 def _filters() -> AuditFilters:

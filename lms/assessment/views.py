@@ -18,6 +18,7 @@ from lms.extensions import db
 from lms.learners.models import Learner
 from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
 from lms.teaching.models import Course, TeachingClass
+from lms.web.numbers import bounded_ids, form_ids
 from lms.web.saving import saving
 
 bp = Blueprint("assessment", __name__)
@@ -51,12 +52,10 @@ def class_overview(class_id: int):
 
 def _sheet_entries(form_data) -> list[services.SheetEntry]:
     entries = []
-    for raw in form_data.getlist("learner"):
-        if raw.isdigit():
-            learner_id = int(raw)
-            entries.append(services.SheetEntry(learner_id, frozenset(form_data.getlist(f"a-{learner_id}")),
-                                               form_data.get(f"s-{learner_id}", ""),
-                                               frozenset(form_data.getlist(f"had-{learner_id}"))))
+    for learner_id in bounded_ids(form_data.getlist("learner")):
+        entries.append(services.SheetEntry(learner_id, frozenset(form_data.getlist(f"a-{learner_id}")),
+                                           form_data.get(f"s-{learner_id}", ""),
+                                           frozenset(form_data.getlist(f"had-{learner_id}"))))
     return entries
 
 
@@ -106,8 +105,9 @@ def moral_sheet(class_id: int):
         if refusal:
             abort(403)
         if form.validate_on_submit():
-            choices = {int(raw): (request.form.get(f"m-{raw}", ""), request.form.get(f"c-{raw}", "").strip())
-                       for raw in request.form.getlist("learner") if raw.isdigit()}
+            choices = {learner_id: (request.form.get(f"m-{learner_id}", ""),
+                                    request.form.get(f"c-{learner_id}", "").strip())
+                       for learner_id in form_ids("learner")}
             with saving(form) as saved:
                 count = services.save_moral_sheet(actor=current_user, teaching_class=teaching_class,
                                                   on=form.on.data, choices=choices, today=today())

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from lms.audit.labels import ACTION_LABELS, action_label, entity_label
 from lms.audit.queries import search_events
 from lms.web.access import roles_required
+from lms.web.numbers import page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -14,6 +15,6 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 @roles_required("admin")
 def index():
     page = search_events(text=request.args.get("q", "").strip(), action=request.args.get("action", "").strip(),
-                         page=request.args.get("page", 1, type=int))
+                         page=page_arg())
     return render_template("audit/index.html", page=page, action_labels=ACTION_LABELS,
                            action_label=action_label, entity_label=entity_label)

@@ -2,7 +2,16 @@
 
 Every scoped model has a classmethod `in_scope(scope)` returning an SQL clause built from the
 helpers below; views fetch objects through `lms.web.access.get_or_404`/`scoped`, which apply it,
-so a URL to data outside the user's scope answers 404.
+so a URL to data outside the user's scope answers 404. Lists, exports and PDFs filter their rows the
+same way: a page never names a learner whose own page would answer 404 to the same user.
+
+Who sees a learner (`Learner.in_scope`):
+- township staff and enrollers: the learners who live in their townships / villages. A class meeting
+  at their teaching point is theirs to see (`TeachingClass.in_scope`), but its learners from other
+  villages or townships are not: its pages list only their own area's learners and say how many
+  others there are.
+- teachers: every learner of the classes they teach or head, wherever the learner lives — they take
+  the class's attendance, approve its self-study and record its results.
 """
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from lms.extensions import db
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import form_ids
 from lms.web.saving import button_action, first_error, saving
 
 bp = Blueprint("batches", __name__, url_prefix="/certificates")
@@ -32,7 +33,7 @@ ISSUERS = ("registrar",)
 
 
 def _selected_ids(name: str) -> list[int]:
-    return [int(value) for value in request.form.getlist(name) if value.isdigit()]
+    return form_ids(name)
 
 
 def _candidate_filters():

@@ -19,6 +19,7 @@ from lms.extensions import db
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import page_arg
 from lms.web.saving import first_error, saving
 
 bp = Blueprint("certificates", __name__)
@@ -34,7 +35,7 @@ def index():
     status = request.args.get("status") if request.args.get("status") in CERTIFICATE_STATUS_LABELS else None
     q = (request.args.get("q") or "").strip()
     page = queries.certificate_page(current_scope(), kind=kind, status=status, q=q,
-                                    page=request.args.get("page", 1, type=int))
+                                    page=page_arg())
     return render_template("certificates/index.html", page=page, kind=kind, status=status, q=q,
                            kinds=KIND_LABELS, statuses=CERTIFICATE_STATUS_LABELS)
 

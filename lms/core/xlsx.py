@@ -1,10 +1,16 @@
-"""Writing .xlsx exports with openpyxl in write-only mode (fast, constant memory).
+"""Writing .xlsx exports with openpyxl in write-only mode (fast, constant memory). Every export and
+template the system hands out is written here.
 
-Every cell is written as given; pass ID numbers as strings so Excel keeps all 18 characters, and name
-their columns in `text_columns` so the cells are also formatted as text (an edit in Excel keeps them).
-Dates (datetime.date) become date cells shown as 2025年3月1日, so Excel can sort and filter them.
+Every string is written as a text cell, whatever it starts with: openpyxl would otherwise store a name
+such as =HYPERLINK("http://ev.il/?F6","F6") as a live formula (and "#N/A" as an error), and a learner's
+name, a course name or a cell of an uploaded file would run in the reader's Excel. The system writes no
+formulas at all. Pass ID numbers as strings so Excel keeps all 18 characters, and name their columns in
+`text_columns` so the cells are also formatted as text (an edit in Excel keeps them). Numbers stay
+numbers; dates (datetime.date) become date cells shown as 2025年3月1日, so Excel can sort and filter them.
 A sheet meant for paper (`printable`) freezes its header row and prints on A4 landscape, one page wide,
-with the header row repeated on every page.
+with the header row repeated on every page. A sheet to be filled in can highlight the header cells of
+required columns (`header_fills`) and the columns to type in (`fill_columns`), and add `blank_rows`
+empty rows formatted like the data rows.
 """
 from __future__ import annotations
 
@@ -17,20 +23,22 @@ from urllib.parse import quote
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+FILL_COLOUR = "FFF2CC"          # pale yellow: required columns, cells to type in
 
 
 @dataclass
 class Sheet:
     """One worksheet: title, optional heading line and lines under it (e.g. 填报单位) above the table,
     column headers, rows, widths, the positions (0-based) of columns formatted as text, and whether it is
-    set up for printing."""
+    set up for printing; for a sheet to fill in, the positions of highlighted header cells and columns,
+    and how many empty formatted rows follow the data."""
 
     title: str
     headers: Sequence[str]
@@ -40,6 +48,9 @@ class Sheet:
     text_columns: Collection[int] = ()
     lines: Sequence[str] = ()
     printable: bool = False
+    header_fills: Collection[int] = ()
+    fill_columns: Collection[int] = ()
+    blank_rows: int = 0
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -52,19 +63,23 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         if sheet.printable:
             _print_setup(worksheet, header_row=bool(sheet.heading) + len(sheet.lines) + 1)
         if sheet.heading:
-            title = WriteOnlyCell(worksheet, sheet.heading)
+            title = text_cell(worksheet, sheet.heading)
             title.font = Font(bold=True, size=13)
             worksheet.append([title])
         for line in sheet.lines:
-            worksheet.append([line])
+            worksheet.append([text_cell(worksheet, line)])
         header_cells = []
-        for header in sheet.headers:
-            cell = WriteOnlyCell(worksheet, header)
+        for position, header in enumerate(sheet.headers):
+            cell = text_cell(worksheet, header)
             cell.font = Font(bold=True)
+            if position in sheet.header_fills:
+                cell.fill = _fill()
             header_cells.append(cell)
         worksheet.append(header_cells)
         for row in sheet.rows:
-            worksheet.append(_row(worksheet, row, sheet.text_columns))
+            worksheet.append(_row(worksheet, row, sheet))
+        for _ in range(sheet.blank_rows):
+            worksheet.append(_row(worksheet, [None] * len(sheet.headers), sheet))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -81,19 +96,35 @@ def _print_setup(worksheet, *, header_row: int) -> None:
     worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
-def _row(worksheet, row: Sequence, text_columns: Collection[int]) -> list:
+def text_cell(worksheet, value: str) -> WriteOnlyCell:
+    """A cell holding `value` as text, never as a formula or an error code, whatever it starts with."""
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.data_type = "s"        # openpyxl made "=…" a formula ("f") and "#N/A" an error ("e")
+    return cell
+
+
+def _fill() -> PatternFill:
+    return PatternFill("solid", fgColor=FILL_COLOUR)
+
+
+def _row(worksheet, row: Sequence, sheet: Sheet) -> list:
     values = []
     for position, value in enumerate(row):
-        if position in text_columns and value:
-            cell = WriteOnlyCell(worksheet, value=value)
-            cell.number_format = "@"
-            values.append(cell)
+        if isinstance(value, str):
+            cell = text_cell(worksheet, value)
         elif isinstance(value, date) and not isinstance(value, datetime):
             cell = WriteOnlyCell(worksheet, value=value)
             cell.number_format = DATE_FORMAT
-            values.append(cell)
+        elif position in sheet.text_columns or position in sheet.fill_columns:
+            cell = WriteOnlyCell(worksheet, value=value)
         else:
             values.append(value)
+            continue
+        if position in sheet.text_columns:
+            cell.number_format = "@"
+        if position in sheet.fill_columns:
+            cell.fill = _fill()
+        values.append(cell)
     return values
 
 

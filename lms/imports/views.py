@@ -1,20 +1,17 @@
 """Upload a spreadsheet, see every bad row, confirm; download each kind's template."""
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from lms.audit.services import record
 from lms.core.clock import today
 from lms.core.db import write_after_read
-from lms.core.xlsx import xlsx_response
+from lms.core.xlsx import Sheet, xlsx_response
 from lms.extensions import db
 from lms.imports.pipeline import refused_sheet, run_import
 from lms.imports.registry import importer_classes
@@ -143,28 +140,16 @@ refused.roles_for = _roles_for_kind
 @roles_required(*ALL_ROLES)
 def template(kind: str):
     cls = _importer_class(kind)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = cls.label[:30]
-    bold, required_fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
-    for index, column in enumerate(cls.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.label)
-        cell.font = bold
-        if column.required:
-            cell.fill = required_fill
-        example = cls.example.get(column.key)
-        if column.key in cls.text_columns:
-            # Text format so Excel keeps all 18 digits of an ID number.
-            for row in range(2, 1002):
-                sheet.cell(row=row, column=index).number_format = "@"
-        if example is not None:
-            sheet.cell(row=2, column=index, value=example)
-        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.label) * 2 + 4)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=f"{cls.label}导入模板.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    keys = [column.key for column in cls.columns]
+    example = [cls.example.get(key) for key in keys]
+    rows = [example] if any(value is not None for value in example) else []
+    # Text format down to row 1001 so Excel keeps all 18 digits of an ID number typed in.
+    sheet = Sheet(cls.label[:30], [column.label for column in cls.columns], rows,
+                  widths=[max(12, len(column.label) * 2 + 4) for column in cls.columns],
+                  text_columns={i for i, key in enumerate(keys) if key in cls.text_columns},
+                  header_fills={i for i, column in enumerate(cls.columns) if column.required},
+                  blank_rows=1000 - len(rows))
+    return xlsx_response([sheet], f"{cls.label}导入模板.xlsx")
 
 
 template.roles_for = _roles_for_kind

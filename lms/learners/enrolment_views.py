@@ -16,6 +16,7 @@ from lms.learners.services import enrol_learner
 from lms.teaching.models import Specialty, TeachingClass
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import db_int
 from lms.web.saving import saving
 
 bp = Blueprint("enrolment", __name__, url_prefix="/enrol")
@@ -79,7 +80,7 @@ def _chosen(form: EnrolmentForm, allowed: dict):
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(*ENROLLERS)
 def new():
-    entry_id = request.values.get("entry", type=int)
+    entry_id = request.values.get("entry", type=db_int)
     entry = get_or_404(RosterEntry, entry_id) if entry_id else None
     if entry is not None and entry.status == "enrolled":
         learner = queries.learner_for_roster_entry(entry.id)

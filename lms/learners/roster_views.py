@@ -12,6 +12,7 @@ from lms.learners.forms import VisitForm
 from lms.learners.models import LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, RosterEntry
 from lms.learners.visits import record_roster_id_view, record_visit
 from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.numbers import int_arg, page_arg
 from lms.web.saving import saving
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
@@ -32,10 +33,10 @@ def registry_home_helpers():
 @roles_required(*READERS)
 def index():
     scope = current_scope()
-    filters = {"township_id": request.args.get("township", type=int),
-               "village_id": request.args.get("village", type=int),
+    filters = {"township_id": int_arg("township"),
+               "village_id": int_arg("village"),
                "status": request.args.get("status", ""), "q": request.args.get("q", "").strip()}
-    result = queries.roster_list(scope, **filters, page=request.args.get("page", 1, type=int))
+    result = queries.roster_list(scope, **filters, page=page_arg())
     return render_template("roster/index.html", result=result, filters=filters, labels=ROSTER_STATUS_LABELS,
                            townships=townships_in_scope(scope), villages=villages_in_scope(scope),
                            can_write=current_user.role in WRITERS)

@@ -27,6 +27,7 @@ from lms.teaching.models import Specialty
 from lms.teaching.progress import learner_progress
 from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import int_arg, page_arg
 from lms.web.saving import saving
 
 bp = Blueprint("learners", __name__, url_prefix="/learners")
@@ -40,10 +41,10 @@ EXPORTERS = ("admin", "bureau", "township", "registrar")
 @roles_required(*ALL_ROLES)
 def index():
     scope = current_scope()
-    filters = {"village_id": request.args.get("village", type=int), "class_id": request.args.get("class", type=int),
-               "specialty_id": request.args.get("specialty", type=int), "cohort": request.args.get("cohort", type=int),
+    filters = {"village_id": int_arg("village"), "class_id": int_arg("class"),
+               "specialty_id": int_arg("specialty"), "cohort": int_arg("cohort"),
                "status": request.args.get("status", ""), "q": request.args.get("q", "").strip()}
-    result = queries.learner_list(scope, **filters, page=request.args.get("page", 1, type=int))
+    result = queries.learner_list(scope, **filters, page=page_arg())
     return render_template("learners/index.html", result=result, filters=filters, labels=LEARNER_STATUS_LABELS,
                            villages=villages_in_scope(scope), classes=queries.classes_in_scope(scope),
                            specialties=queries.active_specialties(), cohorts=queries.cohorts_in_scope(scope),

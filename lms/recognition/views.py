@@ -18,6 +18,7 @@ from lms.recognition.models import APPLICATION_STATUS_LABELS, EVIDENCE_TYPES, Ce
 from lms.rules import format_credits
 from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import page_arg
 from lms.web.saving import saving
 
 bp = Blueprint("recognition", __name__)
@@ -32,7 +33,7 @@ TABLE_VIEWERS = ("admin", "bureau", "teacher", "registrar")
 def index():
     status = request.args.get("status", "pending")
     status = status if status in APPLICATION_STATUS_LABELS else None
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     rows, total = queries.applications(current_scope(), status=status, page=page)
     return render_template("recognition/index.html", rows=rows, total=total, status=status, page=page,
                            per_page=queries.PER_PAGE, counts=queries.status_counts(current_scope()),

@@ -71,7 +71,9 @@ def dashboard():
     if not scope.everything and len(scope.township_ids) == 1:
         # A township's own staff start at their township: the county page would show one row.
         (township_id,) = scope.township_ids
-        return redirect(url_for("reports.township", township_id=township_id, **request.args))
+        # The other query arguments (as_of …) go along; a township_id of the query is the user's anyway.
+        args = {key: value for key, value in request.args.items() if key != "township_id"}
+        return redirect(url_for("reports.township", township_id=township_id, **args))
     return _render(county_area(_county()))
 
 

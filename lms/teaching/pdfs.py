@@ -2,13 +2,13 @@
 sign-in sheet's pre-filled spreadsheet for the `attendance` import."""
 from __future__ import annotations
 
-import io
 import mimetypes
 from pathlib import Path
 
 from flask import current_app, render_template
 
 from lms.core.pdf import data_uri, qr_data_uri, render_pdf
+from lms.core.xlsx import Sheet, workbook_bytes
 from lms.settings.services import get_setting
 
 
@@ -46,26 +46,9 @@ SHEET_COLUMNS = ("班级", "日期", "课程", "方式", "学时", "学号", "�
 
 def sign_in_workbook(session, learners) -> bytes:
     """The session's rows for the `attendance` import, everything filled but 考勤 and 实际学时 (typed in
-    from the paper sheet). 姓名 is there for the typist; the import ignores it."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "考勤"
-    sheet.append(SHEET_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    from the paper sheet, highlighted). 姓名 is there for the typist; the import ignores it."""
     day = session.held_on.isoformat()
-    for learner in learners:
-        sheet.append([session.teaching_class.code, day, session.course.name, session.mode_label,
-                      session.minutes / 60, learner.student_number, learner.name, "", ""])
-    fill = PatternFill("solid", fgColor="FFF2CC")
-    for row in sheet.iter_rows(min_row=2, min_col=8, max_col=9):
-        for cell in row:
-            cell.fill = fill
-    for letter, width in zip("ABCDEFGHI", (14, 12, 16, 10, 6, 14, 10, 8, 10)):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [(session.teaching_class.code, day, session.course.name, session.mode_label, session.minutes / 60,
+             learner.student_number, learner.name, "", "") for learner in learners]
+    return workbook_bytes([Sheet("考勤", SHEET_COLUMNS, rows, widths=(14, 12, 16, 10, 6, 14, 10, 8, 10),
+                                 fill_columns={7, 8})])

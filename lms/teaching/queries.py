@@ -28,7 +28,7 @@ from lms.teaching.models import (
 
 @dataclass(frozen=True)
 class ClassRow:
-    """A class on the list page with its learner and pending self-study counts."""
+    """A class on the list page with its learner and pending self-study counts (of learners in scope)."""
 
     teaching_class: TeachingClass
     learners: int
@@ -49,10 +49,12 @@ def classes_in_scope(scope: Scope, *, active_only: bool = False) -> list[ClassRo
     classes = list(db.session.scalars(stmt).unique())
     ids = select(TeachingClass.id).where(TeachingClass.in_scope(scope))
     learners = dict(db.session.execute(select(Learner.class_id, func.count()).where(
-        Learner.class_id.in_(ids), Learner.status == "studying").group_by(Learner.class_id)).all())
+        Learner.class_id.in_(ids), Learner.in_scope(scope), Learner.status == "studying")
+        .group_by(Learner.class_id)).all())
     pending = dict(db.session.execute(select(Learner.class_id, func.count()).join(
         SelfStudyEntry, SelfStudyEntry.learner_id == Learner.id).where(
-        Learner.class_id.in_(ids), SelfStudyEntry.status == "pending").group_by(Learner.class_id)).all())
+        Learner.class_id.in_(ids), Learner.in_scope(scope), SelfStudyEntry.status == "pending")
+        .group_by(Learner.class_id)).all())
     sessions = dict(db.session.execute(select(ClassSession.class_id, func.count()).where(
         ClassSession.class_id.in_(ids), ClassSession.cancelled_at.is_(None)).group_by(ClassSession.class_id)).all())
     return [ClassRow(c, learners.get(c.id, 0), pending.get(c.id, 0), sessions.get(c.id, 0)) for c in classes]
@@ -99,10 +101,19 @@ def class_cadence_report(teaching_class: TeachingClass, sessions: list[SessionRo
     return class_cadence(facts, first.replace(day=1), as_of, policy_for(teaching_class.cohort))
 
 
-def class_learners(teaching_class: TeachingClass) -> list[Learner]:
-    """The class's learners (every status), by student number."""
-    return list(db.session.scalars(select(Learner).where(Learner.class_id == teaching_class.id)
+def class_learners(teaching_class: TeachingClass, scope: Scope) -> list[Learner]:
+    """The class's learners in `scope` (every status), by student number. A class meeting at a township's
+    point may hold learners of other villages and townships: their staff see only their own; the class's
+    teachers see all of them (lms/auth/scope.py)."""
+    return list(db.session.scalars(select(Learner).where(Learner.class_id == teaching_class.id,
+                                                         Learner.in_scope(scope))
                                    .order_by(Learner.student_number)))
+
+
+def learners_not_shown(teaching_class: TeachingClass, scope: Scope) -> int:
+    """How many of the class's learners lie outside `scope` (the class page says so, naming nobody)."""
+    return db.session.scalar(select(func.count()).select_from(Learner).where(
+        Learner.class_id == teaching_class.id, ~Learner.in_scope(scope))) or 0
 
 
 def candidate_learners(teaching_class: TeachingClass, scope: Scope, *, search: str = "", limit: int = 200):
@@ -117,6 +128,14 @@ def candidate_learners(teaching_class: TeachingClass, scope: Scope, *, search: s
         stmt = stmt.where(Learner.name.like(like) | Learner.student_number.like(like)
                           | Learner.name_initials.like(f"{search.lower()}%"))
     return list(db.session.scalars(stmt))
+
+
+def class_staff(teaching_class: TeachingClass) -> list[User]:
+    """Who may teach the class's sessions: its teachers and its head teacher, by name."""
+    staff = {link.user for link in teaching_class.teachers}
+    if teaching_class.head_teacher:
+        staff.add(teaching_class.head_teacher)
+    return sorted(staff, key=lambda user: (user.display_name, user.id))
 
 
 def teachers() -> list[User]:
@@ -153,11 +172,11 @@ def sessions_on(day: date, user: User) -> list[ClassSession]:
         .order_by(ClassSession.id)))
 
 
-def self_study_entries(teaching_class: TeachingClass) -> list[SelfStudyEntry]:
-    """The self-study entries of the class's learners, pending first, newest first (one query)."""
+def self_study_entries(teaching_class: TeachingClass, scope: Scope) -> list[SelfStudyEntry]:
+    """The self-study entries of the class's learners in `scope`, pending first, newest first (one query)."""
     return list(db.session.scalars(
         select(SelfStudyEntry).join(Learner, Learner.id == SelfStudyEntry.learner_id)
-        .where(Learner.class_id == teaching_class.id)
+        .where(Learner.class_id == teaching_class.id, Learner.in_scope(scope))
         .options(joinedload(SelfStudyEntry.learner), joinedload(SelfStudyEntry.decided_by))
         .order_by((SelfStudyEntry.status != "pending"), SelfStudyEntry.studied_on.desc(), SelfStudyEntry.id.desc())
         .limit(500)))

@@ -22,8 +22,9 @@ from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
 from lms.teaching.selfstudy import approve_pending, decide_self_study, evidence_file, log_self_study
 from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
                                    save_attendance, save_session, sheet_learners, sheet_roll)
-from lms.web.access import get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import form_ids, form_int
 from lms.web.saving import saving
 
 bp = Blueprint("sessions", __name__)
@@ -36,11 +37,10 @@ def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
     form = SessionForm(obj=session)
     form.course_id.choices = choices((c.id, f"{c.name}（{c.kind_label}）")
                                      for c in queries.plan_courses(teaching_class.specialty_id))
-    staff = {link.user for link in teaching_class.teachers}
-    if teaching_class.head_teacher:
-        staff.add(teaching_class.head_teacher)
-    form.teacher_id.choices = choices([(0, "（未指定）")] + [(u.id, u.display_name)
-                                                          for u in sorted(staff, key=lambda u: u.display_name)])
+    staff = queries.class_staff(teaching_class)
+    if session is not None and session.teacher is not None and session.teacher not in staff:
+        staff.append(session.teacher)       # left the class since: the session keeps its teacher
+    form.teacher_id.choices = choices([(0, "（未指定）")] + [(u.id, u.display_name) for u in staff])
     if request.method == "GET":
         if session is None:
             form.held_on.data = today()
@@ -53,6 +53,8 @@ def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
         course = db.session.get(Course, form.course_id.data) or abort(400)
         teacher = db.session.get(User, form.teacher_id.data) if form.teacher_id.data else None
         with saving(form) as saved:
+            if form.teacher_id.data and teacher is None:
+                raise DomainError("请从列表中选择授课教师。", field="teacher_id")
             session = save_session(actor=current_user, teaching_class=teaching_class, session=session, course=course,
                                    held_on=form.held_on.data, mode=form.mode.data,
                                    minutes=int(form.hours.data * 60), place=form.place.data or "", teacher=teacher)
@@ -123,18 +125,18 @@ def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[
 @roles_required(*TEACHING_STAFF)
 def attendance(session_id: int):
     session = get_or_404(ClassSession, session_id)
-    roll = sheet_roll(session)
+    roll = sheet_roll(session, current_scope())
     learners = roll.learners
     saved = current_marks(session)
     marks = {lid: Mark(row.status, row.minutes) for lid, row in saved.items()}
     version, errors, conflict, problem = session.version, {}, None, None
     if request.method == "POST":
         marks, errors = _parse_marks(session, learners, request.form)
-        version = request.form.get("version", type=int, default=-1)
+        version = form_int("version", -1)
         if not errors:
             try:
                 save_attendance(actor=current_user, session=session, expected_version=version, marks=marks,
-                                today=today())
+                                today=today(), scope=current_scope())
             except AttendanceConflict as error:
                 db.session.rollback()
                 conflict, version = error, error.current_version
@@ -159,7 +161,7 @@ def attendance(session_id: int):
 @roles_required(*TEACHING_STAFF)
 def sign_in_sheet(session_id: int):
     session = get_or_404(ClassSession, session_id)
-    pdf = sign_in_sheet_pdf(session, sheet_learners(session))
+    pdf = sign_in_sheet_pdf(session, sheet_learners(session, current_scope()))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=sign-in-{session.id}.pdf"})
 
@@ -168,20 +170,20 @@ def sign_in_sheet(session_id: int):
 @roles_required(*TEACHING_STAFF)
 def sign_in_spreadsheet(session_id: int):
     session = get_or_404(ClassSession, session_id)
-    learners = sheet_learners(session)
+    learners = sheet_learners(session, current_scope())
     content = sign_in_workbook(session, learners)
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "export.sign_in_sheet", "session", session.id,
                summary=f"导出签到录入表 {session.teaching_class.code} {session.held_on.isoformat()}：{len(learners)} 人")
     return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=sign-in-{session_id}.xlsx"})
+                    headers={"Content-Disposition": f"attachment; filename=sign-in-{session.id}.xlsx"})
 
 
 @bp.route("/classes/<int:class_id>/self-study", methods=["GET", "POST"])
 @roles_required(*TEACHING_STAFF)
 def self_study(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    members = studying_on(queries.class_learners(teaching_class), today())
+    members = studying_on(queries.class_learners(teaching_class, current_scope()), today())
     form = SelfStudyForm()
     form.learner_id.choices = choices((m.id, f"{m.name}（{m.student_number}）") for m in members)
     if request.method == "GET":
@@ -200,7 +202,7 @@ def self_study(class_id: int):
             flash(f"已登记 {learner.name} 的自学记录，待班级教师审核。", "success")
             return redirect(url_for("sessions.self_study", class_id=class_id))
     return render_template("teaching/self_study.html", teaching_class=teaching_class, form=form,
-                           entries=queries.self_study_entries(teaching_class), decision=DecisionForm(),
+                           entries=queries.self_study_entries(teaching_class, current_scope()), decision=DecisionForm(),
                            can_approve=current_user.role in APPROVERS)
 
 
@@ -224,8 +226,8 @@ def decide(self_study_id: int):
 @roles_required(*APPROVERS)
 def approve_all(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    ids = {int(i) for i in request.form.getlist("entry_ids") if i.isdigit()}
-    entries = [e for e in queries.self_study_entries(teaching_class) if e.id in ids]   # only what was shown
+    ids = set(form_ids("entry_ids"))
+    entries = [e for e in queries.self_study_entries(teaching_class, current_scope()) if e.id in ids]   # only what was shown
     pending = [e for e in entries if e.status == "pending"]
     if pending and request.form.get("confirmed") != "1":
         # Approved hours count at once toward R6: say how many entries and hours before approving them.

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import or_, select, update
 
 from lms.audit.services import record
+from lms.auth.scope import Scope
 from lms.core.clock import now_utc
 from lms.core.errors import ConflictError, DomainError
 from lms.extensions import db
@@ -19,6 +20,7 @@ from lms.learners.models import Learner
 from lms.learners.studying import refusal, study_histories
 from lms.teaching.hours import daily_minutes, refresh_learner_hours
 from lms.teaching.models import ATTENDANCE_LABELS, Attendance, ClassSession, Course, TeachingClass
+from lms.teaching.queries import class_staff
 
 DAY_MINUTES = 24 * 60
 CREDITING = ("present", "late")          # statuses that credit hours; leave and absent credit none
@@ -46,9 +48,14 @@ def save_session(*, actor, teaching_class: TeachingClass, session: ClassSession 
     """Create or edit a session of a class; the course must belong to the class's plan; audited.
 
     The hours of a session that already has attendance cannot drop below what a learner was credited.
+    The teacher must be one of the class's teachers or its head teacher (a session keeps a teacher who
+    has left the class since).
     """
     if course.specialty_id != teaching_class.specialty_id:
         raise DomainError("课程不属于本班专业的教学计划", field="course_id")
+    kept = session is not None and teacher is not None and teacher.id == session.teacher_id
+    if teacher is not None and not kept and teacher not in class_staff(teaching_class):
+        raise DomainError("授课教师须是本班的任课教师或班主任。", field="teacher_id")
     if mode not in ("face", "live"):
         raise DomainError("授课方式不正确", field="mode")
     if not 0 < minutes <= DAY_MINUTES:
@@ -63,12 +70,14 @@ def save_session(*, actor, teaching_class: TeachingClass, session: ClassSession 
         session = ClassSession(class_id=teaching_class.id, created_by_id=getattr(actor, "id", None))
         db.session.add(session)
     before = None if is_new else {"course_id": session.course_id, "held_on": session.held_on.isoformat(),
-                                  "mode": session.mode, "minutes": session.minutes, "place": session.place}
+                                  "mode": session.mode, "minutes": session.minutes, "place": session.place,
+                                  "teacher_id": session.teacher_id}
     session.course_id, session.held_on, session.mode, session.minutes = course.id, held_on, mode, minutes
     session.place = place
     session.teacher_id = teacher.id if teacher else None
     db.session.flush()
-    after = {"course_id": course.id, "held_on": held_on.isoformat(), "mode": mode, "minutes": minutes, "place": place}
+    after = {"course_id": course.id, "held_on": held_on.isoformat(), "mode": mode, "minutes": minutes, "place": place,
+             "teacher_id": session.teacher_id}
     record(actor, "session.create" if is_new else "session.update", "session", session.id,
            summary=f"{teaching_class.code} {held_on.isoformat()} {course.name}", before=before, after=after)
     if not is_new:
@@ -103,12 +112,14 @@ class SheetRoll:
     others: dict[int, tuple[Learner, str]]
 
 
-def sheet_roll(session: ClassSession) -> SheetRoll:
+def sheet_roll(session: ClassSession, scope: Scope) -> SheetRoll:
     """The class's learners plus anyone already marked on the sheet (e.g. moved to another class since),
-    split by whether they are studying on the session's day (lms.learners.studying). Two queries."""
+    those in `scope` only, split by whether they are studying on the session's day
+    (lms.learners.studying). Township staff thus mark their own area's learners; the class's teachers
+    mark everyone. Two queries."""
     marked = select(Attendance.learner_id).where(Attendance.session_id == session.id)
-    stmt = select(Learner).where(or_(Learner.class_id == session.class_id, Learner.id.in_(marked))) \
-        .order_by(Learner.student_number)
+    stmt = select(Learner).where(or_(Learner.class_id == session.class_id, Learner.id.in_(marked)),
+                                 Learner.in_scope(scope)).order_by(Learner.student_number)
     everyone = list(db.session.scalars(stmt))
     histories = study_histories(everyone)
     learners, others = [], {}
@@ -121,9 +132,9 @@ def sheet_roll(session: ClassSession) -> SheetRoll:
     return SheetRoll(learners, others)
 
 
-def sheet_learners(session: ClassSession) -> list[Learner]:
-    """Who belongs on the sheet and the sign-in sheets: the learners studying on the session's day."""
-    return sheet_roll(session).learners
+def sheet_learners(session: ClassSession, scope: Scope) -> list[Learner]:
+    """Who belongs on the sheet and the sign-in sheets: the learners in `scope` studying on the session's day."""
+    return sheet_roll(session, scope).learners
 
 
 def current_marks(session: ClassSession) -> dict[int, Attendance]:
@@ -146,8 +157,9 @@ def check_mark(mark: Mark, session_minutes: int) -> str | None:
 
 
 def save_attendance(*, actor, session: ClassSession, expected_version: int, marks: dict[int, Mark],
-                    today: date) -> ClassSession:
-    """Save a whole sheet in one go. `marks` must cover exactly the sheet's learners.
+                    today: date, scope: Scope) -> ClassSession:
+    """Save a whole sheet in one go. `marks` must cover exactly the sheet's learners in `scope` (the
+    user's): nobody else's line is written.
 
     Raises DomainError (field "learner-<id>") for a bad line, and AttendanceConflict when the sheet was
     saved by someone else since `expected_version`. Refreshes the learners' hour summaries; audited.
@@ -156,7 +168,7 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
         raise DomainError("该课次已取消，不能点名")
     if session.held_on > today:
         raise DomainError("课次日期在今天之后，还不能点名")
-    roll = sheet_roll(session)
+    roll = sheet_roll(session, scope)
     learners = {learner.id: learner for learner in roll.learners}
     for learner_id in sorted(set(marks) - set(learners)):
         if learner_id in roll.others:       # not studying that day: no mark, whatever the page sent

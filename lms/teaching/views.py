@@ -25,6 +25,7 @@ from lms.teaching.progress import learner_progress, progress_for
 from lms.geo.models import TeachingPoint
 from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
 from lms.web.forms import choices
+from lms.web.numbers import form_ids, form_int
 from lms.web.saving import saving
 
 bp = Blueprint("teaching", __name__)
@@ -94,12 +95,14 @@ def class_page(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     as_of = today()
     sessions = queries.class_sessions(teaching_class)
-    learners = queries.class_learners(teaching_class)
+    scope = current_scope()
+    learners = queries.class_learners(teaching_class, scope)
     studying = [learner for learner in learners if learner.status == "studying"]
     progress = progress_for(studying, as_of)
     at_risk = [(learner, progress[learner.id]) for learner in studying if progress[learner.id].at_risk]
     return render_template("teaching/class.html", teaching_class=teaching_class, sessions=sessions,
                            learners=learners, progress=progress, at_risk=at_risk, as_of=as_of,
+                           not_shown=queries.learners_not_shown(teaching_class, scope),
                            cadence=queries.class_cadence_report(teaching_class, sessions, as_of),
                            can_edit=current_user.role in CLASS_EDITORS,
                            can_teach=current_user.role in TEACHING_STAFF, teachers=queries.teachers())
@@ -109,7 +112,7 @@ def class_page(class_id: int):
 @roles_required(*CLASS_EDITORS)
 def class_teachers(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    teacher_id = request.form.get("teacher_id", type=int)
+    teacher_id = form_int("teacher_id")
     with saving() as saved:
         if request.form.get("action") == "remove":
             services.remove_teacher(actor=current_user, teaching_class=teaching_class, teacher_id=teacher_id)
@@ -131,11 +134,11 @@ def class_learners(class_id: int):
         scope = current_scope()
         with saving() as saved:
             if request.form.get("action") == "remove":
-                learner = get_or_404(Learner, request.form.get("learner_id", type=int) or 0)
+                learner = get_or_404(Learner, form_int("learner_id", 0))
                 services.remove_learner(actor=current_user, teaching_class=teaching_class, learner=learner)
                 message = f"已将 {learner.name} 移出本班。"
             else:
-                ids = [int(i) for i in request.form.getlist("learner_ids") if i.isdigit()]
+                ids = form_ids("learner_ids")
                 chosen = list(db.session.scalars(select(Learner).where(Learner.id.in_(ids), Learner.in_scope(scope))))
                 if not chosen:
                     raise DomainError("请勾选要加入的学员")
@@ -146,7 +149,8 @@ def class_learners(class_id: int):
         return redirect(url_for("teaching.class_learners", class_id=class_id))
     search = request.args.get("q", "").strip()
     return render_template("teaching/class_learners.html", teaching_class=teaching_class, search=search,
-                           members=queries.class_learners(teaching_class),
+                           members=queries.class_learners(teaching_class, current_scope()),
+                           not_shown=queries.learners_not_shown(teaching_class, current_scope()),
                            candidates=queries.candidate_learners(teaching_class, current_scope(), search=search))
 
 
@@ -154,7 +158,7 @@ def class_learners(class_id: int):
 @roles_required(*TEACHING_STAFF)
 def learner_cards(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
-    learners = studying_on(queries.class_learners(teaching_class), today())
+    learners = studying_on(queries.class_learners(teaching_class, current_scope()), today())
     pdf = learner_cards_pdf(teaching_class, learners)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=cards-{teaching_class.id}.pdf"})

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from lms.auth.scope import Scope, scope_for
 from lms.extensions import db
+from lms.web.numbers import in_range
 
 ALL_ROLES = ("admin", "bureau", "township", "enroller", "teacher", "registrar")
 
@@ -69,6 +70,8 @@ def get_or_404(model, object_id, scope: Scope | None = None):
     """Load one row of `model` by primary key if it exists and lies in scope; otherwise 404."""
     from sqlalchemy import select
 
+    if not in_range(object_id):         # an id no column holds (from a form or a hand-made URL) exists nowhere
+        abort(404)
     obj = db.session.scalars(scoped(select(model).where(model.id == object_id), model, scope)).first()
     if obj is None:
         abort(404)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
+from lms.auth.scope import EVERYTHING
 from lms.core.clock import frozen_at
 from lms.core.errors import DomainError
 from lms.extensions import db
@@ -101,7 +102,8 @@ def test_the_service_refuses_a_graduates_mark_even_without_the_page(setup, gradu
     session = make_session(setup.teaching_class, held_on=DAY_AFTER)
     marks = {learner.id: Mark("present", 480) for learner in setup.learners + [graduate]}
     with pytest.raises(DomainError, match="王德才 在 2026年5月3日 已毕业，不能记录学时"):
-        save_attendance(actor=setup.teacher, session=session, expected_version=0, marks=marks, today=date(2026, 12, 7))
+        save_attendance(actor=setup.teacher, session=session, expected_version=0, marks=marks, today=date(2026, 12, 7),
+                        scope=EVERYTHING)
 
 
 def test_a_mark_saved_before_graduation_was_known_is_kept_shown_and_not_editable(client, setup, graduate):
