@@ -32,7 +32,7 @@ class TooManyPixels(Exception):
 
 def pixel_message(width: int, height: int, max_pixels: int) -> str:
     """“图片尺寸 30000×30000 过大,最大 2400 万像素,请缩小后重新上传”."""
-    return f"图片尺寸 {width}×{height} 过大,最大 {max_pixels // 10_000} 万像素,请缩小后重新上传"
+    return f"图片尺寸 {width}×{height} 过大，最大 {max_pixels // 10_000} 万像素，请缩小后重新上传"
 
 
 def open_upload(data: bytes, *, max_pixels: int) -> Image.Image:

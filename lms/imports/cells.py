@@ -152,11 +152,11 @@ def _date_cn(day: dt.date) -> str:
 
 def _build_date(year: int, month: int, day: int, value: object) -> dt.date:
     if not 1900 <= year <= 2099:
-        raise CellError(f"日期无法识别:{_shown(value)},请写成 2023-05-06")
+        raise CellError(f"日期无法识别：{_shown(value)}，请写成 2023-05-06")
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"日期不存在:{_shown(value)},请核对年月日") from None
+        raise CellError(f"日期不存在：{_shown(value)}，请核对年月日") from None
 
 
 def _date_from_serial(value: float, original: object) -> dt.date:
@@ -165,7 +165,7 @@ def _date_from_serial(value: float, original: object) -> dt.date:
         return _build_date(whole // 10000, whole // 100 % 100, whole % 100, original)
     serial = int(value)
     if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
-        raise CellError(f"日期无法识别:{_shown(original)},请写成 2023-05-06")
+        raise CellError(f"日期无法识别：{_shown(original)}，请写成 2023-05-06")
     return _EXCEL_EPOCH + dt.timedelta(days=serial)
 
 
@@ -195,7 +195,7 @@ def _parse_date_text(value: str) -> dt.date:
     if match is None:
         match = _DATE_SEPARATED.fullmatch(compact)
         if match is None:
-            raise CellError(f"日期无法识别:{_shown(value)},请写成 2023-05-06")
+            raise CellError(f"日期无法识别：{_shown(value)}，请写成 2023-05-06")
         return _build_date(int(match[1]), int(match[3]), int(match[4]), value)
     return _build_date(int(match[1]), int(match[2]), int(match[3]), value)
 
@@ -212,18 +212,18 @@ def parse_date(
     elif isinstance(value, dt.date):
         day = value
     elif isinstance(value, bool):
-        raise CellError(f"日期无法识别:{_shown(value)},请写成 2023-05-06")
+        raise CellError(f"日期无法识别：{_shown(value)}，请写成 2023-05-06")
     elif isinstance(value, (int, float, Decimal)):
         number = float(value) if abs(value) < 10**9 else float("inf")
         if number != number or number in (float("inf"), float("-inf")):
-            raise CellError(f"日期无法识别:{_shown(value)},请写成 2023-05-06")
+            raise CellError(f"日期无法识别：{_shown(value)}，请写成 2023-05-06")
         day = _date_from_serial(number, value)
     elif type(value) is str:
         day = _date_from_text(value)
     elif value is None:
         raise CellError("日期不能为空")
     else:
-        raise CellError(f"日期无法识别:{_shown(value)},请写成 2023-05-06")
+        raise CellError(f"日期无法识别：{_shown(value)}，请写成 2023-05-06")
     if not_before is not None and day < not_before:
         raise CellError(f"日期 {_date_cn(day)} 不能早于 {_date_cn(not_before)}")
     if not_after is not None and day > not_after:
@@ -282,12 +282,12 @@ def parse_decimal(
     Errors: "不能为空", "不是数字:…", "不能为负数" (when min is 0), "不能小于 N", "不能超过 N".
     """
     if isinstance(value, bool):
-        raise CellError(f"不是数字:{_shown(value)}")
+        raise CellError(f"不是数字：{_shown(value)}")
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise CellError(f"不是数字:{_shown(value)}")
+            raise CellError(f"不是数字：{_shown(value)}")
         number = Decimal(repr(value))
     elif isinstance(value, Decimal):
         number = value
@@ -296,14 +296,14 @@ def parse_decimal(
         if not text:
             raise CellError("不能为空")
         if type(value) is not str:
-            raise CellError(f"不是数字:{text}")
+            raise CellError(f"不是数字：{text}")
         compact = fold_width(text).replace(",", "").replace(" ", "")
         try:
             number = Decimal(compact)
         except InvalidOperation:
-            raise CellError(f"不是数字:{_shown(value)}") from None
+            raise CellError(f"不是数字：{_shown(value)}") from None
     if not number.is_finite():
-        raise CellError(f"不是数字:{_shown(value)}")
+        raise CellError(f"不是数字：{_shown(value)}")
     if min is not None and number < Decimal(str(min)):
         if Decimal(str(min)) == 0:
             raise CellError("不能为负数")
@@ -322,7 +322,7 @@ def parse_int(
     """A cell as a whole number within bounds (3, 3.0, "３" are fine; 3.5 is "应为整数")."""
     number = parse_decimal(value, min=min, max=max)
     if number != number.to_integral_value():
-        raise CellError(f"应为整数:{_shown(value)}")
+        raise CellError(f"应为整数：{_shown(value)}")
     return int(number)
 
 
@@ -379,7 +379,7 @@ def parse_choice(
         if _choice_key(synonym) == key:
             return canonical
     allowed = "、".join(shown if shown is not None else dict.fromkeys(choices))
-    raise CellError(f"{label}“{_shown(value)}”无法识别,只能填:{allowed}")
+    raise CellError(f"{label}“{_shown(value)}”无法识别，只能填：{allowed}")
 
 
 def closest_name(name: object, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:

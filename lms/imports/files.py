@@ -97,7 +97,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int = MA
         kind = "excel"
     elif head == _OLE_MAGIC:
         if _ENCRYPTED_PACKAGE in data:
-            raise FileError("文件设置了密码,请取消密码后重新上传")
+            raise FileError("文件设置了密码，请取消密码后重新上传")
         first, values = _workbook_values(data)
         kind = "excel"
     elif head.startswith(_BINARY_MAGICS):
@@ -112,7 +112,7 @@ def _workbook_values(data: bytes) -> tuple[int, list[list]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
-        raise FileError("文件设置了密码,请取消密码后重新上传") from None
+        raise FileError("文件设置了密码，请取消密码后重新上传") from None
     except Exception:  # noqa: BLE001 - any parser failure on an upload means "not readable"
         raise FileError(NOT_A_SPREADSHEET) from None
     with workbook:
@@ -128,12 +128,12 @@ def _workbook_values(data: bytes) -> tuple[int, list[list]]:
             start = sheet.start
             values = sheet.to_python(skip_empty_area=True) if start is not None else []
         except PasswordError:
-            raise FileError("文件设置了密码,请取消密码后重新上传") from None
+            raise FileError("文件设置了密码，请取消密码后重新上传") from None
         except Exception:  # noqa: BLE001 - as above
             raise FileError(NOT_A_SPREADSHEET) from None
     if not values:
         if len(workbook.sheet_names) > 1:
-            raise FileError(f"第一个工作表“{visible[0]}”是空的,请把数据放在第一个工作表")
+            raise FileError(f"第一个工作表“{visible[0]}”是空的，请把数据放在第一个工作表")
         raise FileError("文件是空的")
     return start[0] + 1, values
 
@@ -158,7 +158,7 @@ def _decode(data: bytes) -> str:
             raise FileError(NOT_A_SPREADSHEET)
         lead = sample.lstrip()[:200].lower()
         if lead.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta")):
-            raise FileError("该文件实际是网页或 XML 格式,请用 Excel 打开后另存为 .xlsx 再上传")
+            raise FileError("该文件实际是网页或 XML 格式，请用 Excel 打开后另存为 .xlsx 再上传")
         return text
     raise FileError(NOT_A_SPREADSHEET)  # neither UTF-8 nor GB18030: binary, not a CSV
 

@@ -24,9 +24,9 @@ from xml.parsers import expat
 __all__ = ["MAX_COLUMNS", "NOT_A_SPREADSHEET", "TOO_BIG_INFLATED", "inflation_budget", "limit_message",
            "workbook_refusal"]
 
-NOT_A_SPREADSHEET = "无法读取:不是 Excel(.xlsx/.xls)或 CSV 文件"
-TOO_BIG_INFLATED = "文件解压后过大,无法读取;请删去多余的内容后重新上传"
-TOO_LONG_CELL = "文件中有超长的内容(一个单元格最多 32,767 个字),无法读取;请检查后重新上传"
+NOT_A_SPREADSHEET = "无法读取：不是 Excel（.xlsx/.xls）或 CSV 文件"
+TOO_BIG_INFLATED = "文件解压后过大，无法读取；请删去多余的内容后重新上传"
+TOO_LONG_CELL = "文件中有超长的内容（一个单元格最多 32,767 个字），无法读取；请检查后重新上传"
 
 #: Columns an import may have: no import kind has more than ~15, a template plus notes fits easily.
 MAX_COLUMNS = 64
@@ -66,7 +66,7 @@ def limit_message(what: str, count: int, limit: int, *, at_least: bool = False) 
     """The refusal for a table with `count` rows (what="行") or columns ("列") over `limit`."""
     has = "至少有" if at_least else "有"
     advice = "请分成几个文件导入" if what == "行" else "请删去多余的列后重新上传"
-    return f"表格{has} {count:,} {what},超过上限 {limit:,} {what};{advice}"
+    return f"表格{has} {count:,} {what}，超过上限 {limit:,} {what}；{advice}"
 
 
 def inflation_budget(max_bytes: int, max_rows: int) -> int:

@@ -38,7 +38,7 @@ def prepare_photo(data: bytes, *, max_bytes: int) -> bytes:
     if not data:
         raise DomainError("照片文件是空的", field="photo")
     if len(data) > max_bytes:
-        raise DomainError(f"照片不能超过 {_size_text(max_bytes)},请压缩后重新上传", field="photo")
+        raise DomainError(f"照片不能超过 {_size_text(max_bytes)}，请压缩后重新上传", field="photo")
     try:
         with open_upload(data, max_pixels=MAX_PIXELS) as probe:
             if probe.format not in ACCEPTED_FORMATS:
@@ -63,7 +63,7 @@ def prepare_photo(data: bytes, *, max_bytes: int) -> bytes:
     except UnidentifiedImageError:
         raise DomainError("照片只能是 JPEG 或 PNG 图片", field="photo") from None
     except (OSError, ValueError, SyntaxError):
-        raise DomainError("照片文件已损坏,无法读取", field="photo") from None
+        raise DomainError("照片文件已损坏，无法读取", field="photo") from None
     return output.getvalue()
 
 

@@ -39,10 +39,10 @@ def evidence_mime(data: bytes, *, label: str, field: str, max_bytes: int) -> str
     if not data:
         raise DomainError(f"{label}文件是空的", field=field)
     if len(data) > max_bytes:
-        raise DomainError(f"{label}超过 {max_bytes / 1024 / 1024:g} MB,请压缩后重新上传", field=field)
+        raise DomainError(f"{label}超过 {max_bytes / 1024 / 1024:g} MB，请压缩后重新上传", field=field)
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
-            raise DomainError("PDF 文件不完整,请重新扫描或导出后上传", field=field)
+            raise DomainError("PDF 文件不完整，请重新扫描或导出后上传", field=field)
         return "application/pdf"
     try:
         with open_upload(data, max_pixels=MAX_PIXELS) as image:

@@ -17,13 +17,6 @@ from tests.support.punctuation import (Finding, file_units, findings, problems, 
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# Files other branches are still editing when this test was written: their strings are fixed after
-# those branches are merged. Remove each entry once its file is fixed; do not add new ones.
-PENDING = frozenset({
-    "lms/imports/files.py", "lms/imports/cells.py", "lms/learners/photos.py", "lms/recognition/evidence.py",
-    "lms/teaching/selfstudy.py",
-})
-
 # Real exceptions: (file, text the finding lies in, why). Keep this short.
 ALLOWED = (
     ("lms/core/xlsx.py", 'yyyy"年"m"月"d"日"', "an Excel number format: the quotes are its syntax"),
@@ -38,11 +31,7 @@ ALLOWED = (
 def _files() -> list[Path]:
     files = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("templates/**/*.js"), *ROOT.glob("lms/**/*.py"),
              *ROOT.glob("static/js/*.js")]
-    return sorted(path for path in files if not _pending(path.relative_to(ROOT).as_posix()))
-
-
-def _pending(relative: str) -> bool:
-    return any(relative == entry or (entry.endswith("/") and relative.startswith(entry)) for entry in PENDING)
+    return sorted(files)
 
 
 def _allowed(finding: Finding) -> bool:
@@ -72,11 +61,6 @@ def test_every_allowed_exception_is_still_there():
     """An allowance whose text is gone must be removed, so the list stays short and true."""
     for path, text, _ in ALLOWED:
         assert text in (ROOT / path).read_text(encoding="utf-8"), f"{path}: {text!r} is no longer there"
-
-
-def test_pending_files_exist():
-    for entry in PENDING:
-        assert (ROOT / entry).exists(), f"{entry} is gone: remove it from PENDING"
 
 
 # --- the scan itself -----------------------------------------------------------------------------------
