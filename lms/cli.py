@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from lms.auth.scope import EVERYTHING
@@ -66,6 +67,7 @@ def create_user_command(name: str, role: str, scopes: tuple[str, ...], display_n
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出摘要。")
 def import_command(kind: str, file: Path, dry_run: bool, strict: bool, as_json: bool):
     """Import FILE (.xlsx/.xls/.csv) of KIND. Exit 0: all rows good; 1: some refused; 2: file unusable."""
+    from lms.imports.files import too_large_message
     from lms.imports.pipeline import ImportSummary, run_import
     from lms.imports.registry import importer_classes
 
@@ -74,6 +76,8 @@ def import_command(kind: str, file: Path, dry_run: bool, strict: bool, as_json: 
         summary = ImportSummary(kind=kind, fatal=f"未知的导入类型 {kind}，可选：{', '.join(classes)}")
     elif not file.exists():
         summary = ImportSummary(kind=kind, fatal=f"文件不存在：{file}")
+    elif file.stat().st_size > current_app.config["IMPORT_MAX_BYTES"]:   # refused before it is read into memory
+        summary = ImportSummary(kind=kind, fatal=too_large_message(current_app.config["IMPORT_MAX_BYTES"]))
     else:
         importer = classes[kind](actor=None, scope=EVERYTHING, today=today())
         try:

@@ -68,6 +68,11 @@ def _size_text(max_bytes: int) -> str:
     return f"{megabytes:g}" if megabytes >= 1 else f"{megabytes:.2g}"
 
 
+def too_large_message(max_bytes: int) -> str:
+    """Why a file over the upload limit is refused (Chinese)."""
+    return f"文件超过 {_size_text(max_bytes)} MB 上限"
+
+
 def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int = MAX_ROWS,
                max_columns: int = MAX_COLUMNS) -> Table:
     """Read the first worksheet of an Excel file, or a CSV/TXT file, into a Table.
@@ -84,7 +89,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int = MA
     if not data:
         raise FileError("文件是空的")
     if len(data) > max_bytes:
-        raise FileError(f"文件超过 {_size_text(max_bytes)} MB 上限")
+        raise FileError(too_large_message(max_bytes))
     if not filename.lower().endswith(SPREADSHEET_EXTENSIONS):
         raise FileError(NOT_A_SPREADSHEET)
     head = data[:8]

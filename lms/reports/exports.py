@@ -5,7 +5,7 @@ from lms.auth.scope import Scope
 from lms.core.clock import today
 from lms.core.xlsx import Sheet, workbook_bytes
 from lms.reports.quarterly import Period, funded_learners, funding_by_township, quarterly_report
-from lms.rules import LEARNER_STATUS_LABELS, format_date_cn
+from lms.rules import LEARNER_STATUS_LABELS, format_date_cn, hours_number
 from lms.settings.services import get_setting
 
 SIGNATURE_LINE = "____________"
@@ -18,19 +18,14 @@ DETAIL_HEADERS = ("乡镇（街道）", "村（社区）", "姓名", "身份证�
                   "经费（元）")
 
 
-def hours_value(minutes: int) -> int | float:
-    """Minutes as a 学时 number for a spreadsheet cell (one decimal when not whole)."""
-    return minutes // 60 if minutes % 60 == 0 else round(minutes / 60, 1)
-
-
 def yuan_value(fen: int) -> int | float:
     """Fen as a yuan number for a spreadsheet cell."""
     return fen // 100 if fen % 100 == 0 else fen / 100
 
 
 def _quarter_line(row) -> list:
-    return [row.name, row.new_enrolled, row.enrolled, row.studying, *(hours_value(row.hours[c]) for c in "FLPS"),
-            hours_value(row.hours_total), row.graduated, row.completed, row.withdrawn, row.funded,
+    return [row.name, row.new_enrolled, row.enrolled, row.studying, *(hours_number(row.hours[c]) for c in "FLPS"),
+            hours_number(row.hours_total), row.graduated, row.completed, row.withdrawn, row.funded,
             yuan_value(row.funding_fen)]
 
 

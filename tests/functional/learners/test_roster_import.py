@@ -261,3 +261,9 @@ def test_the_template_has_the_roster_columns_with_the_id_column_as_text(client, 
     sheet = load_workbook(io.BytesIO(client.get("/imports/roster/template.xlsx").data)).active
     assert [c.value for c in sheet[1]] == list(HEADER)
     assert sheet["B3"].number_format == "@"
+
+
+def test_the_command_line_refuses_a_file_over_the_limit(app, cli_import, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 1024 * 1024)
+    code, summary = cli_import("roster", b"x" * (1024 * 1024 + 1))
+    assert code == 2 and summary["fatal"] == "文件超过 1 MB 上限"
