@@ -21,7 +21,7 @@ def test_create_user_reads_the_password_from_standard_input(app, client):
 def test_create_user_generates_and_prints_a_password(app, client):
     result = app.test_cli_runner().invoke(args=["lms", "create-user", "li", "--role", "bureau"], input="")
     assert result.exit_code == 0
-    password = result.output.split("初始密码:")[1].strip()
+    password = result.output.split("初始密码：")[1].strip()
     client.login("li", password)
 
 

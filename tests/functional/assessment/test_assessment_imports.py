@@ -89,7 +89,7 @@ def test_moral_import(app, tmp_path, enrol):
         [learner.id_number, "合格", "2025-06-01"], [learner.id_number, "优秀", "2025-06-01"]])
     code, summary = run(app, "moral", path)
     assert summary["written"] == 1
-    assert summary["errors"][0]["message"] == "结论“优秀”无法识别,只能填:合格、不合格"
+    assert summary["errors"][0]["message"] == "结论“优秀”无法识别，只能填：合格、不合格"
     assert db.session.scalars(select(MoralEvaluation.passed).where(MoralEvaluation.learner_id == learner.id)).all() \
         == [True]
 

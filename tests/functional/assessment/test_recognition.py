@@ -80,8 +80,8 @@ def test_a_work_waiver_under_two_years_is_refused(client, login_as, enrol):
     (b"", "请上传证明材料扫描件"),
     (b"%PDF-1.4 broken", "PDF 文件不完整"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "证明材料只能是 PDF、JPG 或 PNG 文件"),
-    (png(30000, 30000, pixels=False), "图片尺寸 30000×30000 过大,最大 4000 万像素,请缩小后重新上传"),
-    (jpeg_claiming(12000, 9000), "图片尺寸 12000×9000 过大,最大 4000 万像素,请缩小后重新上传"),
+    (png(30000, 30000, pixels=False), "图片尺寸 30000×30000 过大，最大 4000 万像素，请缩小后重新上传"),
+    (jpeg_claiming(12000, 9000), "图片尺寸 12000×9000 过大，最大 4000 万像素，请缩小后重新上传"),
 ], ids=["text", "empty", "broken-pdf", "svg", "huge-png", "huge-jpeg"])
 def test_scans_are_checked_by_content(client, login_as, enrol, plan, certificate, content, message):
     learner = enrol()

@@ -33,8 +33,8 @@ ANSWERS = {
     "unknown username": "用户名或密码不正确。",
     "wrong password": "用户名或密码不正确。",
     "deactivated": "用户名或密码不正确。",
-    "waiting": "密码错误次数过多,请 1 分钟后再试。",
-    "no csrf token": "页面已过期或表单校验失败(CSRF),请刷新页面后重新提交。",
+    "waiting": "密码错误次数过多，请 1 分钟后再试。",
+    "no csrf token": "页面已过期或表单校验失败（CSRF），请刷新页面后重新提交。",
 }
 
 
@@ -85,7 +85,7 @@ def test_five_failures_make_the_next_attempt_wait_even_with_the_right_password(c
         client.post_form("/login", {"username": user.username, "password": "wrong-pass-1"})
     response = client.post_form("/login", {"username": user.username, "password": TEST_PASSWORD})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "密码错误次数过多,请 1 分钟后再试。" in page
+    assert response.status_code == 200 and "密码错误次数过多，请 1 分钟后再试。" in page
     assert client.get("/").status_code == 302   # still not logged in
 
 

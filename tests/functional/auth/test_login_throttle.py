@@ -29,7 +29,7 @@ def _time_passes(minutes: float) -> None:
 
 def _waiting(response, minutes: int) -> bool:
     page = response.get_data(as_text=True)
-    return response.status_code == 200 and f"密码错误次数过多,请 {minutes} 分钟后再试。" in page
+    return response.status_code == 200 and f"密码错误次数过多，请 {minutes} 分钟后再试。" in page
 
 
 def test_failures_on_other_accounts_never_refuse_a_right_password_from_the_same_address(client):

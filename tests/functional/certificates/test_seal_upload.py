@@ -22,7 +22,7 @@ def test_a_30000_by_30000_seal_is_refused_naming_its_size(client, login_as):
     login_as("admin")
     before = seal_bytes()
     page = upload(client, png(30000, 30000, pixels=False)).get_data(as_text=True)
-    assert "图片尺寸 30000×30000 过大,最大 400 万像素,请缩小后重新上传" in page
+    assert "图片尺寸 30000×30000 过大，最大 400 万像素，请缩小后重新上传" in page
     assert seal_bytes() == before
 
 
@@ -30,4 +30,4 @@ def test_a_seal_wider_than_2000_pixels_is_still_refused_by_its_side(client, logi
     login_as("admin")
     before = seal_bytes()
     page = upload(client, png(2500, 100)).get_data(as_text=True)
-    assert "印章图片太大:宽和高都不应超过 2000 像素" in page and seal_bytes() == before
+    assert "印章图片太大：宽和高都不应超过 2000 像素" in page and seal_bytes() == before

@@ -110,7 +110,7 @@ def test_bad_rows_are_refused_with_row_column_and_reason(area, cli_import):
     assert errors[4] == ("入学日期", "不符合报名年龄要求：入学时 13 周岁，未满 15 周岁")
     assert errors[5][0] == "专业" and "没有名为“种值”的专业" in errors[5][1]
     assert errors[6] == ("班级", "班级“刺绣班”不是“种植（含园林、林下种植）”专业的班，请核对专业或班级")
-    assert errors[7] == ("入学日期", "日期不存在:2025-02-30,请核对年月日")
+    assert errors[7] == ("入学日期", "日期不存在：2025-02-30，请核对年月日")
     assert errors[8][0] == "入学日期" and "不能晚于" in errors[8][1]
     assert errors[9][0] == "入学前文化程度" and "无法识别" in errors[9][1]
     assert errors[10][0] == "民族" and "火星族" in errors[10][1]

@@ -195,9 +195,9 @@ def test_someone_over_the_age_range_today_is_imported_with_a_warning(area, impor
 
 @pytest.mark.parametrize("data, name, message", [
     (b"", "roster.csv", "文件是空的"),
-    (b"%PDF-1.7 not a sheet", "roster.xlsx", "无法读取:不是 Excel(.xlsx/.xls)或 CSV 文件"),
+    (b"%PDF-1.7 not a sheet", "roster.xlsx", "无法读取：不是 Excel（.xlsx/.xls）或 CSV 文件"),
     (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "EncryptedPackage".encode("utf-16-le").ljust(64, b"\0")
-     + bytes(448), "roster.xlsx", "文件设置了密码,请取消密码后重新上传"),
+     + bytes(448), "roster.xlsx", "文件设置了密码，请取消密码后重新上传"),
     ("姓名,身份证号\r\n王德才,522327198005061230\r\n".encode(), "roster.csv", "缺少必需的列：乡镇、村"),
 ])
 def test_unusable_files_get_one_clear_message_and_exit_2(area, cli_import, data, name, message):
@@ -216,17 +216,17 @@ def test_a_file_over_the_row_limit_is_refused_in_the_cli_and_on_the_web(app, are
     monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 3)
     data = csv_bytes(HEADER, [person(), person("第二"), person("第三")])
     code, summary = cli_import("roster", data)
-    assert code == 2 and summary["fatal"] == "表格至少有 4 行,超过上限 3 行;请分成几个文件导入" and entries() == 0
+    assert code == 2 and summary["fatal"] == "表格至少有 4 行，超过上限 3 行；请分成几个文件导入" and entries() == 0
     login_as("township", divisions=[area.township_a])
     page = client.post_form("/imports/roster/", {"file": (io.BytesIO(data), "名册.csv")},
                             content_type="multipart/form-data").get_data(as_text=True)
-    assert "表格至少有 4 行,超过上限 3 行;请分成几个文件导入" in page and entries() == 0
+    assert "表格至少有 4 行，超过上限 3 行；请分成几个文件导入" in page and entries() == 0
 
 
 def test_a_workbook_with_a_cell_at_the_far_corner_is_refused_in_the_cli_and_on_the_web(area, cli_import, client,
                                                                                        login_as):
     data = workbook(HEADER_ROW + row(1048576, cell("XFD1048576")), dimension="A1:XFD1048576")
-    message = "表格有 1,048,576 行,超过上限 200,000 行;请分成几个文件导入"
+    message = "表格有 1,048,576 行，超过上限 200,000 行；请分成几个文件导入"
     code, summary = cli_import("roster", data, name="名册.xlsx")
     assert code == 2 and summary["fatal"] == message and entries() == 0
     login_as("township", divisions=[area.township_a])

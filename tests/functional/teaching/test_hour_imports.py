@@ -155,7 +155,7 @@ def test_bad_platform_rows_are_refused(app, tmp_path, setup):
     status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     errors = errors_by_row(summary)
     assert status == 1 and summary["written"] == 1
-    assert errors[2] == "学习时长（分钟）：不是数字:abc" and errors[3] == "学习时长（分钟）：不能为负数"
+    assert errors[2] == "学习时长（分钟）：不是数字：abc" and errors[3] == "学习时长（分钟）：不能为负数"
     assert errors[4] == "身份证号：该身份证号没有已报名的学员（或不在您的管辖范围内）"
     assert "不能晚于今天" in errors[5] and errors[6] == \
         "学习日期：学员01 在 2025年1月10日 尚未入学（2025年3月1日入学），不能记录学时"

@@ -43,7 +43,7 @@ def test_a_web_page_or_script_named_like_a_proof_is_refused_and_nothing_is_store
 
 def test_a_huge_image_is_refused_naming_its_size(client, setup):
     page = log(client, setup, png(30000, 30000, pixels=False), "证明.png").get_data(as_text=True)
-    assert "图片尺寸 30000×30000 过大,最大 4000 万像素,请缩小后重新上传" in page
+    assert "图片尺寸 30000×30000 过大，最大 4000 万像素，请缩小后重新上传" in page
     assert db.session.scalar(select(SelfStudyEntry.id)) is None
 
 

@@ -27,7 +27,7 @@ from lms.imports.cells import (
 )
 
 MAY_6 = dt.date(2023, 5, 6)
-DATE_HINT = ",请写成 2023-05-06"
+DATE_HINT = "，请写成 2023-05-06"
 
 
 def message_of(func, *args, **kwargs) -> str:
@@ -147,11 +147,11 @@ def test_leap_day_is_a_date():
     "value", ["2023-02-29", "2023-02-30", "2023/13/1", "2023年4月31日", "20230230", "2023-00-10"]
 )
 def test_impossible_dates_are_refused(value):
-    assert message_of(parse_date, value) == f"日期不存在:{value},请核对年月日"
+    assert message_of(parse_date, value) == f"日期不存在：{value}，请核对年月日"
 
 
 def test_impossible_eight_digit_number_is_refused():
-    assert message_of(parse_date, 20231301) == "日期不存在:20231301,请核对年月日"
+    assert message_of(parse_date, 20231301) == "日期不存在：20231301，请核对年月日"
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_unrecognisable_dates_are_refused_with_the_expected_form(value):
 
 
 def test_error_quotes_the_cell_text():
-    assert message_of(parse_date, "明天") == "日期无法识别:明天,请写成 2023-05-06"
+    assert message_of(parse_date, "明天") == "日期无法识别：明天，请写成 2023-05-06"
 
 
 def test_long_cell_text_is_cut_in_the_message():
@@ -305,7 +305,7 @@ def test_non_numbers_are_refused(value):
 
 
 def test_non_number_message_quotes_the_cell():
-    assert message_of(parse_decimal, "abc") == "不是数字:abc"
+    assert message_of(parse_decimal, "abc") == "不是数字：abc"
 
 
 @pytest.mark.parametrize("value", [None, "", " "])
@@ -335,7 +335,7 @@ def test_whole_numbers(value):
 
 
 def test_fraction_is_not_a_whole_number():
-    assert message_of(parse_int, "3.5") == "应为整数:3.5"
+    assert message_of(parse_int, "3.5") == "应为整数：3.5"
 
 
 def test_whole_number_bounds():
@@ -414,12 +414,12 @@ def test_sex_synonyms_map_to_gb_codes(value, code):
 
 def test_unknown_choice_lists_the_allowed_values():
     choices = {"男": "1", "女": "2", "1": "1", "2": "2"}
-    assert message_of(parse_choice, "未知", choices, "性别") == "性别“未知”无法识别,只能填:男、女、1、2"
+    assert message_of(parse_choice, "未知", choices, "性别") == "性别“未知”无法识别，只能填：男、女、1、2"
 
 
 def test_unknown_choice_can_list_chosen_values_only():
     message = message_of(parse_choice, "x", SEX_CHOICES, "性别", shown=("男", "女"))
-    assert message == "性别“x”无法识别,只能填:男、女"
+    assert message == "性别“x”无法识别，只能填：男、女"
 
 
 @pytest.mark.parametrize("value", [None, "", "  "])
@@ -468,7 +468,7 @@ def test_cell_error_is_a_domain_error_with_a_message():
 
 
 def test_a_message_quoting_a_huge_cell_is_cut_to_a_readable_length():
-    message = bounded_message(f"班级“{'王' * 40_000}”不存在,请核对班级编号")
-    assert message == f"班级“{'王' * 23}…”不存在,请核对班级编号"
-    assert len(bounded_message("原因:" + "x" * 5_000)) == 200
+    message = bounded_message(f"班级“{'王' * 40_000}”不存在，请核对班级编号")
+    assert message == f"班级“{'王' * 23}…”不存在，请核对班级编号"
+    assert len(bounded_message("原因：" + "x" * 5_000)) == 200
     assert bounded_message("第一行\n第二行") == "第一行 第二行"

@@ -144,7 +144,7 @@ def test_first_visible_sheet_is_read():
 
 def test_empty_first_sheet_is_named_in_the_refusal():
     data = xlsx([], title="封面", extra_sheets=[("名册", [HEADERS, [ID, "王德才", None, None]])])
-    assert refusal(data) == "第一个工作表“封面”是空的,请把数据放在第一个工作表"
+    assert refusal(data) == "第一个工作表“封面”是空的，请把数据放在第一个工作表"
 
 
 def test_workbook_without_any_cell_is_empty():
@@ -284,7 +284,7 @@ def test_password_protected_workbook_is_refused_with_advice():
     # An encrypted .xlsx is an OLE compound file whose directory names an EncryptedPackage.
     directory_entry = "EncryptedPackage".encode("utf-16-le").ljust(64, b"\x00")
     data = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + directory_entry + bytes(448)
-    assert refusal(data) == "文件设置了密码,请取消密码后重新上传"
+    assert refusal(data) == "文件设置了密码，请取消密码后重新上传"
 
 
 @pytest.mark.parametrize(
@@ -297,7 +297,7 @@ def test_password_protected_workbook_is_refused_with_advice():
 )
 def test_web_page_saved_as_xls_is_refused_with_advice(text):
     assert refusal(text.encode("utf-8"), "名册.xls") == (
-        "该文件实际是网页或 XML 格式,请用 Excel 打开后另存为 .xlsx 再上传"
+        "该文件实际是网页或 XML 格式，请用 Excel 打开后另存为 .xlsx 再上传"
     )
 
 
@@ -307,7 +307,7 @@ def test_zip_bomb_is_refused():
         archive.writestr("xl/worksheets/sheet1.xml", bytes(2_000_000))
     data = buffer.getvalue()
     assert len(data) < 10_000
-    assert refusal(data, max_bytes=10_000) == "文件解压后过大,无法读取;请删去多余的内容后重新上传"
+    assert refusal(data, max_bytes=10_000) == "文件解压后过大，无法读取；请删去多余的内容后重新上传"
 
 
 def test_file_error_is_a_domain_error_with_a_message():

@@ -24,7 +24,7 @@ from tests.support.hostile_files import (
 
 MB = 1024 * 1024
 GROWTH_BOUND_MB = 200
-TOO_BIG = "文件解压后过大,无法读取;请删去多余的内容后重新上传"
+TOO_BIG = "文件解压后过大，无法读取；请删去多余的内容后重新上传"
 
 
 def refusal(data: bytes, filename: str = "名册.xlsx", **limits) -> str:
@@ -35,11 +35,11 @@ def refusal(data: bytes, filename: str = "名册.xlsx", **limits) -> str:
 
 
 def rows_message(count: int, limit: int = MAX_ROWS, *, at_least: bool = False) -> str:
-    return f"表格{'至少有' if at_least else '有'} {count:,} 行,超过上限 {limit:,} 行;请分成几个文件导入"
+    return f"表格{'至少有' if at_least else '有'} {count:,} 行，超过上限 {limit:,} 行；请分成几个文件导入"
 
 
 def columns_message(count: int, limit: int = MAX_COLUMNS, *, at_least: bool = False) -> str:
-    return f"表格{'至少有' if at_least else '有'} {count:,} 列,超过上限 {limit:,} 列;请删去多余的列后重新上传"
+    return f"表格{'至少有' if at_least else '有'} {count:,} 列，超过上限 {limit:,} 列；请删去多余的列后重新上传"
 
 
 # --- the cell at XFD1048576 (calamine tried to allocate 512 GiB and aborted) --------------------
@@ -193,7 +193,7 @@ def test_the_inflation_budget_follows_the_upload_limit():
 
 def test_one_giant_string_is_refused_before_calamine_holds_it():
     data = streamed_member("xl/sharedStrings.xml", b"<sst><si><t>", b"A" * 64, 3 * MB, b"</t></si></sst>")
-    assert refusal(data) == "文件中有超长的内容(一个单元格最多 32,767 个字),无法读取;请检查后重新上传"
+    assert refusal(data) == "文件中有超长的内容（一个单元格最多 32,767 个字），无法读取；请检查后重新上传"
 
 
 def test_pictures_in_a_workbook_are_not_mistaken_for_long_text():

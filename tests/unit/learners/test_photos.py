@@ -22,18 +22,18 @@ def refusal(data: bytes) -> str:
 
 def test_a_30000_by_30000_png_is_refused_naming_its_size():
     data = png(30000, 30000, pixels=False)
-    assert refusal(data) == "图片尺寸 30000×30000 过大,最大 2400 万像素,请缩小后重新上传"
+    assert refusal(data) == "图片尺寸 30000×30000 过大，最大 2400 万像素，请缩小后重新上传"
 
 
 def test_a_jpeg_whose_header_claims_30000_by_30000_is_refused_naming_its_size():
-    assert refusal(jpeg_claiming(30000, 30000)) == "图片尺寸 30000×30000 过大,最大 2400 万像素,请缩小后重新上传"
+    assert refusal(jpeg_claiming(30000, 30000)) == "图片尺寸 30000×30000 过大，最大 2400 万像素，请缩小后重新上传"
 
 
 def test_a_40_megapixel_png_of_150_kb_is_refused_without_being_decoded(tmp_path):
     data = png(6300, 6300)
     assert len(data) < 200 * 1024
     result = photo_in_subprocess(tmp_path, data)
-    assert result["message"] == "图片尺寸 6300×6300 过大,最大 2400 万像素,请缩小后重新上传"
+    assert result["message"] == "图片尺寸 6300×6300 过大，最大 2400 万像素，请缩小后重新上传"
     assert result["grown_mb"] < 50
 
 
