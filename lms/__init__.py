@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_web(app: Flask) -> None:
+    from lms.web.access import can
     from lms.web.errors import register_error_handlers
     from lms.web.filters import register_filters
     from lms.web.nav import nav_for_current_user, nav_menu_for_current_user
@@ -112,6 +113,7 @@ def _register_web(app: Flask) -> None:
     register_filters(app)
     app.jinja_env.globals["nav_items"] = nav_for_current_user
     app.jinja_env.globals["nav_menu"] = nav_menu_for_current_user
+    app.jinja_env.globals["can"] = can         # {% if can("plans.edit") %}: lms/auth/permissions.py decides
 
     @app.after_request
     def security_headers(response):

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from lms.auth.models import ROLES
 from lms.auth.scope import EVERYTHING
 from lms.core.clock import today
 from lms.core.db import writer_transactions
@@ -33,8 +34,7 @@ def echo_json(data) -> None:
 
 @lms_cli.command("create-user")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["admin", "bureau", "township", "enroller", "teacher",
-                                                          "registrar"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--scope", "scopes", multiple=True,
               help="管辖范围：乡镇/村的区划代码，或教师的班级代码；可重复。")
 @click.option("--display-name", default="", help="显示的姓名（默认与用户名相同）。")

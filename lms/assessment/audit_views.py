@@ -17,12 +17,11 @@ from lms.geo.queries import townships_in_scope, villages_in_scope
 from lms.learners.models import Learner
 from lms.rules import OUTCOME_LABELS, OUTCOMES, format_credits, format_date_cn, format_hours
 from lms.teaching.models import Specialty, TeachingClass
-from lms.web.access import current_scope, roles_required
+from lms.web.access import current_scope, requires
 from lms.web.numbers import int_arg
 
 bp = Blueprint("graduation", __name__, url_prefix="/graduation")
 
-AUDITORS = ("admin", "bureau", "registrar")
 PER_PAGE = 50
 
 
@@ -52,7 +51,7 @@ def _filter_choices() -> dict:
 
 
 @bp.get("/audit")
-@roles_required(*AUDITORS)
+@requires("graduation.audit")
 def audit():
     as_of, filters = as_of_argument(), _filters()
     if not request.args:
@@ -84,7 +83,7 @@ def audit_workbook(report: AuditReport) -> bytes:
 
 
 @bp.get("/audit.xlsx")
-@roles_required(*AUDITORS)
+@requires("graduation.audit")
 def audit_export():
     as_of, filters = as_of_argument(), _filters()
     report = audit_decisions(current_scope(), as_of, filters)

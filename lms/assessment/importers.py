@@ -34,7 +34,7 @@ class LearnerRowsImporter(Importer):
     """Base of imports keyed by ID number (and course): set-based look-ups of learners in scope and of
     the courses of their plans; rows of unknown learners or courses are refused with a suggestion."""
 
-    roles = ("teacher", "registrar")
+    capability = "assessment.record"
 
     def learners_of(self, rows: list[SourceRow]) -> dict[int, Learner]:
         """{row number: learner} for rows whose ID number names a learner in the importer's scope."""

@@ -2,7 +2,8 @@
 
 The rule, decided once and shown on the pages:
 
-* 教务 (registrar): any course of any learner, county-wide, and any moral evaluation.
+* 教务 (registrar): any course of any learner, county-wide, and any moral evaluation
+  (the capability "assessment.record_all" in lms/auth/permissions.py).
 * 文化课 (assessed under the county education bureau's standard; the classes are often taught by
   the class's own teachers): a teacher who taught a session of that course in the learner's class,
   or any teacher of that class (a ClassTeacher or the class head).
@@ -15,7 +16,8 @@ The rule, decided once and shown on the pages:
 * Everyone else (administrators, the bureau, township staff, enrollers) records nothing here.
 
 Recording assignments (R7) follows the same rule as results for that course. A cancelled
-session does not make anyone its course teacher.
+session does not make anyone its course teacher. Teachers hold "assessment.record": what they may
+record follows from their classes and sessions as above.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from lms.auth.permissions import role_may
 from lms.extensions import db
 from lms.teaching.models import ClassSession, ClassTeacher, TeachingClass
 
@@ -45,7 +48,12 @@ class RecordingRights:
 
     @property
     def everything(self) -> bool:
-        return self.role == "registrar"
+        return role_may(self.role, "assessment.record_all")
+
+    @property
+    def by_class(self) -> bool:
+        """Records what their classes and sessions allow (teachers)."""
+        return not self.everything and role_may(self.role, "assessment.record")
 
     def refusal(self, class_id: int | None, course) -> str | None:
         """None when this user may record assignments/results of `course` for a learner of class
@@ -53,7 +61,7 @@ class RecordingRights:
         if self.everything:
             return None
         allowed = False
-        if self.role == "teacher" and class_id is not None:
+        if self.by_class and class_id is not None:
             taught = (class_id, course.id) in self.taught
             if course.kind == "cultural":
                 allowed = taught or class_id in self.member_of
@@ -67,7 +75,7 @@ class RecordingRights:
 
     def moral_refusal(self, class_id: int | None) -> str | None:
         """None when this user may record moral evaluations for learners of class `class_id`."""
-        if self.everything or (self.role == "teacher" and class_id in self.heads):
+        if self.everything or (self.by_class and class_id in self.heads):
             return None
         return f"您不能录入思想品德评价：{MORAL_RULE_TEXT}"
 
@@ -75,8 +83,9 @@ class RecordingRights:
 def rights_of(user) -> RecordingRights:
     """The recording rights of `user` (None = the command line, treated as the registrar)."""
     role = getattr(user, "role", None) or "registrar"
-    if role != "teacher":
-        return RecordingRights(role=role)
+    rights = RecordingRights(role=role)
+    if not rights.by_class:
+        return rights
     taught = db.session.execute(
         select(ClassSession.class_id, ClassSession.course_id).distinct()
         .where(ClassSession.teacher_id == user.id, ClassSession.cancelled_at.is_(None))).all()

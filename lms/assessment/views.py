@@ -16,15 +16,12 @@ from lms.assessment.rights import MORAL_RULE_TEXT, RULE_TEXT, rights_of
 from lms.core.clock import today
 from lms.extensions import db
 from lms.learners.models import Learner
-from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, requires
 from lms.teaching.models import Course, TeachingClass
 from lms.web.numbers import bounded_ids, form_ids
 from lms.web.saving import saving
 
 bp = Blueprint("assessment", __name__)
-
-RECORDERS = ("teacher", "registrar")
-
 
 def _course_of_class(teaching_class: TeachingClass, course_id: int) -> Course:
     course = db.session.get(Course, course_id)
@@ -34,14 +31,14 @@ def _course_of_class(teaching_class: TeachingClass, course_id: int) -> Course:
 
 
 @bp.get("/assessment/")
-@roles_required(*RECORDERS)
+@requires("assessment.record")
 def index():
     classes = queries.classes_for_assessment(current_scope(), current_user.id)
     return render_template("assessment/index.html", classes=classes)
 
 
 @bp.get("/assessment/classes/<int:class_id>")
-@roles_required(*RECORDERS)
+@requires("assessment.record")
 def class_overview(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     rights = rights_of(current_user)
@@ -60,7 +57,7 @@ def _sheet_entries(form_data) -> list[services.SheetEntry]:
 
 
 @bp.route("/assessment/classes/<int:class_id>/courses/<int:course_id>", methods=["GET", "POST"])
-@roles_required(*RECORDERS)
+@requires("assessment.record")
 def sheet(class_id: int, course_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     course = _course_of_class(teaching_class, course_id)
@@ -96,7 +93,7 @@ def _saved_text(outcome: services.SheetOutcome) -> str:
 
 
 @bp.route("/assessment/classes/<int:class_id>/moral", methods=["GET", "POST"])
-@roles_required(*RECORDERS)
+@requires("assessment.record")
 def moral_sheet(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     refusal = rights_of(current_user).moral_refusal(teaching_class.id)
@@ -119,7 +116,7 @@ def moral_sheet(class_id: int):
 
 
 @bp.route("/assessment/results/<int:result_id>/void", methods=["GET", "POST"])
-@roles_required(*RECORDERS)
+@requires("assessment.record")
 def void_result(result_id: int):
     result = get_or_404(AssessmentResult, result_id)
     learner = db.session.get(Learner, result.learner_id)
@@ -146,7 +143,7 @@ def as_of_argument() -> dt.date:
 
 
 @bp.get("/learners/<int:learner_id>/account")
-@roles_required(*ALL_ROLES)
+@requires("learners.view")
 def learning_account(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     account = build_account(learner, as_of_argument())

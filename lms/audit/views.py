@@ -5,14 +5,14 @@ from flask import Blueprint, render_template, request
 
 from lms.audit.labels import ACTION_LABELS, action_label, entity_label
 from lms.audit.queries import search_events
-from lms.web.access import roles_required
+from lms.web.access import requires
 from lms.web.numbers import page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @bp.get("/")
-@roles_required("admin")
+@requires("audit.view")
 def index():
     page = search_events(text=request.args.get("q", "").strip(), action=request.args.get("action", "").strip(),
                          page=page_arg())

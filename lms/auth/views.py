@@ -12,7 +12,7 @@ from lms.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from lms.auth.models import ROLE_LABELS, User
 from lms.auth.sessions import start_session
 from lms.extensions import db
-from lms.web.access import any_role, public, roles_required
+from lms.web.access import public, requires
 from lms.web.saving import saving
 
 bp = Blueprint("auth", __name__)
@@ -64,7 +64,7 @@ def login():
 
 
 @bp.post("/logout")
-@any_role
+@requires("account.own")
 def logout():
     services.log_out(current_user._get_current_object())   # every copy of this session cookie ends too
     db.session.commit()
@@ -75,7 +75,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@any_role
+@requires("account.own")
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -90,7 +90,7 @@ def change_password():
 
 
 @users_bp.get("/")
-@roles_required("admin")
+@requires("users.manage")
 def index():
     role = request.args.get("role", "")
     stmt = select(User).order_by(User.active.desc(), User.role, User.username)
@@ -101,7 +101,7 @@ def index():
 
 
 @users_bp.route("/new", methods=["GET", "POST"])
-@roles_required("admin")
+@requires("users.manage")
 def new():
     form = UserForm()
     if form.validate_on_submit():
@@ -120,13 +120,13 @@ def new():
 
 
 @users_bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
-@roles_required("admin")
+@requires("users.manage")
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     if request.method == "GET":
         codes = [s.division.code for s in user.division_scopes]
-        if user.role == "teacher":
+        if user.scope_kind == "class":
             from lms.teaching.models import ClassTeacher
 
             codes = [ct.teaching_class.code for ct in db.session.scalars(

@@ -21,16 +21,12 @@ from lms.core.errors import DomainError
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
 from lms.settings.services import get_setting
-from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import form_ids
 from lms.web.saving import button_action, first_error, saving
 
 bp = Blueprint("batches", __name__, url_prefix="/certificates")
-
-READERS = ("admin", "bureau", "registrar")
-ISSUERS = ("registrar",)
-
 
 def _selected_ids(name: str) -> list[int]:
     return form_ids(name)
@@ -46,13 +42,13 @@ def _candidate_filters():
 
 
 @bp.get("/batches")
-@roles_required(*READERS)
+@requires("batches.view")
 def index():
     return render_template("certificates/batches.html", rows=queries.batch_rows(current_scope()))
 
 
 @bp.route("/batches/new", methods=["GET", "POST"])
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def new():
     filters, as_of = _candidate_filters()
     form = BatchForm(as_of=as_of, name=f"{as_of.year}年毕业批次")
@@ -71,7 +67,7 @@ def new():
 
 
 @bp.get("/batches/<int:batch_id>")
-@roles_required(*READERS)
+@requires("batches.view")
 def detail(batch_id: int):
     batch = get_or_404(GraduationBatch, batch_id)
     members = queries.batch_members(batch)
@@ -90,7 +86,7 @@ def _batch_step(batch_id: int, form_class, action, success):
 
 
 @bp.post("/batches/<int:batch_id>/submit")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def submit(batch_id: int):
     return _batch_step(batch_id, SubmitForm, lambda batch, form: batches.submit_batch(
         actor=current_user, batch=batch, submitted_on=form.submitted_on.data,
@@ -99,7 +95,7 @@ def submit(batch_id: int):
 
 
 @bp.post("/batches/<int:batch_id>/verification")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def verification(batch_id: int):
     return _batch_step(batch_id, VerificationForm, lambda batch, form: batches.record_verification(
         actor=current_user, batch=batch, verified_on=form.verified_on.data, reference=form.verification_ref.data),
@@ -107,7 +103,7 @@ def verification(batch_id: int):
 
 
 @bp.post("/batches/<int:batch_id>/issue")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def issue(batch_id: int):
     """Numbers cannot be taken back: first a page saying how many and which numbers, then (confirmed, and
     the numbers still those shown) the issue."""
@@ -132,7 +128,7 @@ def issue(batch_id: int):
 
 
 @bp.post("/batches/<int:batch_id>/remove-member")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def remove_member(batch_id: int):
     def action(batch, form):
         member = db.session.get(BatchMember, form.member_id.data)
@@ -144,9 +140,8 @@ def remove_member(batch_id: int):
     return _batch_step(batch_id, RemoveMemberForm, action, "已将学员移出批次。")
 
 
-# --- the 毕业生名册 for 验印 (whole ID numbers: registrar and admin only) -------------------------------
+# --- the 毕业生名册 for 验印 (whole ID numbers: "batches.roster") -----------------------------------
 
-ROSTER_READERS = ("admin", "registrar")
 ROSTER_STEPS = ("submitted", "verified", "issued")
 
 
@@ -173,19 +168,19 @@ def _roster(batch_id: int, fmt: str):
 
 
 @bp.get("/batches/<int:batch_id>/roster.xlsx")
-@roles_required(*ROSTER_READERS)
+@requires("batches.roster")
 def roster_xlsx(batch_id: int):
     return _roster(batch_id, "xlsx")
 
 
 @bp.get("/batches/<int:batch_id>/roster.pdf")
-@roles_required(*ROSTER_READERS)
+@requires("batches.roster")
 def roster_pdf(batch_id: int):
     return _roster(batch_id, "pdf")
 
 
 @bp.post("/batches/<int:batch_id>/print")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def print_batch(batch_id: int):
     batch = get_or_404(GraduationBatch, batch_id)
     with saving() as saved:
@@ -198,7 +193,7 @@ def print_batch(batch_id: int):
 
 
 @bp.route("/issue/<document>", methods=["GET", "POST"])
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def issue_directly(document: str):
     kind = KIND_SLUGS.get(document)
     if kind not in ("completion", "study_record"):
@@ -227,7 +222,7 @@ def _job_state(job: RenderJob) -> dict:
 
 
 @bp.get("/jobs/<int:job_id>")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def job(job_id: int):
     job = get_or_404(RenderJob, job_id)
     return render_template("certificates/job.html", job=job, state=_job_state(job),
@@ -235,13 +230,13 @@ def job(job_id: int):
 
 
 @bp.get("/jobs/<int:job_id>.json")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def job_progress(job_id: int):
     return jsonify(_job_state(get_or_404(RenderJob, job_id)))
 
 
 @bp.post("/jobs/<int:job_id>/resume")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def job_resume(job_id: int):
     job = get_or_404(RenderJob, job_id)
     with saving(category="warning") as saved:
@@ -253,7 +248,7 @@ def job_resume(job_id: int):
 
 
 @bp.get("/jobs/<int:job_id>/download")
-@roles_required(*ISSUERS)
+@requires("certificates.issue")
 def job_download(job_id: int):
     job = get_or_404(RenderJob, job_id)
     if job.status != "done" or not job.file_path:

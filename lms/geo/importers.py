@@ -26,7 +26,7 @@ class DivisionImporter(Importer):
 
     kind = "divisions"
     label = "行政区划"
-    roles = ("admin",)
+    capability = "divisions.manage"
     description = "县、乡镇（街道）、村（社区）的 12 位统计用区划代码和名称；层级和上级由代码推出。"
     columns = (
         Column("code", "区划代码", ("区划代码", "统计用区划代码", "代码", "code"), True),

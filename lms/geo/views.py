@@ -8,24 +8,20 @@ from lms.geo import queries, services
 from lms.geo.forms import DivisionForm, TeachingPointForm
 from lms.geo.models import Division, TeachingPoint
 from lms.web.forms import choices
-from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, requires
 from lms.web.saving import saving
 
 bp = Blueprint("geo", __name__)
 
-VIEWERS = ("admin", "bureau", "township", "enroller", "registrar")
-POINT_EDITORS = ("admin", "township", "enroller", "registrar")
-
-
 @bp.get("/divisions")
-@roles_required(*VIEWERS)
+@requires("geo.view")
 def divisions():
     return render_template("geo/divisions.html", roots=queries.division_tree(current_scope()),
                            points=queries.teaching_points_in_scope(current_scope()))
 
 
 @bp.route("/divisions/new", methods=["GET", "POST"])
-@roles_required("admin")
+@requires("divisions.manage")
 def new_division():
     form = DivisionForm()
     if form.validate_on_submit():
@@ -53,12 +49,12 @@ def _point_form(point: TeachingPoint | None):
 
 
 @bp.route("/teaching-points/new", methods=["GET", "POST"])
-@roles_required(*POINT_EDITORS)
+@requires("teaching_points.manage")
 def new_teaching_point():
     return _point_form(None)
 
 
 @bp.route("/teaching-points/<int:point_id>/edit", methods=["GET", "POST"])
-@roles_required(*POINT_EDITORS)
+@requires("teaching_points.manage")
 def edit_teaching_point(point_id: int):
     return _point_form(get_or_404(TeachingPoint, point_id))

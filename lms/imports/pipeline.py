@@ -14,6 +14,8 @@ from typing import Any, ClassVar, Sequence
 from flask import current_app
 
 from lms.audit.services import record
+from lms.auth.permissions import may
+from lms.core.errors import PermissionDenied
 from lms.extensions import db
 from lms.imports.cells import bounded_message, clean_text
 from lms.imports.files import FileError, read_table
@@ -104,7 +106,7 @@ class Importer:
     kind: ClassVar[str]
     label: ClassVar[str]
     columns: ClassVar[Sequence[Column]]
-    roles: ClassVar[tuple[str, ...]]
+    capability: ClassVar[str]          # who may import this kind: a row of lms/auth/permissions.py
     description: ClassVar[str] = ""
     example: ClassVar[dict[str, str]] = {}
     text_columns: ClassVar[tuple[str, ...]] = ("id_number",)   # formatted as text in the template
@@ -157,8 +159,11 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
     """Check a file with `importer` and, if asked and allowed, write its good rows. Never commits.
 
     With `strict`, any refused row means nothing is written. A file that cannot be read at all
-    gives a summary with `fatal` set (exit code 2) and nothing written.
+    gives a summary with `fatal` set (exit code 2) and nothing written. An actor without the kind's
+    capability (lms/auth/permissions.py) gets PermissionDenied, whoever calls.
     """
+    if not may(importer.actor, importer.capability):
+        raise PermissionDenied(f"您不能导入{importer.label}")
     summary = ImportSummary(kind=importer.kind, dry_run=not write)
     try:
         table = read_table(data, filename, max_bytes=current_app.config["IMPORT_MAX_BYTES"],

@@ -14,15 +14,12 @@ from lms.learners.forms import EnrolmentForm
 from lms.learners.models import RosterEntry
 from lms.learners.services import enrol_learner
 from lms.teaching.models import Specialty, TeachingClass
-from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import db_int
 from lms.web.saving import saving
 
 bp = Blueprint("enrolment", __name__, url_prefix="/enrol")
-
-ENROLLERS = ("admin", "township", "enroller", "registrar")
-
 
 def _form_with_choices(entry: RosterEntry | None) -> tuple[EnrolmentForm, dict]:
     """The form with every choice the user may make; `allowed` holds the ids a POST may use."""
@@ -78,7 +75,7 @@ def _chosen(form: EnrolmentForm, allowed: dict):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*ENROLLERS)
+@requires("learners.enrol")
 def new():
     entry_id = request.values.get("entry", type=db_int)
     entry = get_or_404(RosterEntry, entry_id) if entry_id else None

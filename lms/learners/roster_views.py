@@ -11,16 +11,11 @@ from lms.learners import queries
 from lms.learners.forms import VisitForm
 from lms.learners.models import LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, RosterEntry
 from lms.learners.visits import record_roster_id_view, record_visit
-from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.access import can, current_scope, get_or_404, requires
 from lms.web.numbers import int_arg, page_arg
 from lms.web.saving import saving
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
-
-READERS = ("admin", "bureau", "township", "enroller", "registrar")
-WRITERS = ("admin", "township", "enroller", "registrar")
-ID_VIEWERS = WRITERS
-
 
 @bp.app_context_processor
 def registry_home_helpers():
@@ -30,7 +25,7 @@ def registry_home_helpers():
 
 
 @bp.get("/")
-@roles_required(*READERS)
+@requires("roster.view")
 def index():
     scope = current_scope()
     filters = {"township_id": int_arg("township"),
@@ -38,27 +33,24 @@ def index():
                "status": request.args.get("status", ""), "q": request.args.get("q", "").strip()}
     result = queries.roster_list(scope, **filters, page=page_arg())
     return render_template("roster/index.html", result=result, filters=filters, labels=ROSTER_STATUS_LABELS,
-                           townships=townships_in_scope(scope), villages=villages_in_scope(scope),
-                           can_write=current_user.role in WRITERS)
+                           townships=townships_in_scope(scope), villages=villages_in_scope(scope))
 
 
 def _show(entry: RosterEntry, form: VisitForm | None = None, *, reveal: bool = False):
-    if form is None and current_user.role in WRITERS:
+    if form is None and can("roster.visit"):
         form = VisitForm(visited_on=today(), visitor=current_user.display_name)
     return render_template("roster/show.html", entry=entry, visits=queries.visits_of(entry.id), form=form, reveal=reveal,
-                           learner=queries.learner_for_roster_entry(entry.id), labels=ROSTER_STATUS_LABELS,
-                           can_write=current_user.role in WRITERS,
-                           can_reveal=current_user.role in ID_VIEWERS)
+                           learner=queries.learner_for_roster_entry(entry.id), labels=ROSTER_STATUS_LABELS)
 
 
 @bp.get("/<int:entry_id>")
-@roles_required(*READERS)
+@requires("roster.view")
 def show(entry_id: int):
     return _show(get_or_404(RosterEntry, entry_id))
 
 
 @bp.post("/<int:entry_id>/reveal")
-@roles_required(*ID_VIEWERS)
+@requires("ids.reveal")
 def reveal(entry_id: int):
     entry = get_or_404(RosterEntry, entry_id)
     record_roster_id_view(actor=current_user, entry=entry)
@@ -67,7 +59,7 @@ def reveal(entry_id: int):
 
 
 @bp.post("/<int:entry_id>/visits")
-@roles_required(*WRITERS)
+@requires("roster.visit")
 def add_visit(entry_id: int):
     entry = get_or_404(RosterEntry, entry_id)
     form = VisitForm()

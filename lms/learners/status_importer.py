@@ -32,7 +32,7 @@ class StatusEventImporter(LearnerRowsImporter):
 
     kind = "status-events"
     label = "学籍异动"
-    roles = ("registrar",)
+    capability = "learners.status_import"
     description = "休学、复学、退学、转专业；转专业须填新专业。复学时修业期按休学天数顺延。"
     columns = (
         common_column("id_number", required=True),

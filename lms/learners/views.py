@@ -25,20 +25,15 @@ from lms.learners.services import (
 from lms.rules import target_group_label
 from lms.teaching.models import Specialty
 from lms.teaching.progress import learner_progress
-from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
+from lms.web.access import can, current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import int_arg, page_arg
 from lms.web.saving import saving
 
 bp = Blueprint("learners", __name__, url_prefix="/learners")
 
-EDITORS = ("admin", "township", "enroller", "registrar")          # photo, whole ID number
-STATUS_EDITORS = ("admin", "township", "registrar")               # 学籍异动 need an approver's decision
-EXPORTERS = ("admin", "bureau", "township", "registrar")
-
-
 @bp.get("/")
-@roles_required(*ALL_ROLES)
+@requires("learners.view")
 def index():
     scope = current_scope()
     filters = {"village_id": int_arg("village"), "class_id": int_arg("class"),
@@ -47,8 +42,7 @@ def index():
     result = queries.learner_list(scope, **filters, page=page_arg())
     return render_template("learners/index.html", result=result, filters=filters, labels=LEARNER_STATUS_LABELS,
                            villages=villages_in_scope(scope), classes=queries.classes_in_scope(scope),
-                           specialties=queries.active_specialties(), cohorts=queries.cohorts_in_scope(scope),
-                           can_enrol=current_user.role in EDITORS, can_export=current_user.role in EXPORTERS)
+                           specialties=queries.active_specialties(), cohorts=queries.cohorts_in_scope(scope))
 
 
 def _event_form() -> StatusEventForm:
@@ -58,27 +52,25 @@ def _event_form() -> StatusEventForm:
 
 
 def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal: bool = False):
-    role = current_user.role
-    if event_form is None and role in STATUS_EDITORS and learner.status in ("studying", "suspended"):
+    if event_form is None and can("learners.status") and learner.status in ("studying", "suspended"):
         event_form = _event_form()
         event_form.occurred_on.data = today()
     return render_template(
         "learners/show.html", learner=learner, reveal=reveal, events=queries.status_events(learner.id),
         audit_events=events_for("learner", learner.id), event_form=event_form,
-        photo_form=PhotoForm() if role in EDITORS else None, can_reveal=role in EDITORS,
-        can_correct=role in STATUS_EDITORS,
+        photo_form=PhotoForm() if can("learners.photo") else None,
         target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None,
         progress=learner_progress(learner, today()), account=learning_account(learner, today()))
 
 
 @bp.get("/<int:learner_id>")
-@roles_required(*ALL_ROLES)
+@requires("learners.view")
 def show(learner_id: int):
     return _show(get_or_404(Learner, learner_id))
 
 
 @bp.post("/<int:learner_id>/reveal")
-@roles_required(*EDITORS)
+@requires("ids.reveal")
 def reveal(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     record_id_view(actor=current_user, learner=learner)
@@ -87,7 +79,7 @@ def reveal(learner_id: int):
 
 
 @bp.get("/<int:learner_id>/photo")
-@roles_required(*ALL_ROLES)
+@requires("learners.view")
 def photo(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     path = photo_file(learner.photo_path)
@@ -99,7 +91,7 @@ def photo(learner_id: int):
 
 
 @bp.post("/<int:learner_id>/photo")
-@roles_required(*EDITORS)
+@requires("learners.photo")
 def upload_photo(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     form = PhotoForm()
@@ -116,7 +108,7 @@ def upload_photo(learner_id: int):
 
 
 @bp.post("/<int:learner_id>/events")
-@roles_required(*STATUS_EDITORS)
+@requires("learners.status")
 def add_event(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     form = _event_form()
@@ -133,7 +125,7 @@ def add_event(learner_id: int):
 
 
 @bp.route("/<int:learner_id>/correct", methods=["GET", "POST"])
-@roles_required(*STATUS_EDITORS)
+@requires("learners.status")
 def correct(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     form = CorrectionForm(obj=learner) if request.method == "GET" else CorrectionForm()
@@ -149,13 +141,13 @@ def correct(learner_id: int):
 
 
 @bp.get("/privacy-notice")
-@roles_required(*ALL_ROLES)
+@requires("learners.view")
 def privacy_notice():
     return render_template("learners/privacy_notice.html", version=PRIVACY_NOTICE_VERSION)
 
 
 @bp.route("/export", methods=["GET", "POST"])
-@roles_required(*EXPORTERS)
+@requires("learners.export")
 def export():
     scope = current_scope()
     form = ExportForm()

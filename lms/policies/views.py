@@ -14,12 +14,9 @@ from lms.policies.models import PolicyVersion
 from lms.policies.services import latest_version, policy_for, policy_history, save_policy
 from lms.rules import POLICY_FIELDS, Policy
 from lms.teaching.models import TeachingClass
-from lms.web.access import roles_required
+from lms.web.access import requires
 
 bp = Blueprint("policies", __name__, url_prefix="/policies")
-
-VIEWERS = ("admin", "bureau", "registrar")
-
 
 def _cohorts() -> list[int]:
     """Cohorts worth listing: those with classes, learners or stored versions, and this year."""
@@ -31,14 +28,14 @@ def _cohorts() -> list[int]:
 
 
 @bp.get("/")
-@roles_required(*VIEWERS)
+@requires("policies.view")
 def index():
     rows = [(cohort, latest_version(cohort)) for cohort in _cohorts()]
     return render_template("policies/index.html", rows=rows)
 
 
 @bp.route("/<int:cohort>", methods=["GET", "POST"])
-@roles_required("registrar")
+@requires("policies.edit")
 def edit(cohort: int):
     values = policy_for(cohort).to_mapping()
     error = None
@@ -61,7 +58,7 @@ def edit(cohort: int):
 
 
 @bp.get("/<int:cohort>/history")
-@roles_required(*VIEWERS)
+@requires("policies.view")
 def history(cohort: int):
     versions = policy_history(cohort)
     labels = {spec.key: spec.label for spec in POLICY_FIELDS}

@@ -45,7 +45,7 @@ class ExemptionImporter(LearnerRowsImporter):
 
     kind = "exemptions"
     label = "免修免考"
-    roles = ("registrar",)
+    capability = "recognition.decide"
     description = ("每行一门课程：类型 免修/免考/实习免除（竞赛获奖、发明创造给学分时留空或填“奖励学分”）；"
                    "凭证书的，“证明材料”须写学校证书对应表中的证书名称；工作经历须写对口岗位工作年限。"
                    "不符合规定（如工作不满两年申请免除实习）的行不导入。")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from lms.audit.services import changes, record, snapshot
+from lms.auth.permissions import may
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError, PermissionDenied
 from lms.extensions import db
@@ -228,7 +229,7 @@ def decide_application(*, actor, application: RecognitionApplication, approve: b
     Approval re-judges every item with check_exemption against today's table and policy, so a claim
     that no longer holds cannot be approved; approved items count from `on` (decided_on).
     """
-    if getattr(actor, "role", "registrar") != "registrar":
+    if not may(actor, "recognition.decide"):
         raise PermissionDenied("只有教务可以审批免修免考申请")
     if application.status != "pending":
         raise DomainError(f"该申请已{application.status_label}，不能重复审批")

@@ -16,20 +16,15 @@ from lms.recognition.evidence import scan_file
 from lms.recognition.forms import ApplicationForm, CertificateKindForm, DecisionForm
 from lms.recognition.models import APPLICATION_STATUS_LABELS, EVIDENCE_TYPES, CertificateKind, RecognitionApplication
 from lms.rules import format_credits
-from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import page_arg
 from lms.web.saving import saving
 
 bp = Blueprint("recognition", __name__)
 
-VIEWERS = ("admin", "bureau", "township", "teacher", "registrar")
-APPLICANTS = ("township", "teacher", "registrar")
-TABLE_VIEWERS = ("admin", "bureau", "teacher", "registrar")
-
-
 @bp.get("/recognition/")
-@roles_required(*VIEWERS)
+@requires("recognition.view")
 def index():
     status = request.args.get("status", "pending")
     status = status if status in APPLICATION_STATUS_LABELS else None
@@ -41,7 +36,7 @@ def index():
 
 
 @bp.route("/learners/<int:learner_id>/recognition/new", methods=["GET", "POST"])
-@roles_required(*APPLICANTS)
+@requires("recognition.apply")
 def new(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     form = ApplicationForm()
@@ -75,7 +70,7 @@ def new(learner_id: int):
 
 
 @bp.get("/recognition/<int:application_id>")
-@roles_required(*VIEWERS)
+@requires("recognition.view")
 def detail(application_id: int):
     application = get_or_404(RecognitionApplication, application_id)
     return render_template("recognition/detail.html", application=application, form=DecisionForm(),
@@ -83,7 +78,7 @@ def detail(application_id: int):
 
 
 @bp.post("/recognition/<int:application_id>/decide")
-@roles_required("registrar")
+@requires("recognition.decide")
 def decide(application_id: int):
     application = get_or_404(RecognitionApplication, application_id)
     form = DecisionForm()
@@ -100,7 +95,7 @@ def decide(application_id: int):
 
 
 @bp.get("/recognition/<int:application_id>/scan")
-@roles_required(*VIEWERS)
+@requires("recognition.view")
 def scan(application_id: int):
     application = get_or_404(RecognitionApplication, application_id)
     path = scan_file(application.scan_path)
@@ -113,7 +108,7 @@ def scan(application_id: int):
 
 
 @bp.get("/recognition/table")
-@roles_required(*TABLE_VIEWERS)
+@requires("recognition.table_view")
 def table():
     return render_template("recognition/table.html", kinds=queries.certificate_table())
 
@@ -138,13 +133,13 @@ def _kind_form(kind: CertificateKind | None):
 
 
 @bp.route("/recognition/table/new", methods=["GET", "POST"])
-@roles_required("registrar")
+@requires("recognition.table_edit")
 def new_kind():
     return _kind_form(None)
 
 
 @bp.route("/recognition/table/<int:kind_id>/edit", methods=["GET", "POST"])
-@roles_required("registrar")
+@requires("recognition.table_edit")
 def edit_kind(kind_id: int):
     kind = db.session.get(CertificateKind, kind_id)
     if kind is None:

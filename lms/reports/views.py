@@ -16,11 +16,10 @@ from lms.reports.charts import bar_chart, column_chart
 from lms.reports.queries import FUNNEL_LABELS, Overview, area_figures, class_learners, headline
 from lms.rules import LEARNER_STATUS_LABELS
 from lms.settings.services import get_setting
-from lms.web.access import current_scope, roles_required
+from lms.web.access import current_scope, requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-REPORT_ROLES = ("admin", "bureau", "registrar", "township")
 CERTIFICATE_LABELS = {"diploma": "毕业证书", "completion": "结业证书", "study_record": "写实性学习证明"}
 FUNNEL_TONES = {"graduated": "good", "completed": "warn", "withdrawn": "muted"}
 
@@ -65,7 +64,7 @@ def _county() -> str:
 
 
 @bp.get("/")
-@roles_required(*REPORT_ROLES)
+@requires("reports.view")
 def dashboard():
     scope = current_scope()
     if not scope.everything and len(scope.township_ids) == 1:
@@ -78,19 +77,19 @@ def dashboard():
 
 
 @bp.get("/townships/<int:township_id>")
-@roles_required(*REPORT_ROLES)
+@requires("reports.view")
 def township(township_id: int):
     return _render(division_area(current_scope(), township_id, "township", _county()))
 
 
 @bp.get("/villages/<int:village_id>")
-@roles_required(*REPORT_ROLES)
+@requires("reports.view")
 def village(village_id: int):
     return _render(division_area(current_scope(), village_id, "village", _county()))
 
 
 @bp.get("/classes/<int:class_id>")
-@roles_required(*REPORT_ROLES)
+@requires("reports.view")
 def teaching_class(class_id: int):
     return _render(class_area(current_scope(), class_id, _county()))
 
@@ -111,7 +110,7 @@ def _period():
 
 
 @bp.get("/quarterly")
-@roles_required(*REPORT_ROLES)
+@requires("reports.view")
 def quarterly():
     from lms.reports.quarterly import funded_learners, funding_by_township, quarterly_report
 
@@ -123,7 +122,7 @@ def quarterly():
 
 
 @bp.get("/quarterly.xlsx")
-@roles_required(*REPORT_ROLES)
+@requires("reports.view")
 def quarterly_export():
     from flask_login import current_user
 

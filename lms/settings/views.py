@@ -8,13 +8,13 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.settings.registry import SETTINGS
 from lms.settings.services import all_settings, save_settings
-from lms.web.access import roles_required
+from lms.web.access import requires
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("admin")
+@requires("settings.manage")
 def index():
     values = all_settings()
     error = None

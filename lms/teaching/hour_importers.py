@@ -15,15 +15,13 @@ from lms.teaching.import_support import DAY_MINUTES, DailyLimit, LearnerFinder, 
 from lms.teaching.models import PlatformRecord, SelfStudyEntry
 from lms.teaching.selfstudy import check_study_day
 
-HOUR_IMPORT_ROLES = ("registrar", "admin", "township", "teacher")
-
 
 class OnlineHoursImporter(Importer):
     """平台线上学习: one platform record per row; a record id already imported (same platform) adds nothing."""
 
     kind = "online-hours"
     label = "平台线上学时"
-    roles = HOUR_IMPORT_ROLES
+    capability = "hours.import"
     description = ("学习平台导出的学习记录：身份证号、姓名、平台、课程名称、学习时长（分钟）、学习日期、记录编号。"
                    "同一平台已导入过的记录编号不再计入。")
     columns = (
@@ -109,7 +107,7 @@ class SelfStudyImporter(Importer):
 
     kind = "self-study"
     label = "自学学时"
-    roles = HOUR_IMPORT_ROLES
+    capability = "hours.import"
     description = "学员自学记录：身份证号、日期、学时、内容。导入的记录视为已审核通过；完全相同的记录不会重复导入。"
     columns = (
         common_column("id_number", required=True),

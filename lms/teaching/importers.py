@@ -32,7 +32,7 @@ class PlanImporter(Importer):
 
     kind = "plans"
     label = "教学计划"
-    roles = ("registrar", "admin")
+    capability = "plans.import"
     description = "每行一门课程：专业、课程、类别（文化课/专业技能课/顶岗实习）、学时、学分、必做作业数。已有同名课程则更新。"
     columns = (
         Column("specialty", "专业", ("专业", "专业名称", "specialty"), True),
@@ -96,7 +96,7 @@ class AttendanceImporter(Importer):
 
     kind = "attendance"
     label = "考勤"
-    roles = ("teacher", "registrar", "township", "admin")
+    capability = "hours.import"
     description = ("从纸质签到表录入考勤。同一班级、日期、课程、方式的各行是同一课次（没有则新建）。"
                    "出勤未填实际学时按课次学时计；请假、缺勤不计学时。学员可用身份证号或学号。")
     columns = (

@@ -10,22 +10,19 @@ from lms.extensions import db
 from lms.teaching import queries, services
 from lms.teaching.forms import CourseForm
 from lms.teaching.models import Course, Specialty
-from lms.web.access import ALL_ROLES, roles_required
+from lms.web.access import requires
 from lms.web.saving import saving
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-EDITORS = ("registrar",)
-
-
 @bp.get("/")
-@roles_required(*ALL_ROLES)
+@requires("plans.view")
 def index():
     return render_template("teaching/plans.html", rows=queries.specialties_with_counts())
 
 
 @bp.get("/<int:specialty_id>")
-@roles_required(*ALL_ROLES)
+@requires("plans.view")
 def specialty(specialty_id: int):
     item = db.session.get(Specialty, specialty_id) or abort(404)
     courses = queries.plan_courses(item.id, active_only=False)
@@ -49,20 +46,20 @@ def _course_form(item: Specialty, course: Course | None):
 
 
 @bp.route("/<int:specialty_id>/courses/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires("plans.edit")
 def new_course(specialty_id: int):
     return _course_form(db.session.get(Specialty, specialty_id) or abort(404), None)
 
 
 @bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires("plans.edit")
 def edit_course(course_id: int):
     course = db.session.get(Course, course_id) or abort(404)
     return _course_form(course.specialty, course)
 
 
 @bp.post("/courses/<int:course_id>/active")
-@roles_required(*EDITORS)
+@requires("plans.edit")
 def toggle_course(course_id: int):
     course = db.session.get(Course, course_id) or abort(404)
     services.set_course_active(actor=current_user, course=course, active=request.form.get("active") == "1")

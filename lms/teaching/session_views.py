@@ -22,16 +22,12 @@ from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
 from lms.teaching.selfstudy import approve_pending, decide_self_study, evidence_file, log_self_study
 from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
                                    save_attendance, save_session, sheet_learners, sheet_roll)
-from lms.web.access import current_scope, get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import form_ids, form_int
 from lms.web.saving import saving
 
 bp = Blueprint("sessions", __name__)
-
-TEACHING_STAFF = ("teacher", "registrar", "township")
-APPROVERS = ("teacher", "registrar")
-
 
 def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
     form = SessionForm(obj=session)
@@ -67,20 +63,20 @@ def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
 
 
 @bp.route("/classes/<int:class_id>/sessions/new", methods=["GET", "POST"])
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def new_session(class_id: int):
     return _session_form(get_or_404(TeachingClass, class_id), None)
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def edit_session(session_id: int):
     session = get_or_404(ClassSession, session_id)
     return _session_form(session.teaching_class, session)
 
 
 @bp.post("/sessions/<int:session_id>/cancel")
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def cancel(session_id: int):
     session = get_or_404(ClassSession, session_id)
     form = CancelSessionForm()
@@ -122,7 +118,7 @@ def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def attendance(session_id: int):
     session = get_or_404(ClassSession, session_id)
     roll = sheet_roll(session, current_scope())
@@ -158,7 +154,7 @@ def attendance(session_id: int):
 
 
 @bp.get("/sessions/<int:session_id>/sign-in.pdf")
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def sign_in_sheet(session_id: int):
     session = get_or_404(ClassSession, session_id)
     pdf = sign_in_sheet_pdf(session, sheet_learners(session, current_scope()))
@@ -167,7 +163,7 @@ def sign_in_sheet(session_id: int):
 
 
 @bp.get("/sessions/<int:session_id>/sign-in.xlsx")
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def sign_in_spreadsheet(session_id: int):
     session = get_or_404(ClassSession, session_id)
     learners = sheet_learners(session, current_scope())
@@ -180,7 +176,7 @@ def sign_in_spreadsheet(session_id: int):
 
 
 @bp.route("/classes/<int:class_id>/self-study", methods=["GET", "POST"])
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def self_study(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     members = studying_on(queries.class_learners(teaching_class, current_scope()), today())
@@ -202,12 +198,11 @@ def self_study(class_id: int):
             flash(f"已登记 {learner.name} 的自学记录，待班级教师审核。", "success")
             return redirect(url_for("sessions.self_study", class_id=class_id))
     return render_template("teaching/self_study.html", teaching_class=teaching_class, form=form,
-                           entries=queries.self_study_entries(teaching_class, current_scope()), decision=DecisionForm(),
-                           can_approve=current_user.role in APPROVERS)
+                           entries=queries.self_study_entries(teaching_class, current_scope()), decision=DecisionForm())
 
 
 @bp.post("/self-study/<int:self_study_id>/decide")
-@roles_required(*APPROVERS)
+@requires("self_study.approve")
 def decide(self_study_id: int):
     entry = get_or_404(SelfStudyEntry, self_study_id)
     form = DecisionForm()
@@ -223,7 +218,7 @@ def decide(self_study_id: int):
 
 
 @bp.post("/classes/<int:class_id>/self-study/approve-all")
-@roles_required(*APPROVERS)
+@requires("self_study.approve")
 def approve_all(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     ids = set(form_ids("entry_ids"))
@@ -243,7 +238,7 @@ def approve_all(class_id: int):
 
 
 @bp.get("/self-study/<int:self_study_id>/evidence")
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def evidence(self_study_id: int):
     entry = get_or_404(SelfStudyEntry, self_study_id)
     found = evidence_file(entry)

@@ -23,16 +23,12 @@ from lms.teaching.models import Specialty, TeachingClass
 from lms.teaching.pdfs import learner_cards_pdf
 from lms.teaching.progress import learner_progress, progress_for
 from lms.geo.models import TeachingPoint
-from lms.web.access import ALL_ROLES, current_scope, get_or_404, roles_required
+from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import form_ids, form_int
 from lms.web.saving import saving
 
 bp = Blueprint("teaching", __name__)
-
-CLASS_EDITORS = ("registrar", "township")
-TEACHING_STAFF = ("teacher", "registrar", "township")
-
 
 @bp.app_context_processor
 def teacher_panel():
@@ -44,7 +40,7 @@ def teacher_panel():
 
 
 @bp.get("/classes")
-@roles_required(*ALL_ROLES)
+@requires("classes.view")
 def classes():
     return render_template("teaching/classes.html", rows=queries.classes_in_scope(current_scope()))
 
@@ -78,19 +74,19 @@ def _class_form(teaching_class: TeachingClass | None):
 
 
 @bp.route("/classes/new", methods=["GET", "POST"])
-@roles_required(*CLASS_EDITORS)
+@requires("classes.manage")
 def new_class():
     return _class_form(None)
 
 
 @bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
-@roles_required(*CLASS_EDITORS)
+@requires("classes.manage")
 def edit_class(class_id: int):
     return _class_form(get_or_404(TeachingClass, class_id))
 
 
 @bp.get("/classes/<int:class_id>")
-@roles_required(*ALL_ROLES)
+@requires("classes.view")
 def class_page(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     as_of = today()
@@ -104,12 +100,11 @@ def class_page(class_id: int):
                            learners=learners, progress=progress, at_risk=at_risk, as_of=as_of,
                            not_shown=queries.learners_not_shown(teaching_class, scope),
                            cadence=queries.class_cadence_report(teaching_class, sessions, as_of),
-                           can_edit=current_user.role in CLASS_EDITORS,
-                           can_teach=current_user.role in TEACHING_STAFF, teachers=queries.teachers())
+                           teachers=queries.teachers())
 
 
 @bp.post("/classes/<int:class_id>/teachers")
-@roles_required(*CLASS_EDITORS)
+@requires("classes.manage")
 def class_teachers(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     teacher_id = form_int("teacher_id")
@@ -127,7 +122,7 @@ def class_teachers(class_id: int):
 
 
 @bp.route("/classes/<int:class_id>/learners", methods=["GET", "POST"])
-@roles_required(*CLASS_EDITORS)
+@requires("classes.manage")
 def class_learners(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     if request.method == "POST":
@@ -155,7 +150,7 @@ def class_learners(class_id: int):
 
 
 @bp.get("/classes/<int:class_id>/cards.pdf")
-@roles_required(*TEACHING_STAFF)
+@requires("attendance.take")
 def learner_cards(class_id: int):
     teaching_class = get_or_404(TeachingClass, class_id)
     learners = studying_on(queries.class_learners(teaching_class, current_scope()), today())
@@ -165,7 +160,7 @@ def learner_cards(class_id: int):
 
 
 @bp.get("/learners/<int:learner_id>/hours")
-@roles_required(*ALL_ROLES)
+@requires("learners.view")
 def learner_hours(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     as_of = today()

@@ -1,6 +1,9 @@
-"""Role and scope enforcement in one place: a decorator for roles, helpers for scoped queries.
+"""Capability and scope enforcement in one place: a decorator for capabilities, helpers for scoped queries.
 
-- `@roles_required("township", "enroller")` — login required; other roles get 403.
+- `@requires("plans.view")` — login required; a user whose role lacks the capability gets 403. Who holds
+  which capability is the table in lms/auth/permissions.py, and nowhere else.
+- `can("plans.edit")` — the same question for the logged-in user, in views and (as a Jinja global) in
+  templates: show a button or link only to those who may use it.
 - `@public` — reachable without login (login page, certificate verification).
 - `scoped(stmt, Model)` / `get_or_404(Model, id)` — apply `Model.in_scope(scope)`; data outside the
   user's scope answers 404, exactly as if it did not exist.
@@ -13,18 +16,20 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user
 
+from lms.auth.models import ROLES
+from lms.auth.permissions import may, roles_with
 from lms.auth.scope import Scope, scope_for
 from lms.extensions import db
 from lms.web.numbers import in_range
 
-ALL_ROLES = ("admin", "bureau", "township", "enroller", "teacher", "registrar")
+ALL_ROLES = ROLES
 
 
-def roles_required(*roles: str):
-    """Decorator: the view needs a logged-in user whose role is one of `roles` (403 otherwise)."""
-    unknown = set(roles) - set(ALL_ROLES)
-    if unknown:
-        raise ValueError(f"unknown roles {unknown}")
+def requires(capability: str):
+    """Decorator: the view needs a logged-in user holding `capability` (403 otherwise).
+
+    The view keeps `capability` and `allowed_roles` (the roles holding it) for the menu and the tests."""
+    allowed = roles_with(capability)        # an unknown capability fails when the module is imported
 
     def decorator(view):
         @wraps(view)
@@ -33,19 +38,20 @@ def roles_required(*roles: str):
                 from lms.extensions import login_manager
 
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if not may(current_user, capability):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.allowed_roles = frozenset(roles)
+        wrapped.capability = capability
+        wrapped.allowed_roles = allowed
         return wrapped
 
     return decorator
 
 
-def any_role(view):
-    """Decorator: any logged-in user."""
-    return roles_required(*ALL_ROLES)(view)
+def can(capability: str) -> bool:
+    """True when the logged-in user holds `capability` (templates: `{% if can("plans.edit") %}`)."""
+    return current_user.is_authenticated and may(current_user, capability)
 
 
 def public(view):

@@ -1,27 +1,33 @@
-"""The navigation menu: (label, endpoint, roles). Each domain adds its entries here."""
+"""The navigation menu: (label, endpoint). Each domain adds its entries here.
+
+An entry shows to whoever may open its page: the capability the page's `@requires` names (the table in
+lms/auth/permissions.py), so the menu never offers a page that answers 403, nor hides one a role may use.
+"""
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_login import current_user
 
-NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("首页", "home.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
-    ("数据看板", "reports.dashboard", ("admin", "bureau", "township", "registrar")),
-    ("名册与走访", "roster.index", ("admin", "bureau", "township", "enroller", "registrar")),
-    ("学员", "learners.index", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
-    ("区划与教学点", "geo.divisions", ("admin", "bureau", "township", "enroller", "registrar")),
-    ("班级", "teaching.classes", ("admin", "bureau", "township", "enroller", "teacher", "registrar")),
-    ("教学计划", "plans.index", ("admin", "bureau", "teacher", "registrar")),
-    ("政策设置", "policies.index", ("admin", "bureau", "registrar")),
-    ("数据导入", "imports.index", ("admin", "township", "enroller", "teacher", "registrar")),
-    ("考核录入", "assessment.index", ("teacher", "registrar")),
-    ("免修免考", "recognition.index", ("admin", "bureau", "township", "teacher", "registrar")),
-    ("毕业审核", "graduation.audit", ("admin", "bureau", "registrar")),
-    ("证书", "certificates.index", ("admin", "bureau", "township", "registrar")),
-    ("毕业批次", "batches.index", ("admin", "bureau", "registrar")),
-    ("用户管理", "users.index", ("admin",)),
-    ("系统设置", "settings.index", ("admin",)),
-    ("操作日志", "audit.index", ("admin",)),
+from lms.web.access import can
+
+NAV_ITEMS: list[tuple[str, str]] = [
+    ("首页", "home.index"),
+    ("数据看板", "reports.dashboard"),
+    ("名册与走访", "roster.index"),
+    ("学员", "learners.index"),
+    ("区划与教学点", "geo.divisions"),
+    ("班级", "teaching.classes"),
+    ("教学计划", "plans.index"),
+    ("政策设置", "policies.index"),
+    ("数据导入", "imports.index"),
+    ("考核录入", "assessment.index"),
+    ("免修免考", "recognition.index"),
+    ("毕业审核", "graduation.audit"),
+    ("证书", "certificates.index"),
+    ("毕业批次", "batches.index"),
+    ("用户管理", "users.index"),
+    ("系统设置", "settings.index"),
+    ("操作日志", "audit.index"),
 ]
 
 
@@ -56,5 +62,6 @@ def nav_for_current_user() -> list[dict]:
     """The menu entries the logged-in user may open."""
     if not current_user.is_authenticated or current_user.must_change_password:
         return []           # every entry would lead back to the change-password page
+    views = current_app.view_functions
     return [{"label": label, "url": url_for(endpoint), "endpoint": endpoint}
-            for label, endpoint, roles in NAV_ITEMS if current_user.role in roles]
+            for label, endpoint in NAV_ITEMS if can(views[endpoint].capability)]

@@ -1,7 +1,8 @@
 """The permission matrix: every endpoint × every role, anonymous access, and out-of-scope data → 404.
 
 Endpoints are discovered from the URL map, so a new page is covered the moment it exists: it must
-carry @roles_required or @public, and tests/world.py must hold a sample for each URL parameter.
+carry @requires(capability) or @public, and tests/world.py must hold a sample for each URL parameter. A
+page admits the roles the table in lms/auth/permissions.py gives its capability (`view.allowed_roles`).
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_every_endpoint_admits_exactly_its_roles(app, client, world, endpoint):
     if getattr(view, "public", False):
         assert _request(client, app, endpoint, url).status_code < 500
         return
-    assert hasattr(view, "allowed_roles"), f"{endpoint} has neither @roles_required nor @public"
+    assert hasattr(view, "allowed_roles"), f"{endpoint} has neither @requires nor @public"
 
     anonymous = _request(client, app, endpoint, url)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"], endpoint

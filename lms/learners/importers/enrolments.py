@@ -39,7 +39,7 @@ class EnrolmentImporter(Importer):
 
     kind = "enrolments"
     label = "报名学员"
-    roles = ("admin", "township", "enroller", "registrar")
+    capability = "learners.enrol"
     description = ("已报名学员的台账（例如从纸质台账或其他系统迁移）。不存在的教学点和班级会自动新建；已报名的身份证号"
                    "会被拒绝。年龄按入学日期检查，学制和修业期按入学前文化程度确定，未填学号的按学校的学号格式生成。")
     person_column = "name"

@@ -27,7 +27,7 @@ class RosterImporter(Importer):
 
     kind = "roster"
     label = "名册"
-    roles = ("admin", "township", "enroller", "registrar")
+    capability = "roster.import"
     description = ("统计部门提供的 15–59 周岁未上学劳动者名册。同一身份证号再次导入时，只更新姓名、文化程度和"
                    "联系电话；已在其他村登记的人会被拒绝。")
     columns = (
