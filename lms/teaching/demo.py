@@ -86,9 +86,10 @@ def _attendance_rows(rng: random.Random, sessions, learners, teacher_id, histori
                                                                            histories[learner.id]):
                 continue
             roll = rng.random()
-            status = "present" if roll < 0.84 else "late" if roll < 0.90 else "leave" if roll < 0.95 else "absent"
-            # A late learner's teacher types three quarters of the day; the rules credit the rest.
-            minutes = mark_minutes(status, session.minutes * 3 // 4 if status == "late" else None, session.minutes)
+            # A late learner's teacher types three quarters of the day; the rules credit the others.
+            status, typed = (("present", None) if roll < 0.84 else ("late", session.minutes * 3 // 4) if roll < 0.90
+                             else ("leave", None) if roll < 0.95 else ("absent", None))
+            minutes = mark_minutes(status, typed, session.minutes)
             rows.append({"session_id": session.id, "learner_id": learner.id, "status": status, "minutes": minutes,
                          "recorded_by_id": teacher_id, "updated_at": now})
     return rows
