@@ -18,7 +18,8 @@ DECISIONS = {
     "the daily cap": r"24\s*\*\s*60|(?<![\d.])1440(?!\d)",
     "the statuses that earn hours": r"['\"]present['\"]\s*,\s*['\"]late['\"]|['\"]leave['\"]\s*,\s*['\"]absent['\"]",
     "an attendance status compared with a literal":
-        r"status\s*(==|!=)\s*['\"](present|late|leave|absent)['\"]|status\s+(not\s+)?in\s+\(\s*['\"](present|late|leave|absent)",
+        r"status\s*(==|!=)\s*['\"](present|late|leave|absent)['\"]"
+        r"|status\s+(not\s+)?in\s+\(\s*['\"](present|late|leave|absent)",
     "a session mode compared with a literal":
         r"\bmode\s*(==|!=)\s*['\"](face|live)['\"]|\bmode\s+(not\s+)?in\s+\(\s*['\"](face|live)",
     "a self-study status chosen in SQL": r"SelfStudyEntry\.status\s*(==|!=)\s*['\"](approved|rejected)['\"]"
