@@ -5,8 +5,9 @@
 Measured in one run on the same data (median of --repeat runs, all rows fetched):
   bare       SELECT learner_id, sum(minutes) FROM attendance GROUP BY learner_id — the floor
   hours      hour_totals_statement(): F, L, P, S per learner over attendance+sessions, platform, self-study
-  rules      hours + every learner's R1, R2, R3, R5, R6 by the policy engine (what `flask lms hours` computes)
-  summary    the learner_hours summary table + the engine (what a dashboard reads)
+  rules      every learner's facts by the one builder (lms.assessment.facts, hours included) + R1, R2, R3, R5, R6
+             by the policy engine (what `flask lms hours` computes)
+  summary    the learner_hours summary table in those facts + the engine (what a dashboard reads)
 and the latency of the learner hours page, the class page and a session's attendance sheet (test client,
 logged in as a registrar). Prints a Markdown table for bench/README.md.
 """
@@ -31,12 +32,16 @@ def _median(fn, repeat: int) -> tuple[float, object]:
 
 def run(url: str, repeat: int) -> list[tuple[str, str, str]]:
     from bench.generate import BENCH_PASSWORD
+    from dataclasses import replace
+
     from lms import create_app
+    from lms.assessment.facts import facts_and_policies
+    from lms.core.gc import paused_gc
     from lms.extensions import db
     from lms.learners.models import Learner
-    from lms.policies.services import policies_for
+    from lms.rules import HourTotals
     from lms.teaching.cli import learner_hours_report
-    from lms.teaching.hours import hour_totals, hour_totals_statement, summary_totals
+    from lms.teaching.hours import hour_totals_statement, summary_totals
     from lms.teaching.models import Attendance, ClassSession
 
     app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": "/tmp/lms-bench-data",
@@ -50,15 +55,18 @@ def run(url: str, repeat: int) -> list[tuple[str, str, str]]:
         bare, _ = _median(lambda: db.session.execute(bare_sql).all(), repeat)
         hours, _ = _median(lambda: db.session.execute(hour_totals_statement(as_of=as_of)).all(), repeat)
         learners = list(db.session.scalars(select(Learner).order_by(Learner.id)))
-        policies = policies_for({learner.cohort for learner in learners})
 
         def rules():
-            totals = hour_totals(as_of=as_of)
-            return sum(1 for _ in learner_hours_report(learners, totals, policies, as_of))
+            with paused_gc():
+                facts, policies = facts_and_policies(None, as_of, courses=False)
+            return sum(1 for _ in learner_hours_report(learners, facts, policies, as_of))
+
+        built, policies = facts_and_policies(None, as_of, courses=False)
 
         def summary():
             totals = summary_totals()
-            return sum(1 for _ in learner_hours_report(learners, totals, policies, as_of))
+            facts = {i: replace(fact, hours=totals.get(i, HourTotals())) for i, fact in built.items()}
+            return sum(1 for _ in learner_hours_report(learners, facts, policies, as_of))
 
         rules_time, judged = _median(rules, repeat)
         summary_time, _ = _median(summary, repeat)

@@ -16,6 +16,7 @@ from lms.extensions import db
 from lms.learners.models import Learner
 from lms.recognition.models import RecognitionApplication, RecognitionItem
 from lms.rules import CourseStanding, LearnerEvaluation, evaluate, format_credits, format_score
+from lms.teaching.hours import counted_sessions, earning_attendance
 from lms.teaching.models import Attendance, ClassSession, Course
 
 COMMAND_LINE = "命令行导入"
@@ -92,8 +93,8 @@ def learning_account(learner: Learner, as_of: dt.date) -> LearningAccount:
     attended = db.session.execute(
         select(ClassSession.course_id, func.sum(Attendance.minutes))
         .join(ClassSession, Attendance.session_id == ClassSession.id)
-        .where(Attendance.learner_id == learner.id, Attendance.status.in_(("present", "late")),
-               ClassSession.cancelled_at.is_(None), ClassSession.held_on <= as_of)
+        .where(Attendance.learner_id == learner.id, earning_attendance(), counted_sessions(),
+               ClassSession.held_on <= as_of)
         .group_by(ClassSession.course_id))
     for course_id, minutes in attended:
         if course_id in lines:

@@ -72,22 +72,43 @@ def learner_facts(learner_ids: Iterable[int], as_of: dt.date) -> dict[int, Learn
     return facts_and_policies(learner_ids, as_of)[0]
 
 
-def facts_and_policies(learner_ids: Iterable[int], as_of: dt.date,
+def _among(stmt, column, ids: list[int] | None):
+    """`stmt` limited to rows whose `column` is one of `ids` (None: every learner, no list at all)."""
+    return stmt if ids is None else stmt.where(column.in_(ids))
+
+
+def withdrawal_dates(learner_ids: list[int] | None) -> dict[int, dt.date]:
+    """The date of each learner's (latest) 退学 status event, for those who have one: the withdrawal date of
+    their LearnerFacts and of their 写实性学习证明. One query (`learner_ids` None: every learner)."""
+    return dict(db.session.execute(_among(
+        select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on)).where(StatusEvent.kind == "退学"),
+        StatusEvent.learner_id, learner_ids).group_by(StatusEvent.learner_id)).all())
+
+
+def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, courses: bool = True,
                        ) -> tuple[dict[int, LearnerFacts], dict[int, Policy]]:
     """The engine's facts for each learner as of `as_of`, and the policy that judges each
-    (policy_for(cohort)); ids of no learner are left out.
+    (policy_for(cohort)); ids of no learner are left out. `learner_ids` None: every learner.
 
-    For each learner, every fact is cut off at lms.rules.facts_cutoff(as_of, period end, the
-    cohort's policy) — min(as_of, end of the R12 re-sit window) — as the engine requires:
-    assignments by completed_on, attempts by sat_on (voided ones never count), exemptions and
-    awarded credits of APPROVED applications by decided_on, the newest moral evaluation by
-    evaluated_on, hours by their day. The plan is the active courses of the learner's (current)
-    specialty. withdrawn_on is the learner's 退学 status event.
+    THE builder of LearnerFacts: the graduation audit, the certificates, the learning account and
+    `flask lms hours` all read their facts here. For each learner, every fact is cut off at
+    lms.rules.facts_cutoff(as_of, period end, the cohort's policy) — min(as_of, end of the R12
+    re-sit window) — as the engine requires: assignments by completed_on, attempts by sat_on
+    (voided ones never count), exemptions and awarded credits of APPROVED applications by
+    decided_on, the newest moral evaluation by evaluated_on, hours by their day. The plan is the
+    active courses of the learner's (current) specialty. withdrawn_on is the date of the learner's
+    退学 status event (not the date of the latest status change, which a later certificate moves);
+    the period end is the learner's, extended by every 复学.
 
-    Queries: seven per chunk of CHUNK learners, plus hour_totals once per distinct cut-off day
-    (as_of for everyone still inside the re-sit window, one more per period-end day of those
-    past it — enrolment days are batch days, so a county has a handful).
+    `courses=False` leaves out what only R7–R13 need — the plan's courses and the moral evaluation
+    (courses=(), moral_ok=None) — for callers judging R1–R6 only (`flask lms hours`).
+
+    Queries: seven per chunk of CHUNK learners (two with courses=False; with learner_ids None one
+    statement each, without id lists), plus the hours once per distinct cut-off day (as_of for
+    everyone still inside the re-sit window, one more per period-end day of those past it —
+    enrolment days are batch days, so a county has a handful).
     """
+    everyone = learner_ids is None
     learners: dict[int, _Learner] = {}
     withdrawn: dict[int, dt.date] = {}
     completions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
@@ -95,45 +116,44 @@ def facts_and_policies(learner_ids: Iterable[int], as_of: dt.date,
     exemptions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
     awarded: dict[tuple[int, int], list[tuple[Decimal, dt.date]]] = defaultdict(list)
     morals: dict[int, list[tuple[dt.date, int, bool]]] = defaultdict(list)
-    for ids in chunks(learner_ids):
-        for row in db.session.execute(
+    for ids in [None] if everyone else chunks(learner_ids):
+        for row in db.session.execute(_among(
                 select(Learner.id, Learner.cohort, Learner.birth_on, Learner.enrolled_on, Learner.prior_education,
-                       Learner.period_end_on, Learner.status, Learner.specialty_id).where(Learner.id.in_(ids))):
+                       Learner.period_end_on, Learner.status, Learner.specialty_id), Learner.id, ids)):
             learners[row.id] = _Learner(*row)
-        withdrawn.update(db.session.execute(
-            select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on))
-            .where(StatusEvent.learner_id.in_(ids), StatusEvent.kind == "退学")
-            .group_by(StatusEvent.learner_id)).all())
-        for learner_id, course_id, title, on in db.session.execute(
+        withdrawn.update(withdrawal_dates(ids))
+        if not courses:
+            continue
+        for learner_id, course_id, title, on in db.session.execute(_among(
                 select(AssignmentCompletion.learner_id, AssignmentCompletion.course_id, AssignmentCompletion.title,
                        AssignmentCompletion.completed_on)
-                .where(AssignmentCompletion.learner_id.in_(ids), AssignmentCompletion.voided_at.is_(None),
-                       AssignmentCompletion.completed_on <= as_of)):
+                .where(AssignmentCompletion.voided_at.is_(None), AssignmentCompletion.completed_on <= as_of),
+                AssignmentCompletion.learner_id, ids)):
             completions[(learner_id, course_id)].append((title, on))
-        for learner_id, course_id, score, on in db.session.execute(
+        for learner_id, course_id, score, on in db.session.execute(_among(
                 select(AssessmentResult.learner_id, AssessmentResult.course_id, AssessmentResult.score,
                        AssessmentResult.sat_on)
-                .where(AssessmentResult.learner_id.in_(ids), AssessmentResult.voided_at.is_(None),
-                       AssessmentResult.sat_on <= as_of)):
+                .where(AssessmentResult.voided_at.is_(None), AssessmentResult.sat_on <= as_of),
+                AssessmentResult.learner_id, ids)):
             attempts[(learner_id, course_id)].append((score, on))
-        for learner_id, course_id, kind, credits, on in db.session.execute(
+        for learner_id, course_id, kind, credits, on in db.session.execute(_among(
                 select(RecognitionApplication.learner_id, RecognitionItem.course_id, RecognitionItem.kind,
                        RecognitionItem.credits, RecognitionApplication.decided_on)
                 .join(RecognitionApplication, RecognitionItem.application_id == RecognitionApplication.id)
-                .where(RecognitionApplication.learner_id.in_(ids), RecognitionApplication.status == "approved",
-                       RecognitionApplication.decided_on <= as_of)):
+                .where(RecognitionApplication.status == "approved", RecognitionApplication.decided_on <= as_of),
+                RecognitionApplication.learner_id, ids)):
             if kind is None:
                 awarded[(learner_id, course_id)].append((credits, on))
             else:
                 exemptions[(learner_id, course_id)].append((kind, on))
-        for learner_id, on, row_id, passed in db.session.execute(
+        for learner_id, on, row_id, passed in db.session.execute(_among(
                 select(MoralEvaluation.learner_id, MoralEvaluation.evaluated_on, MoralEvaluation.id,
                        MoralEvaluation.passed)
-                .where(MoralEvaluation.learner_id.in_(ids), MoralEvaluation.evaluated_on <= as_of)):
+                .where(MoralEvaluation.evaluated_on <= as_of), MoralEvaluation.learner_id, ids)):
             morals[learner_id].append((on, row_id, passed))
 
     plans: dict[int, list[Course]] = defaultdict(list)
-    specialty_ids = {learner.specialty_id for learner in learners.values()}
+    specialty_ids = {learner.specialty_id for learner in learners.values()} if courses else set()
     if specialty_ids:
         for course in db.session.scalars(select(Course).where(Course.specialty_id.in_(specialty_ids),
                                                               Course.active.is_(True))
@@ -149,7 +169,11 @@ def facts_and_policies(learner_ids: Iterable[int], as_of: dt.date,
     for learner_id, cutoff in cutoffs.items():
         by_cutoff[cutoff].append(learner_id)
     for cutoff, ids in by_cutoff.items():
-        hours.update(hour_totals(ids, cutoff))
+        if everyone and cutoff == as_of:        # nearly everyone: one pass over all hours, no id lists
+            every = teaching_hour_totals(as_of=as_of)
+            hours.update({learner_id: every.get(learner_id, HourTotals()) for learner_id in ids})
+        else:
+            hours.update(hour_totals(ids, cutoff))
 
     # Read each course's columns once, not once per learner (ORM attribute access dominates otherwise).
     plan_rows = {specialty_id: [(c.id, c.name, c.kind, c.minutes, c.credits, required_titles(c.required_assignments))

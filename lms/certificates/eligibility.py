@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
-
 from lms.assessment.audit import decide as audit_decide
-from lms.extensions import db
-from lms.learners.models import StatusEvent
+from lms.assessment.facts import chunks
+from lms.assessment.facts import withdrawal_dates as facts_withdrawal_dates
 from lms.rules import Decision
 
 DecideFn = Callable[[Sequence[int], date], dict[int, Decision]]
-WITHDRAWAL_EVENT = "退学"
 _CHUNK = 5000
 # The outcome each document needs; a diploma for 'early_graduate' also needs the learner's
 # application for early graduation (提前毕业申请), recorded on the batch member.
@@ -34,12 +31,12 @@ def allows(kind: str, decision: Decision | None, *, early_graduation_applied: bo
 
 
 def withdrawal_dates(learner_ids: Sequence[int]) -> dict[int, date]:
-    """The date of each learner's (latest) 退学 status event, for those who have one (one query)."""
-    rows = db.session.execute(
-        select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on))
-        .where(StatusEvent.learner_id.in_(learner_ids), StatusEvent.kind == WITHDRAWAL_EVENT)
-        .group_by(StatusEvent.learner_id))
-    return dict(rows.all())
+    """The date of each learner's (latest) 退学 status event, for those who have one — the withdrawal date
+    the graduation audit's facts carry (lms.assessment.facts.withdrawal_dates)."""
+    dates: dict[int, date] = {}
+    for ids in chunks(learner_ids):
+        dates.update(facts_withdrawal_dates(ids))
+    return dates
 
 
 def decide(learner_ids: Iterable[int], as_of: date) -> dict[int, Decision]:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import case, delete, event, extract, func, inspect, insert, literal, select, union_all
+from sqlalchemy import delete, event, extract, func, inspect, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from lms.extensions import db
@@ -33,6 +33,7 @@ from lms.policies.models import PolicyVersion
 from lms.policies.services import policies_for
 from lms.reports.hours_bands import band_expression, summary_hours
 from lms.reports.models import LearnerTally, VillageMonthHours
+from lms.teaching.hours import attended_minutes, counted_sessions, credited_self_study
 from lms.teaching.models import Attendance, ClassSession, PlatformRecord, SelfStudyEntry
 
 CHUNK = 500          # villages re-counted per statement
@@ -56,19 +57,18 @@ def _month(day):
 
 def _village_hours(village_ids=None):
     """SELECT of village_month_hours rows: the hours of each village's learners per month and category,
-    counted as the learner_hours summary counts them (sessions not cancelled, approved self-study)."""
+    counted as the learner_hours summary counts them (lms.teaching.hours: the rules of lms.rules.crediting)."""
     zero = literal(0)
     attended = (select(Learner.village_id.label("village_id"), _month(ClassSession.held_on).label("month"),
-                       case((ClassSession.mode == "face", Attendance.minutes), else_=0).label("face"),
-                       case((ClassSession.mode == "live", Attendance.minutes), else_=0).label("live"),
+                       attended_minutes("F").label("face"), attended_minutes("L").label("live"),
                        zero.label("platform"), zero.label("self_study"))
                 .select_from(Attendance).join(ClassSession, ClassSession.id == Attendance.session_id)
-                .join(Learner, Learner.id == Attendance.learner_id).where(ClassSession.cancelled_at.is_(None)))
+                .join(Learner, Learner.id == Attendance.learner_id).where(counted_sessions()))
     platform = (select(Learner.village_id, _month(PlatformRecord.studied_on), zero, zero, PlatformRecord.minutes, zero)
                 .select_from(PlatformRecord).join(Learner, Learner.id == PlatformRecord.learner_id))
     self_study = (select(Learner.village_id, _month(SelfStudyEntry.studied_on), zero, zero, zero, SelfStudyEntry.minutes)
                   .select_from(SelfStudyEntry).join(Learner, Learner.id == SelfStudyEntry.learner_id)
-                  .where(SelfStudyEntry.status == "approved"))
+                  .where(credited_self_study()))
     if village_ids is not None:
         attended, platform, self_study = (part.where(Learner.village_id.in_(village_ids))
                                           for part in (attended, platform, self_study))

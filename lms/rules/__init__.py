@@ -18,7 +18,8 @@ policy · facts (HourTotals, CourseFacts, LearnerFacts, SessionFacts) · age (R1
 targets (R2) · periods (R3 dates, R12 re-sit window) · cadence (R4) · hours (R5, R6) ·
 courses (R7, R8, course standing) · exemptions (R9) · moral (R10) ·
 graduation (R11–R13) · funding (R14) · evaluation (everything for one learner) ·
-studying (whether a learner studies on a day: sheets, cards and every hours record).
+studying (whether a learner studies on a day: sheets, cards and every hours record) ·
+crediting (which attendance earns hours and how many minutes, each record's hour category, the daily cap).
 
 Semantics chosen
 ----------------
@@ -45,6 +46,9 @@ Semantics chosen
 * R14: 'graduated' basis counts 毕业 only; 'graduated_or_completed' adds 结业.
 * Studying on a day: enrolled by it and no stop in effect; a stop (休学, 退学, 毕业, 结业) starts the
   day after its change, a 休学 ends on the 复学 day (see ``studying``).
+* Crediting (see ``crediting``): 出勤/迟到 earn the session's minutes unless fewer are typed, 请假/缺勤
+  none; F/L by the session's mode (cancelled sessions never count), P platform, S approved self-study;
+  at most 1,440 minutes a learner a day in all (a pending self-study entry holds its place).
 * Hours are shown by ``format_hours`` everywhere (pages, exports, PDFs): one decimal, cut down, so
   359.99 学时 reads 359.9 and a page never shows the 360-hour rule met when it is not.
 """
@@ -66,6 +70,24 @@ from lms.rules.courses import (
     best_result,
     check_score,
     course_status,
+)
+from lms.rules.crediting import (
+    ATTENDANCE_STATUS_LABELS,
+    ATTENDANCE_STATUSES,
+    CREDITED_SELF_STUDY_STATUSES,
+    CREDITING_STATUSES,
+    DAILY_CAP_MINUTES,
+    DAY_HOLDING_SELF_STUDY_STATUSES,
+    SESSION_MODE_CATEGORIES,
+    credits_self_study,
+    daily_cap_reason,
+    day_minutes_problem,
+    earns_hours,
+    exceeds_daily_cap,
+    holds_day,
+    mark_minutes,
+    mark_problem,
+    session_category,
 )
 from lms.rules.evaluation import LearnerEvaluation, evaluate
 from lms.rules.exemptions import ExemptionClaim, ExemptionDecision, check_exemption
@@ -136,6 +158,10 @@ from lms.rules.vocab import (
 )
 
 __all__ = [
+    "ATTENDANCE_STATUSES", "ATTENDANCE_STATUS_LABELS", "CREDITED_SELF_STUDY_STATUSES", "CREDITING_STATUSES",
+    "DAILY_CAP_MINUTES", "DAY_HOLDING_SELF_STUDY_STATUSES", "SESSION_MODE_CATEGORIES",
+    "credits_self_study", "daily_cap_reason", "day_minutes_problem", "earns_hours", "exceeds_daily_cap",
+    "holds_day", "mark_minutes", "mark_problem", "session_category",
     "COUNTING_STATUSES", "COURSE_KINDS", "COURSE_KIND_LABELS", "COURSE_STATUSES",
     "COURSE_STATUS_LABELS", "EXEMPTION_BASES", "EXEMPTION_BASIS_LABELS", "EXEMPTION_KINDS",
     "EXEMPTION_KIND_LABELS", "FUNDING_BASES", "FUNDING_BASIS_LABELS", "HOUR_CATEGORIES",

@@ -17,6 +17,7 @@ from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import study_histories
+from lms.rules import mark_minutes
 from lms.teaching.hours import refresh_learner_hours
 from lms.teaching.models import Attendance, ClassSession, ClassTeacher, PlatformRecord, SelfStudyEntry, TeachingClass
 from lms.teaching.queries import plan_courses
@@ -85,8 +86,10 @@ def _attendance_rows(rng: random.Random, sessions, learners, teacher_id, histori
                                                                            histories[learner.id]):
                 continue
             roll = rng.random()
-            status = "present" if roll < 0.84 else "late" if roll < 0.90 else "leave" if roll < 0.95 else "absent"
-            minutes = session.minutes if status == "present" else (session.minutes * 3 // 4 if status == "late" else 0)
+            # A late learner's teacher types three quarters of the day; the rules credit the others.
+            status, typed = (("present", None) if roll < 0.84 else ("late", session.minutes * 3 // 4) if roll < 0.90
+                             else ("leave", None) if roll < 0.95 else ("absent", None))
+            minutes = mark_minutes(status, typed, session.minutes)
             rows.append({"session_id": session.id, "learner_id": learner.id, "status": status, "minutes": minutes,
                          "recorded_by_id": teacher_id, "updated_at": now})
     return rows

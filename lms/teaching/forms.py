@@ -5,8 +5,13 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.rules import DAILY_CAP_MINUTES, format_hours
 from lms.teaching.models import COURSE_KIND_LABELS, SESSION_MODE_LABELS
 from lms.web.forms import BaseForm, choices
+
+#: A session or a self-study entry is at most a day's cap (lms.rules.crediting): 24 学时.
+DAY_HOURS = NumberRange(min=0.5, max=DAILY_CAP_MINUTES // 60,
+                        message=f"学时应在 0.5–{format_hours(DAILY_CAP_MINUTES)} 之间")
 
 
 class CourseForm(BaseForm):
@@ -37,7 +42,7 @@ class SessionForm(BaseForm):
     held_on = DateField("日期", validators=[InputRequired("请选择日期")])
     mode = SelectField("方式", choices=choices(SESSION_MODE_LABELS.items()))
     hours = DecimalField("学时", places=1, default=8, validators=[
-        InputRequired("请输入学时"), NumberRange(min=0.5, max=24, message="学时应在 0.5–24 之间")],
+        InputRequired("请输入学时"), DAY_HOURS],
         description="一整天为 8 学时")
     place = StringField("地点", validators=[Length(max=100)])
     teacher_id = SelectField("授课教师", coerce=int, validate_choice=False)
@@ -51,7 +56,7 @@ class SelfStudyForm(BaseForm):
     learner_id = SelectField("学员", coerce=int, validate_choice=False)
     studied_on = DateField("学习日期", validators=[InputRequired("请选择日期")])
     hours = DecimalField("学时", places=1, validators=[
-        InputRequired("请输入学时"), NumberRange(min=0.5, max=24, message="学时应在 0.5–24 之间")])
+        InputRequired("请输入学时"), DAY_HOURS])
     content = TextAreaField("学习内容", validators=[DataRequired("请填写学习内容"), Length(max=500)])
     evidence = FileField("学习证明（照片或 PDF，可选）", validators=[Optional()])
 

@@ -10,10 +10,21 @@ from lms.extensions import db
 from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_minutes_from_hours
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
-from lms.teaching.hours import CHUNK, refresh_learner_hours
-from lms.teaching.import_support import DAY_MINUTES, DailyLimit, LearnerFinder, NOT_FOUND, cell
+from lms.rules import DAILY_CAP_MINUTES, StudyHistory
+from lms.teaching.hours import CHUNK, day_holding_self_study, refresh_learner_hours
+from lms.teaching.import_support import DailyLimit, LearnerFinder, NOT_FOUND, cell
 from lms.teaching.models import PlatformRecord, SelfStudyEntry
-from lms.teaching.selfstudy import check_study_day
+from lms.teaching.selfstudy import check_study_day, self_study_problem
+
+#: Where each field of self_study_problem sits in a self-study file.
+SELF_STUDY_COLUMNS = {"studied_on": "day", "hours": "hours", "content": "content"}
+
+
+def platform_record_problem(learner, studied_on, today, history: StudyHistory | None = None) -> str | None:
+    """Why a platform record cannot be credited to `learner` on `studied_on` (Chinese), or None — THE check
+    of a platform (P) record beyond its cells (minutes 0–1,440, read by the import): a day the learner
+    studies, not in the future. The daily cap is checked over the whole file (DailyLimit)."""
+    return check_study_day(learner, studied_on, today, history)
 
 
 class OnlineHoursImporter(Importer):
@@ -52,7 +63,7 @@ class OnlineHoursImporter(Importer):
                 self.refuse(row, "record_id", f"记录编号与第 {seen[(platform, ref)]} 行重复")
                 continue
             seen[(platform, ref)] = row.number
-            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAY_MINUTES)
+            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAILY_CAP_MINUTES)
             day = cell(self, row, "day", parse_date)
             if minutes is None or day is None or not finder.read(row):
                 continue
@@ -68,7 +79,7 @@ class OnlineHoursImporter(Importer):
             if learner is None:
                 self.refuse(row, "id_number", NOT_FOUND)
                 continue
-            problem = check_study_day(learner, day, self.today, finder.history(learner))
+            problem = platform_record_problem(learner, day, self.today, finder.history(learner))
             if problem:
                 self.refuse(row, "day", problem)
                 continue
@@ -103,7 +114,8 @@ class OnlineHoursImporter(Importer):
 
 
 class SelfStudyImporter(Importer):
-    """自学: one self-study entry per row; imported entries count as approved."""
+    """自学: one self-study entry per row; imported entries count as approved. Each row is judged by the
+    self-study form's check (self_study_problem) and the daily cap."""
 
     kind = "self-study"
     label = "自学学时"
@@ -122,15 +134,9 @@ class SelfStudyImporter(Importer):
         parsed = []
         for row in rows:
             day = cell(self, row, "day", parse_date)
-            minutes = cell(self, row, "hours", parse_minutes_from_hours)
+            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAILY_CAP_MINUTES // 60)
             content = clean_text(row.get("content"))
             if day is None or minutes is None:
-                continue
-            if minutes == 0:
-                self.refuse(row, "hours", "学时应大于 0")
-                continue
-            if not content:
-                self.refuse(row, "content", "内容不能为空")
                 continue
             if finder.read(row):
                 parsed.append((row, day, minutes, content))
@@ -142,7 +148,7 @@ class SelfStudyImporter(Importer):
             chunk = sorted(ids)[start:start + CHUNK]
             known |= {tuple(row) for row in db.session.execute(select(
                 SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, SelfStudyEntry.minutes, SelfStudyEntry.content)
-                .where(SelfStudyEntry.learner_id.in_(chunk), SelfStudyEntry.status != "rejected"))}
+                .where(SelfStudyEntry.learner_id.in_(chunk), day_holding_self_study()))}   # rejected ones don't stand
         limit, candidates, seen = DailyLimit(), [], {}
         for row, learner, day, minutes, content in resolved:
             if learner is None:
@@ -156,9 +162,9 @@ class SelfStudyImporter(Importer):
                 self.refuse(row, "content", f"与第 {seen[key]} 行完全相同")
                 continue
             seen[key] = row.number
-            problem = check_study_day(learner, day, self.today, finder.history(learner))
-            if problem:
-                self.refuse(row, "day", problem)
+            problem = self_study_problem(learner, day, minutes, content, self.today, finder.history(learner))
+            if problem:             # the self-study form's own check, word for word
+                self.refuse(row, SELF_STUDY_COLUMNS[problem[0]], problem[1])
                 continue
             limit.add(row, learner.id, day, minutes, "hours")
             candidates.append({"row": row.number, "learner_id": learner.id, "studied_on": day, "minutes": minutes,

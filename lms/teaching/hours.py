@@ -1,8 +1,12 @@
 """Hours by category as set-based SQL, and the per-learner summary table kept equal to them.
 
 F = attended face-to-face sessions, L = attended live-online sessions (cancelled sessions never
-count), P = platform records, S = approved self-study. Every function here costs a fixed number of
-queries whatever the number of learners or rows.
+count), P = platform records, S = approved self-study — as lms.rules.crediting states it. The SQL
+expressions of those rules are built here, once, from that module's data (`counted_sessions`,
+`attended_minutes`, `earning_attendance`, `credited_self_study`, `day_holding_self_study`); every
+query that sums or checks hours (here, the villages' monthly hours, the class page, the learning
+account) uses them. Every function here costs a fixed number of queries whatever the number of
+learners or rows.
 """
 from __future__ import annotations
 
@@ -15,10 +19,47 @@ from sqlalchemy import bindparam, case, delete, func, insert, literal, select, u
 from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.learners.models import Learner
-from lms.rules import HourTotals
+from lms.rules import (
+    CREDITED_SELF_STUDY_STATUSES,
+    CREDITING_STATUSES,
+    DAY_HOLDING_SELF_STUDY_STATUSES,
+    SESSION_MODE_CATEGORIES,
+    HourTotals,
+)
 from lms.teaching.models import Attendance, ClassSession, LearnerHours, PlatformRecord, SelfStudyEntry
 
 CHUNK = 500          # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def _one_of(column, values: tuple[str, ...]):
+    """SQL: column = the value, or column IN (the values) when there are several."""
+    return column == values[0] if len(values) == 1 else column.in_(values)
+
+
+def counted_sessions():
+    """SQL: the sessions whose attendance counts — a cancelled session never does."""
+    return ClassSession.cancelled_at.is_(None)
+
+
+def attended_minutes(category: str):
+    """SQL: an attendance row's minutes when its session (joined) is of `category` (F or L), else 0."""
+    modes = tuple(mode for mode, of in SESSION_MODE_CATEGORIES.items() if of == category)
+    return case((_one_of(ClassSession.mode, modes), Attendance.minutes), else_=0)
+
+
+def earning_attendance():
+    """SQL: attendance rows whose status earns hours (出勤, 迟到); the others hold 0 minutes anyway."""
+    return _one_of(Attendance.status, CREDITING_STATUSES)
+
+
+def credited_self_study():
+    """SQL: self-study entries whose minutes are S hours (approved)."""
+    return _one_of(SelfStudyEntry.status, CREDITED_SELF_STUDY_STATUSES)
+
+
+def day_holding_self_study():
+    """SQL: self-study entries that count toward their day's cap (pending or approved)."""
+    return _one_of(SelfStudyEntry.status, DAY_HOLDING_SELF_STUDY_STATUSES)
 
 
 def _restrict(stmt, column, learners):
@@ -35,16 +76,16 @@ def hour_totals_statement(*, learners=None, as_of: date | None = None, since: da
     database scans each table once.
     """
     zero = literal(0)
-    face = func.coalesce(func.sum(case((ClassSession.mode == "face", Attendance.minutes), else_=0)), 0)
-    live = func.coalesce(func.sum(case((ClassSession.mode == "live", Attendance.minutes), else_=0)), 0)
+    face = func.coalesce(func.sum(attended_minutes("F")), 0)
+    live = func.coalesce(func.sum(attended_minutes("L")), 0)
     attended = (select(Attendance.learner_id.label("learner_id"), face.label("face"), live.label("live"),
                        zero.label("platform"), zero.label("self_study"))
                 .join(ClassSession, ClassSession.id == Attendance.session_id)
-                .where(ClassSession.cancelled_at.is_(None)).group_by(Attendance.learner_id))
+                .where(counted_sessions()).group_by(Attendance.learner_id))
     platform = (select(PlatformRecord.learner_id, zero, zero, func.sum(PlatformRecord.minutes), zero)
                 .group_by(PlatformRecord.learner_id))
     self_study = (select(SelfStudyEntry.learner_id, zero, zero, zero, func.sum(SelfStudyEntry.minutes))
-                  .where(SelfStudyEntry.status == "approved").group_by(SelfStudyEntry.learner_id))
+                  .where(credited_self_study()).group_by(SelfStudyEntry.learner_id))
     if as_of is not None:
         attended = attended.where(ClassSession.held_on <= as_of)
         platform = platform.where(PlatformRecord.studied_on <= as_of)
@@ -133,19 +174,20 @@ def summary_totals(*, learners=None) -> dict[int, HourTotals]:
 def daily_minutes(learner_ids: Iterable[int], days: Iterable[date], *,
                   exclude_session_id: int | None = None) -> dict[tuple[int, date], int]:
     """{(learner_id, day): minutes already credited that day} over attendance, platform and approved or
-    pending self-study, for the 24-hours-a-day check. `exclude_session_id` leaves out a session being re-saved."""
+    pending self-study, for the daily cap (lms.rules.exceeds_daily_cap). `exclude_session_id` leaves out a
+    session being re-saved."""
     ids, days = sorted(set(learner_ids)), sorted(set(days))
     if not ids or not days:
         return {}
     attended = (select(Attendance.learner_id, ClassSession.held_on.label("day"), Attendance.minutes)
                 .join(ClassSession, ClassSession.id == Attendance.session_id)
-                .where(ClassSession.cancelled_at.is_(None), ClassSession.held_on.in_(days)))
+                .where(counted_sessions(), ClassSession.held_on.in_(days)))
     if exclude_session_id is not None:
         attended = attended.where(ClassSession.id != exclude_session_id)
     platform = select(PlatformRecord.learner_id, PlatformRecord.studied_on, PlatformRecord.minutes) \
         .where(PlatformRecord.studied_on.in_(days))
     self_study = select(SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, SelfStudyEntry.minutes) \
-        .where(SelfStudyEntry.studied_on.in_(days), SelfStudyEntry.status != "rejected")
+        .where(SelfStudyEntry.studied_on.in_(days), day_holding_self_study())
     result: dict[tuple[int, date], int] = defaultdict(int)
     for chunk in _chunks(ids):
         parts = union_all(attended.where(Attendance.learner_id.in_(chunk)),

@@ -1,5 +1,5 @@
 """Shared checks of the hour imports: finding learners by ID number or student number (set-based, in
-scope), the dates hours may carry, and the 24-hours-a-day limit across the file and the database."""
+scope), the dates hours may carry, and the daily cap (lms.rules.crediting) across the file and the database."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,10 +13,9 @@ from lms.learners.idnumbers import IdNumberError, normalise_id_number
 from lms.learners.lookup import hash_id
 from lms.learners.models import Learner
 from lms.learners.studying import study_histories
-from lms.rules import StudyHistory
+from lms.rules import StudyHistory, daily_cap_reason, exceeds_daily_cap
 from lms.teaching.hours import CHUNK, daily_minutes
 
-DAY_MINUTES = 24 * 60
 NOT_FOUND = "该身份证号没有已报名的学员（或不在您的管辖范围内）"
 
 
@@ -75,7 +74,8 @@ class LearnerFinder:
 
 
 class DailyLimit:
-    """The 24-hours-a-day check for hours in a file, on top of what the database already holds."""
+    """The daily cap (lms.rules.exceeds_daily_cap) for hours in a file, on top of what the database already
+    holds — the same rule and words as the sheet and the self-study form."""
 
     def __init__(self):
         self.pending: list[tuple[object, int, date, int, str]] = []
@@ -85,7 +85,7 @@ class DailyLimit:
         self.pending.append((row, learner_id, day, minutes, key))
 
     def check(self, importer, *, credited_elsewhere=None) -> set[int]:
-        """Refuse rows that push a learner's day over 24 hours; return the refused row numbers.
+        """Refuse rows that push a learner's day over the cap; return the refused row numbers.
 
         `credited_elsewhere(learner_id, day)` gives minutes already in the database that the file
         replaces (e.g. the same session's attendance) and must not be counted twice.
@@ -97,8 +97,8 @@ class DailyLimit:
             base = existing.get((learner_id, day), 0)
             if credited_elsewhere is not None:
                 base -= credited_elsewhere(learner_id, day)
-            if base + running[(learner_id, day)] + minutes > DAY_MINUTES:
-                importer.refuse(row, key, f"该学员 {day.year}年{day.month}月{day.day}日 的学时合计超过 24 学时")
+            if exceeds_daily_cap(base + running[(learner_id, day)], minutes):
+                importer.refuse(row, key, daily_cap_reason(day))
                 refused.add(row.number)
                 continue
             running[(learner_id, day)] += minutes

@@ -12,7 +12,7 @@ from lms.imports.cells import (clean_text, closest_name, is_blank, parse_choice,
                                parse_minutes_from_hours)
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
-from lms.rules import format_hours
+from lms.rules import DAILY_CAP_MINUTES, day_minutes_problem, format_hours, mark_minutes, mark_problem
 from lms.teaching.hours import refresh_learner_hours
 from lms.teaching.import_support import DailyLimit, LearnerFinder, NOT_FOUND, cell
 from lms.teaching.models import Attendance, ClassSession, Course, Specialty, TeachingClass
@@ -92,7 +92,10 @@ class PlanImporter(Importer):
 
 
 class AttendanceImporter(Importer):
-    """考勤: rows of one class, date, course and mode form one session (created if missing)."""
+    """考勤: rows of one class, date, course and mode form one session (created if missing).
+
+    Each row is judged as the attendance sheet judges a mark (lms.rules.mark_minutes / mark_problem, the
+    daily cap) and the session as the session form does (lms.rules.day_minutes_problem)."""
 
     kind = "attendance"
     label = "考勤"
@@ -134,13 +137,15 @@ class AttendanceImporter(Importer):
                 continue
             day = cell(self, row, "day", parse_date, not_after=self.today)
             mode = cell(self, row, "mode", parse_choice, MODE_CHOICES, "方式", shown=("面授", "线上直播"))
-            minutes = cell(self, row, "hours", parse_minutes_from_hours)
+            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAILY_CAP_MINUTES // 60)
             status = cell(self, row, "status", parse_choice, STATUS_CHOICES, "考勤", shown=("出勤", "迟到", "请假", "缺勤"))
-            actual = None if is_blank(row.get("actual")) else cell(self, row, "actual", parse_minutes_from_hours)
+            actual = None if is_blank(row.get("actual")) else cell(self, row, "actual", parse_minutes_from_hours,
+                                                                   max_hours=DAILY_CAP_MINUTES // 60)
             if None in (day, mode, minutes, status) or (actual is None and not is_blank(row.get("actual"))):
                 continue
-            if minutes == 0:
-                self.refuse(row, "hours", "课次学时不能为 0")
+            problem = day_minutes_problem(minutes)      # a session's hours, as the session form checks them
+            if problem:
+                self.refuse(row, "hours", problem)
                 continue
             if not finder.read(row, "id_number", "student_number"):
                 continue
@@ -190,16 +195,11 @@ class AttendanceImporter(Importer):
                 self.refuse(row, "id_number", f"同一课次（班级、日期、课程、方式）中该学员与第 {seen[(key, learner.id)]} 行重复")
                 continue
             seen[(key, learner.id)] = row.number
-            if status in ("leave", "absent"):
-                if actual:
-                    self.refuse(row, "actual", "请假、缺勤不计学时，实际学时应为空或 0")
-                    continue
-                credited = 0
-            else:
-                credited = minutes if actual is None else actual
-                if credited > minutes:
-                    self.refuse(row, "actual", "实际学时不能超过课次学时")
-                    continue
+            credited = mark_minutes(status, actual, minutes)
+            problem = mark_problem(status, credited, minutes)     # the sheet's own check of a mark
+            if problem:
+                self.refuse(row, "actual", problem)
+                continue
             current = existing[session.id].get(learner.id) if session else None
             if current is not None and (current.status, current.minutes) == (status, credited):
                 self.unchanged += 1

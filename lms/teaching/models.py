@@ -15,6 +15,7 @@ from lms.core.clock import now_utc
 from lms.core.db import CreatedAtMixin
 from lms.extensions import db
 from lms.geo.models import TeachingPoint
+from lms.rules import ATTENDANCE_STATUS_LABELS
 
 if TYPE_CHECKING:
     from lms.auth.models import User
@@ -29,7 +30,7 @@ DEFAULT_SPECIALTIES = (
 )
 COURSE_KIND_LABELS = {"cultural": "文化课", "skill": "专业技能课", "internship": "顶岗实习"}
 SESSION_MODE_LABELS = {"face": "面授", "live": "线上直播"}
-ATTENDANCE_LABELS = {"present": "出勤", "late": "迟到", "leave": "请假", "absent": "缺勤"}
+ATTENDANCE_LABELS = dict(ATTENDANCE_STATUS_LABELS)     # the statuses are lms.rules.crediting's
 SELF_STUDY_STATUS_LABELS = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
 
 

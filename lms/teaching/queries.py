@@ -14,6 +14,7 @@ from lms.geo.models import Division, TeachingPoint
 from lms.learners.models import Learner
 from lms.policies.services import policy_for
 from lms.rules import CadenceReport, SessionFacts, class_cadence
+from lms.teaching.hours import earning_attendance
 from lms.teaching.models import (
     Attendance,
     ClassSession,
@@ -78,7 +79,7 @@ def class_sessions(teaching_class: TeachingClass) -> list[SessionRow]:
         .order_by(ClassSession.held_on.desc(), ClassSession.id.desc())))
     counts = {row.session_id: row for row in db.session.execute(
         select(Attendance.session_id, func.count().label("marked"),
-               func.sum(func.cast(Attendance.status.in_(("present", "late")), db.Integer)).label("attended"),
+               func.sum(func.cast(earning_attendance(), db.Integer)).label("attended"),
                func.sum(Attendance.minutes).label("minutes"))
         .join(ClassSession, ClassSession.id == Attendance.session_id)
         .where(ClassSession.class_id == teaching_class.id).group_by(Attendance.session_id))}

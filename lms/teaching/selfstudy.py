@@ -13,7 +13,7 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.studying import refusal, study_histories, study_history
 from lms.recognition.evidence import EXTENSIONS, evidence_mime, stored_mime
-from lms.rules import StudyHistory
+from lms.rules import StudyHistory, daily_cap_reason, day_minutes_problem, exceeds_daily_cap
 from lms.teaching.hours import daily_minutes, refresh_learner_hours
 from lms.teaching.models import SelfStudyEntry
 
@@ -31,6 +31,23 @@ def check_study_day(learner, studied_on: date, today: date, history: StudyHistor
     if studied_on > today:
         return "日期不能晚于今天"
     return refusal(learner, history or study_history(learner), studied_on)
+
+
+def self_study_problem(learner, studied_on: date, minutes: int, content: str, today: date,
+                       history: StudyHistory | None = None) -> tuple[str, str] | None:
+    """(field, why) a self-study entry cannot be recorded (Chinese), or None — THE check of an entry, for the
+    self-study form and the self-study import alike: the day (check_study_day), the minutes (more than 0, at
+    most a day: lms.rules.day_minutes_problem) and the content. Fields: studied_on, hours, content. The
+    daily cap is checked over the day (the form) or the whole file (the import) by the caller."""
+    problem = check_study_day(learner, studied_on, today, history)
+    if problem:
+        return "studied_on", problem
+    problem = day_minutes_problem(minutes)
+    if problem:
+        return "hours", problem
+    if not content.strip():
+        return "content", "内容不能为空"
+    return None
 
 
 def _store_evidence(content: bytes) -> str:
@@ -59,17 +76,15 @@ def evidence_file(entry: SelfStudyEntry) -> tuple[Path, str, str] | None:
 
 def log_self_study(*, actor, learner, studied_on: date, minutes: int, content: str, today: date,
                    evidence: tuple[str, bytes] | None = None) -> SelfStudyEntry:
-    """Record a self-study entry for a learner, pending a class teacher's approval; audited."""
-    problem = check_study_day(learner, studied_on, today)
+    """Record a self-study entry for a learner, pending a class teacher's approval; audited.
+
+    Refused as the self-study import refuses a row: self_study_problem, then the daily cap."""
+    problem = self_study_problem(learner, studied_on, minutes, content, today)
     if problem:
-        raise DomainError(problem, field="studied_on")
-    if not 0 < minutes <= 24 * 60:
-        raise DomainError("学时应大于 0 且不超过 24", field="hours")
-    if not content.strip():
-        raise DomainError("请填写学习内容", field="content")
+        raise DomainError(problem[1], field=problem[0])
     already = daily_minutes([learner.id], [studied_on]).get((learner.id, studied_on), 0)
-    if already + minutes > 24 * 60:
-        raise DomainError("该学员当天学时合计将超过 24 学时", field="hours")
+    if exceeds_daily_cap(already, minutes):
+        raise DomainError(daily_cap_reason(studied_on), field="hours")
     entry = SelfStudyEntry(learner_id=learner.id, studied_on=studied_on, minutes=minutes, content=content.strip(),
                            status="pending", source="teacher", created_by_id=getattr(actor, "id", None))
     if evidence is not None:

@@ -20,7 +20,8 @@ from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, S
 from lms.teaching.models import ATTENDANCE_LABELS, ClassSession, Course, SelfStudyEntry, TeachingClass
 from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
 from lms.teaching.selfstudy import approve_pending, decide_self_study, evidence_file, log_self_study
-from lms.teaching.sessions import (CREDITING, AttendanceConflict, Mark, cancel_session, current_marks,
+from lms.rules import CREDITING_STATUSES, earns_hours, mark_minutes
+from lms.teaching.sessions import (AttendanceConflict, Mark, cancel_session, current_marks,
                                    save_attendance, save_session, sheet_learners, sheet_roll)
 from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
@@ -103,17 +104,15 @@ def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[
         if status not in ATTENDANCE_LABELS:
             errors[learner.id] = "考勤状态不正确"
             continue
-        if not raw:
-            minutes = session.minutes if status in CREDITING else 0
-        else:
+        typed = None
+        if raw:
             try:
-                minutes = int((Decimal(raw) * 60).to_integral_value())
+                typed = int((Decimal(raw) * 60).to_integral_value())
             except InvalidOperation:
                 errors[learner.id] = f"学时“{raw}”不是数字"
                 continue
-        if status not in CREDITING:
-            minutes = 0
-        marks[learner.id] = Mark(status, minutes)
+        # Hours typed beside 请假/缺勤 are dropped (the sheet's script empties them): such marks credit none.
+        marks[learner.id] = Mark(status, mark_minutes(status, typed, session.minutes) if earns_hours(status) else 0)
     return marks, errors
 
 
@@ -150,7 +149,8 @@ def attendance(session_id: int):
     kept = [(roll.others[lid][0], row, roll.others[lid][1]) for lid, row in saved.items() if lid in roll.others]
     return render_template("teaching/attendance.html", session=session, learners=learners, marks=marks,
                            saved=saved, version=version, errors=errors, conflict=conflict, problem=problem,
-                           labels=ATTENDANCE_LABELS, future=session.held_on > today(), kept=kept)
+                           labels=ATTENDANCE_LABELS, crediting=CREDITING_STATUSES, future=session.held_on > today(),
+                           kept=kept)
 
 
 @bp.get("/sessions/<int:session_id>/sign-in.pdf")

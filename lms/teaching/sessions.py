@@ -18,12 +18,10 @@ from lms.core.errors import ConflictError, DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import refusal, study_histories
+from lms.rules import SESSION_MODE_CATEGORIES, daily_cap_reason, day_minutes_problem, exceeds_daily_cap, mark_problem
 from lms.teaching.hours import daily_minutes, refresh_learner_hours
 from lms.teaching.models import ATTENDANCE_LABELS, Attendance, ClassSession, Course, TeachingClass
 from lms.teaching.queries import class_staff
-
-DAY_MINUTES = 24 * 60
-CREDITING = ("present", "late")          # statuses that credit hours; leave and absent credit none
 
 
 @dataclass(frozen=True)
@@ -56,10 +54,11 @@ def save_session(*, actor, teaching_class: TeachingClass, session: ClassSession 
     kept = session is not None and teacher is not None and teacher.id == session.teacher_id
     if teacher is not None and not kept and teacher not in class_staff(teaching_class):
         raise DomainError("授课教师须是本班的任课教师或班主任。", field="teacher_id")
-    if mode not in ("face", "live"):
+    if mode not in SESSION_MODE_CATEGORIES:
         raise DomainError("授课方式不正确", field="mode")
-    if not 0 < minutes <= DAY_MINUTES:
-        raise DomainError("学时应大于 0 且不超过 24", field="hours")
+    problem = day_minutes_problem(minutes)
+    if problem:
+        raise DomainError(problem, field="hours")
     if session is not None:
         most = db.session.scalar(select(Attendance.minutes).where(Attendance.session_id == session.id)
                                  .order_by(Attendance.minutes.desc()).limit(1)) or 0
@@ -143,25 +142,13 @@ def current_marks(session: ClassSession) -> dict[int, Attendance]:
         select(Attendance).where(Attendance.session_id == session.id))}
 
 
-def check_mark(mark: Mark, session_minutes: int) -> str | None:
-    """Why a mark is invalid (Chinese), or None."""
-    if mark.status not in ATTENDANCE_LABELS:
-        return "考勤状态不正确"
-    if mark.minutes < 0:
-        return "学时不能为负数"
-    if mark.minutes > session_minutes:
-        return "实际学时不能超过本课次学时"
-    if mark.status not in CREDITING and mark.minutes:
-        return f"{ATTENDANCE_LABELS[mark.status]}不计学时"
-    return None
-
-
 def save_attendance(*, actor, session: ClassSession, expected_version: int, marks: dict[int, Mark],
                     today: date, scope: Scope) -> ClassSession:
     """Save a whole sheet in one go. `marks` must cover exactly the sheet's learners in `scope` (the
     user's): nobody else's line is written.
 
-    Raises DomainError (field "learner-<id>") for a bad line, and AttendanceConflict when the sheet was
+    Raises DomainError (field "learner-<id>") for a bad line — each mark judged by lms.rules.mark_problem
+    and the daily cap, as the attendance import judges its rows — and AttendanceConflict when the sheet was
     saved by someone else since `expected_version`. Refreshes the learners' hour summaries; audited.
     """
     if session.cancelled_at is not None:
@@ -178,13 +165,13 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
     if missing:
         raise DomainError(f"以下学员没有考勤：{'、'.join(missing)}")
     for learner_id, mark in marks.items():
-        problem = check_mark(mark, session.minutes)
+        problem = mark_problem(mark.status, mark.minutes, session.minutes)
         if problem:
             raise DomainError(f"{learners[learner_id].name}：{problem}", field=f"learner-{learner_id}")
     others = daily_minutes(marks, [session.held_on], exclude_session_id=session.id)
     for learner_id, mark in marks.items():
-        if others.get((learner_id, session.held_on), 0) + mark.minutes > DAY_MINUTES:
-            raise DomainError(f"{learners[learner_id].name}：当天学时合计将超过 24 学时",
+        if exceeds_daily_cap(others.get((learner_id, session.held_on), 0), mark.minutes):
+            raise DomainError(daily_cap_reason(session.held_on, learners[learner_id].name),
                               field=f"learner-{learner_id}")
     existing = current_marks(session)
     bumped = db.session.execute(update(ClassSession).where(

@@ -4,7 +4,8 @@
   var sheet = document.getElementById("sheet");
   if (!sheet) { return; }
   var fullHours = sheet.getAttribute("data-session-hours");
-  var crediting = { present: true, late: true };
+  var crediting = {};   // the statuses that earn hours, as lms.rules.crediting says (data-crediting)
+  sheet.getAttribute("data-crediting").split(" ").forEach(function (code) { crediting[code] = true; });
   var scanned = {};
 
   function rowStatus(row) {

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.rules import mark_minutes
 from lms.teaching.models import Attendance, ClassSession, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass
 
 _seq = itertools.count(1)
@@ -59,7 +60,7 @@ def mark_attendance(session: ClassSession, learner, *, status: str = "present", 
     """One attendance row (present for the whole session by default); refreshes the hour summary."""
     from lms.teaching.hours import refresh_learner_hours
 
-    credited = minutes if minutes is not None else (session.minutes if status in ("present", "late") else 0)
+    credited = mark_minutes(status, minutes, session.minutes)
     row = Attendance(session_id=session.id, learner_id=learner.id, status=status, minutes=credited)
     db.session.add(row)
     db.session.flush()
