@@ -46,7 +46,8 @@ def _timed(label, run, statements):
 def main() -> None:
     url = os.environ["LMS_BENCH_DATABASE_URL"]
     app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": tempfile.mkdtemp(),
-                                           "WTF_CSRF_ENABLED": False})
+                                           "WTF_CSRF_ENABLED": False,
+                                           "SUMMARIES_GUARD": False})   # as in production: no test guard
     statements: list[str] = []
     event.listen(Engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     with app.app_context():
@@ -95,14 +96,14 @@ def _write_costs(app, statements) -> None:
     from lms.learners.models import Learner
     from lms.policies.services import save_policy
     from lms.rules import Policy
-    from lms.teaching.hours import refresh_learner_hours
+    from lms.summaries import hours_changed
 
     with app.app_context():
         class_id = db.session.scalar(select(Learner.class_id).where(Learner.class_id.is_not(None)).limit(1))
         cohort = db.session.scalar(select(Learner.cohort).limit(1))
         ids = db.session.scalars(select(Learner.id).where(Learner.class_id == class_id)).all()
         writes = {f"write: refresh the hours of one class ({len(ids)} learners) + summaries":
-                  lambda: refresh_learner_hours(ids),
+                  lambda: hours_changed(ids),
                   f"write: new policy for cohort {cohort} (re-bands its learners)":
                   lambda: save_policy(actor=None, cohort=cohort,
                                       values={**Policy().to_mapping(), "hours_required_minutes": 21000})}

@@ -68,6 +68,10 @@ def _init_extensions(app: Flask) -> None:
     from lms.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
+    if app.config.get("SUMMARIES_GUARD"):
+        from lms.summaries import guard_declarations
+
+        guard_declarations()
     # Made now, not by the first login of an unknown username (which would then take twice as long).
     dummy_password_hash(app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 

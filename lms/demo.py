@@ -28,7 +28,7 @@ def demo_accounts() -> list[tuple[str, str]]:
 
 def load_demo(*, today: date, echo: Callable[[str], None] = lambda _m: None) -> None:
     """Load the whole demo county into an empty database (flushes; the caller commits)."""
-    from lms.reports.tallies import counted_once_at_the_end
+    from lms.summaries import counted_once_at_the_end
 
     with counted_once_at_the_end():     # one count of the dashboard's summaries, not one per write
         _load_domains(today, echo)

@@ -17,5 +17,3 @@ from lms.certificates.models import (  # noqa: F401
     BatchMember, Certificate, GraduationBatch, RenderJob, VerificationLog,
 )
 from lms.reports.models import CadenceStanding, LearnerTally, VillageMonthHours  # noqa: F401
-import lms.reports.standings  # noqa: F401,E402  (its write listener keeps the standings true)
-import lms.reports.tallies  # noqa: F401,E402  (its write listener keeps the learner tallies true)

@@ -31,6 +31,16 @@ TEST_TODAY = date.fromisoformat(os.environ.get("LMS_TEST_TODAY") or "2026-12-07"
 
 
 _SWEEP_MODULE = pytest.StashKey()
+_PASSED = pytest.StashKey()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember whether the test itself passed (its teardown checks the summaries only then)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_PASSED] = report.passed
 
 
 def pytest_collection_modifyitems(config, items):
@@ -102,6 +112,11 @@ def _isolated_database(request, app):
         engines[None] = connection
         try:
             yield
+            if request.node.stash.get(_PASSED, False):
+                # What the test wrote is rolled back, never committed: check its writes were declared here.
+                from lms.summaries import assert_declared
+
+                assert_declared(db.session)
         finally:
             db.session.remove()
             engines[None] = engine

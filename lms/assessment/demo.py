@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from lms import summaries
 from lms.assessment.facts import hour_totals, required_titles
 from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
 from lms.audit.services import record
@@ -23,7 +24,6 @@ from lms.core.bulk import bulk_insert
 from lms.core.clock import now_utc
 from lms.auth.models import User
 from lms.extensions import db
-from lms.teaching.hours import refresh_learner_hours
 from lms.learners.models import Learner
 from lms.learners.status import record_status_event
 from lms.policies.services import policies_for, policy_for
@@ -227,4 +227,4 @@ def _top_up_hours(learners: list[Learner], today: dt.date) -> None:
             missing -= minutes
             step += 1
     db.session.flush()
-    refresh_learner_hours(ids)        # as every writer of hours does: summaries and tallies
+    summaries.hours_changed(ids)        # as every writer of hours does

@@ -13,6 +13,7 @@ from sqlalchemy import insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from lms import summaries
 from lms.audit.services import record
 from lms.certificates import assets, eligibility
 from lms.certificates.models import KIND_LABELS, Certificate, VerificationLog
@@ -21,7 +22,6 @@ from lms.certificates.snapshots import School, build_snapshot
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError
 from lms.extensions import db
-from lms.reports.tallies import retally_learners
 from lms.learners.models import Learner
 from lms.rules.formatting import format_credits
 from lms.settings.services import all_settings
@@ -141,7 +141,7 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
             db.session.execute(update(Learner).where(Learner.id.in_(movable))
                                .values(status=new_status, status_changed_on=issued_on),
                                execution_options={"synchronize_session": "fetch"})
-            retally_learners(movable)       # bulk update: no flush listener sees it (lms.reports.tallies)
+            summaries.learners_changed(movable)
     return certificates
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from lms import summaries
 from lms.audit.services import record, snapshot
 from lms.core.errors import DomainError
 from lms.core.privacy import mask_id_number, mask_phone
@@ -132,6 +133,7 @@ def enrol_learner(*, actor, scope, id_number: str, name: str, village: Division,
     if jpeg is not None:
         learner.photo_path = store_photo(learner.id, jpeg)
         db.session.flush()
+    summaries.learners_changed([learner.id])
     record(actor, "learner.enrol", "learner", learner.id,
            summary=f"报名：{name}（{learner.student_number}），{village.name}，{specialty.name}",
            after=learner_snapshot(learner))

@@ -14,6 +14,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from lms import summaries
 from lms.audit.services import changes, record, snapshot
 from lms.core.clock import today as clock_today
 from lms.core.errors import DomainError
@@ -76,6 +77,7 @@ def record_status_event(*, actor, learner: Learner, kind: str, occurred_on: dt.d
     learner.status_changed_on = occurred_on
     db.session.add(event)
     db.session.flush()
+    summaries.learners_changed([learner.id])
     old, new = changes(before, snapshot(learner))
     old.pop("updated_at", None), new.pop("updated_at", None)
     record(actor, "learner.status_event", "learner", learner.id,

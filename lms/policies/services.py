@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from lms import summaries
 from lms.audit.services import record
 from lms.core.db import forget_cached, transaction_cache
 from lms.core.errors import DomainError
@@ -68,6 +69,7 @@ def save_policy(*, actor, cohort: int, values: Mapping[str, Any], note: str = ""
     db.session.add(version)
     db.session.flush()
     forget_cached(db.session, "policies")
+    summaries.policy_changed(cohort)
     changed = [key for key in after if after[key] != before.get(key)]
     record(actor, "policy.save", "policy", f"{cohort}/v{version.version}",
            summary=f"修改 {cohort} 级政策（第 {version.version} 版）：{'、'.join(changed)}",

@@ -1,8 +1,8 @@
 """Summaries the county's view keeps so the province-wide dashboard does not re-judge everything.
 
-A summary row is a cache with its own validity, never a nightly job: the services' writes remove
-the rows they make wrong in the same transaction (see lms.reports.standings), and a row states
-the days it holds for, so it is never read outside them.
+A summary row is a cache with its own validity, never a nightly job: the writes that make rows wrong
+declare it (lms.summaries), which re-counts or removes them in the same transaction, and a standing
+states the days it holds for, so it is never read outside them.
 """
 from __future__ import annotations
 

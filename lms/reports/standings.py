@@ -6,11 +6,10 @@ dashboard stores what it judged (`CadenceStanding`, with the days it holds for â
 is due before the month ends, next month's judgement too) and re-judges only classes without a
 standing valid on the report day.
 
-What keeps a stored standing true is the write listener below, not a nightly job: any flush that
-adds or changes a session (day, minutes, mode, cancellation, class), a class's cohort, or a cohort's
-policy deletes the affected standings in the same transaction. Sessions are only ever written
-through the ORM (the Core UPDATEs elsewhere only bump the attendance lock `version`, which R4 does
-not read), so the listener sees every change that matters.
+What keeps a stored standing true is not a nightly job: every write that adds or changes a session
+(day, minutes, mode, cancellation, class), a class's cohort or a cohort's policy says so
+(lms.summaries.sessions_changed, policy_changed), and `forget` deletes the affected standings in the
+same transaction. (The UPDATEs that bump the attendance lock `version` change nothing R4 reads.)
 """
 from __future__ import annotations
 
@@ -19,12 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from lms.extensions import db
-from lms.policies.models import PolicyVersion
+from lms.policies.services import policies_for
 from lms.reports.models import CadenceStanding
 from lms.rules import Policy, SessionFacts, class_cadence
 from lms.teaching.models import ClassSession, TeachingClass
@@ -124,32 +123,42 @@ def remember(judged: dict[int, tuple[Judgement, ...]], as_of: dt.date) -> None:
         pass
 
 
-def _affected(session: Session) -> tuple[set[int], set[int]]:
-    """(class ids, cohorts) whose standings the pending flush makes wrong."""
-    class_ids: set[int] = set()
-    cohorts: set[int] = set()
-    for obj in session.new:
-        if isinstance(obj, ClassSession):
-            class_ids.add(obj.class_id)
-        elif isinstance(obj, PolicyVersion):
-            cohorts.add(obj.cohort)
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, ClassSession):
-            state = inspect(obj)
-            if obj in session.deleted or any(state.attrs[name].history.has_changes() for name in _SESSION_FIELDS):
-                moved_from = state.attrs.class_id.history.deleted       # the old class, if it moved
-                class_ids.update(value for value in (*moved_from, obj.class_id) if value is not None)
-        elif isinstance(obj, TeachingClass) and inspect(obj).attrs.cohort.history.has_changes():
-            class_ids.add(obj.id)
-    return class_ids, cohorts
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_what_the_flush_changed(session: Session, _context) -> None:
-    """Delete the standings a session, class or policy write makes wrong, in the writer's transaction."""
-    class_ids, cohorts = _affected(session)
+def forget(class_ids: Iterable[int] = (), cohorts: Iterable[int] = (), session: Session | None = None) -> None:
+    """Delete the standings of these classes and of every class of these cohorts (one statement each).
+    Called by lms.summaries only."""
+    session = session or db.session
+    class_ids, cohorts = sorted(set(class_ids)), sorted(set(cohorts))
     if class_ids:
         session.connection().execute(delete(CadenceStanding).where(CadenceStanding.class_id.in_(class_ids)))
     if cohorts:
         session.connection().execute(delete(CadenceStanding).where(CadenceStanding.class_id.in_(
             select(TeachingClass.id).where(TeachingClass.cohort.in_(cohorts)))))
+
+
+def forget_all(session: Session | None = None) -> None:
+    """Delete every standing (the demo loader, which writes a whole county at once)."""
+    (session or db.session).connection().execute(delete(CadenceStanding))
+
+
+def standings_drift() -> set[int]:
+    """Classes with a stored standing that differs from the engine's judgement of the class afresh on the
+    standing's first day (empty when every standing is true). For tests, not for pages."""
+    stored = list(db.session.scalars(select(CadenceStanding)))
+    if not stored:
+        return set()
+    classes = {row.id: ClassToJudge(row.id, row.cohort, row.created_at.date()) for row in db.session.execute(
+        select(TeachingClass.id, TeachingClass.cohort, TeachingClass.created_at)
+        .where(TeachingClass.id.in_({row.class_id for row in stored})))}
+    policies = policies_for({item.cohort for item in classes.values()})
+    drifted = set()
+    for day in {row.valid_from for row in stored}:
+        ids = sorted({row.class_id for row in stored if row.valid_from == day})
+        judged = judge_classes([classes[class_id] for class_id in ids], ids, day, policies)
+        for row in stored:
+            if row.valid_from != day:
+                continue
+            fresh = judged[row.class_id][0]
+            if (row.ok, row.failing_months, row.reason, row.valid_until) != (
+                    fresh.ok, fresh.failing_months, fresh.reason[:500], fresh.valid_until):
+                drifted.add(row.class_id)
+    return drifted

@@ -3,33 +3,27 @@
 Counting a million learners by township, status, R2 group and R6 hours band takes seconds on every
 view; `LearnerTally` holds those counts per village (see lms.reports.models), and the report
 queries sum its rows whenever they report on today (lms.reports.queries picks the source).
+`VillageMonthHours` holds each village's hours per month and category, for the quarterly report.
 
-What keeps the tallies true is that every write of what they count re-counts the villages it
-touched, in the writer's transaction — never a nightly job:
-- learners written through the ORM (enrolment, status events, class changes, corrections) and new
-  policy versions (they move R6 bands): the after-flush listener below;
-- the three bulk (Core) writers call `retally_learners` themselves: the hours summary
-  (lms.teaching.hours.refresh_learner_hours), the enrolment import and the statuses set by
-  issuing certificates.
-The same re-count keeps `VillageMonthHours` (each village's hours per month and category, for the
-quarterly report) when hours change or a learner moves village. Re-counting a village reads its
-~100–200 learners and their records, so a write costs a few milliseconds more.
+What keeps both true is that every write of what they count says so (lms.summaries: a learner
+changed, hours changed, a new policy), and lms.summaries re-counts the villages it touched with
+`recount_villages`, in the writer's transaction — never a nightly job. Only lms.summaries calls it.
+Re-counting a village reads its ~100–200 learners and their records, so a write costs a few
+milliseconds more.
 `rebuild_tallies` re-counts everything: `flask lms report retally --if-needed` after an upgrade (bin/serve
-runs it), and the benchmark's generated data.
+runs it), the demo loader (lms.summaries.counted_once_at_the_end) and the benchmark's generated data.
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
-from sqlalchemy import delete, event, extract, func, inspect, insert, literal, select, union_all
+from sqlalchemy import delete, extract, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from lms.extensions import db
 from lms.geo.models import Division
 from lms.learners.models import Learner
-from lms.policies.models import PolicyVersion
 from lms.policies.services import policies_for
 from lms.reports.hours_bands import band_expression, summary_hours
 from lms.reports.models import LearnerTally, VillageMonthHours
@@ -78,23 +72,6 @@ def _village_hours(village_ids=None):
             .group_by(parts.c.village_id, parts.c.month))
 
 
-@contextmanager
-def counted_once_at_the_end(session: Session | None = None) -> Iterator[None]:
-    """with counted_once_at_the_end(): … — for a loader that writes a whole county in one transaction (the
-    demo): the re-counts each write would make are skipped, and everything is counted once on leaving."""
-    session = session or db.session
-    session.info["tallies_deferred"] = True
-    try:
-        yield
-    finally:
-        session.info.pop("tallies_deferred", None)
-    rebuild_tallies(session)
-
-
-def _deferred(session: Session) -> bool:
-    return bool(session.info.get("tallies_deferred"))
-
-
 def _take_turns(connection, village_ids: list[int]) -> None:
     """Lock these villages' rows (in id order) until the transaction ends, so two writers re-counting one
     village take turns. Without it, on PostgreSQL, each deletes the rows it sees and inserts its own beside
@@ -105,51 +82,30 @@ def _take_turns(connection, village_ids: list[int]) -> None:
                        .with_for_update(key_share=True))
 
 
-def recount_village_hours(village_ids: Iterable[int | None], session: Session | None = None) -> None:
-    """Re-count the monthly hours of these villages' learners (two statements per 500 villages)."""
+def recount_villages(tallied: Iterable[int | None], hours: Iterable[int | None] = (),
+                     session: Session | None = None) -> None:
+    """Re-count the tallies of the `tallied` villages and the monthly hours of the `hours` villages from
+    their learners and hour records: per 500 villages, one lock, three statements for the tallies and
+    two for the monthly hours. Called by lms.summaries only."""
     session = session or db.session
-    if _deferred(session):
-        return
     connection = session.connection()
-    ordered = sorted({village_id for village_id in village_ids if village_id is not None})
+    tallied = {village_id for village_id in tallied if village_id is not None}
+    hours = {village_id for village_id in hours if village_id is not None}
+    ordered = sorted(tallied | hours)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
         _take_turns(connection, chunk)
-        connection.execute(delete(VillageMonthHours).where(VillageMonthHours.village_id.in_(chunk)))
-        connection.execute(insert(VillageMonthHours).from_select(HOURS_FIELDS, _village_hours(chunk)))
-
-
-def retally_villages(village_ids: Iterable[int | None], session: Session | None = None) -> None:
-    """Re-count the tallies of these villages from their learners (three statements per 500 villages)."""
-    session = session or db.session
-    if _deferred(session):
-        return
-    connection = session.connection()
-    ordered = sorted({village_id for village_id in village_ids if village_id is not None})
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start:start + CHUNK]
-        _take_turns(connection, chunk)
-        cohorts = set(connection.scalars(select(Learner.cohort).distinct().where(Learner.village_id.in_(chunk))))
-        connection.execute(delete(LearnerTally).where(LearnerTally.village_id.in_(chunk)))
-        if cohorts:
-            counting = _counting(policies_for(cohorts, session=session)).where(Learner.village_id.in_(chunk))
-            connection.execute(insert(LearnerTally).from_select([*TALLY_FIELDS, "band", "learners"], counting))
-
-
-def retally_learners(learner_ids: Iterable[int], session: Session | None = None, *, hours: bool = False) -> None:
-    """Re-count the villages of these learners (for writers that bypass the ORM); `hours` when their
-    hours changed (the learner_hours summary's refresh), so the villages' monthly hours are re-counted too."""
-    session = session or db.session
-    if _deferred(session):
-        return
-    ids = sorted(set(learner_ids))
-    villages: set[int] = set()
-    for start in range(0, len(ids), 5000):
-        villages.update(session.connection().scalars(
-            select(Learner.village_id).distinct().where(Learner.id.in_(ids[start:start + 5000]))))
-    retally_villages(villages, session)
-    if hours:
-        recount_village_hours(villages, session)
+        counted = [village_id for village_id in chunk if village_id in tallied]
+        if counted:
+            cohorts = set(connection.scalars(select(Learner.cohort).distinct().where(Learner.village_id.in_(counted))))
+            connection.execute(delete(LearnerTally).where(LearnerTally.village_id.in_(counted)))
+            if cohorts:
+                counting = _counting(policies_for(cohorts, session=session)).where(Learner.village_id.in_(counted))
+                connection.execute(insert(LearnerTally).from_select([*TALLY_FIELDS, "band", "learners"], counting))
+        summed = [village_id for village_id in chunk if village_id in hours]
+        if summed:
+            connection.execute(delete(VillageMonthHours).where(VillageMonthHours.village_id.in_(summed)))
+            connection.execute(insert(VillageMonthHours).from_select(HOURS_FIELDS, _village_hours(summed)))
 
 
 def rebuild_tallies(session: Session | None = None) -> None:
@@ -194,43 +150,3 @@ def tally_drift(session: Session | None = None) -> set[int]:
     drifted |= {key[0] for key in set(fresh_hours) | set(stored_hours)
                 if fresh_hours.get(key) != stored_hours.get(key)}
     return drifted
-
-
-def _touched_villages(session: Session) -> tuple[set[int], set[int]]:
-    """(villages whose tallies the pending flush makes wrong, villages whose monthly hours it makes
-    wrong): learners added, removed or changed in a counted field (both the old and the new village),
-    every village of a cohort with a new policy; hours move with a learner who changes village."""
-    villages: set[int] = set()
-    moved: set[int] = set()
-    cohorts: set[int] = set()
-    for obj in session.new:
-        if isinstance(obj, Learner):
-            villages.add(obj.village_id)
-        elif isinstance(obj, PolicyVersion):
-            cohorts.add(obj.cohort)
-    for obj in list(session.dirty) + list(session.deleted):
-        if not isinstance(obj, Learner):
-            continue
-        state = inspect(obj)
-        village = state.attrs.village_id.history
-        if obj in session.deleted or any(state.attrs[name].history.has_changes() for name in TALLY_FIELDS):
-            villages.update((*village.deleted, obj.village_id))
-        if village.has_changes():
-            moved.update((*village.deleted, obj.village_id))
-    if cohorts:
-        villages.update(session.connection().scalars(
-            select(Learner.village_id).distinct().where(Learner.cohort.in_(cohorts))))
-    return ({village for village in villages if village is not None},
-            {village for village in moved if village is not None})
-
-
-@event.listens_for(Session, "after_flush")
-def _recount_what_the_flush_changed(session: Session, _context) -> None:
-    """Re-count the villages a learner or policy write touched, in the writer's transaction."""
-    if _deferred(session):
-        return
-    villages, moved = _touched_villages(session)
-    if villages:
-        retally_villages(villages, session)
-    if moved:
-        recount_village_hours(moved, session)

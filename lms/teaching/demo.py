@@ -12,13 +12,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
+from lms import summaries
 from lms.auth.models import User
 from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import study_histories
 from lms.rules import mark_minutes
-from lms.teaching.hours import refresh_learner_hours
 from lms.teaching.models import Attendance, ClassSession, ClassTeacher, PlatformRecord, SelfStudyEntry, TeachingClass
 from lms.teaching.queries import plan_courses
 from lms.teaching.selfstudy import check_study_day
@@ -171,5 +171,6 @@ def load(*, today: date) -> dict[str, int]:
         db.session.execute(insert(SelfStudyEntry), self_study)
     counts["platform"], counts["self_study"] = len(platform), len(self_study)
     db.session.flush()
-    refresh_learner_hours([learner.id for learner in all_learners])
+    summaries.sessions_changed(teaching_class.id for teaching_class in with_learners)
+    summaries.hours_changed([learner.id for learner in all_learners])
     return counts

@@ -5,13 +5,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import insert, select, tuple_
 
+from lms import summaries
 from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_minutes_from_hours
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.rules import DAILY_CAP_MINUTES, StudyHistory
-from lms.teaching.hours import CHUNK, day_holding_self_study, refresh_learner_hours
+from lms.teaching.hours import CHUNK, day_holding_self_study
 from lms.teaching.import_support import DailyLimit, LearnerFinder, NOT_FOUND, cell
 from lms.teaching.models import PlatformRecord, SelfStudyEntry
 from lms.teaching.selfstudy import check_study_day, self_study_problem
@@ -109,7 +110,7 @@ class OnlineHoursImporter(Importer):
                                             "studied_on")} | {"imported_by_id": actor_id, "created_at": now}
                 for item in planned]
         db.session.execute(insert(PlatformRecord), rows)
-        refresh_learner_hours({item["learner_id"] for item in planned})
+        summaries.hours_changed({item["learner_id"] for item in planned})
         return len(rows)
 
 
@@ -179,5 +180,5 @@ class SelfStudyImporter(Importer):
                  "decided_at": now, "decision_note": "导入", "created_by_id": actor_id, "created_at": now}
                 for item in planned]
         db.session.execute(insert(SelfStudyEntry), rows)
-        refresh_learner_hours({item["learner_id"] for item in planned})
+        summaries.hours_changed({item["learner_id"] for item in planned})
         return len(rows)

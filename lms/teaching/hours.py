@@ -140,27 +140,33 @@ def summary_insert(learner_ids, now):
     return insert(LearnerHours).from_select(SUMMARY_COLUMNS, source)
 
 
-def refresh_learner_hours(learner_ids: Iterable[int]) -> None:
-    """Recompute the learner_hours summary rows of these learners from the rows behind them.
-
-    Called by every service and import that writes attendance, platform or self-study hours, in the
-    same transaction, so the summary always equals the recomputed sums. Two statements per 500 learners.
+def recount_learner_hours(learner_ids: Iterable[int], session=None) -> None:
+    """Recompute the learner_hours summary rows of these learners from the rows behind them (three
+    statements per 500 learners). Called by lms.summaries only: a writer of attendance, platform or
+    self-study hours declares `lms.summaries.hours_changed(learner_ids)`, which calls this and re-counts
+    the villages' tallies and monthly hours too, in the same transaction.
     """
-    from lms.reports.tallies import retally_learners
-
+    session = session or db.session
     now = now_utc()
-    learner_ids = sorted(set(learner_ids))
     for ids in _chunks(learner_ids):
         # Writers of the same learners' hours take turns (PostgreSQL row locks, in id order): otherwise two
         # teachers saving sessions of one class each delete the rows they see and insert beside the
         # other's (duplicate key). FOR NO KEY UPDATE: the KEY SHARE locks their attendance rows' foreign
         # keys already hold do not block it (FOR UPDATE would deadlock). SQLite's write lock already
         # makes writers take turns.
-        db.session.execute(select(Learner.id).where(Learner.id.in_(ids)).order_by(Learner.id)
-                           .with_for_update(key_share=True))
-        db.session.execute(delete(LearnerHours).where(LearnerHours.learner_id.in_(ids)))
-        db.session.execute(summary_insert(ids, now))
-    retally_learners(learner_ids, hours=True)    # the dashboard's bands, the villages' monthly hours
+        session.execute(select(Learner.id).where(Learner.id.in_(ids)).order_by(Learner.id)
+                        .with_for_update(key_share=True))
+        session.execute(delete(LearnerHours).where(LearnerHours.learner_id.in_(ids)))
+        session.execute(summary_insert(ids, now))
+
+
+def hours_drift() -> set[int]:
+    """Learners whose learner_hours row differs from a fresh count of their hours (no row counts as zero
+    hours; empty when every row is true). Reads every hour record: for tests, not for pages."""
+    zero = HourTotals()
+    fresh, stored = hour_totals(), summary_totals()
+    return {learner_id for learner_id in set(fresh) | set(stored)
+            if fresh.get(learner_id, zero) != stored.get(learner_id, zero)}
 
 
 def summary_totals(*, learners=None) -> dict[int, HourTotals]:

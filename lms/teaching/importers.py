@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select, update
 
+from lms import summaries
 from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.imports.cells import (clean_text, closest_name, is_blank, parse_choice, parse_date, parse_decimal, parse_int,
@@ -13,7 +14,6 @@ from lms.imports.cells import (clean_text, closest_name, is_blank, parse_choice,
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.rules import DAILY_CAP_MINUTES, day_minutes_problem, format_hours, mark_minutes, mark_problem
-from lms.teaching.hours import refresh_learner_hours
 from lms.teaching.import_support import DailyLimit, LearnerFinder, NOT_FOUND, cell
 from lms.teaching.models import Attendance, ClassSession, Course, Specialty, TeachingClass
 from lms.teaching.selfstudy import check_study_day
@@ -247,5 +247,6 @@ class AttendanceImporter(Importer):
         db.session.execute(update(ClassSession).where(ClassSession.id.in_(touched_sessions))
                            .values(version=ClassSession.version + 1).execution_options(synchronize_session=False))
         db.session.flush()
-        refresh_learner_hours({item["learner_id"] for item in planned})
+        summaries.sessions_changed({session.class_id for session in created.values()})
+        summaries.hours_changed({item["learner_id"] for item in planned})
         return len(planned)

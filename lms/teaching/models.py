@@ -248,7 +248,7 @@ class SelfStudyEntry(CreatedAtMixin, db.Model):
 class LearnerHours(db.Model):
     """Per-learner credited minutes by category (F, L, P, S), kept equal to the sums of the rows behind
     them: every service and import that writes hours refreshes it in the same transaction
-    (lms.teaching.hours.refresh_learner_hours). Dashboards read it instead of aggregating millions of rows."""
+    (lms.summaries.hours_changed). Dashboards read it instead of aggregating millions of rows."""
 
     __tablename__ = "learner_hours"
 

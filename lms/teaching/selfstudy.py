@@ -13,8 +13,9 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.studying import refusal, study_histories, study_history
 from lms.recognition.evidence import EXTENSIONS, evidence_mime, stored_mime
+from lms import summaries
 from lms.rules import StudyHistory, daily_cap_reason, day_minutes_problem, exceeds_daily_cap
-from lms.teaching.hours import daily_minutes, refresh_learner_hours
+from lms.teaching.hours import daily_minutes
 from lms.teaching.models import SelfStudyEntry
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -112,7 +113,7 @@ def decide_self_study(*, actor, entry: SelfStudyEntry, approve: bool, note: str 
     entry.decided_at = now_utc()
     entry.decision_note = note.strip()[:200]
     db.session.flush()
-    refresh_learner_hours([entry.learner_id])
+    summaries.hours_changed([entry.learner_id])
     record(actor, "self_study.approve" if approve else "self_study.reject", "self_study", entry.id,
            summary=f"{'通过' if approve else '不通过'}自学记录", before={"status": "pending"},
            after={"status": entry.status, "note": entry.decision_note})
@@ -132,7 +133,7 @@ def approve_pending(*, actor, entries: list[SelfStudyEntry]) -> tuple[int, list[
     for entry in pending:
         entry.status, entry.decided_by_id, entry.decided_at = "approved", getattr(actor, "id", None), now
     db.session.flush()
-    refresh_learner_hours({entry.learner_id for entry in pending})
+    summaries.hours_changed({entry.learner_id for entry in pending})
     if pending:
         record(actor, "self_study.approve_all", "self_study", None, summary=f"批量通过 {len(pending)} 条自学记录",
                after={"entry_ids": [entry.id for entry in pending]})

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import exists, select, update
 
+from lms import summaries
 from lms.audit.services import record, record_save, snapshot
 from lms.core.errors import DomainError
 from lms.extensions import db
@@ -109,6 +110,8 @@ def save_class(*, actor, teaching_class: TeachingClass | None, code: str, name: 
     teaching_class.head_teacher_id = head_teacher.id if head_teacher else None
     teaching_class.active = active
     db.session.flush()
+    if before is not None and before["cohort"] != cohort:      # its sessions are judged by another policy
+        summaries.sessions_changed([teaching_class.id])
     record_save(actor, "class", teaching_class, before,
                 summary=f"{'新建' if before is None else '修改'}班级 {code} {name}")
     return teaching_class
@@ -151,6 +154,7 @@ def add_learners(*, actor, teaching_class: TeachingClass, learners) -> int:
         class_id=teaching_class.id, teaching_point_id=teaching_class.teaching_point_id),
         execution_options={"synchronize_session": "fetch"})
     db.session.flush()
+    summaries.learners_changed(ids)
     record(actor, "class.add_learners", "class", teaching_class.id,
            summary=f"班级 {teaching_class.code} 加入 {len(ids)} 名学员", before={"class_of": before},
            after={"learner_ids": ids})
@@ -163,5 +167,6 @@ def remove_learner(*, actor, teaching_class: TeachingClass, learner) -> None:
         raise DomainError("该学员不在本班", field="learner_id")
     learner.class_id = None
     db.session.flush()
+    summaries.learners_changed([learner.id])
     record(actor, "class.remove_learner", "class", teaching_class.id,
            summary=f"班级 {teaching_class.code} 移出学员 {learner.name}", before={"learner_id": learner.id})

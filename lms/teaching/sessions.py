@@ -18,8 +18,9 @@ from lms.core.errors import ConflictError, DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import refusal, study_histories
+from lms import summaries
 from lms.rules import SESSION_MODE_CATEGORIES, daily_cap_reason, day_minutes_problem, exceeds_daily_cap, mark_problem
-from lms.teaching.hours import daily_minutes, refresh_learner_hours
+from lms.teaching.hours import daily_minutes
 from lms.teaching.models import ATTENDANCE_LABELS, Attendance, ClassSession, Course, TeachingClass
 from lms.teaching.queries import class_staff
 
@@ -79,8 +80,9 @@ def save_session(*, actor, teaching_class: TeachingClass, session: ClassSession 
              "teacher_id": session.teacher_id}
     record(actor, "session.create" if is_new else "session.update", "session", session.id,
            summary=f"{teaching_class.code} {held_on.isoformat()} {course.name}", before=before, after=after)
+    summaries.sessions_changed([teaching_class.id])
     if not is_new:
-        refresh_learner_hours(_attendees(session))
+        summaries.hours_changed(_attendees(session))
     return session
 
 
@@ -95,7 +97,8 @@ def cancel_session(*, actor, session: ClassSession, reason: str) -> None:
     db.session.flush()
     record(actor, "session.cancel", "session", session.id, summary=f"取消课次：{reason.strip()}",
            after={"reason": reason.strip()})
-    refresh_learner_hours(_attendees(session))
+    summaries.sessions_changed([session.class_id])
+    summaries.hours_changed(_attendees(session))
 
 
 def _attendees(session: ClassSession) -> list[int]:
@@ -198,7 +201,7 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
             continue
         after[learner_id] = [mark.status, mark.minutes]
     db.session.flush()
-    refresh_learner_hours(marks)
+    summaries.hours_changed(marks)
     counts = {label: sum(1 for m in marks.values() if m.status == code) for code, label in ATTENDANCE_LABELS.items()}
     record(actor, "attendance.save", "session", session.id,
            summary=f"点名 {session.held_on.isoformat()}：" + "，".join(f"{k} {v}" for k, v in counts.items()),

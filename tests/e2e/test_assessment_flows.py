@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from openpyxl import load_workbook
 
+from lms import summaries
 from lms.core.clock import today
 from lms.extensions import db
 from lms.learners.status import record_status_event
@@ -36,8 +37,9 @@ def build_school():
 def test_a_teacher_fills_the_assessment_sheet_on_a_phone(committed, log_in, screenshot, live_server):
     school = committed(build_school)
     skill = school.courses[1]
-    committed(lambda: db.session.add(__import__("lms.teaching.models", fromlist=["ClassSession"]).ClassSession(
-        class_id=school.group.id, course_id=skill.id, teacher_id=school.teacher.id, held_on=date(2025, 4, 1))))
+    committed(lambda: (db.session.add(__import__("lms.teaching.models", fromlist=["ClassSession"]).ClassSession(
+        class_id=school.group.id, course_id=skill.id, teacher_id=school.teacher.id, held_on=date(2025, 4, 1))),
+        summaries.sessions_changed([school.group.id])))
     page = log_in(school.teacher.username, TEST_PASSWORD)
     page.goto(f"{live_server}/assessment/")
     page.get_by_role("link", name=school.group.name).click()

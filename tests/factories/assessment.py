@@ -54,7 +54,7 @@ def make_moral(learner, passed: bool = True, on: date = date(2025, 6, 1), *, eva
 def give_hours(learner, *, platform_minutes: int = 0, self_study_minutes: int = 0, on: date = date(2025, 5, 1)):
     """Platform (P) and approved self-study (S) minutes dated `on` — the hours R6 counts; refreshes the
     summaries as every writer of hours does."""
-    from lms.teaching.hours import refresh_learner_hours
+    from lms import summaries
 
     n = next(_seq)
     if platform_minutes:
@@ -64,7 +64,7 @@ def give_hours(learner, *, platform_minutes: int = 0, self_study_minutes: int = 
         db.session.add(SelfStudyEntry(learner_id=learner.id, studied_on=on, minutes=self_study_minutes,
                                       content="自学", status="approved"))
     db.session.flush()
-    refresh_learner_hours([learner.id])
+    summaries.hours_changed([learner.id])
 
 
 def make_plan(specialty):

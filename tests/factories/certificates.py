@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from lms import summaries
 from lms.certificates.batches import create_diploma_batch, issue_batch, issue_directly, record_verification, submit_batch
 from lms.extensions import db
 from lms.learners.models import Learner, StatusEvent
@@ -79,6 +80,7 @@ def withdraw(learner: Learner, on: date, reason: str = "外出务工，无法继
     db.session.add(StatusEvent(learner_id=learner.id, kind="退学", occurred_on=on, reason=reason, approved_by="教务"))
     learner.status, learner.status_changed_on = "withdrawn", on
     db.session.flush()
+    summaries.learners_changed([learner.id])
     return learner
 
 

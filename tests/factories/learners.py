@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from lms import summaries
 from lms.extensions import db
 from lms.learners.idnumbers import generate_id_number
 from lms.learners.lookup import hash_id
@@ -62,6 +63,7 @@ def make_learner(village, *, teaching_class=None, specialty=None, name: str | No
         privacy_consent_on=enrolled_on)
     db.session.add(learner)
     db.session.flush()
+    summaries.learners_changed([learner.id])      # as every writer of learners does
     return learner
 
 

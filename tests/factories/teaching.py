@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from lms import summaries
 from lms.extensions import db
 from lms.rules import mark_minutes
 from lms.teaching.models import Attendance, ClassSession, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass
@@ -52,44 +53,39 @@ def make_session(teaching_class: TeachingClass, *, held_on, course: Course | Non
                            teacher_id=teacher.id if teacher else None)
     db.session.add(session)
     db.session.flush()
+    summaries.sessions_changed([teaching_class.id])
     return session
 
 
 def mark_attendance(session: ClassSession, learner, *, status: str = "present", minutes: int | None = None,
                     refresh: bool = True) -> Attendance:
     """One attendance row (present for the whole session by default); refreshes the hour summary."""
-    from lms.teaching.hours import refresh_learner_hours
-
     credited = mark_minutes(status, minutes, session.minutes)
     row = Attendance(session_id=session.id, learner_id=learner.id, status=status, minutes=credited)
     db.session.add(row)
     db.session.flush()
     if refresh:
-        refresh_learner_hours([learner.id])
+        summaries.hours_changed([learner.id])
     return row
 
 
 def make_platform_record(learner, *, minutes: int, studied_on, platform: str = "贵州省社区教育学习平台",
                          record_ref: str | None = None, course_name: str = "网络课程") -> PlatformRecord:
     """A platform (P) record; refreshes the hour summary."""
-    from lms.teaching.hours import refresh_learner_hours
-
     record = PlatformRecord(learner_id=learner.id, platform=platform, course_name=course_name, minutes=minutes,
                             studied_on=studied_on, record_ref=record_ref or f"R{next(_seq):08d}")
     db.session.add(record)
     db.session.flush()
-    refresh_learner_hours([learner.id])
+    summaries.hours_changed([learner.id])
     return record
 
 
 def make_self_study(learner, *, minutes: int, studied_on, status: str = "approved", content: str = "自学读写算第一单元",
                     evidence_path: str | None = None) -> SelfStudyEntry:
     """A self-study (S) entry, approved by default; refreshes the hour summary."""
-    from lms.teaching.hours import refresh_learner_hours
-
     entry = SelfStudyEntry(learner_id=learner.id, studied_on=studied_on, minutes=minutes, content=content,
                            status=status, evidence_path=evidence_path)
     db.session.add(entry)
     db.session.flush()
-    refresh_learner_hours([learner.id])
+    summaries.hours_changed([learner.id])
     return entry

@@ -41,8 +41,10 @@ def test_demo_loads_a_county_with_a_user_per_role_and_is_skipped_when_not_empty(
     client.login("township", "demo2025")
     assert "清水镇" in client.get("/divisions").get_data(as_text=True)
     from lms.reports.tallies import tally_drift
+    from lms.teaching.hours import hours_drift
 
     assert tally_drift() == set()       # the demo writes through the services: the dashboard's summaries hold
+    assert hours_drift() == set()
     users_before = db.session.scalar(select(func.count()).select_from(User))
     again = runner.invoke(args=["lms", "demo", "--if-empty"])
     assert "未加载演示数据" in again.output

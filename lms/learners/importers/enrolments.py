@@ -10,12 +10,12 @@ import re
 
 from sqlalchemy import insert, select, update
 
+from lms import summaries
 from lms.audit.models import AuditEvent
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError
 from lms.core.sequences import next_value
 from lms.extensions import db
-from lms.reports.tallies import retally_villages
 from lms.geo.models import Division, TeachingPoint
 from lms.imports.cells import CellError, clean_text, closest_name, parse_date
 from lms.imports.headers import Column, common_column
@@ -276,7 +276,7 @@ class EnrolmentImporter(Importer):
                 "period_end_on": terms.period_end_on, "status": "studying",
                 "enrolled_by_id": getattr(self.actor, "id", None)})
         created = db.session.execute(insert(Learner).returning(Learner.id, Learner.student_number), values).all()
-        retally_villages({value["village_id"] for value in values})     # bulk insert: no flush listener sees it
+        summaries.learners_changed(learner_id for learner_id, _ in created)
         entry_ids = [item["roster_entry_id"] for item in planned if item["roster_entry_id"]]
         for start in range(0, len(entry_ids), 5000):
             db.session.execute(update(RosterEntry).where(RosterEntry.id.in_(entry_ids[start:start + 5000]))

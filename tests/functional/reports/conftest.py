@@ -33,9 +33,9 @@ class County:
                 learner = make_learner(village, teaching_class=self.classes[index], enrolled_on=date(2024, 3, 1))
                 give_hours(learner, platform_minutes=600, on=date(2024, 5, 1))
                 make_visit(make_roster_entry(village), visited_on=date(2024, 2, 1), outcome="enrolled")
-        from lms.teaching.hours import refresh_learner_hours
+        from lms import summaries
 
-        refresh_learner_hours([learner_id for learner_id in _all_learner_ids()])
+        summaries.hours_changed([learner_id for learner_id in _all_learner_ids()])
         db.session.flush()
 
 
@@ -50,7 +50,7 @@ def _all_learner_ids():
 @pytest.fixture
 def county() -> County:
     """甲镇 (甲一村, class A) and 乙镇 (乙一村, class B) with learners chosen for the rules' edges."""
-    from lms.teaching.hours import refresh_learner_hours
+    from lms import summaries
 
     c = County(make_county("报表县"))
     for name in ("甲镇", "乙镇"):
@@ -79,7 +79,7 @@ def county() -> County:
         make_session(class_a, held_on=date(2024 + (month + 6) // 12, (month + 6) % 12 + 1, 3))
     session_b = make_session(class_b, held_on=date(2025, 1, 4))
     mark_attendance(session_b, c.learners["core_2024"])
-    refresh_learner_hours([learner.id for learner in c.learners.values()])
+    summaries.hours_changed([learner.id for learner in c.learners.values()])
     # The roster: three people in 甲一村, two visited (one enrolled); one in 乙一村, not visited.
     for outcome in ("visited", "enrolled"):
         make_visit(make_roster_entry(a), visited_on=date(2023, 4, 1), outcome=outcome)

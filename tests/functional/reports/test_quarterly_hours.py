@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from lms import summaries
 from lms.auth.scope import EVERYTHING, Scope
 from lms.extensions import db
 from lms.learners.models import Learner
@@ -45,7 +46,7 @@ def test_cancelling_a_session_takes_its_hours_out_of_the_quarter(county):
 def test_a_learner_who_moves_takes_their_hours_to_the_new_township(county):
     learner = county.learners["core_2023"]
     learner.village_id, learner.class_id = county.villages[1].id, county.classes[1].id
-    db.session.flush()
+    summaries.learners_changed([learner.id], moved_from=[county.villages[0].id])     # as a mover must declare
     assert reported("2024Q2") == from_the_records("2024Q2") == {
         "甲镇": {"F": 0, "L": 0, "P": 9599, "S": 12000}, "乙镇": {"F": 0, "L": 0, "P": 9600, "S": 12000}}
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from lms import summaries
 from lms.auth.scope import EVERYTHING
 from lms.core.clock import today
 from lms.extensions import db
@@ -18,7 +19,6 @@ from lms.reports.models import LearnerTally
 from lms.reports.queries import area_figures
 from lms.reports.tallies import rebuild_tallies, tally_drift
 from lms.rules import Policy
-from lms.teaching.hours import refresh_learner_hours
 from tests.factories import make_learner, make_platform_record
 from tests.factories.certificates import after_period, issued_diplomas
 
@@ -59,7 +59,7 @@ def test_new_hours_move_a_learner_into_the_band_that_meets_r6(county):
     learner = county.learners["primary_2023"]           # 359 h 59 min
     assert todays_figures().hours_met == 1
     make_platform_record(learner, minutes=1, studied_on=date(2025, 5, 2))
-    refresh_learner_hours([learner.id])
+    summaries.hours_changed([learner.id])
     assert tally_drift() == set()
     assert todays_figures().hours_met == 2
 
@@ -73,7 +73,7 @@ def test_a_new_policy_rebands_its_cohort(county):
 def test_moving_a_learner_to_another_village_recounts_both(county):
     learner = county.learners["core_2024"]
     learner.village_id, learner.class_id = county.villages[0].id, county.classes[0].id
-    db.session.flush()
+    summaries.learners_changed([learner.id], moved_from=[county.villages[1].id])     # as a mover must declare
     assert tally_drift() == set()
     children = {name: figures.enrolled for _, name, figures in todays_figures_by_town()}
     assert children == {"甲镇": 4, "乙镇": 2}
@@ -114,3 +114,14 @@ def test_retally_if_needed_counts_learners_enrolled_before_the_upgrade(app, coun
     assert tally_drift() == set()
     again = runner.invoke(args=["lms", "report", "retally", "--if-needed"])
     assert again.exit_code == 0 and "无需重算" in again.output
+
+
+def test_putting_learners_into_another_class_counts_them_in_it(county):
+    from lms.teaching.services import add_learners
+
+    learner = county.learners["junior"]
+    add_learners(actor=None, teaching_class=county.classes[1], learners=[learner])
+    assert tally_drift() == set()
+    rows = db.session.execute(select(LearnerTally.class_id, func.sum(LearnerTally.learners))
+                              .group_by(LearnerTally.class_id)).all()
+    assert dict(rows) == {county.classes[0].id: 2, county.classes[1].id: 4}

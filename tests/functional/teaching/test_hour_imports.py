@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from lms import summaries
 from lms.core.clock import today
 from lms.extensions import db
 from lms.teaching.hours import hour_totals, learner_hour_totals, summary_totals
@@ -67,6 +68,7 @@ def test_bad_attendance_rows_are_refused_with_chinese_messages_and_nothing_else_
     stranger = build_class(1).learners[0]
     withdrawn = make_learner(setup.village, teaching_class=setup.teaching_class, status="withdrawn")
     withdrawn.status_changed_on = date(2025, 3, 5)
+    summaries.learners_changed([withdrawn.id])
     late_comer = make_learner(setup.village, teaching_class=setup.teaching_class, enrolled_on=date(2025, 4, 1))
     future = (today() + timedelta(days=2)).isoformat()
     rows = [

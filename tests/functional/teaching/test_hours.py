@@ -5,9 +5,10 @@ import json
 import random
 from datetime import date
 
+from lms import summaries
 from lms.extensions import db
 from lms.rules import HourTotals
-from lms.teaching.hours import hour_totals, learner_hour_totals, refresh_learner_hours, summary_totals
+from lms.teaching.hours import hour_totals, learner_hour_totals, summary_totals
 from lms.teaching.progress import learner_progress
 from lms.teaching.selfstudy import decide_self_study
 from tests.factories import make_platform_record, make_self_study, make_session, mark_attendance
@@ -58,7 +59,7 @@ def test_the_summary_always_equals_the_recomputed_sums(setup):
 
 
 def test_refreshing_gives_learners_without_hours_a_zero_row(setup):
-    refresh_learner_hours([learner.id for learner in setup.learners])
+    summaries.hours_changed([learner.id for learner in setup.learners])
     assert summary_totals(learners=[setup.learners[0].id]) == {setup.learners[0].id: HourTotals()}
 
 

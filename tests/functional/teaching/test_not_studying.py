@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
+from lms import summaries
 from lms.auth.scope import EVERYTHING
 from lms.core.clock import frozen_at
 from lms.core.errors import DomainError
@@ -33,6 +34,7 @@ def end_status(learner, status: str, on: date) -> None:
     """Set 毕业/结业 as issuing a certificate does (a bulk UPDATE of status and its date)."""
     db.session.execute(update(Learner).where(Learner.id == learner.id).values(status=status, status_changed_on=on),
                        execution_options={"synchronize_session": "fetch"})
+    summaries.learners_changed([learner.id])
     db.session.expire(learner)          # read back as the next request would
 
 
