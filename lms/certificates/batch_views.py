@@ -117,10 +117,9 @@ def issue(batch_id: int):
     if not form.validate_on_submit():
         flash(first_error(form), "danger")
         return redirect(back)
-    try:
+    with saving() as checked:
         preview = batches.issue_preview(batch, form.issued_on.data)
-    except DomainError as error:
-        flash(error.message, "danger")
+    if not checked:
         return redirect(back)
     confirmed = form.confirmed.data == "1"
     if not confirmed or form.expected_first.data != preview.first:

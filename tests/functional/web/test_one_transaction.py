@@ -14,6 +14,7 @@ from flask import abort, flash, redirect
 from flask_login import current_user
 
 from lms import PROJECT_ROOT, create_app
+from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.geo.models import Division
 from lms.geo.services import create_division
@@ -48,6 +49,32 @@ def test_no_view_module_commits_or_rolls_back(app):
     offenders = [call for path in sorted(modules) for call in _transaction_calls(path)]
     assert offenders == [], ("the request's transaction is ended in one place (lms.web.transaction); "
                              "a view runs its service in `with saving(form)`")
+
+
+def _caught_domain_errors(path: Path) -> list[str]:
+    """The `except` clauses of a module that catch a DomainError (or a subclass), by the names it imported."""
+    module = sys.modules[".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts)]
+
+    def resolve(node):
+        if isinstance(node, ast.Name):
+            return getattr(module, node.id, None)
+        if isinstance(node, ast.Attribute):
+            return getattr(resolve(node.value), node.attr, None)
+        return None
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ExceptHandler) and node.type is not None:
+            types = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            if any(isinstance(t := resolve(each), type) and issubclass(t, DomainError) for each in types):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    return found
+
+
+def test_a_domain_error_reaches_the_user_one_way(app):
+    """Through `with saving(...)` (a form error, a flash, or 403/404), never a view's own `except`."""
+    offenders = [line for path in sorted(_view_modules(app)) for line in _caught_domain_errors(path)]
+    assert offenders == []
 
 
 # --- an app on a database of its own: its commits are real, read back through a connection of its own ---
