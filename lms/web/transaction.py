@@ -53,17 +53,18 @@ def keep_writes(status: int) -> None:
 
 def _end_transaction(response):
     callbacks, keep_with = g.pop(_ON_COMMIT, []), g.pop(_KEEP_WITH, None)
-    if not db.session.registry.has():       # the request never used the database (a static file)
-        return response
+    used = db.session.registry.has()        # not when the request never touched the database (a static file)
     if response.status_code >= 400 and response.status_code != keep_with:
-        db.session.rollback()
+        if used:
+            _roll_back()
         return response
-    try:
-        db.session.commit()
-    except Exception:
-        cookie_session.pop("_flashes", None)    # "已保存 …" would show on the error page
-        _roll_back()
-        raise                                   # → the 500 page (lms.web.errors), never this response
+    if used:
+        try:
+            db.session.commit()
+        except Exception:
+            cookie_session.pop("_flashes", None)    # "已保存 …" would show on the error page
+            _roll_back()
+            raise                                   # → the 500 page (lms.web.errors), never this response
     for callback in callbacks:
         callback()
     return response
