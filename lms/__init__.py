@@ -9,12 +9,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
-    """Build the app: config → extensions → blueprints (explicit list) → errors, filters, CLI."""
+    """Build the app: config → the request's transaction → extensions → blueprints (explicit list) → errors,
+    filters, CLI."""
     from config.settings import load_config
 
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_mapping(load_config(config_name, overrides))
+    from lms.web import transaction
+
+    transaction.init_app(app)   # first: its after-request commit runs after every other after-request function
     if app.config.get("TODAY"):
         from lms.core import clock
 

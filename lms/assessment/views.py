@@ -20,6 +20,7 @@ from lms.web.access import current_scope, get_or_404, requires
 from lms.teaching.models import Course, TeachingClass
 from lms.web.numbers import bounded_ids, form_ids
 from lms.web.saving import saving
+from lms.web.transaction import keep_writes
 
 bp = Blueprint("assessment", __name__)
 
@@ -79,6 +80,7 @@ def sheet(class_id: int, course_id: int):
                     return redirect(url_for("assessment.sheet", class_id=class_id, course_id=course_id))
                 typed = {e.learner_id: e.score for e in entries if e.learner_id in outcome.refused}
                 status = 422
+                keep_writes(status)     # the good rows are saved; the refused ones are shown to fix
     lines = queries.assessment_sheet(teaching_class, course)
     return render_template("assessment/sheet.html", teaching_class=teaching_class, course=course, form=form,
                            lines=lines, titles=required_titles(course.required_assignments), refusal=refusal,

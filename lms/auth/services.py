@@ -25,6 +25,8 @@ MIN_PASSWORD_LENGTH = 8
 class LoginRefused(DomainError):
     """Wrong credentials, an inactive account, or an account that must wait after recent failures."""
 
+    rolls_back = False      # the attempt it recorded counts toward throttling: the request commits it
+
 
 # A user's columns as the audit log shows them: not the hash, not the session bookkeeping.
 _NOT_AUDITED = ("password_hash", "session_version")

@@ -48,14 +48,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:     # a refusal keeps the failed attempt: it counts toward throttling
             user = services.login(form.username.data, form.password.data,
                                   remote_addr=request.remote_addr or "")
-        except services.LoginRefused as refused:
-            db.session.commit()            # keep the failed attempt: it counts toward throttling
-            form.form_errors.append(refused.message)
+        if not saved:
             return render_template("auth/login.html", form=form), 200
-        db.session.commit()
         start_session(user)
         if user.must_change_password:   # the page says why; `next` waits until the password is theirs
             return redirect(url_for("auth.change_password"))
@@ -67,7 +64,6 @@ def login():
 @requires("account.own")
 def logout():
     services.log_out(current_user._get_current_object())   # every copy of this session cookie ends too
-    db.session.commit()
     logout_user()
     session.clear()
     flash("您已安全退出。", "info")

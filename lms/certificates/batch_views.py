@@ -25,6 +25,7 @@ from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import form_ids
 from lms.web.saving import button_action, first_error, saving
+from lms.web.transaction import on_commit
 
 bp = Blueprint("batches", __name__, url_prefix="/certificates")
 
@@ -112,10 +113,9 @@ def issue(batch_id: int):
     if not form.validate_on_submit():
         flash(first_error(form), "danger")
         return redirect(back)
-    try:
+    with saving() as checked:
         preview = batches.issue_preview(batch, form.issued_on.data)
-    except DomainError as error:
-        flash(error.message, "danger")
+    if not checked:
         return redirect(back)
     confirmed = form.confirmed.data == "1"
     if not confirmed or form.expected_first.data != preview.first:
@@ -188,7 +188,7 @@ def print_batch(batch_id: int):
                                      certificate_ids=queries.batch_certificate_ids(batch), base_url=public_base_url())
     if not saved:
         return redirect(url_for("batches.detail", batch_id=batch.id))
-    jobs.enqueue(job)
+    on_commit(lambda: jobs.enqueue(job))        # the worker reads the job: queue it once it is committed
     return redirect(url_for("batches.job", job_id=job.id))
 
 
@@ -243,7 +243,7 @@ def job_resume(job_id: int):
         jobs.resume(actor=current_user, job=job)
     if not saved:
         return redirect(url_for("batches.job", job_id=job.id))
-    jobs.enqueue(job)
+    on_commit(lambda: jobs.enqueue(job))
     return redirect(url_for("batches.job", job_id=job.id))
 
 

@@ -13,7 +13,6 @@ from lms.certificates.models import CERTIFICATE_STATUS_LABELS, KIND_LABELS, Cert
 from lms.certificates.rendering import date_cn, public_base_url, qr_base_warning, render_certificates, verify_url
 from lms.core.clock import today
 from lms.core.db import write_after_read
-from lms.core.errors import DomainError
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
 from lms.settings.services import get_setting
@@ -69,10 +68,9 @@ def revoke(certificate_id: int):
     if not form.validate_on_submit():
         flash(first_error(form), "danger")
         return redirect(back)
-    try:
+    with saving() as checked:
         reason = services.check_revocable(certificate, reason=form.reason.data, revoked_on=form.revoked_on.data)
-    except DomainError as error:
-        flash(error.message, "danger")
+    if not checked:
         return redirect(back)
     if form.confirmed.data != "1":
         return render_template("certificates/confirm_revoke.html", c=certificate, reason=reason,

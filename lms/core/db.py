@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from flask import has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -146,6 +147,43 @@ def write_after_read(session: Session) -> Iterator[None]:
         except BaseException:
             session.rollback()
             raise
+
+
+_cache_writes: ContextVar[bool] = ContextVar("lms_cache_writes", default=False)
+
+
+@contextmanager
+def cache_in_read(session: Session) -> Iterator[None]:
+    """For a page view (GET) that keeps a cache of what it computed — the dashboard's R4 standings
+    (lms.reports.standings): runs the block in a SAVEPOINT of the read's own transaction, best effort, and in a
+    page view commits at once (so SQLite's write lock is held for the write only). When the block cannot
+    write — another request stored the same rows first, or the read's snapshot is stale — nothing is stored,
+    the page goes on, and a later view computes it again.
+
+    Not write_after_read: what is stored was computed from this read, so it is written in the same snapshot
+    or not at all. On SQLite a read cannot write once another connection has committed ("database is locked"
+    at once) — precisely when the cache could be stale. Elsewhere (a command, a test) the caller's commit
+    keeps it. With write_after_read, the only way a page view writes (tests/functional/core/
+    test_concurrent_requests.py checks every GET endpoint).
+    """
+    token = _cache_writes.set(True)
+    try:
+        with session.begin_nested():
+            yield
+    except (IntegrityError, OperationalError):
+        return
+    finally:
+        _cache_writes.reset(token)
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        try:
+            session.commit()
+        except (IntegrityError, OperationalError):
+            session.rollback()
+
+
+def writing_cache() -> bool:
+    """True inside cache_in_read (for the test that page views write nowhere else)."""
+    return _cache_writes.get()
 
 
 def begin_statement() -> str:

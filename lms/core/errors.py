@@ -6,7 +6,12 @@ class DomainError(Exception):
     """A refused action with a message for the user (Simplified Chinese).
 
     `field` names the form field at fault, when there is one, so views can attach the message.
+    A view shows it through lms.web.saving.saving(), which first undoes the request's writes — unless the
+    class sets `rolls_back = False`: a refusal whose record must stand (a failed login, which counts toward
+    throttling).
     """
+
+    rolls_back = True
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)

@@ -17,6 +17,7 @@ from lms.imports.pipeline import refused_sheet, run_import
 from lms.imports.registry import importer_classes
 from lms.auth.permissions import roles_with
 from lms.web.access import can, current_scope, requires
+from lms.web.transaction import on_commit
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -102,11 +103,11 @@ def confirm(kind: str):
     filename = request.form.get("filename") or path.name
     importer = cls(actor=current_user, scope=current_scope(), today=today())
     summary = run_import(importer, path.read_bytes(), filename, write=True)
-    db.session.commit()
+    # Once the rows are committed: a failed commit leaves the upload to confirm again.
     if summary.errors:      # kept (not importable again) so the refused rows can still be downloaded
-        path.rename(path.with_name(f"{path.stem}-done{path.suffix}"))
+        on_commit(lambda: path.rename(path.with_name(f"{path.stem}-done{path.suffix}")))
     else:
-        path.unlink(missing_ok=True)
+        on_commit(lambda: path.unlink(missing_ok=True))
     return render_template("imports/result.html", cls=cls, summary=summary, filename=filename,
                            token=request.form.get("token", ""))
 

@@ -5,7 +5,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.core.clock import today
-from lms.extensions import db
 from lms.geo.queries import townships_in_scope, villages_in_scope
 from lms.learners import queries
 from lms.learners.forms import VisitForm
@@ -54,7 +53,6 @@ def show(entry_id: int):
 def reveal(entry_id: int):
     entry = get_or_404(RosterEntry, entry_id)
     record_roster_id_view(actor=current_user, entry=entry)
-    db.session.commit()
     return _show(entry, reveal=True)
 
 

@@ -74,7 +74,6 @@ def show(learner_id: int):
 def reveal(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     record_id_view(actor=current_user, learner=learner)
-    db.session.commit()
     return _show(learner, reveal=True)
 
 
@@ -159,6 +158,5 @@ def export():
         else:
             content, _count, filename = export_registration_list(actor=current_user, scope=scope,
                                                                  cohort=form.cohort.data, today=today())
-            db.session.commit()
             return send_file(io.BytesIO(content), as_attachment=True, download_name=filename, mimetype=XLSX_MIME)
     return render_template("learners/export.html", form=form, has_cohorts=bool(cohorts))

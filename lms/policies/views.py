@@ -6,7 +6,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.core.clock import today
-from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.policies.forms import form_fields, mapping_from_form, year_text
@@ -15,6 +14,7 @@ from lms.policies.services import latest_version, policy_for, policy_history, sa
 from lms.rules import POLICY_FIELDS, Policy
 from lms.teaching.models import TeachingClass
 from lms.web.access import requires
+from lms.web.saving import saving
 
 bp = Blueprint("policies", __name__, url_prefix="/policies")
 
@@ -42,17 +42,14 @@ def edit(cohort: int):
     note = ""
     if request.method == "POST":
         note = request.form.get("note", "")
-        try:
+        with saving(show=False) as saved:     # the page shows the refusal above the fields
             submitted = mapping_from_form(request.form)
             values = {**values, **submitted}
             version = save_policy(actor=current_user, cohort=cohort, values=submitted, note=note)
-        except DomainError as problem:
-            db.session.rollback()
-            error = problem
-        else:
-            db.session.commit()
+        if saved:
             flash(f"已保存 {cohort} 级政策第 {version.version} 版。", "success")
             return redirect(url_for("policies.history", cohort=cohort))
+        error = saved.error
     return render_template("policies/edit.html", cohort=cohort, fields=form_fields(values), error=error, note=note,
                            current=latest_version(cohort), year_text=year_text)
 

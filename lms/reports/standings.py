@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from lms.core.db import cache_in_read
 from lms.extensions import db
 from lms.policies.services import policies_for
 from lms.reports.models import CadenceStanding
@@ -102,25 +102,23 @@ def _judge(item: ClassToJudge, sessions: list[SessionFacts], as_of: dt.date, pol
 
 def remember(judged: dict[int, tuple[Judgement, ...]], as_of: dt.date) -> None:
     """Store the judgements as standings, replacing a class's standings unless one was judged for a
-    later day (a look at a past date never displaces today's). Best effort inside a savepoint: when
-    another request stored the same class first, or SQLite's write lock is taken, nothing is stored
-    and the next view judges again — a standing is a cache, the figures never depend on it."""
+    later day (a look at a past date never displaces today's). Best effort, through
+    lms.core.db.cache_in_read (in the dashboard's own read, committed at once): when another request
+    stored the same class first, or SQLite's write lock is taken, nothing is stored and the next view
+    judges again — a standing is a cache, the figures never depend on it."""
     if not judged:
         return
-    try:
-        with db.session.begin_nested():
-            ids = list(judged)
-            newer = set(db.session.scalars(select(CadenceStanding.class_id).where(
-                CadenceStanding.class_id.in_(ids), CadenceStanding.valid_from > as_of)))
-            replaced = [class_id for class_id in ids if class_id not in newer]
-            db.session.execute(delete(CadenceStanding).where(CadenceStanding.class_id.in_(replaced)))
-            rows = [{"class_id": class_id, "valid_from": item.valid_from, "valid_until": item.valid_until,
-                     "ok": item.ok, "failing_months": item.failing_months, "reason": item.reason[:500]}
-                    for class_id in replaced for item in judged[class_id]]
-            if rows:
-                db.session.execute(CadenceStanding.__table__.insert(), rows)
-    except (IntegrityError, OperationalError):
-        pass
+    with cache_in_read(db.session):
+        ids = list(judged)
+        newer = set(db.session.scalars(select(CadenceStanding.class_id).where(
+            CadenceStanding.class_id.in_(ids), CadenceStanding.valid_from > as_of)))
+        replaced = [class_id for class_id in ids if class_id not in newer]
+        db.session.execute(delete(CadenceStanding).where(CadenceStanding.class_id.in_(replaced)))
+        rows = [{"class_id": class_id, "valid_from": item.valid_from, "valid_until": item.valid_until,
+                 "ok": item.ok, "failing_months": item.failing_months, "reason": item.reason[:500]}
+                for class_id in replaced for item in judged[class_id]]
+        if rows:
+            db.session.execute(CadenceStanding.__table__.insert(), rows)
 
 
 def forget(class_ids: Iterable[int] = (), cohorts: Iterable[int] = (), session: Session | None = None) -> None:

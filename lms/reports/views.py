@@ -40,7 +40,6 @@ def _render(area: Area):
     as_of = as_of_argument()
     scope = current_scope()
     overview = area_figures(scope, area, as_of)
-    db.session.commit()     # keep the R4 standings judged for this view (lms.reports.standings)
     learners = class_learners(scope, area, as_of) if area.level == "class" else None
     return render_template("reports/dashboard.html", overview=overview, area=area, learners=learners,
                            county_wide=scope.everything, level_label=LEVEL_LABELS[area.level],

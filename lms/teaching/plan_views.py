@@ -63,6 +63,5 @@ def edit_course(course_id: int):
 def toggle_course(course_id: int):
     course = db.session.get(Course, course_id) or abort(404)
     services.set_course_active(actor=current_user, course=course, active=request.form.get("active") == "1")
-    db.session.commit()
     flash(f"课程 {course.name} 已{'启用' if course.active else '停用'}。", "success")
     return redirect(url_for("plans.specialty", specialty_id=course.specialty_id))

@@ -129,22 +129,19 @@ def attendance(session_id: int):
         marks, errors = _parse_marks(session, learners, request.form)
         version = form_int("version", -1)
         if not errors:
-            try:
+            with saving(show=False) as done:     # the sheet shows a refusal beside the row it names
                 save_attendance(actor=current_user, session=session, expected_version=version, marks=marks,
                                 today=today(), scope=current_scope())
-            except AttendanceConflict as error:
-                db.session.rollback()
-                conflict, version = error, error.current_version
-                saved = current_marks(session)
-            except DomainError as error:
-                db.session.rollback()
-                problem = error
-                if error.field and error.field.startswith("learner-"):
-                    errors[int(error.field.split("-")[1])] = error.message
-            else:
-                db.session.commit()
+            if done:
                 flash(f"已保存 {session.held_on.month}月{session.held_on.day}日 {session.course.name} 的考勤。", "success")
                 return redirect(url_for("teaching.class_page", class_id=session.class_id))
+            if isinstance(done.error, AttendanceConflict):
+                conflict, version = done.error, done.error.current_version
+                saved = current_marks(session)
+            else:
+                problem = done.error
+                if problem.field and problem.field.startswith("learner-"):
+                    errors[int(problem.field.split("-")[1])] = problem.message
     # Marks saved before a learner stopped studying stay on record; they are shown, never editable here.
     kept = [(roll.others[lid][0], row, roll.others[lid][1]) for lid, row in saved.items() if lid in roll.others]
     return render_template("teaching/attendance.html", session=session, learners=learners, marks=marks,
@@ -230,7 +227,6 @@ def approve_all(class_id: int):
                                entries=pending, minutes=sum(e.minutes for e in pending),
                                learners=len({e.learner_id for e in pending}))
     count, left = approve_pending(actor=current_user, entries=entries)
-    db.session.commit()
     flash(f"已通过 {count} 条自学记录。", "success")
     if left:
         flash(f"{len(left)} 条仍待审核：" + "；".join(left[:5]) + (" 等" if len(left) > 5 else ""), "warning")

@@ -1,4 +1,4 @@
-"""One transaction per user action, written once for every view.
+"""How a view runs a service and shows its DomainError — the one way, written once for every view.
 
     with saving(form) as saved:
         user = services.create_user(actor=current_user, ...)
@@ -6,10 +6,12 @@
         flash("已创建用户。", "success")
         return redirect(...)
 
-A DomainError from the service rolls everything back (nothing is written) and is shown to the user:
-on the form field it names, or — when there is no form — as a flashed message. Without one, the
-transaction commits and `saved` is true. A PermissionDenied (a DomainError the service raises when
-the user may not do this to this record) rolls back and answers 403.
+The block does not commit: the request's transaction does, once the view has answered (lms.web.transaction).
+A DomainError from the block undoes what the request wrote (nothing is written) and is shown to the user:
+on the form field it names, or — when there is no form — as a flashed message; `saved` is then false and
+`saved.error` holds it. A view that shows the error itself (beside the rows of a sheet) passes show=False.
+A PermissionDenied answers 403, a NotFound 404 (and the request rolls back, as every 4xx does).
+Without a DomainError `saved` is true, and the block's writes are committed with the request.
 """
 from __future__ import annotations
 
@@ -18,37 +20,40 @@ from contextlib import contextmanager
 
 from flask import abort, flash, redirect
 
-from lms.core.errors import DomainError, PermissionDenied
+from lms.core.errors import DomainError, NotFound, PermissionDenied
 from lms.extensions import db
 
 
 class Saved:
-    """True once the block committed."""
+    """True once the block ran without a DomainError; `error` is the one it raised, if any."""
 
     def __init__(self) -> None:
         self.ok = False
+        self.error: DomainError | None = None
 
     def __bool__(self) -> bool:
         return self.ok
 
 
 @contextmanager
-def saving(form=None, *, category: str = "danger") -> Iterator[Saved]:
-    """Commit the block's writes, or roll back and show the DomainError it raised (see module doc)."""
+def saving(form=None, *, category: str = "danger", show: bool = True) -> Iterator[Saved]:
+    """Run the block; on a DomainError undo the request's writes and show it (see module doc)."""
     saved = Saved()
     try:
         yield saved
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
     except DomainError as error:
-        db.session.rollback()
-        if form is not None:
+        if error.rolls_back:
+            db.session.rollback()
+        if isinstance(error, PermissionDenied):
+            abort(403)
+        if isinstance(error, NotFound):
+            abort(404)
+        saved.error = error
+        if show and form is not None:
             form.add_domain_error(error)
-        else:
+        elif show:
             flash(error.message, category)
     else:
-        db.session.commit()
         saved.ok = True
 
 

@@ -4,14 +4,31 @@ from __future__ import annotations
 import hashlib
 import os
 
+from flask import has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+
+from lms.extensions import db
 
 TEST_PASSWORD = "test-pass-123"
 
 
+def commit_the_tests_writes() -> None:
+    """Before a request: what the test wrote is committed, as on a server, where a request finds only what
+    earlier ones committed. The request's transaction is then its own — a 4xx or an error rolls back the
+    request's writes, never the test's set-up — and it loads afresh what it reads. (In the suite's
+    rolled-back transaction this releases a SAVEPOINT.)"""
+    if has_app_context():
+        db.session.commit()
+
+
 class CsrfClient(FlaskClient):
-    """post_form()/post_json() add a valid CSRF token; post() sends exactly what it is given."""
+    """post_form()/post_json() add a valid CSRF token; post() sends exactly what it is given. Each request
+    first commits what the test wrote (commit_the_tests_writes)."""
+
+    def open(self, *args, **kwargs):
+        commit_the_tests_writes()
+        return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
         """A token for this client's session, made the way flask_wtf.csrf.generate_csrf makes it."""
@@ -46,5 +63,6 @@ class SeparateBrowser(CsrfClient):
     """
 
     def open(self, *args, **kwargs):
+        commit_the_tests_writes()       # the test's own session, before the request's context is pushed
         with self.application.app_context():
             return super().open(*args, **kwargs)

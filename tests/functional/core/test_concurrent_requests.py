@@ -104,20 +104,20 @@ def test_downloads_never_fail_while_other_teachers_save_attendance(app):
         assert audited == DOWNLOADERS * ROUNDS
 
 
-# Which statements write. The R4 standings are a cache written best-effort inside the view's own read
-# (lms.reports.standings.remember): a stale snapshot must skip it, not store a judgement of old data.
+# Which statements write.
 _WRITES = ("INSERT", "UPDATE", "DELETE")
-_CACHE_TABLES = ("cadence_standings",)
 
 
 def test_no_page_view_writes_inside_its_read_transaction(app, client, world):
     """Every GET endpoint, as a role that may use it: whatever a page view writes (audit events of
-    downloads, verification logs) goes through lms.core.db.write_after_read, never its deferred read."""
+    downloads, verification logs) goes through lms.core.db.write_after_read, never its deferred read —
+    except the R4 standings, a cache written best effort inside the read through lms.core.db.cache_in_read
+    (a stale snapshot must skip it, not store a judgement of old data). Nothing else."""
     from flask import has_request_context, request
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from lms.core.db import begin_statement
+    from lms.core.db import begin_statement, writing_cache
     from tests.functional.test_permissions import ENDPOINTS, _allowed, _rule, _url
 
     offenders: dict[str, str] = {}
@@ -126,7 +126,7 @@ def test_no_page_view_writes_inside_its_read_transaction(app, client, world):
     def watch(_conn, _cursor, statement, *_args):
         text = statement.lstrip().upper()
         if (has_request_context() and request.method == "GET" and begin_statement() == "BEGIN"
-                and text.startswith(_WRITES) and not any(t in statement for t in _CACHE_TABLES)):
+                and text.startswith(_WRITES) and not writing_cache()):
             offenders.setdefault(current[-1], statement.split("(")[0].strip())
 
     event.listen(Engine, "before_cursor_execute", watch)

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from lms.core.db import configure_sqlite, write_after_read, writer_transactions
+from lms.core.db import cache_in_read, configure_sqlite, write_after_read, writer_transactions
 
 
 @pytest.fixture()
@@ -89,3 +89,26 @@ def test_a_page_view_writes_after_its_read_even_when_another_worker_wrote_meanwh
             session.execute(text("INSERT INTO counter VALUES (:n)"), {"n": seen})
     with engine.connect() as conn:
         assert sorted(conn.execute(text("SELECT n FROM counter")).scalars()) == [0, 100]
+
+
+def test_a_page_views_cache_is_stored_in_its_read_and_the_write_lock_let_go_at_once(database):
+    engine, path = database
+    with Flask(__name__).test_request_context(method="GET"), Session(engine) as session:
+        seen = session.execute(text("SELECT n FROM counter")).scalar_one()
+        with cache_in_read(session):
+            session.execute(text("INSERT INTO counter VALUES (:n)"), {"n": seen + 1})
+        other_worker_write(path)                    # not locked: the cache was committed
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT n FROM counter")).scalars()) == [100, 101]
+
+
+def test_a_page_view_skips_its_cache_when_another_worker_wrote_since_its_read(database):
+    engine, path = database
+    with Flask(__name__).test_request_context(method="GET"), Session(engine) as session:
+        seen = session.execute(text("SELECT n FROM counter")).scalar_one()
+        other_worker_write(path)                    # what was computed from `seen` may be stale now
+        with cache_in_read(session):
+            session.execute(text("INSERT INTO counter VALUES (:n)"), {"n": seen})
+        assert session.execute(text("SELECT count(*) FROM counter")).scalar_one() == 1   # the page goes on
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT n FROM counter")).scalars()) == [100]
