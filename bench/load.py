@@ -258,6 +258,7 @@ def main() -> None:
     env = {**os.environ, "LMS_ENV": "production", "LMS_DATABASE_URL": url, "LMS_DATA_DIR": data_dir,
            "LMS_SECRET_KEY": "load-test-secret-key", "LMS_SESSION_COOKIE_SECURE": "0", "LMS_TRUSTED_PROXIES": "1"}
     port = free_port()
+    env["LMS_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"    # production requires it (QR codes)
     server = start_gunicorn(env, port, args.workers, args.threads, work / "gunicorn.log")
     ledger, stop = Ledger(), threading.Event()
     workers = ([threading.Thread(target=teacher, args=(port, plan, plan["classes"][i],
