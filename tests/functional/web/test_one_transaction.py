@@ -18,7 +18,7 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.geo.models import Division
 from lms.geo.services import create_division
-from lms.web.access import roles_required
+from lms.web.access import requires
 from lms.web.transaction import on_commit
 from tests.factories import make_user
 from tests.support.client import CsrfClient
@@ -92,7 +92,7 @@ def own_app(tmp_path_factory):
     app.database, app.called_back = path, []
 
     @app.post("/trial/<outcome>")
-    @roles_required("admin")
+    @requires("divisions.manage")
     def trial(outcome: str):
         create_division(actor=current_user, code="522327000000", name="试验县")
         on_commit(lambda: app.called_back.append(_divisions(path)))
