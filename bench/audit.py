@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.audit_data import generate  # noqa: E402
 from lms import create_app  # noqa: E402
 from lms.assessment.audit import audit_decisions  # noqa: E402
-from lms.assessment.audit_views import audit_workbook  # noqa: E402
+from lms.assessment.views.graduation import audit_workbook  # noqa: E402
 from lms.auth.scope import EVERYTHING  # noqa: E402
 from lms.extensions import db  # noqa: E402
 

@@ -73,9 +73,9 @@ def generate(count: int):
 def run(app, count: int) -> list[tuple[str, float]]:
     from weasyprint import HTML
 
-    from lms.certificates import batches, jobs
     from lms.certificates.models import Certificate
     from lms.certificates.rendering import document_html, page_context
+    from lms.certificates.services import batches, jobs
     from lms.certificates.signing import load_private_key
     from lms.core.pdf import font_configuration
     from lms.extensions import db

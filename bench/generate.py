@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, bindparam, text
 
@@ -91,7 +91,7 @@ def generate(url: str, learners: int, attendance: int, *, echo=print) -> dict:
     townships = max(1, points // 15)
     shape = {"learners": learners, "classes": classes, "sessions_per_class": sessions_per_class,
              "attendance": learners * sessions_per_class, "points": points, "townships": townships}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:

@@ -177,7 +177,7 @@ def start_gunicorn(env: dict, port: int, workers: int, threads: int, log: Path) 
                 return process
         except OSError:
             if process.poll() is not None:
-                raise SystemExit(f"gunicorn 未能启动,见 {log}")
+                raise SystemExit(f"gunicorn 未能启动,见 {log}") from None
             time.sleep(0.1)
     raise SystemExit("gunicorn 30 秒内未就绪")
 

@@ -37,7 +37,13 @@ def generate(url: str, data_dir: str, classes_wanted: int = CLASSES) -> dict:
     from lms.core import clock
     from lms.extensions import db
     from tests.factories import (
-        make_class, make_county, make_learner, make_session, make_teaching_point, make_township, make_user,
+        make_class,
+        make_county,
+        make_learner,
+        make_session,
+        make_teaching_point,
+        make_township,
+        make_user,
         make_village,
     )
     from tests.factories.certificates import issued_study_records, withdraw

@@ -64,12 +64,12 @@ def main() -> None:
         for suffix in ("xlsx", "csv"):
             path = DATA / f"roster-{args.rows}.{suffix}"
             data = path.read_bytes()
-            _, read_seconds = timed(lambda: read_table(data, path.name, max_bytes=64 * 1024 * 1024))
-            _, check_seconds = timed(lambda: run_import(RosterImporter(actor=None, scope=EVERYTHING, today=TODAY),
+            _, read_seconds = timed(lambda data=data, path=path: read_table(data, path.name, max_bytes=64 * 1024 * 1024))
+            _, check_seconds = timed(lambda data=data, path=path: run_import(RosterImporter(actor=None, scope=EVERYTHING, today=TODAY),
                                                         data, path.name, write=False))
             db.session.rollback()
 
-            def import_and_commit():
+            def import_and_commit(data=data, path=path):
                 summary = run_import(RosterImporter(actor=None, scope=EVERYTHING, today=TODAY), data, path.name)
                 db.session.commit()
                 return summary

@@ -31,9 +31,9 @@ def _median(fn, repeat: int) -> tuple[float, object]:
 
 
 def run(url: str, repeat: int) -> list[tuple[str, str, str]]:
-    from bench.generate import BENCH_PASSWORD
     from dataclasses import replace
 
+    from bench.generate import BENCH_PASSWORD
     from lms import create_app
     from lms.assessment.facts import facts_and_policies
     from lms.core.gc import paused_gc
@@ -87,7 +87,7 @@ def run(url: str, repeat: int) -> list[tuple[str, str, str]]:
                         ("class page (sessions, R4, at-risk)", f"/classes/{class_id}"),
                         ("attendance sheet (40 learners)", f"/sessions/{session_id}/attendance")):
         client.get(path)                                                     # warm the template cache
-        latency, response = _median(lambda: client.get(path), max(repeat, 5))
+        latency, response = _median(lambda path=path: client.get(path), max(repeat, 5))
         assert response.status_code == 200, (path, response.status_code)
         rows.append((label, f"{latency * 1000:.0f} ms", ""))
     print(f"\n{learners_count:,} learners, {attendance_count:,} attendance rows ({url.split(':')[0]})\n")

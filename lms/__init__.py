@@ -43,9 +43,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 def _init_extensions(app: Flask) -> None:
     from lms import models  # noqa: F401  (every table registered before the engine is used)
     from lms.core.db import configure_sqlite, render_migration_item
-    from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-
     from lms.core.ratelimit import storage_uri
+    from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     if app.config.get("RATELIMIT_STORAGE_URI", "sqlite") == "sqlite":   # counters shared by every worker process
         app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config["DATA_DIR"])
@@ -81,27 +80,27 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from lms.assessment.views import bp as assessment_bp
+    from lms.assessment.views.graduation import bp as graduation_bp
     from lms.audit.views import bp as audit_bp
     from lms.auth.views import bp as auth_bp
-    from lms.auth.views import users_bp
+    from lms.auth.views.users import bp as users_bp
+    from lms.certificates.views import bp as certificates_bp
+    from lms.certificates.views.batches import bp as batches_bp
+    from lms.certificates.views.verify import bp as verify_bp
     from lms.geo.views import bp as geo_bp
     from lms.home.views import bp as home_bp
     from lms.imports.views import bp as imports_bp
-    from lms.learners.enrolment_views import bp as enrolment_bp
-    from lms.learners.roster_views import bp as roster_bp
     from lms.learners.views import bp as learners_bp
+    from lms.learners.views.enrolment import bp as enrolment_bp
+    from lms.learners.views.roster import bp as roster_bp
     from lms.policies.views import bp as policies_bp
-    from lms.settings.views import bp as settings_bp
-    from lms.teaching.plan_views import bp as plans_bp
-    from lms.teaching.session_views import bp as sessions_bp
-    from lms.teaching.views import bp as teaching_bp
-    from lms.assessment.views import bp as assessment_bp
-    from lms.assessment.audit_views import bp as graduation_bp
     from lms.recognition.views import bp as recognition_bp
-    from lms.certificates.views import bp as certificates_bp
-    from lms.certificates.batch_views import bp as batches_bp
-    from lms.certificates.public_views import bp as verify_bp
     from lms.reports.views import bp as reports_bp
+    from lms.settings.views import bp as settings_bp
+    from lms.teaching.views import bp as teaching_bp
+    from lms.teaching.views.plans import bp as plans_bp
+    from lms.teaching.views.sessions import bp as sessions_bp
 
     for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
                       roster_bp, enrolment_bp, learners_bp,

@@ -16,6 +16,7 @@ from lms.core.db import writer_transactions
 from lms.core.errors import DomainError
 from lms.extensions import db
 
+
 class LmsGroup(AppGroup):
     """`flask lms …`: every command's transactions take SQLite's write lock up front (see writer_transactions)."""
 
@@ -51,7 +52,7 @@ def create_user_command(name: str, role: str, scopes: tuple[str, ...], display_n
                            password=password, scope_codes=list(scopes))
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(error.message)
+        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"已创建用户 {user.username}（{user.role_label}）")
     click.echo("首次登录时须修改初始密码。")

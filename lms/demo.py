@@ -1,8 +1,8 @@
 """The demo county 示例县: every domain adds its part, so a newcomer sees the whole system working."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import func, select
 

@@ -49,7 +49,7 @@ class _Work:
     cohorts: set[int] = field(default_factory=set)      # their villages' tallies, their classes' standings
     rebuild: bool = False                               # re-count everything instead (the demo)
 
-    def add(self, other: "_Work") -> None:
+    def add(self, other: _Work) -> None:
         for name in ("learners", "hours", "moved", "villages", "classes", "cohorts"):
             getattr(self, name).update(getattr(other, name))
 

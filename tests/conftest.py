@@ -24,7 +24,6 @@ from lms.extensions import db
 from tests.support.client import CsrfClient
 from tests.support.database import reset_database, seed_baseline
 
-
 # The day the suite runs "as on": tests never read the calendar. LMS_TEST_TODAY=2028-02-29 runs the
 # whole suite as on another day (every test must pass on any day it is given).
 TEST_TODAY = date.fromisoformat(os.environ.get("LMS_TEST_TODAY") or "2026-12-07")

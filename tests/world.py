@@ -17,8 +17,17 @@ from datetime import date
 
 from lms.extensions import db
 from tests.factories import (
-    make_class, make_county, make_learner, make_roster_entry, make_self_study, make_session, make_teaching_point,
-    make_township, make_user, make_village, plan_course,
+    make_class,
+    make_county,
+    make_learner,
+    make_roster_entry,
+    make_self_study,
+    make_session,
+    make_teaching_point,
+    make_township,
+    make_user,
+    make_village,
+    plan_course,
 )
 
 

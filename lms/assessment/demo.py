@@ -20,17 +20,23 @@ from lms import summaries
 from lms.assessment.facts import hour_totals, required_titles
 from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
 from lms.audit.services import record
+from lms.auth.models import User
 from lms.core.bulk import bulk_insert
 from lms.core.clock import now_utc
-from lms.auth.models import User
 from lms.extensions import db
 from lms.learners.models import Learner
-from lms.learners.status import record_status_event
+from lms.learners.services.status import record_status_event
 from lms.policies.services import policies_for, policy_for
 from lms.recognition.models import CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem
 from lms.rules import resit_until
 from lms.teaching.models import (
-    Attendance, ClassSession, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass,
+    Attendance,
+    ClassSession,
+    Course,
+    PlatformRecord,
+    SelfStudyEntry,
+    Specialty,
+    TeachingClass,
 )
 
 PLATFORM = "贵州省社区教育学习平台（一乐之）"
@@ -105,7 +111,7 @@ def _day(learner: Learner, step: int, today: dt.date) -> dt.date:
     return min(day, learner.period_end_on - dt.timedelta(days=10 - min(step, 9)), today - ONE_DAY)
 
 
-def _apply(profile, learner, courses, kinds, registrar, heads, today, index, rows: "_Rows") -> bool:
+def _apply(profile, learner, courses, kinds, registrar, heads, today, index, rows: _Rows) -> bool:
     """Write the profile's results, evaluations and applications; True when its hours must reach 360."""
     recorder = registrar.id if registrar else None
     head = heads.get(learner.id) or recorder
@@ -202,7 +208,7 @@ def _application(learner, evidence_type, basis, courses, kind, registrar, decide
         if certificate else "", work_post=work[0] if work else "", work_years=work[1] if work else None,
         evidence_note="演示数据", status="approved" if approved else "pending",
         decided_by_id=registrar.id if approved else None, decided_on=decided_on if approved else None,
-        decided_at=dt.datetime.combine(decided_on, dt.time(2), tzinfo=dt.timezone.utc) if approved else None,
+        decided_at=dt.datetime.combine(decided_on, dt.time(2), tzinfo=dt.UTC) if approved else None,
         items=[RecognitionItem(course_id=course.id, kind=kind, credits=course.credits) for course in courses]))
 
 

@@ -14,8 +14,14 @@ from lms.assessment.facts import chunks, required_titles
 from lms.assessment.models import AssessmentResult, MoralEvaluation
 from lms.assessment.rights import rights_of
 from lms.assessment.services import (
-    active_results, check_result_day, completions_by_learner, exempted_courses, gate_on, load_completions,
-    mark_completed, parse_score,
+    active_results,
+    check_result_day,
+    completions_by_learner,
+    exempted_courses,
+    gate_on,
+    load_completions,
+    mark_completed,
+    parse_score,
 )
 from lms.core.errors import DomainError
 from lms.extensions import db

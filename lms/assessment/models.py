@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from lms.teaching.models import Course
 
 
-def _learners_in_scope(column, scope: "Scope"):
+def _learners_in_scope(column, scope: Scope):
     from lms.learners.models import Learner
 
     return column.in_(select(Learner.id).where(Learner.in_scope(scope)))
@@ -39,15 +39,15 @@ class AssignmentCompletion(CreatedAtMixin, db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     title: Mapped[str] = mapped_column(String(40))
     completed_on: Mapped[date]
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    voided_at: Mapped[Optional[datetime]]
-    voided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
-    recorded_by: Mapped[Optional["User"]] = relationship(foreign_keys=[recorded_by_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: completions of learners in scope."""
         return _learners_in_scope(cls.learner_id, scope)
 
@@ -70,21 +70,21 @@ class AssessmentResult(CreatedAtMixin, db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     score: Mapped[Decimal] = mapped_column(Numeric(4, 1))
     sat_on: Mapped[date]
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    voided_at: Mapped[Optional[datetime]]
-    voided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     void_reason: Mapped[str] = mapped_column(String(200), default="")
 
-    course: Mapped["Course"] = relationship()
-    recorded_by: Mapped[Optional["User"]] = relationship(foreign_keys=[recorded_by_id])
-    voided_by: Mapped[Optional["User"]] = relationship(foreign_keys=[voided_by_id])
+    course: Mapped[Course] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
 
     @property
     def voided(self) -> bool:
         return self.voided_at is not None
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: results of learners in scope."""
         return _learners_in_scope(cls.learner_id, scope)
 
@@ -99,16 +99,16 @@ class MoralEvaluation(CreatedAtMixin, db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
     passed: Mapped[bool]
     evaluated_on: Mapped[date]
-    evaluator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str] = mapped_column(String(200), default="")
 
-    evaluator: Mapped[Optional["User"]] = relationship()
+    evaluator: Mapped[User | None] = relationship()
 
     @property
     def label(self) -> str:
         return "合格" if self.passed else "不合格"
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: evaluations of learners in scope."""
         return _learners_in_scope(cls.learner_id, scope)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
@@ -39,8 +38,8 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     phone: Mapped[str] = mapped_column(String(11), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    last_login_at: Mapped[Optional[datetime]]
-    password_changed_at: Mapped[Optional[datetime]]
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
     # True while the password is one an administrator generated or set (new user, reset, `flask lms
     # create-user`): its holder must choose their own before using anything else (lms.auth.views).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -49,7 +48,7 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     # deactivation. Sessions live in signed cookies, so there is nothing on the server to delete instead.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    division_scopes: Mapped[list["UserDivision"]] = relationship(
+    division_scopes: Mapped[list[UserDivision]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="UserDivision.id")
 
     @property

@@ -26,7 +26,7 @@ def backup_command(dest: Path):
         result = create_backup(dest)
     except BackupError as error:
         db.session.rollback()
-        raise click.ClickException(error.message)
+        raise click.ClickException(error.message) from error
     manifest = result.manifest
     click.echo(f"已备份到 {result.path}（{result.path.stat().st_size / 1048576:.1f} MB）")
     click.echo(f"  数据库：{manifest['database']['dialect']} {manifest['database']['engine_version']}，"
@@ -45,7 +45,7 @@ def restore_command(archive: Path, force: bool):
         result = restore_backup(archive, force=force)
     except BackupError as error:
         db.session.rollback()
-        raise click.ClickException(error.message)
+        raise click.ClickException(error.message) from error
     manifest = result.manifest
     click.echo(f"已从 {archive} 恢复（备份于 {manifest['created_at'][:19]}，{_counts(manifest['counts'])}）")
     for note in result.notes:

@@ -38,8 +38,9 @@ def _warn_if_local(base_url: str) -> None:
 def _diploma_batch(name: str, as_of: date, verified_on: date | None, reference: str | None,
                    allow_no_photo: bool = False):
     """Find or build the batch NAME and carry it as far as the options allow; the certificates issued now."""
-    from lms.certificates import batches, queries
+    from lms.certificates import queries
     from lms.certificates.models import GraduationBatch
+    from lms.certificates.services import batches
 
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == name))
     if batch is not None and batch.kind != "diploma":
@@ -78,8 +79,9 @@ def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verifi
     """Issue certificates of TYPE to every learner the engine allows. Diplomas go through a batch: without
     --verified-on/--verification-ref the batch stops at "submitted" (报州教育局验印); learners without a
     photo stop it before that unless --allow-no-photo."""
-    from lms.certificates import batches, queries
+    from lms.certificates import queries
     from lms.certificates.rendering import public_base_url, verify_url
+    from lms.certificates.services import batches
 
     kind = TYPES[type_]
     as_of = as_of.date() if as_of else today()
@@ -97,7 +99,7 @@ def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verifi
             certificates = [member.certificate for member in batch.members] if batch else []
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(error.message)
+        raise click.ClickException(error.message) from error
     db.session.commit()
     base = public_base_url()
     if certificates:
@@ -120,9 +122,10 @@ def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verifi
 def render_command(batch_name: str, out: Path):
     """Print a batch as ONE PDF (one certificate per page, in number order), chunk by chunk with progress."""
     from lms.audit.services import record
-    from lms.certificates import jobs, queries
+    from lms.certificates import queries
     from lms.certificates.models import GraduationBatch
     from lms.certificates.rendering import public_base_url
+    from lms.certificates.services import jobs
 
     batch = db.session.scalar(select(GraduationBatch).where(GraduationBatch.name == batch_name))
     if batch is None:
@@ -133,7 +136,7 @@ def render_command(batch_name: str, out: Path):
                                      certificate_ids=queries.batch_certificate_ids(batch))
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(error.message)
+        raise click.ClickException(error.message) from error
     db.session.commit()
     while jobs.render_next_chunk(job.id):
         click.echo(f"  {job.done}/{job.total}", err=True)
@@ -165,7 +168,7 @@ def verify_qr_command(payload: str, public_key: str | None, as_json: bool, recor
     try:
         key = load_public_key(source)
     except (OSError, ValueError) as error:
-        raise click.ClickException(f"无法读取公钥（{error}）；请用 --public-key 指定公钥文件或公钥文本")
+        raise click.ClickException(f"无法读取公钥（{error}）；请用 --public-key 指定公钥文件或公钥文本") from error
     result = verify_payload(payload, key)
     facts = result.facts
     on_record = _record_check(facts.number) if record and facts else None

@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.auth.scope import EVERYTHING
-from lms.certificates import assets, batches, queries, services
+from lms.certificates import queries, services
 from lms.certificates.eligibility import DecideFn
 from lms.certificates.models import Certificate
+from lms.certificates.services import assets, batches
 from lms.extensions import db
 
 SEAL_FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")

@@ -30,7 +30,7 @@ class CandidateFilterForm(BaseForm):
 
 class SubmitForm(BaseForm):
     submitted_on = DateField("报送日期", validators=[InputRequired(DATE_REQUIRED)])
-    # Required by the service only when some learner has no photo (lms.certificates.batches.submit_batch).
+    # Required by the service only when some learner has no photo (lms.certificates.services.batches.submit_batch).
     print_without_photo = BooleanField("无照片打印：以上学员的毕业证书不印照片，发证后贴照片")
 
 

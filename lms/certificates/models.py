@@ -6,9 +6,21 @@ removed, and every change is audited by the services.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, select, text, true
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.clock import now_utc
@@ -31,7 +43,7 @@ JOB_STATUS_LABELS = {"queued": "排队中", "running": "生成中", "done": "已
 CHANNEL_LABELS = {"online": "在线核验", "offline-cli": "离线核验（命令行）"}
 
 
-def _county_wide_only(scope: "Scope"):
+def _county_wide_only(scope: Scope):
     """Batches and print jobs belong to the school's registrar office: county-wide roles only."""
     return true() if scope.everything else false()
 
@@ -56,16 +68,16 @@ class GraduationBatch(CreatedAtMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(12), default="diploma")
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     as_of: Mapped[date]                                   # the day eligibility was judged when built
-    submitted_on: Mapped[Optional[date]]
-    verified_on: Mapped[Optional[date]]
+    submitted_on: Mapped[date | None]
+    verified_on: Mapped[date | None]
     verification_ref: Mapped[str] = mapped_column(String(80), default="")
     # Chosen when the batch was submitted for 验印 with learners who have no photo (无照片打印).
     print_without_photo: Mapped[bool] = mapped_column(default=False)
-    issued_on: Mapped[Optional[date]]
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    issued_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    members: Mapped[list["BatchMember"]] = relationship(back_populates="batch", order_by="BatchMember.id")
-    created_by: Mapped[Optional["User"]] = relationship()
+    members: Mapped[list[BatchMember]] = relationship(back_populates="batch", order_by="BatchMember.id")
+    created_by: Mapped[User | None] = relationship()
 
     @property
     def kind_label(self) -> str:
@@ -76,7 +88,7 @@ class GraduationBatch(CreatedAtMixin, db.Model):
         return BATCH_STATUS_LABELS[self.status]
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: batches are the registrar office's, visible to county-wide roles only."""
         return _county_wide_only(scope)
 
@@ -92,13 +104,13 @@ class BatchMember(CreatedAtMixin, db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     outcome: Mapped[str] = mapped_column(String(16))           # the engine's outcome when added
     early_graduation_applied: Mapped[bool] = mapped_column(default=False)   # 提前毕业申请
-    removed_on: Mapped[Optional[date]]
+    removed_on: Mapped[date | None]
     removed_reason: Mapped[str] = mapped_column(String(200), default="")
-    certificate_id: Mapped[Optional[int]] = mapped_column(ForeignKey("certificates.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
 
     batch: Mapped[GraduationBatch] = relationship(back_populates="members")
     learner: Mapped[Learner] = relationship()
-    certificate: Mapped[Optional["Certificate"]] = relationship(foreign_keys=[certificate_id])
+    certificate: Mapped[Certificate | None] = relationship(foreign_keys=[certificate_id])
 
 
 class Certificate(CreatedAtMixin, db.Model):
@@ -118,20 +130,20 @@ class Certificate(CreatedAtMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     number: Mapped[str] = mapped_column(String(40), unique=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
-    batch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("graduation_batches.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("graduation_batches.id"), index=True)
     issued_on: Mapped[date] = mapped_column(index=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(8), default="valid", index=True)
-    revoked_on: Mapped[Optional[date]]
+    revoked_on: Mapped[date | None]
     revoke_reason: Mapped[str] = mapped_column(String(200), default="")
-    replaces_id: Mapped[Optional[int]] = mapped_column(ForeignKey("certificates.id"), unique=True)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), unique=True)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    issued_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    revoked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     learner: Mapped[Learner] = relationship()
-    batch: Mapped[Optional[GraduationBatch]] = relationship()
-    replaces: Mapped[Optional["Certificate"]] = relationship(remote_side="Certificate.id", foreign_keys=[replaces_id])
+    batch: Mapped[GraduationBatch | None] = relationship()
+    replaces: Mapped[Certificate | None] = relationship(remote_side="Certificate.id", foreign_keys=[replaces_id])
 
     @property
     def kind_label(self) -> str:
@@ -146,7 +158,7 @@ class Certificate(CreatedAtMixin, db.Model):
         return self.status == "revoked"
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: certificates of learners in the scope (a township sees its own learners')."""
         if scope.everything:
             return true()
@@ -175,20 +187,20 @@ class RenderJob(CreatedAtMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(120))
-    batch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("graduation_batches.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("graduation_batches.id"), index=True)
     certificate_ids: Mapped[list[int]] = mapped_column(JSON)     # in print (number) order
     base_url: Mapped[str] = mapped_column(String(200))            # of the verification links in the QR codes
     status: Mapped[str] = mapped_column(String(8), default="queued")
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     chunk_size: Mapped[int] = mapped_column(default=50)
-    file_path: Mapped[Optional[str]] = mapped_column(String(200))   # relative to DATA_DIR, when done
+    file_path: Mapped[str | None] = mapped_column(String(200))   # relative to DATA_DIR, when done
     error: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
-    finished_at: Mapped[Optional[datetime]]
+    finished_at: Mapped[datetime | None]
 
-    batch: Mapped[Optional[GraduationBatch]] = relationship()
+    batch: Mapped[GraduationBatch | None] = relationship()
 
     @property
     def status_label(self) -> str:
@@ -199,6 +211,6 @@ class RenderJob(CreatedAtMixin, db.Model):
         return 100 if self.status == "done" else (self.done * 100 // self.total if self.total else 0)
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: print jobs are the registrar office's (county-wide roles only)."""
         return _county_wide_only(scope)

@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from lms.auth.scope import Scope
 from lms.certificates import eligibility
-from lms.certificates.batches import learners_in_open_diploma_batches
 from lms.certificates.models import BatchMember, Certificate, GraduationBatch, RenderJob, VerificationLog
+from lms.certificates.services.batches import learners_in_open_diploma_batches
 from lms.extensions import db
 from lms.geo.models import Division
 from lms.learners.models import Learner

@@ -16,9 +16,9 @@ from typing import Any
 from flask import current_app, has_request_context, request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lms.certificates.assets import asset_data_uri
 from lms.certificates.models import KIND_LABELS, Certificate
 from lms.certificates.numbers import TYPE_CODES
+from lms.certificates.services.assets import asset_data_uri
 from lms.certificates.signing import SignedFacts, load_private_key, sign_payload
 from lms.core.addresses import local_host
 from lms.core.pdf import qr_data_uri, render_pdf

@@ -17,9 +17,9 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from lms.certificates.assets import inside_data_dir
 from lms.certificates.models import BatchMember, GraduationBatch
 from lms.certificates.rendering import date_cn, template_environment
+from lms.certificates.services.assets import inside_data_dir
 from lms.certificates.snapshots import study_dates
 from lms.core.pdf import data_uri, render_pdf
 from lms.core.xlsx import Sheet

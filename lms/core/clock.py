@@ -7,9 +7,9 @@ timestamps still order the way they were written.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
-from typing import Iterator
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -51,8 +51,8 @@ def now_china() -> datetime:
 def now_utc() -> datetime:
     """The current instant, timezone-aware UTC (stored in *_at columns)."""
     if _fixed_day is None:
-        return datetime.now(timezone.utc)
-    return now_china().astimezone(timezone.utc)
+        return datetime.now(UTC)
+    return now_china().astimezone(UTC)
 
 
 def today() -> date:

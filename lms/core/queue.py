@@ -16,6 +16,7 @@ from pathlib import Path
 from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
+
 from lms.core.db import writer_transactions
 
 # Bound to real storage by init_queue(); until then an in-memory immediate queue.

@@ -1,7 +1,7 @@
 """Administrative divisions (12-digit statistical codes) and teaching points."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,17 +29,17 @@ class Division(CreatedAtMixin, db.Model):
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(60))
     level: Mapped[str] = mapped_column(String(10), index=True)
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("divisions.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"), index=True)
 
-    parent: Mapped[Optional["Division"]] = relationship(remote_side="Division.id", back_populates="children")
-    children: Mapped[list["Division"]] = relationship(back_populates="parent", order_by="Division.code")
+    parent: Mapped[Division | None] = relationship(remote_side="Division.id", back_populates="children")
+    children: Mapped[list[Division]] = relationship(back_populates="parent", order_by="Division.code")
 
     @property
     def level_label(self) -> str:
         return LEVEL_LABELS[self.level]
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: divisions the scope may see (its townships/villages and their parents' county)."""
         if scope.everything:
             return true()
@@ -54,7 +54,7 @@ class Division(CreatedAtMixin, db.Model):
         return f"<Division {self.code} {self.name}>"
 
 
-def villages_of(township_ids) -> "select":
+def villages_of(township_ids) -> select:
     """A sub-select of the ids of villages under the given townships."""
     return select(Division.id).where(Division.parent_id.in_(township_ids))
 
@@ -77,7 +77,7 @@ class TeachingPoint(CreatedAtMixin, db.Model):
     village: Mapped[Division] = relationship()
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: teaching points in villages the scope covers (teachers: their classes' points)."""
         if scope.everything or not scope.class_ids:
             return scope.village_clause(cls.village_id)

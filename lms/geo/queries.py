@@ -15,7 +15,7 @@ class DivisionNode:
     """A division with its children, for the tree page."""
 
     division: Division
-    children: list["DivisionNode"] = field(default_factory=list)
+    children: list[DivisionNode] = field(default_factory=list)
     teaching_points: int = 0
 
 

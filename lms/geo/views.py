@@ -7,8 +7,8 @@ from flask_login import current_user
 from lms.geo import queries, services
 from lms.geo.forms import DivisionForm, TeachingPointForm
 from lms.geo.models import Division, TeachingPoint
-from lms.web.forms import choices
 from lms.web.access import current_scope, get_or_404, requires
+from lms.web.forms import choices
 from lms.web.saving import saving
 
 bp = Blueprint("geo", __name__)

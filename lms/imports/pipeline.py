@@ -7,9 +7,10 @@ rows inside one SAVEPOINT, so the write is all-or-nothing; the caller commits on
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 from flask import current_app
 

@@ -8,10 +8,11 @@ def importer_classes() -> dict[str, type]:
     from lms.geo.importers import DivisionImporter
     from lms.learners.importers.enrolments import EnrolmentImporter
     from lms.learners.importers.roster import RosterImporter
-    from lms.learners.status_importer import StatusEventImporter
+    from lms.learners.importers.status import StatusEventImporter
     from lms.recognition.importers import ExemptionImporter
-    from lms.teaching.hour_importers import OnlineHoursImporter, SelfStudyImporter
-    from lms.teaching.importers import AttendanceImporter, PlanImporter
+    from lms.teaching.importers.attendance import AttendanceImporter
+    from lms.teaching.importers.hours import OnlineHoursImporter, SelfStudyImporter
+    from lms.teaching.importers.plans import PlanImporter
 
     classes = [DivisionImporter, RosterImporter, EnrolmentImporter, PlanImporter, AttendanceImporter,
                OnlineHoursImporter, SelfStudyImporter, AssignmentImporter, ResultImporter, MoralImporter,

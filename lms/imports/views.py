@@ -9,13 +9,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from lms.audit.services import record
+from lms.auth.permissions import roles_with
 from lms.core.clock import today
 from lms.core.db import write_after_read
 from lms.core.xlsx import Sheet, xlsx_response
 from lms.extensions import db
 from lms.imports.pipeline import refused_sheet, run_import
 from lms.imports.registry import importer_classes
-from lms.auth.permissions import roles_with
 from lms.web.access import can, current_scope, requires
 from lms.web.transaction import on_commit
 

@@ -17,8 +17,8 @@ from lms.learners.lookup import id_hash_key
 from lms.learners.models import Learner, RosterEntry
 from lms.learners.pinyin import name_initials
 from lms.learners.services import enrol_learner
-from lms.learners.status import record_status_event
-from lms.learners.visits import record_visit
+from lms.learners.services.status import record_status_event
+from lms.learners.services.visits import record_visit
 from lms.policies.services import policy_for
 from lms.rules import check_age
 from lms.teaching.models import Specialty, TeachingClass
@@ -120,7 +120,7 @@ def load(divisions: dict, users: dict, *, today: date) -> None:
     entries = _roster(rng, divisions, villages)
     points = {p.name: p for p in db.session.scalars(select(TeachingPoint))}
     classes = _classes(points, today)
-    intake_of = {c.id: intake for c, (_p, _s, intake, _n) in zip(classes, CLASSES)}
+    intake_of = {c.id: intake for c, (_p, _s, intake, _n) in zip(classes, CLASSES, strict=True)}
     township_of = {v.id: v.parent.name for v in (divisions[name] for name in villages)}
     actor_for = {"清水镇": users["township"], "石桥乡": users["township2"], "望江街道": users["township2"]}
     classes_by_township: dict[str, list[TeachingClass]] = {}

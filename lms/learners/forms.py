@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from lms.learners.codes import ETHNICITIES, PRIOR_EDUCATIONS
 from lms.learners.models import ROSTER_STATUS_LABELS, WILLINGNESS_LABELS, WORK_SITUATIONS
 from lms.learners.services import STATUS_EVENT_FORM_KINDS
-from lms.learners.visits import VISIT_OUTCOMES
+from lms.learners.services.visits import VISIT_OUTCOMES
 from lms.web.forms import BaseForm, choices
 
 PHONE = Regexp(r"^1\d{10}$", message="手机号应为 1 开头的 11 位数字")

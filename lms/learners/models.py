@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -55,7 +55,7 @@ class RosterEntry(CreatedAtMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
     village: Mapped[Division] = relationship()
-    visits: Mapped[list["OutreachVisit"]] = relationship(
+    visits: Mapped[list[OutreachVisit]] = relationship(
         back_populates="roster_entry", order_by="OutreachVisit.visited_on.desc()")
 
     @property
@@ -63,7 +63,7 @@ class RosterEntry(CreatedAtMixin, db.Model):
         return ROSTER_STATUS_LABELS[self.status]
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: roster entries in the scope's townships/villages (teachers see none)."""
         return scope.village_clause(cls.village_id)
 
@@ -81,14 +81,14 @@ class OutreachVisit(CreatedAtMixin, db.Model):
     residence: Mapped[str] = mapped_column(String(200), default="")
     work_situation: Mapped[str] = mapped_column(String(20), default="")
     health: Mapped[str] = mapped_column(String(100), default="")
-    can_study: Mapped[Optional[bool]] = mapped_column(default=None)     # None: 未了解
+    can_study: Mapped[bool | None] = mapped_column(default=None)     # None: 未了解
     willingness: Mapped[str] = mapped_column(String(12), default="unknown")
     notes: Mapped[str] = mapped_column(Text, default="")
     resulting_status: Mapped[str] = mapped_column(String(12))
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     roster_entry: Mapped[RosterEntry] = relationship(back_populates="visits")
-    recorded_by: Mapped[Optional["User"]] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
 
     @property
     def can_study_label(self) -> str:
@@ -99,7 +99,7 @@ class OutreachVisit(CreatedAtMixin, db.Model):
         return WILLINGNESS_LABELS.get(self.willingness, self.willingness)
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: visits of roster entries in scope."""
         from sqlalchemy import select
 
@@ -112,7 +112,7 @@ class Learner(CreatedAtMixin, db.Model):
     __tablename__ = "learners"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    roster_entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("roster_entries.id"), unique=True)
+    roster_entry_id: Mapped[int | None] = mapped_column(ForeignKey("roster_entries.id"), unique=True)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     id_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(40))
@@ -123,29 +123,29 @@ class Learner(CreatedAtMixin, db.Model):
     prior_education: Mapped[str] = mapped_column(String(10))
     target_group: Mapped[str] = mapped_column(String(6), default="none", index=True)  # R2: core/2025/none
     phone: Mapped[str] = mapped_column(String(11), default="")
-    photo_path: Mapped[Optional[str]] = mapped_column(String(200))
+    photo_path: Mapped[str | None] = mapped_column(String(200))
     village_id: Mapped[int] = mapped_column(ForeignKey("divisions.id"), index=True)
-    teaching_point_id: Mapped[Optional[int]] = mapped_column(ForeignKey("teaching_points.id"), index=True)
+    teaching_point_id: Mapped[int | None] = mapped_column(ForeignKey("teaching_points.id"), index=True)
     specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id"), index=True)
-    class_id: Mapped[Optional[int]] = mapped_column(ForeignKey("classes.id"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"), index=True)
     student_number: Mapped[str] = mapped_column(String(30), unique=True)
     cohort: Mapped[int] = mapped_column(index=True)                     # enrolment year
     enrolled_on: Mapped[date]
     programme_years: Mapped[int]                                        # 学制 (R3)
     period_end_on: Mapped[date]                                         # last day of the study period
     status: Mapped[str] = mapped_column(String(12), default="studying", index=True)
-    status_changed_on: Mapped[Optional[date]]
-    privacy_consent_on: Mapped[Optional[date]]                          # 个人信息保护法 art. 17 notice agreed
+    status_changed_on: Mapped[date | None]
+    privacy_consent_on: Mapped[date | None]                          # 个人信息保护法 art. 17 notice agreed
     privacy_notice_version: Mapped[str] = mapped_column(String(20), default="")   # which notice was shown
-    enrolled_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
-    roster_entry: Mapped[Optional[RosterEntry]] = relationship()
+    roster_entry: Mapped[RosterEntry | None] = relationship()
     village: Mapped[Division] = relationship()
-    teaching_point: Mapped[Optional[TeachingPoint]] = relationship()
-    specialty: Mapped["Specialty"] = relationship()
-    teaching_class: Mapped[Optional["TeachingClass"]] = relationship(back_populates="learners")
-    status_events: Mapped[list["StatusEvent"]] = relationship(
+    teaching_point: Mapped[TeachingPoint | None] = relationship()
+    specialty: Mapped[Specialty] = relationship()
+    teaching_class: Mapped[TeachingClass | None] = relationship(back_populates="learners")
+    status_events: Mapped[list[StatusEvent]] = relationship(
         back_populates="learner", order_by="StatusEvent.occurred_on")
 
     @property
@@ -163,7 +163,7 @@ class Learner(CreatedAtMixin, db.Model):
         return ethnicity_name(self.ethnicity)
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: learners in the scope's area, or in one of a teacher's classes."""
         return scope.learner_clause(cls.village_id, cls.class_id)
 
@@ -179,14 +179,14 @@ class StatusEvent(CreatedAtMixin, db.Model):
     occurred_on: Mapped[date]
     reason: Mapped[str] = mapped_column(String(200))
     approved_by: Mapped[str] = mapped_column(String(40), default="")
-    from_specialty_id: Mapped[Optional[int]] = mapped_column(ForeignKey("specialties.id"))
-    to_specialty_id: Mapped[Optional[int]] = mapped_column(ForeignKey("specialties.id"))
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    from_specialty_id: Mapped[int | None] = mapped_column(ForeignKey("specialties.id"))
+    to_specialty_id: Mapped[int | None] = mapped_column(ForeignKey("specialties.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     learner: Mapped[Learner] = relationship(back_populates="status_events")
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: events of learners in scope."""
         from sqlalchemy import select
 

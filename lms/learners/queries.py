@@ -13,7 +13,12 @@ from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
 from lms.imports.cells import fold_width
 from lms.learners.models import (
-    LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, Learner, OutreachVisit, RosterEntry, StatusEvent,
+    LEARNER_STATUS_LABELS,
+    ROSTER_STATUS_LABELS,
+    Learner,
+    OutreachVisit,
+    RosterEntry,
+    StatusEvent,
 )
 from lms.teaching.models import Specialty, TeachingClass
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -47,7 +47,7 @@ class CertificateKind(CreatedAtMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
-    mapped: Mapped[list["CertificateKindCourse"]] = relationship(
+    mapped: Mapped[list[CertificateKindCourse]] = relationship(
         back_populates="certificate_kind", cascade="all, delete-orphan")
 
     @property
@@ -70,7 +70,7 @@ class CertificateKindCourse(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
 
     certificate_kind: Mapped[CertificateKind] = relationship(back_populates="mapped")
-    course: Mapped["Course"] = relationship()
+    course: Mapped[Course] = relationship()
 
 
 class RecognitionApplication(CreatedAtMixin, db.Model):
@@ -87,37 +87,37 @@ class RecognitionApplication(CreatedAtMixin, db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     evidence_type: Mapped[str] = mapped_column(String(12))
     basis: Mapped[str] = mapped_column(String(16))
-    certificate_kind_id: Mapped[Optional[int]] = mapped_column(ForeignKey("certificate_kinds.id"))
+    certificate_kind_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_kinds.id"))
     certificate_name: Mapped[str] = mapped_column(String(80), default="")
     certificate_number: Mapped[str] = mapped_column(String(60), default="")
     issuer: Mapped[str] = mapped_column(String(80), default="")
-    issued_on: Mapped[Optional[date]]
+    issued_on: Mapped[date | None]
     work_post: Mapped[str] = mapped_column(String(120), default="")
-    work_years: Mapped[Optional[Decimal]] = mapped_column(Numeric(4, 2))
+    work_years: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     evidence_note: Mapped[str] = mapped_column(Text, default="")
-    scan_path: Mapped[Optional[str]] = mapped_column(String(200))
+    scan_path: Mapped[str | None] = mapped_column(String(200))
     scan_mime: Mapped[str] = mapped_column(String(40), default="")
     scan_bytes: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
-    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[Optional[datetime]]
-    decided_on: Mapped[Optional[date]]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decided_on: Mapped[date | None]
     decision_reason: Mapped[str] = mapped_column(String(200), default="")
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    learner: Mapped["Learner"] = relationship()
-    certificate_kind: Mapped[Optional[CertificateKind]] = relationship()
-    items: Mapped[list["RecognitionItem"]] = relationship(
+    learner: Mapped[Learner] = relationship()
+    certificate_kind: Mapped[CertificateKind | None] = relationship()
+    items: Mapped[list[RecognitionItem]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="RecognitionItem.id")
-    decided_by: Mapped[Optional["User"]] = relationship(foreign_keys=[decided_by_id])
-    created_by: Mapped[Optional["User"]] = relationship(foreign_keys=[created_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     @property
     def status_label(self) -> str:
         return APPLICATION_STATUS_LABELS[self.status]
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: applications of learners in scope."""
         from lms.learners.models import Learner
 
@@ -135,11 +135,11 @@ class RecognitionItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("recognition_applications.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    kind: Mapped[Optional[str]] = mapped_column(String(12))
+    kind: Mapped[str | None] = mapped_column(String(12))
     credits: Mapped[Decimal] = mapped_column(Numeric(5, 1), default=Decimal("0"))
 
     application: Mapped[RecognitionApplication] = relationship(back_populates="items")
-    course: Mapped["Course"] = relationship()
+    course: Mapped[Course] = relationship()
 
     @property
     def kind_label(self) -> str:

@@ -17,11 +17,20 @@ from lms.learners.models import Learner
 from lms.policies.services import policy_for
 from lms.recognition.evidence import scan_mime, store_scan
 from lms.recognition.models import (
-    EVIDENCE_TYPES, TABLE_EVIDENCE_TYPES, CertificateKind, CertificateKindCourse, RecognitionApplication,
+    EVIDENCE_TYPES,
+    TABLE_EVIDENCE_TYPES,
+    CertificateKind,
+    CertificateKindCourse,
+    RecognitionApplication,
     RecognitionItem,
 )
 from lms.rules import (
-    EXEMPTION_KIND_LABELS, ExemptionClaim, ExemptionDecision, Policy, check_exemption, format_credits,
+    EXEMPTION_KIND_LABELS,
+    ExemptionClaim,
+    ExemptionDecision,
+    Policy,
+    check_exemption,
+    format_credits,
 )
 from lms.teaching.models import Course
 

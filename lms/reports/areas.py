@@ -44,10 +44,6 @@ class Area:
     trail: tuple[Crumb, ...] = ()
 
     @property
-    def child_level(self) -> str:
-        """The level of the rows of the breakdown table."""
-        return CHILD_LEVEL[self.level]
-
     def learner_clause(self, counted: Counted = LEARNERS):
         """SQL clause: learners (or their tallies) of this area (scope is applied separately)."""
         if self.level == "township":

@@ -27,7 +27,7 @@ class HoursBands:
     title: str
 
     @classmethod
-    def for_policies(cls, policies: Iterable[Policy]) -> "HoursBands":
+    def for_policies(cls, policies: Iterable[Policy]) -> HoursBands:
         """The bands for the cohorts' policies (the defaults when there are none)."""
         policies = list(policies) or [Policy()]
         return cls(BANDS, band_labels({p.hours_required_minutes for p in policies}),

@@ -7,7 +7,6 @@ states the days it holds for, so it is never read outside them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -41,11 +40,11 @@ class LearnerTally(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("divisions.id"), index=True)
-    class_id: Mapped[Optional[int]] = mapped_column(ForeignKey("classes.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"))
     cohort: Mapped[int]
     prior_education: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(12))
-    status_changed_on: Mapped[Optional[date]]
+    status_changed_on: Mapped[date | None]
     enrolled_on: Mapped[date]
     band: Mapped[int]
     learners: Mapped[int]

@@ -46,7 +46,7 @@ class Period:
         return f"{self.start.year}年"
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         """2025Q3 (a quarter) or 2025 (a year); ValueError with a Chinese message otherwise."""
         match = PERIOD_PATTERN.match((text or "").strip())
         if not match:
@@ -60,7 +60,7 @@ class Period:
         return cls(f"{year}Q{quarter}", start, end)
 
     @classmethod
-    def containing(cls, day: dt.date) -> "Period":
+    def containing(cls, day: dt.date) -> Period:
         """The quarter containing `day`."""
         return cls.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")
 
@@ -86,7 +86,7 @@ class TownshipQuarter:
         """All hours delivered in the period (minutes)."""
         return sum(self.hours.values())
 
-    def add(self, other: "TownshipQuarter") -> None:
+    def add(self, other: TownshipQuarter) -> None:
         """Add another line (for the total row)."""
         for name in ("new_enrolled", "enrolled", "studying", "graduated", "completed", "withdrawn", "funded",
                      "funding_fen"):

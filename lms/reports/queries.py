@@ -61,7 +61,7 @@ class Figures:
                 "studying": self.statuses["studying"], "graduated": self.statuses["graduated"],
                 "completed": self.statuses["completed"], "withdrawn": self.statuses["withdrawn"]}
 
-    def add(self, other: "Figures") -> None:
+    def add(self, other: Figures) -> None:
         """Add another row's figures (for totals; the roster is counted for the area separately)."""
         self.statuses.update(other.statuses)
         for due, count in other.targets.items():
@@ -163,7 +163,7 @@ def _learner_counts(scope, area, as_of, goals, rows: dict) -> dict[int, Policy]:
     for row in grouped:
         figures = rows[row[0]]
         figures.statuses[row[3]] += int(row[4])
-        for goal, count in zip(goals, row[5:]):
+        for goal, count in zip(goals, row[5:], strict=True):
             if counts_toward_target(row[2], goal.due.year, policies[row[1]]):
                 figures.targets[goal.due] = figures.targets.get(goal.due, 0) + int(count or 0)
     return policies

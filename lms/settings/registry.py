@@ -1,8 +1,9 @@
 """The settings that exist, grouped by section. Each domain lists its settings here explicitly."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from lms.learners.studying import study_histories
 from lms.rules import mark_minutes
 from lms.teaching.models import Attendance, ClassSession, ClassTeacher, PlatformRecord, SelfStudyEntry, TeachingClass
 from lms.teaching.queries import plan_courses
-from lms.teaching.selfstudy import check_study_day
+from lms.teaching.services.selfstudy import check_study_day
 
 PLATFORMS = ("贵州省社区教育学习平台", "中央农广校学习网")
 SELF_STUDY_TOPICS = ("读写算练习册", "普通话跟读音频", "种养殖技术视频", "政策法规宣传册", "专业课作业练习")
@@ -95,14 +95,20 @@ def _attendance_rows(rng: random.Random, sessions, learners, teacher_id, histori
     return rows
 
 
+def _profile(roll: float) -> tuple[int, int]:
+    """The (platform, self-study) monthly minutes of the PROFILES entry a roll in [0, 1) falls into."""
+    share = 0.0
+    for share_of, platform_minutes, self_minutes in PROFILES:
+        share += share_of
+        if roll < share:
+            return platform_minutes, self_minutes
+    return PROFILES[-1][1:]
+
+
 def _study_rows(rng: random.Random, learners, today: date, histories) -> tuple[list[dict], list[dict]]:
     platform, self_study, now = [], [], now_utc()
     for learner in learners:
-        roll, share = rng.random(), 0.0
-        for share_of, platform_minutes, self_minutes in PROFILES:
-            share += share_of
-            if roll < share:
-                break
+        platform_minutes, self_minutes = _profile(rng.random())
         for year, month in _months_back(today, 12):
             for kind, monthly in (("P", platform_minutes), ("S", self_minutes)):
                 remaining = int(monthly * rng.uniform(0.7, 1.3))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,7 +44,7 @@ class Specialty(CreatedAtMixin, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
-    courses: Mapped[list["Course"]] = relationship(back_populates="specialty", order_by="Course.position")
+    courses: Mapped[list[Course]] = relationship(back_populates="specialty", order_by="Course.position")
 
 
 class Course(CreatedAtMixin, db.Model):
@@ -91,17 +91,17 @@ class TeachingClass(CreatedAtMixin, db.Model):
     specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id"), index=True)
     teaching_point_id: Mapped[int] = mapped_column(ForeignKey("teaching_points.id"), index=True)
     cohort: Mapped[int] = mapped_column(index=True)
-    head_teacher_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    head_teacher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
 
     specialty: Mapped[Specialty] = relationship()
     teaching_point: Mapped[TeachingPoint] = relationship()
-    head_teacher: Mapped[Optional["User"]] = relationship()
-    teachers: Mapped[list["ClassTeacher"]] = relationship(back_populates="teaching_class")
-    learners: Mapped[list["Learner"]] = relationship(back_populates="teaching_class", order_by="Learner.student_number")
+    head_teacher: Mapped[User | None] = relationship()
+    teachers: Mapped[list[ClassTeacher]] = relationship(back_populates="teaching_class")
+    learners: Mapped[list[Learner]] = relationship(back_populates="teaching_class", order_by="Learner.student_number")
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: a teacher's own classes; for area roles, classes meeting at a point in their area."""
         if scope.everything:
             return scope.class_clause(cls.id)
@@ -121,7 +121,7 @@ class ClassTeacher(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
 
     teaching_class: Mapped[TeachingClass] = relationship(back_populates="teachers")
-    user: Mapped["User"] = relationship()
+    user: Mapped[User] = relationship()
 
 
 class ClassSession(CreatedAtMixin, db.Model):
@@ -137,25 +137,25 @@ class ClassSession(CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    teacher_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     held_on: Mapped[date]
     place: Mapped[str] = mapped_column(String(100), default="")
     mode: Mapped[str] = mapped_column(String(5), default="face")
     minutes: Mapped[int] = mapped_column(default=480)
     version: Mapped[int] = mapped_column(default=0)
-    cancelled_at: Mapped[Optional[datetime]]           # never deleted, only cancelled
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None]           # never deleted, only cancelled
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     teaching_class: Mapped[TeachingClass] = relationship()
     course: Mapped[Course] = relationship()
-    teacher: Mapped[Optional["User"]] = relationship(foreign_keys=[teacher_id])
+    teacher: Mapped[User | None] = relationship(foreign_keys=[teacher_id])
 
     @property
     def mode_label(self) -> str:
         return SESSION_MODE_LABELS[self.mode]
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: sessions of classes in scope."""
         return cls.class_id.in_(select(TeachingClass.id).where(TeachingClass.in_scope(scope)))
 
@@ -175,18 +175,18 @@ class Attendance(db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     status: Mapped[str] = mapped_column(String(8), default="present")
     minutes: Mapped[int] = mapped_column(default=0)
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
     session: Mapped[ClassSession] = relationship()
-    recorded_by: Mapped[Optional["User"]] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
 
     @property
     def status_label(self) -> str:
         return ATTENDANCE_LABELS[self.status]
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: attendance of learners in scope."""
         return cls.learner_id.in_(_learners_in_scope(scope))
 
@@ -204,10 +204,10 @@ class PlatformRecord(CreatedAtMixin, db.Model):
     minutes: Mapped[int]
     studied_on: Mapped[date]
     record_ref: Mapped[str] = mapped_column(String(80))
-    imported_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: records of learners in scope."""
         return cls.learner_id.in_(_learners_in_scope(scope))
 
@@ -224,23 +224,23 @@ class SelfStudyEntry(CreatedAtMixin, db.Model):
     studied_on: Mapped[date]
     minutes: Mapped[int]
     content: Mapped[str] = mapped_column(Text)
-    evidence_path: Mapped[Optional[str]] = mapped_column(String(200))
+    evidence_path: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(8), default="pending", index=True)
-    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[Optional[datetime]]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(8), default="teacher")   # 'teacher' entered, 'import'ed
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    learner: Mapped["Learner"] = relationship()
-    decided_by: Mapped[Optional["User"]] = relationship(foreign_keys=[decided_by_id])
+    learner: Mapped[Learner] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     @property
     def status_label(self) -> str:
         return SELF_STUDY_STATUS_LABELS[self.status]
 
     @classmethod
-    def in_scope(cls, scope: "Scope"):
+    def in_scope(cls, scope: Scope):
         """SQL clause: entries of learners in scope."""
         return cls.learner_id.in_(_learners_in_scope(scope))
 
@@ -260,7 +260,7 @@ class LearnerHours(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
 
-def _learners_in_scope(scope: "Scope"):
+def _learners_in_scope(scope: Scope):
     from lms.learners.models import Learner
 
     return select(Learner.id).where(Learner.in_scope(scope))

@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-23 16:23:13.818119
 
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'
@@ -392,7 +391,7 @@ def upgrade():
     names = ["种植(含园林、林下种植)", "设施农业", "养殖(含畜牧兽医、水产养殖)", "服装设计与制作", "家用电器实用技术",
              "农村经营管理", "餐饮", "计算机及应用技术", "法律法规和公民道德实务常识", "语言交际艺术",
              "电子商务", "刺绣", "蜡染", "家政", "环卫"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     op.bulk_insert(specialties, [{"name": n, "position": i, "active": True, "created_at": now}
                                  for i, n in enumerate(names, start=1)])
 

@@ -10,11 +10,10 @@ Revises: 0003
 Create Date: 2026-11-23 16:37:42.453606
 
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0200'
@@ -136,7 +135,7 @@ def seed_default_plans(connection):
         sa.column("active", sa.Boolean), sa.column("created_at", sa.DateTime(timezone=True)))
     ids = dict(connection.execute(sa.select(specialties.c.name, specialties.c.id)).all())
     planned = set(connection.execute(sa.select(courses.c.specialty_id).distinct()).scalars())
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = []
     for specialty in SKILL_COURSES:
         if specialty not in ids or ids[specialty] in planned:

@@ -5,9 +5,8 @@ Revises: 0400
 Create Date: 2026-11-23 20:35:41.609946
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0500'

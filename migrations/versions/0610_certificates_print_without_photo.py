@@ -5,9 +5,8 @@ Revises: 0510
 Create Date: 2026-12-07 00:43:41.379535
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0610'

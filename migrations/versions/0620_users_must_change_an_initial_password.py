@@ -5,9 +5,8 @@ Revises: 0610
 Create Date: 2026-12-07 00:37:03.714437
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0620'

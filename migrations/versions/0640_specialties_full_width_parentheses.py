@@ -5,9 +5,8 @@ Revises: 0630
 Create Date: 2026-12-07 09:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0640'

@@ -11,11 +11,20 @@ from openpyxl import load_workbook
 from lms import summaries
 from lms.core.clock import today
 from lms.extensions import db
-from lms.learners.status import record_status_event
+from lms.learners.services.status import record_status_event
 from lms.recognition.services import Request, create_application, save_certificate_kind
 from tests.factories import (
-    complete_everything, make_class, make_county, make_learner, make_plan, make_teaching_point, make_township,
-    make_user, make_village, specialty_named, tiny_png,
+    complete_everything,
+    make_class,
+    make_county,
+    make_learner,
+    make_plan,
+    make_teaching_point,
+    make_township,
+    make_user,
+    make_village,
+    specialty_named,
+    tiny_png,
 )
 from tests.support.client import TEST_PASSWORD
 

@@ -9,11 +9,12 @@ import pytest
 from flask import current_app
 from pypdf import PdfReader
 
-from lms.certificates import jobs, services
+from lms.certificates import services
+from lms.certificates.rendering import qr_text
+from lms.certificates.services import jobs
+from lms.certificates.signing import load_private_key
 from lms.core.clock import today
 from lms.extensions import db
-from lms.certificates.rendering import qr_text
-from lms.certificates.signing import load_private_key
 from tests.factories import make_county, make_learner, make_township, make_user, make_village
 from tests.factories.certificates import issued_study_records, make_graduate, withdraw
 from tests.support.client import TEST_PASSWORD

@@ -10,8 +10,15 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from tests.factories import (
-    make_class, make_county, make_learner, make_roster_entry, make_teaching_point, make_township, make_user,
-    make_village, next_id_number,
+    make_class,
+    make_county,
+    make_learner,
+    make_roster_entry,
+    make_teaching_point,
+    make_township,
+    make_user,
+    make_village,
+    next_id_number,
 )
 from tests.support.client import TEST_PASSWORD
 

@@ -104,7 +104,7 @@ def test_the_class_teacher_approves_and_rejects_self_study(committed, log_in, sc
 
 def test_the_class_teacher_approves_all_after_seeing_what_it_adds(committed, log_in, screenshot):
     setup = committed(build_class, 2)
-    for learner, minutes in zip(setup.learners, (120, 90)):
+    for learner, minutes in zip(setup.learners, (120, 90), strict=True):
         committed(make_self_study, learner, minutes=minutes, studied_on=date(2025, 3, 12), status="pending",
                   content="读写算练习册")
     page = log_in(setup.teacher.username, TEST_PASSWORD)

@@ -12,7 +12,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from lms import summaries
-from lms.certificates.batches import create_diploma_batch, issue_batch, issue_directly, record_verification, submit_batch
+from lms.certificates.services.batches import (
+    create_diploma_batch,
+    issue_batch,
+    issue_directly,
+    record_verification,
+    submit_batch,
+)
 from lms.extensions import db
 from lms.learners.models import Learner, StatusEvent
 from lms.policies.services import policy_for

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from lms import summaries
 from lms.extensions import db
 from lms.rules import mark_minutes
-from lms.teaching.models import Attendance, ClassSession, Course, PlatformRecord, SelfStudyEntry, Specialty, TeachingClass
+from lms.teaching.models import (
+    Attendance,
+    ClassSession,
+    Course,
+    PlatformRecord,
+    SelfStudyEntry,
+    Specialty,
+    TeachingClass,
+)
 
 _seq = itertools.count(1)
 

@@ -52,7 +52,7 @@ def start_sweep() -> None:
     pool = ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
     walks = ["documents" if day == days[0] else "pages" if day in sample else None for day in days]
     _sweep.append(pool)
-    _sweep.extend(pool.submit(story_on, day, walk) for day, walk in zip(days, walks))
+    _sweep.extend(pool.submit(story_on, day, walk) for day, walk in zip(days, walks, strict=True))
 
 
 def stop_sweep() -> None:

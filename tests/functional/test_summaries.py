@@ -25,10 +25,19 @@ from lms.reports.standings import standings_drift
 from lms.reports.tallies import tally_drift
 from lms.teaching.hours import hours_drift
 from lms.teaching.models import ClassSession, PlatformRecord
-from lms.teaching.sessions import Mark, save_attendance
+from lms.teaching.services.sessions import Mark, save_attendance
 from tests.factories import (
-    make_class, make_county, make_learner, make_plan, make_session, make_teaching_point, make_township,
-    make_village, mark_attendance, next_id_number, specialty_named,
+    make_class,
+    make_county,
+    make_learner,
+    make_plan,
+    make_session,
+    make_teaching_point,
+    make_township,
+    make_village,
+    mark_attendance,
+    next_id_number,
+    specialty_named,
 )
 from tests.support.spreadsheets import csv_bytes
 

@@ -14,15 +14,29 @@ from datetime import date
 import pytest
 
 from lms.auth.permissions import roles_with
-from lms.certificates.batches import (
-    create_diploma_batch, issue_batch, issue_directly, record_verification, submit_batch,
+from lms.certificates.services.batches import (
+    create_diploma_batch,
+    issue_batch,
+    issue_directly,
+    record_verification,
+    submit_batch,
 )
 from lms.core.xlsx import Sheet, workbook_bytes
 from lms.extensions import db
 from lms.imports.registry import importer_classes
 from tests.factories import (
-    complete_everything, make_class, make_county, make_learner, make_plan, make_session, make_teaching_point,
-    make_township, make_user, make_village, next_id_number, specialty_named,
+    complete_everything,
+    make_class,
+    make_county,
+    make_learner,
+    make_plan,
+    make_session,
+    make_teaching_point,
+    make_township,
+    make_user,
+    make_village,
+    next_id_number,
+    specialty_named,
 )
 from tests.support.documents import xlsx_cells
 

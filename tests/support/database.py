@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from lms.extensions import db
@@ -10,7 +10,7 @@ from lms.extensions import db
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _migration(filename: str):
     """A migration module loaded from its file (migrations never import lms, so this is safe)."""
     spec = importlib.util.spec_from_file_location(f"migration_{filename[:-3]}", MIGRATIONS / filename)

@@ -47,7 +47,7 @@ SHEET_START = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                '<dimension ref="{dimension}"/><sheetData>')
 SHEET_END = "</sheetData></worksheet>"
 HEADER_ROW = ('<row r="1">' + "".join(f'<c r="{c}1" t="inlineStr"><is><t>{h}</t></is></c>'
-                                      for c, h in zip("ABCD", ["姓名", "身份证号", "乡镇", "村"])) + "</row>")
+                                      for c, h in zip("ABCD", ["姓名", "身份证号", "乡镇", "村"], strict=True)) + "</row>")
 
 
 def cell(ref: str, value: str = "1") -> str:

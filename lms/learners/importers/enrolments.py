@@ -22,13 +22,18 @@ from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.learners.codes import parse_education, parse_ethnicity
 from lms.learners.importers.common import (
-    DivisionResolver, IdColumn, name_key, optional_phone, required_name, rows_by_hash,
+    DivisionResolver,
+    IdColumn,
+    name_key,
+    optional_phone,
+    required_name,
+    rows_by_hash,
 )
 from lms.learners.models import Learner, RosterEntry
 from lms.learners.pinyin import name_initials
 from lms.learners.queries import village_labels
 from lms.learners.services import already_enrolled_message, enrolment_terms
-from lms.learners.student_numbers import allocate_student_numbers
+from lms.learners.services.student_numbers import allocate_student_numbers
 from lms.teaching.models import Specialty, TeachingClass
 
 _BRACKET = re.compile(r"[(（].*$")

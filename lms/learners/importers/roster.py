@@ -13,7 +13,12 @@ from lms.imports.headers import common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.learners.codes import parse_education
 from lms.learners.importers.common import (
-    DivisionResolver, IdColumn, memoised, optional_phone, required_name, rows_by_hash,
+    DivisionResolver,
+    IdColumn,
+    memoised,
+    optional_phone,
+    required_name,
+    rows_by_hash,
 )
 from lms.learners.models import SEX_LABELS, Learner, RosterEntry
 from lms.learners.pinyin import name_initials

@@ -8,8 +8,15 @@ import pytest
 
 from lms.teaching.models import Course, Specialty
 from tests.factories import (
-    complete_everything, make_class, make_county, make_learner, make_plan, make_teaching_point, make_township,
-    make_village, specialty_named,
+    complete_everything,
+    make_class,
+    make_county,
+    make_learner,
+    make_plan,
+    make_teaching_point,
+    make_township,
+    make_village,
+    specialty_named,
 )
 
 

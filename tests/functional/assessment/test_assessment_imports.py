@@ -64,9 +64,9 @@ def test_assignments_then_results_with_r7(app, tmp_path, enrol, plan):
 
 
 def test_a_teacher_imports_only_courses_they_may_record(app, tmp_path, enrol, home_class, plan):
+    from lms.assessment.importers import ResultImporter
     from lms.auth.scope import Scope
     from lms.imports.pipeline import run_import
-    from lms.assessment.importers import ResultImporter
 
     teacher = make_user("teacher", classes=[home_class])
     learner = enrol()
@@ -151,7 +151,7 @@ def test_status_event_service_refuses_out_of_order_and_wrong_status(enrol):
     import pytest
 
     from lms.core.errors import DomainError
-    from lms.learners.status import record_status_event
+    from lms.learners.services.status import record_status_event
 
     learner = enrol()
     with pytest.raises(DomainError, match="学员当前状态为在读，不能办理复学"):

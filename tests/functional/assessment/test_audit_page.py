@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
 from lms.extensions import db
-from lms.learners.status import record_status_event
+from lms.learners.services.status import record_status_event
 
 AS_OF = date(2025, 7, 1)
 
@@ -35,7 +35,7 @@ def test_the_page_the_export_and_the_cli_agree(app, client, login_as, enrol, mak
     learners = county(enrol, make_ready)
     login_as("registrar")
     page = client.get(f"/graduation/audit?as_of={AS_OF}").get_data(as_text=True)
-    for name, learner in learners.items():
+    for _name, learner in learners.items():
         assert learner.name in page
     assert "还差" in page and "应发给写实性学习证明" in page
 

@@ -12,7 +12,14 @@ from lms.extensions import db
 from lms.recognition.models import CertificateKind, RecognitionApplication
 from lms.rules import OUTCOMES
 from tests.factories import (
-    make_class, make_county, make_course, make_learner, make_teaching_point, make_township, make_user, make_village,
+    make_class,
+    make_county,
+    make_course,
+    make_learner,
+    make_teaching_point,
+    make_township,
+    make_user,
+    make_village,
     specialty_named,
 )
 

@@ -10,7 +10,7 @@ from lms.assessment.audit import AuditFilters, audit_decisions, decide
 from lms.assessment.facts import hour_totals, learner_facts
 from lms.auth.scope import EVERYTHING
 from lms.core.errors import DomainError
-from lms.learners.status import record_status_event
+from lms.learners.services.status import record_status_event
 from lms.recognition.services import Request, create_application, decide_application
 from tests.factories import give_hours, make_completion, make_moral, make_result, make_user, tiny_png
 

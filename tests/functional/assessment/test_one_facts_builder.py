@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from lms.assessment.facts import facts_and_policies
-from lms.learners.status import record_status_event
+from lms.learners.services.status import record_status_event
 from lms.rules import evaluate
 from tests.factories import make_platform_record
 

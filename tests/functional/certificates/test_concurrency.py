@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from lms.certificates.batches import issue_directly
 from lms.certificates.models import Certificate
+from lms.certificates.services.batches import issue_directly
 from lms.extensions import db
 from tests.factories import make_county, make_learner, make_township, make_village
 from tests.factories.certificates import withdraw

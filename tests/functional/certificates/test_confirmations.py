@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from lms.certificates import batches
 from lms.certificates.models import Certificate
+from lms.certificates.services import batches
 from lms.extensions import db
 from tests.factories.certificates import issued_diplomas, issued_study_records, make_graduate, withdraw
 

@@ -5,8 +5,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from lms.certificates import assets, demo
+from lms.certificates import demo
 from lms.certificates.models import Certificate
+from lms.certificates.services import assets
 from lms.extensions import db
 from tests.factories import make_user
 from tests.factories.certificates import make_completer, make_graduate, withdraw

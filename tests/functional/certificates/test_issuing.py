@@ -6,16 +6,21 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from lms.assessment.models import AssessmentResult
 from lms.audit.models import AuditEvent
-from lms.certificates import batches, services
+from lms.certificates import services
 from lms.certificates.models import Certificate
+from lms.certificates.services import batches
 from lms.core.errors import DomainError
 from lms.extensions import db
-from lms.assessment.models import AssessmentResult
 from lms.teaching.models import Course
 from tests.factories.assessment import give_hours, make_result
 from tests.factories.certificates import (
-    issued_diplomas, issued_study_records, make_completer, make_graduate, withdraw,
+    issued_diplomas,
+    issued_study_records,
+    make_completer,
+    make_graduate,
+    withdraw,
 )
 from tests.support.refusals import refused
 
@@ -44,7 +49,7 @@ def test_a_studying_learner_is_refused_every_document_and_nothing_is_written(reg
     learner = learners(name="王在读", enrolled_on=date(2024, 3, 1))[0]   # study period runs to 2027
     before = count(Certificate)
     for kind in ("completion", "study_record"):
-        error = refused(lambda: batches.issue_directly(actor=registrar, kind=kind, learner_ids=[learner.id],
+        error = refused(lambda kind=kind: batches.issue_directly(actor=registrar, kind=kind, learner_ids=[learner.id],
                                                        issued_on=ISSUE_DAY))
         assert "王在读" in error.message and "不符合" in error.message
     assert count(Certificate) == before

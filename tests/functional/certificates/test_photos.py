@@ -12,9 +12,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
-from lms.certificates import batches
 from lms.certificates.models import GraduationBatch
 from lms.certificates.rendering import render_certificates
+from lms.certificates.services import batches
 from lms.extensions import db
 from tests.factories.certificates import issued_diplomas, make_graduate
 from tests.support.refusals import refused

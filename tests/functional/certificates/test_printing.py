@@ -10,8 +10,8 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
-from lms.certificates import jobs
 from lms.certificates.models import RenderJob
+from lms.certificates.services import jobs
 from lms.extensions import db
 from tests.factories.certificates import issued_study_records, withdraw
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from lms.certificates import jobs
+from lms.certificates.services import jobs
 from tests.factories.certificates import issued_diplomas
 
 WARNING = "本机或内网地址"

@@ -8,14 +8,19 @@ from io import BytesIO
 from pathlib import Path
 
 import zxingcpp
-from PIL import Image
 from flask import current_app
+from PIL import Image
 from pypdf import PdfReader
 
 from lms.certificates.rendering import date_upper, render_certificates
 from lms.certificates.signing import public_key_of_data_dir, verify_payload
-from tests.factories.certificates import (after_period, issued_completions, issued_diplomas, issued_study_records,
-                                         withdraw)
+from tests.factories.certificates import (
+    after_period,
+    issued_completions,
+    issued_diplomas,
+    issued_study_records,
+    withdraw,
+)
 from tests.support.punctuation import problems
 
 RARE_NAMES = ("李堃", "张喆", "王昇", "陈𠈌", "阿卜杜拉·买买提")

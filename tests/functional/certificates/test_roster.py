@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
-from lms.certificates import batches
+from lms.certificates.services import batches
 from lms.extensions import db
 from tests.factories import make_user
 from tests.factories.certificates import issued_diplomas, make_graduate

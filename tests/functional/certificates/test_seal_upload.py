@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from lms.certificates import assets
+from lms.certificates.services import assets
 from tests.support.hostile_files import png
 
 

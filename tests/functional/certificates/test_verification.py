@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.certificates import services
 from lms.certificates.models import VerificationLog
-from lms.certificates.signing import PRIVATE_KEY_FILE, raw_public_key, public_key_of_data_dir
+from lms.certificates.signing import PRIVATE_KEY_FILE, public_key_of_data_dir, raw_public_key
 from lms.core.clock import today
 from lms.extensions import db
 from tests.factories.certificates import issued_study_records, withdraw

@@ -16,7 +16,12 @@ from lms.learners.photos import photo_file
 from lms.settings.services import get_setting, save_settings
 from lms.teaching.models import Specialty
 from tests.factories import (
-    make_class, make_learner, make_roster_entry, make_teaching_point, next_id_number, specialty_named,
+    make_class,
+    make_learner,
+    make_roster_entry,
+    make_teaching_point,
+    next_id_number,
+    specialty_named,
 )
 
 

@@ -19,7 +19,7 @@ REQUIRED = ("身份证号", "姓名", "性别", "民族", "年级", "入学年�
 def rows_of(response) -> list[dict]:
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(values[0], row)) for row in values[1:]]
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
 
 
 def test_the_list_has_the_national_headers_and_fills_what_the_system_holds(area, client, login_as):

@@ -7,7 +7,12 @@ from datetime import date
 import pytest
 
 from tests.factories import (
-    make_class, make_learner, make_roster_entry, make_teaching_point, make_visit, specialty_named,
+    make_class,
+    make_learner,
+    make_roster_entry,
+    make_teaching_point,
+    make_visit,
+    specialty_named,
 )
 
 

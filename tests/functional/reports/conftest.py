@@ -9,8 +9,16 @@ import pytest
 
 from lms.extensions import db
 from tests.factories import (
-    make_class, make_county, make_learner, make_roster_entry, make_session, make_teaching_point, make_township,
-    make_village, make_visit, mark_attendance,
+    make_class,
+    make_county,
+    make_learner,
+    make_roster_entry,
+    make_session,
+    make_teaching_point,
+    make_township,
+    make_village,
+    make_visit,
+    mark_attendance,
 )
 from tests.factories.assessment import give_hours
 from tests.factories.certificates import withdraw

@@ -13,7 +13,7 @@ from lms.learners.models import Learner
 from lms.reports.quarterly import Period, quarterly_report
 from lms.teaching.hours import hour_totals_statement
 from lms.teaching.models import ClassSession
-from lms.teaching.sessions import cancel_session
+from lms.teaching.services.sessions import cancel_session
 
 
 def reported(period: str, scope=EVERYTHING) -> dict[str, dict[str, int]]:
@@ -26,7 +26,7 @@ def from_the_records(period: str) -> dict[str, dict[str, int]]:
     township_of = {learner.id: learner.village.parent.name for learner in db.session.scalars(select(Learner))}
     sums: dict[str, dict[str, int]] = defaultdict(lambda: {"F": 0, "L": 0, "P": 0, "S": 0})
     for row in db.session.execute(hour_totals_statement(as_of=chosen.end, since=chosen.start)):
-        for category, value in zip("FLPS", (row.face, row.live, row.platform, row.self_study)):
+        for category, value in zip("FLPS", (row.face, row.live, row.platform, row.self_study), strict=True):
             sums[township_of[row.learner_id]][category] += int(value)
     return {name: hours for name, hours in sums.items() if sum(hours.values())}
 

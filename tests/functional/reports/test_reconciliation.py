@@ -12,8 +12,14 @@ from sqlalchemy import func, select
 from lms.assessment.audit import audit_decisions
 from lms.audit.models import AuditEvent
 from lms.auth.scope import EVERYTHING
-from lms.certificates.batches import create_diploma_batch, issue_batch, issue_directly, record_verification, submit_batch
 from lms.certificates.models import Certificate
+from lms.certificates.services.batches import (
+    create_diploma_batch,
+    issue_batch,
+    issue_directly,
+    record_verification,
+    submit_batch,
+)
 from lms.extensions import db
 from lms.policies.services import save_policy
 from lms.reports.areas import county_area
@@ -21,8 +27,16 @@ from lms.reports.quarterly import Period, funded_learners, quarterly_report
 from lms.reports.queries import area_figures
 from lms.rules import Policy
 from tests.factories import (
-    complete_everything, make_class, make_county, make_learner, make_plan, make_teaching_point, make_township,
-    make_user, make_village, specialty_named,
+    complete_everything,
+    make_class,
+    make_county,
+    make_learner,
+    make_plan,
+    make_teaching_point,
+    make_township,
+    make_user,
+    make_village,
+    specialty_named,
 )
 from tests.factories.certificates import withdraw
 

@@ -15,7 +15,7 @@ from lms.reports.queries import area_figures
 from lms.reports.standings import ClassToJudge, judge_classes
 from lms.rules import Policy
 from lms.teaching.models import ClassSession, TeachingClass
-from lms.teaching.sessions import cancel_session, save_session
+from lms.teaching.services.sessions import cancel_session, save_session
 from tests.functional.reports.conftest import AS_OF
 
 

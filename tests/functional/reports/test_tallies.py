@@ -12,7 +12,7 @@ from lms.auth.scope import EVERYTHING
 from lms.core.clock import today
 from lms.extensions import db
 from lms.learners.models import Learner
-from lms.learners.status import record_status_event
+from lms.learners.services.status import record_status_event
 from lms.policies.services import save_policy
 from lms.reports.areas import county_area
 from lms.reports.models import LearnerTally

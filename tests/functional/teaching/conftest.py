@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from tests.factories import (
-    make_class, make_county, make_learner, make_teaching_point, make_township, make_user, make_village,
+    make_class,
+    make_county,
+    make_learner,
+    make_teaching_point,
+    make_township,
+    make_user,
+    make_village,
 )
 
 

@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.rules import HourTotals
 from lms.teaching.hours import hour_totals, learner_hour_totals, summary_totals
 from lms.teaching.progress import learner_progress
-from lms.teaching.selfstudy import decide_self_study
+from lms.teaching.services.selfstudy import decide_self_study
 from tests.factories import make_platform_record, make_self_study, make_session, mark_attendance
 
 DAY = date(2025, 3, 8)

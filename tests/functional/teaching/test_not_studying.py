@@ -16,13 +16,13 @@ from lms.core.clock import frozen_at
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
-from lms.learners.status import record_status_event
+from lms.learners.services.status import record_status_event
 from lms.learners.studying import study_histories
 from lms.reports.queries import status_as_of
 from lms.teaching.hours import learner_hour_totals
 from lms.teaching.models import Attendance, PlatformRecord, SelfStudyEntry
-from lms.teaching.selfstudy import approve_pending, decide_self_study, log_self_study
-from lms.teaching.sessions import Mark, save_attendance
+from lms.teaching.services.selfstudy import approve_pending, decide_self_study, log_self_study
+from lms.teaching.services.sessions import Mark, save_attendance
 from tests.factories import make_learner, make_self_study, make_session, mark_attendance
 from tests.functional.teaching.test_pdfs import pdf_facts
 

@@ -77,7 +77,7 @@ def test_the_sign_in_spreadsheet_goes_back_through_the_attendance_import(client,
     response = client.get(f"/sessions/{session.id}/sign-in.xlsx")
     workbook = load_workbook(io.BytesIO(response.data))
     sheet = workbook.active
-    for row, (status, actual) in zip(range(2, 5), [("出勤", None), ("迟到", 5), ("缺勤", None)]):
+    for row, (status, actual) in zip(range(2, 5), [("出勤", None), ("迟到", 5), ("缺勤", None)], strict=True):
         sheet.cell(row=row, column=8, value=status)
         sheet.cell(row=row, column=9, value=actual)
     path = tmp_path / "filled.xlsx"

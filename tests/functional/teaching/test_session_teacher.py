@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.teaching.models import ClassSession
-from lms.teaching.sessions import save_session
+from lms.teaching.services.sessions import save_session
 from tests.factories import make_session, make_user, plan_course
 
 

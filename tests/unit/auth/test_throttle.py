@@ -1,14 +1,14 @@
 """The wait after failed logins: none below the threshold, one minute at it, doubling, capped by the window."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from lms.auth.throttle import required_wait, wait_after
 
 WINDOW = timedelta(minutes=15)
-NOON = datetime(2026, 12, 7, 4, 0, tzinfo=timezone.utc)
+NOON = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
 
 
 def _at(*minutes: float) -> list[datetime]:

@@ -7,7 +7,13 @@ from datetime import date
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lms.certificates.signing import (
-    SignedFacts, extract_payload, load_private_key, load_public_key, public_key_pem, raw_public_key, sign_payload,
+    SignedFacts,
+    extract_payload,
+    load_private_key,
+    load_public_key,
+    public_key_pem,
+    raw_public_key,
+    sign_payload,
     verify_payload,
 )
 
@@ -57,7 +63,7 @@ def test_workers_creating_the_key_at_the_same_moment_all_get_the_same_whole_key(
     for attempt in range(20):
         data_dir, start, keys, errors = tmp_path / str(attempt), threading.Barrier(6), [], []
 
-        def first_print():
+        def first_print(start=start, keys=keys, errors=errors, data_dir=data_dir):
             try:
                 start.wait()
                 keys.append(raw_public_key(load_private_key(data_dir).public_key()))

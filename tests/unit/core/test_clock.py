@@ -1,7 +1,7 @@
 """lms.core.clock: the one reader of today, which tests, trials (LMS_TODAY) and the demo checker can set."""
 from __future__ import annotations
 
-from datetime import date, timezone
+from datetime import UTC, date
 
 import pytest
 
@@ -22,7 +22,7 @@ def test_a_fixed_day_is_today_inside_the_block_and_the_previous_day_after_it():
 def test_now_is_on_the_fixed_day_in_china_and_stored_as_utc():
     with clock.frozen_at(date(2027, 3, 1)):
         now = clock.now_utc()
-        assert now.tzinfo == timezone.utc
+        assert now.tzinfo == UTC
         assert now.astimezone(clock.CHINA).date() == date(2027, 3, 1)
         assert clock.now_china().date() == date(2027, 3, 1)
 

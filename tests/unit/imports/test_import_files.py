@@ -317,7 +317,7 @@ def test_file_error_is_a_domain_error_with_a_message():
 
 
 def test_csv_whose_text_starts_like_a_bitmap_header_still_reads():
-    table = read("BMI,姓名\n21.5,王芳\n".encode("utf-8"), "体检.csv")
+    table = read("BMI,姓名\n21.5,王芳\n".encode(), "体检.csv")
     assert table.headers == ["BMI", "姓名"]
 
 

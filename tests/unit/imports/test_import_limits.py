@@ -11,6 +11,7 @@ import zipfile
 import pytest
 
 from lms.imports.files import NOT_A_SPREADSHEET, FileError, read_table
+
 MAX_COLUMNS, MAX_ROWS = 64, 200_000
 from tests.support.hostile_files import (
     HEADER_ROW,

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from lms.reports.standings import window_start
 from lms.reports.hours_bands import band_labels
 from lms.reports.quarterly import Period
+from lms.reports.standings import window_start
 from lms.reports.targets import TargetGoal, parse_targets, targets_problem
 
 

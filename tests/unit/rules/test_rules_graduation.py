@@ -25,7 +25,10 @@ RESIT_END = D(2028, 2, 29)
 DURING = D(2025, 6, 1)
 
 
-def passed(course_id, name, kind="cultural", score=75, on=D(2024, 6, 1), **extra):
+PASSED_ON = D(2024, 6, 1)
+
+
+def passed(course_id, name, kind="cultural", score=75, on=PASSED_ON, **extra):
     return CourseFacts(course_id, name, kind, hours=4800, credits=Decimal("4"),
                        attempts=((score, on),), **extra)
 

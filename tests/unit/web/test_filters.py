@@ -1,7 +1,7 @@
 """Jinja filters users see on every page."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from lms.rules import format_hours
@@ -16,7 +16,7 @@ def test_dates_read_the_chinese_way(app):
 
 def test_timestamps_are_shown_in_china_time(app):
     with app.test_request_context():
-        assert datetime_cn(datetime(2025, 3, 1, 23, 30, tzinfo=timezone.utc)) == "2025年3月2日 07:30"
+        assert datetime_cn(datetime(2025, 3, 1, 23, 30, tzinfo=UTC)) == "2025年3月2日 07:30"
 
 
 def test_hours_from_minutes_are_the_engines_figures():

@@ -12,8 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.punctuation import (Finding, file_units, findings, problems, python_units, script_units,
-                                       template_units)
+from tests.support.punctuation import (
+    Finding,
+    file_units,
+    findings,
+    problems,
+    python_units,
+    script_units,
+    template_units,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -18,8 +18,8 @@ from lms.certificates import queries
 from lms.certificates.services import log_verification_by_token
 from lms.certificates.signing import fingerprint, public_key_of_data_dir, public_key_pem, raw_public_key
 from lms.core.clock import now_china, today
-from lms.core.privacy import mask_name
 from lms.core.db import write_after_read
+from lms.core.privacy import mask_name
 from lms.extensions import db, limiter
 from lms.web.access import public
 

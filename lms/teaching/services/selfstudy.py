@@ -7,13 +7,13 @@ from pathlib import Path
 
 from flask import current_app
 
+from lms import summaries
 from lms.audit.services import record
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.studying import refusal, study_histories, study_history
 from lms.recognition.evidence import EXTENSIONS, evidence_mime, stored_mime
-from lms import summaries
 from lms.rules import StudyHistory, daily_cap_reason, day_minutes_problem, exceeds_daily_cap
 from lms.teaching.hours import daily_minutes
 from lms.teaching.models import SelfStudyEntry

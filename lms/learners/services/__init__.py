@@ -20,7 +20,7 @@ from lms.learners.models import Learner, RosterEntry
 from lms.learners.photos import prepare_photo, store_photo
 from lms.learners.pinyin import name_initials
 from lms.learners.queries import village_labels
-from lms.learners.student_numbers import allocate_student_numbers
+from lms.learners.services.student_numbers import allocate_student_numbers
 from lms.policies.services import policy_for
 from lms.rules import check_age, programme_years, study_period_end, target_group
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import or_, select, update
 
+from lms import summaries
 from lms.audit.services import record
 from lms.auth.scope import Scope
 from lms.core.clock import now_utc
@@ -18,7 +19,6 @@ from lms.core.errors import ConflictError, DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import refusal, study_histories
-from lms import summaries
 from lms.rules import SESSION_MODE_CATEGORIES, daily_cap_reason, day_minutes_problem, exceeds_daily_cap, mark_problem
 from lms.teaching.hours import daily_minutes
 from lms.teaching.models import ATTENDANCE_LABELS, Attendance, ClassSession, Course, TeachingClass

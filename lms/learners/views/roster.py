@@ -9,7 +9,7 @@ from lms.geo.queries import townships_in_scope, villages_in_scope
 from lms.learners import queries
 from lms.learners.forms import VisitForm
 from lms.learners.models import LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, RosterEntry
-from lms.learners.visits import record_roster_id_view, record_visit
+from lms.learners.services.visits import record_roster_id_view, record_visit
 from lms.web.access import can, current_scope, get_or_404, requires
 from lms.web.numbers import int_arg, page_arg
 from lms.web.saving import saving

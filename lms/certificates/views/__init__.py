@@ -7,10 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from lms.audit.services import record
-from lms.certificates import assets, exports, queries, services
+from lms.certificates import exports, queries, services
 from lms.certificates.forms import ExportForm, ReissueForm, RevokeForm, SealForm
 from lms.certificates.models import CERTIFICATE_STATUS_LABELS, KIND_LABELS, Certificate
 from lms.certificates.rendering import date_cn, public_base_url, qr_base_warning, render_certificates, verify_url
+from lms.certificates.services import assets
 from lms.core.clock import today
 from lms.core.db import write_after_read
 from lms.core.xlsx import xlsx_response

@@ -15,10 +15,10 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.audit.services import record
-from lms.certificates import assets, eligibility
+from lms.certificates import eligibility
 from lms.certificates.models import KIND_LABELS, BatchMember, Certificate, GraduationBatch
 from lms.certificates.numbers import upcoming_numbers
-from lms.certificates.services import issue_certificates, refuse_ineligible, valid_holders
+from lms.certificates.services import assets, issue_certificates, refuse_ineligible, valid_holders
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
@@ -210,7 +210,7 @@ def issue_preview(batch: GraduationBatch, issued_on: date) -> IssuePreview:
     settings = all_settings()
     numbers = upcoming_numbers(settings["certificate.number_pattern"], school_code=settings["school.code"],
                                year=issued_on.year, kind=batch.kind, count=len(learners))
-    return IssuePreview(batch.kind_label, issued_on, list(zip(learners, numbers)),
+    return IssuePreview(batch.kind_label, issued_on, list(zip(learners, numbers, strict=True)),
                         sum(1 for learner in learners if not has_photo(learner)))
 
 

@@ -13,9 +13,9 @@ from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.rules import DAILY_CAP_MINUTES, StudyHistory
 from lms.teaching.hours import CHUNK, day_holding_self_study
-from lms.teaching.import_support import DailyLimit, LearnerFinder, NOT_FOUND, cell
+from lms.teaching.importers.common import NOT_FOUND, DailyLimit, LearnerFinder, cell
 from lms.teaching.models import PlatformRecord, SelfStudyEntry
-from lms.teaching.selfstudy import check_study_day, self_study_problem
+from lms.teaching.services.selfstudy import check_study_day, self_study_problem
 
 #: Where each field of self_study_problem sits in a self-study file.
 SELF_STUDY_COLUMNS = {"studied_on": "day", "hours": "hours", "content": "content"}

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from lms.audit.services import record
@@ -15,14 +14,22 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import studying_on
+from lms.rules import CREDITING_STATUSES, earns_hours, mark_minutes
 from lms.teaching import queries
 from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionForm
 from lms.teaching.models import ATTENDANCE_LABELS, ClassSession, Course, SelfStudyEntry, TeachingClass
 from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
-from lms.teaching.selfstudy import approve_pending, decide_self_study, evidence_file, log_self_study
-from lms.rules import CREDITING_STATUSES, earns_hours, mark_minutes
-from lms.teaching.sessions import (AttendanceConflict, Mark, cancel_session, current_marks,
-                                   save_attendance, save_session, sheet_learners, sheet_roll)
+from lms.teaching.services.selfstudy import approve_pending, decide_self_study, evidence_file, log_self_study
+from lms.teaching.services.sessions import (
+    AttendanceConflict,
+    Mark,
+    cancel_session,
+    current_marks,
+    save_attendance,
+    save_session,
+    sheet_learners,
+    sheet_roll,
+)
 from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import form_ids, form_int

@@ -16,8 +16,8 @@ from lms.assessment.rights import MORAL_RULE_TEXT, RULE_TEXT, rights_of
 from lms.core.clock import today
 from lms.extensions import db
 from lms.learners.models import Learner
-from lms.web.access import current_scope, get_or_404, requires
 from lms.teaching.models import Course, TeachingClass
+from lms.web.access import current_scope, get_or_404, requires
 from lms.web.numbers import bounded_ids, form_ids
 from lms.web.saving import saving
 from lms.web.transaction import keep_writes

@@ -7,7 +7,11 @@ from lms.audit.services import record
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import (
-    ROSTER_STATUS_LABELS, WILLINGNESS_LABELS, WORK_SITUATIONS, OutreachVisit, RosterEntry,
+    ROSTER_STATUS_LABELS,
+    WILLINGNESS_LABELS,
+    WORK_SITUATIONS,
+    OutreachVisit,
+    RosterEntry,
 )
 
 #: Statuses a visit may set; 已报名 comes only from enrolment, 待核实 only from the import.

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 
 from lms import summaries
 from lms.audit.services import record, record_save, snapshot
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.rules import COURSE_KINDS
-from lms.teaching.models import DEFAULT_SPECIALTIES, ClassSession, ClassTeacher, Course, Specialty, TeachingClass
+from lms.teaching.models import DEFAULT_SPECIALTIES, ClassTeacher, Course, Specialty, TeachingClass
 
 
 def ensure_default_specialties() -> list[Specialty]:
@@ -77,11 +77,6 @@ def set_course_active(*, actor, course: Course, active: bool) -> Course:
            summary=f"{'启用' if active else '停用'}课程 {course.name}", before={"active": not active},
            after={"active": active})
     return course
-
-
-def course_has_sessions(course: Course) -> bool:
-    """True when some session used this course (it can then only be deactivated, never removed)."""
-    return bool(db.session.scalar(select(exists().where(ClassSession.course_id == course.id))))
 
 
 # --- classes ----------------------------------------------------------------------------------

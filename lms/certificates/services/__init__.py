@@ -15,9 +15,10 @@ from sqlalchemy.orm import joinedload
 
 from lms import summaries
 from lms.audit.services import record
-from lms.certificates import assets, eligibility
+from lms.certificates import eligibility
 from lms.certificates.models import KIND_LABELS, Certificate, VerificationLog
 from lms.certificates.numbers import next_numbers
+from lms.certificates.services import assets
 from lms.certificates.snapshots import School, build_snapshot
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError
@@ -109,7 +110,7 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
     planned = planned_courses(decisions.values())
     replaced = valid_holders("completion", learner_ids) if kind == "diploma" else {}
     certificates = []
-    for learner, number in zip(learners, numbers):
+    for learner, number in zip(learners, numbers, strict=True):
         snapshot = build_snapshot(
             kind=kind, learner=learner, decision=decisions[learner.id], issued_on=issued_on, school=the_school,
             photo=assets.store_asset(assets.inside_data_dir(learner.photo_path)),
@@ -118,7 +119,7 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
         certificates.append(Certificate(kind=kind, number=number, learner_id=learner.id, batch=batch,
                                         issued_on=issued_on, token=new_token(), status="valid", snapshot=snapshot,
                                         issued_by_id=getattr(actor, "id", None)))
-    number_of = {learner.id: number for learner, number in zip(learners, numbers)}
+    number_of = {learner.id: number for learner, number in zip(learners, numbers, strict=True)}
     for old in replaced.values():
         _revoke(actor, old, reason=f"已换发毕业证书（编号 {number_of[old.learner_id]}）", revoked_on=issued_on)
     db.session.add_all(certificates)
@@ -127,7 +128,7 @@ def issue_certificates(*, actor, kind: str, learner_ids: Sequence[int], issued_o
     except IntegrityError:
         raise DomainError("有学员刚刚已被他人发证，或编号已被占用；请刷新页面后重试", field="learners") from None
     new_status = STATUS_AFTER.get(kind)
-    for learner, certificate in zip(learners, certificates):
+    for learner, certificate in zip(learners, certificates, strict=True):
         before = {"learner_status": learner.status}
         after = {"kind": kind, "number": certificate.number, "learner_id": learner.id, "issued_on": issued_on,
                  "batch_id": certificate.batch_id}

@@ -14,6 +14,7 @@ from lms.auth.models import User
 from lms.core.clock import today
 from lms.core.errors import DomainError
 from lms.extensions import db
+from lms.geo.models import TeachingPoint
 from lms.geo.queries import teaching_points_in_scope
 from lms.learners.models import Learner
 from lms.learners.studying import studying_on
@@ -22,7 +23,6 @@ from lms.teaching.forms import ClassForm
 from lms.teaching.models import Specialty, TeachingClass
 from lms.teaching.pdfs import learner_cards_pdf
 from lms.teaching.progress import learner_progress, progress_for
-from lms.geo.models import TeachingPoint
 from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
 from lms.web.numbers import form_ids, form_int

@@ -32,7 +32,7 @@ def allocate_student_numbers(requests: list[tuple[int, str]]) -> list[str]:
             taken = set(db.session.scalars(select(Learner.student_number)
                                            .where(Learner.student_number.in_(candidates))))
             free = [number for number in candidates if number not in taken]
-            for index, number in zip(waiting, free):
+            for index, number in zip(waiting, free, strict=False):
                 numbers[index] = number
             waiting = waiting[len(free):]
     return numbers

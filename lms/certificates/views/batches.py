@@ -9,12 +9,18 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user
 
 from lms.audit.services import record
-from lms.certificates import batches, jobs, queries, roster
+from lms.certificates import queries, roster
 from lms.certificates.forms import (
-    BatchForm, CandidateFilterForm, IssueForm, RemoveMemberForm, SubmitForm, VerificationForm,
+    BatchForm,
+    CandidateFilterForm,
+    IssueForm,
+    RemoveMemberForm,
+    SubmitForm,
+    VerificationForm,
 )
 from lms.certificates.models import KIND_LABELS, KIND_SLUGS, BatchMember, GraduationBatch, RenderJob
 from lms.certificates.rendering import public_base_url, qr_base_warning
+from lms.certificates.services import batches, jobs
 from lms.core.clock import today
 from lms.core.db import write_after_read
 from lms.core.errors import DomainError

@@ -18,10 +18,13 @@ from lms.learners.export import export_registration_list
 from lms.learners.forms import CorrectionForm, ExportForm, PhotoForm, StatusEventForm
 from lms.learners.models import LEARNER_STATUS_LABELS, Learner
 from lms.learners.photos import photo_file
-from lms.learners.status import record_status_event
 from lms.learners.services import (
-    PRIVACY_NOTICE_VERSION, correct_learner, record_id_view, replace_photo,
+    PRIVACY_NOTICE_VERSION,
+    correct_learner,
+    record_id_view,
+    replace_photo,
 )
+from lms.learners.services.status import record_status_event
 from lms.rules import target_group_label
 from lms.teaching.models import Specialty
 from lms.teaching.progress import learner_progress

@@ -12,7 +12,7 @@ from lms.imports.cells import CellError, clean_text, closest_name, parse_choice
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import SourceRow
 from lms.learners.models import LEARNER_STATUS_LABELS, Learner, StatusEvent
-from lms.learners.status import STATUS_CHANGES, record_status_event
+from lms.learners.services.status import STATUS_CHANGES, record_status_event
 from lms.teaching.models import Specialty
 
 
