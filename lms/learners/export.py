@@ -3,12 +3,9 @@ one .xlsx row per learner of a cohort in the user's scope, in the national templ
 (SPEC §6). The system fills what it holds and leaves the rest empty; 学习形式 is always 非全日制."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 from stdnum import numdb
 
-from lms.audit.services import record
 from lms.auth.scope import Scope
 from lms.core.xlsx import Sheet, workbook_bytes
 from lms.extensions import db
@@ -96,16 +93,3 @@ def write_workbook(rows: list[dict[str, str]]) -> bytes:
     text_columns = {i for i, title in enumerate(HEADERS) if title in TEXT_COLUMNS}
     return workbook_bytes([Sheet("学籍注册", HEADERS, ([row.get(title, "") for title in HEADERS] for row in rows),
                                  text_columns=text_columns)])
-
-
-def export_registration_list(*, actor, scope: Scope, cohort: int, today: date) -> tuple[bytes, int, str]:
-    """Build the registration list of `cohort` in `scope` and audit the export with its row count.
-
-    Returns (xlsx bytes, number of learners, download file name).
-    """
-    rows = export_rows(scope, cohort)
-    content = write_workbook(rows)
-    record(actor, "learner.export", "export", None,
-           summary=f"导出学籍注册名单：{cohort}级，{len(rows)} 人",
-           after={"kind": "student_status_registration", "cohort": cohort, "rows": len(rows)})
-    return content, len(rows), f"学籍注册名单-{cohort}级-{today:%Y%m%d}.xlsx"

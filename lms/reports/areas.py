@@ -20,7 +20,6 @@ from lms.reports.sources import LEARNERS, Counted
 from lms.teaching.models import TeachingClass
 
 LEVEL_LABELS = {"county": "全县", "township": "乡镇（街道）", "village": "村（社区）", "class": "班级"}
-CHILD_LEVEL = {"county": "township", "township": "village", "village": "class", "class": "learner"}
 
 VillageRow = aliased(Division, name="report_village")
 
@@ -43,7 +42,6 @@ class Area:
     name: str
     trail: tuple[Crumb, ...] = ()
 
-    @property
     def learner_clause(self, counted: Counted = LEARNERS):
         """SQL clause: learners (or their tallies) of this area (scope is applied separately)."""
         if self.level == "township":

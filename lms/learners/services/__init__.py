@@ -193,3 +193,18 @@ def correct_learner(*, actor, learner: Learner, name: str, phone: str, ethnicity
            summary=f"更正学籍信息：{learner.name}（{learner.student_number}），{'、'.join(labels)}；原因：{reason}",
            before={key: before[key] for key in changed}, after={key: learner_snapshot(learner)[key] for key in changed})
     return labels
+
+
+def export_registration_list(*, actor, scope, cohort: int, today: date) -> tuple[bytes, int, str]:
+    """Build the registration list (学籍注册) of `cohort` in `scope` and audit the export with its row count.
+
+    Returns (xlsx bytes, number of learners, download file name).
+    """
+    from lms.learners.export import export_rows, write_workbook  # stdnum's code lists load only for exports
+
+    rows = export_rows(scope, cohort)
+    content = write_workbook(rows)
+    record(actor, "learner.export", "export", None,
+           summary=f"导出学籍注册名单：{cohort}级，{len(rows)} 人",
+           after={"kind": "student_status_registration", "cohort": cohort, "rows": len(rows)})
+    return content, len(rows), f"学籍注册名单-{cohort}级-{today:%Y%m%d}.xlsx"

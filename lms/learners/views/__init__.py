@@ -14,13 +14,13 @@ from lms.core.xlsx import XLSX_MIME
 from lms.extensions import db
 from lms.geo.queries import villages_in_scope
 from lms.learners import queries
-from lms.learners.export import export_registration_list
 from lms.learners.forms import CorrectionForm, ExportForm, PhotoForm, StatusEventForm
 from lms.learners.models import LEARNER_STATUS_LABELS, Learner
 from lms.learners.photos import photo_file
 from lms.learners.services import (
     PRIVACY_NOTICE_VERSION,
     correct_learner,
+    export_registration_list,
     record_id_view,
     replace_photo,
 )
