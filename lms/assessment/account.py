@@ -48,9 +48,8 @@ class AccountCourse:
     @property
     def how(self) -> str:
         """How the credits were earned: 考核通过 / 补考通过 / 免修 / 免考 / 实习免除 (+ 奖励), or the status."""
-        labels = {"passed": "考核通过", "passed_on_retake": "补考通过", "exempt_study": "免修",
-                  "exempt_exam": "免考", "waived": "实习免除"}
-        text = labels.get(self.standing.status, self.standing.label)
+        # The status's own label, except that a first-time pass (通过) reads 考核通过 here.
+        text = "考核通过" if self.standing.status == "passed" else self.standing.label
         if self.standing.credits_earned > (self.course.credits if self.standing.counts else 0):
             text += " + 奖励学分"
         return text

@@ -163,7 +163,7 @@ def _apply(profile, learner, courses, kinds, registrar, heads, today, index, row
         # The teaching demo has logged their hours up to now: they leave after their last study day, so no
         # hours are dated after the withdrawal.
         left_on = min(today, max(_day(learner, 3, today), last_study_day(learner.id) or learner.enrolled_on))
-        record_status_event(actor=registrar, learner=learner, kind="退学", occurred_on=left_on,
+        record_status_event(actor=registrar, learner=learner, kind="withdraw", occurred_on=left_on,
                             reason="外出务工，本人申请退学", approved_by="教务处", today=today)
     return profile in ("graduate", "early_graduate", "graduate_by_resit", "complete_failed")
 

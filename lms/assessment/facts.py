@@ -81,7 +81,7 @@ def withdrawal_dates(learner_ids: list[int] | None) -> dict[int, dt.date]:
     """The date of each learner's (latest) 退学 status event, for those who have one: the withdrawal date of
     their LearnerFacts and of their 写实性学习证明. One query (`learner_ids` None: every learner)."""
     return dict(db.session.execute(_among(
-        select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on)).where(StatusEvent.kind == "退学"),
+        select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on)).where(StatusEvent.kind == "withdraw"),
         StatusEvent.learner_id, learner_ids).group_by(StatusEvent.learner_id)).all())
 
 

@@ -17,7 +17,7 @@ from lms.extensions import db
 from lms.geo.models import TeachingPoint
 from lms.learners.models import Learner
 from lms.policies.services import policy_for
-from lms.rules import BestResult, RuleResult, assignment_gate, best_result
+from lms.rules import EXEMPTION_KIND_LABELS, BestResult, RuleResult, assignment_gate, best_result
 from lms.teaching.models import Course, Specialty, TeachingClass
 
 
@@ -88,6 +88,10 @@ class SheetLine:
     @property
     def editable(self) -> bool:
         return self.learner.status != "withdrawn" and self.exemption is None
+
+    @property
+    def exemption_label(self) -> str:
+        return EXEMPTION_KIND_LABELS[self.exemption] if self.exemption else ""
 
 
 def assessment_sheet(teaching_class: TeachingClass, course: Course) -> list[SheetLine]:

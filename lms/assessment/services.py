@@ -205,14 +205,15 @@ def _score_problem(learner, course, text, on, today, required, done, exempt) -> 
     if day:
         return day
     if (learner.id, course.id) in exempt:
-        return f"该课程已{_EXEMPT_LABELS[exempt[(learner.id, course.id)]]}，无需录入成绩"
+        return f"该课程{_EXEMPT_PHRASES[exempt[(learner.id, course.id)]]}，无需录入成绩"
     gate = gate_on(required, done, on)
     if not gate.ok:
         return f"{gate.reason}，才能录入成绩"
     return score
 
 
-_EXEMPT_LABELS = {"exempt_study": "免修", "exempt_exam": "免考", "waived": "免除"}
+#: How a refusal says a course is excused (a phrase, as lms.rules.courses words it: 实习 is 已免除).
+_EXEMPT_PHRASES = {"exempt_study": "已免修", "exempt_exam": "已免考", "waived": "已免除"}
 
 
 def void_result(*, actor, result: AssessmentResult, reason: str) -> AssessmentResult:

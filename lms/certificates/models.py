@@ -40,7 +40,7 @@ CERTIFICATE_STATUS_LABELS = {"valid": "有效", "revoked": "已撤销"}
 BATCH_STATUSES = ("draft", "submitted", "verified", "issued")
 BATCH_STATUS_LABELS = {"draft": "草稿", "submitted": "已报州教育局验印", "verified": "已验印", "issued": "已发证"}
 JOB_STATUS_LABELS = {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败"}
-CHANNEL_LABELS = {"online": "在线核验", "offline-cli": "离线核验（命令行）"}
+CHANNEL_LABELS = {"online": "在线", "offline-cli": "命令行"}      # as a certificate's page lists its look-ups
 
 
 def _county_wide_only(scope: Scope):
@@ -177,6 +177,10 @@ class VerificationLog(db.Model):
     channel: Mapped[str] = mapped_column(String(12), default="online")
     remote_addr: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS[self.channel]
 
 
 class RenderJob(CreatedAtMixin, db.Model):

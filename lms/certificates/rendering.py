@@ -24,7 +24,7 @@ from lms.core.addresses import local_host
 from lms.core.pdf import qr_data_uri, render_pdf
 from lms.core.privacy import mask_name
 from lms.rules import format_hours
-from lms.rules.vocab import HOUR_CATEGORY_LABELS
+from lms.rules.vocab import COURSE_KIND_LABELS, HOUR_CATEGORY_LABELS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "certificates" / "print"
 _DIGITS = "〇一二三四五六七八九"
@@ -123,7 +123,8 @@ def page_context(certificate: Certificate, *, base_url: str, private_key) -> dic
         "years_upper": chinese_numeral(int(snapshot["programme_years"])),
         "hours": [(HOUR_CATEGORY_LABELS[key], hours_text(hours.get(key, 0))) for key in ("F", "L", "P", "S")],
         "hours_total": hours_text(snapshot.get("hours_total", 0)),
-        "courses": [{**course, "planned": hours_text(course.get("planned_minutes")),
+        "courses": [{**course, "kind_label": COURSE_KIND_LABELS[course["kind"]],
+                     "planned": hours_text(course.get("planned_minutes")),
                      "assessed": date_cn(course.get("assessed_on")) or "—"} for course in snapshot.get("courses", [])],
         "qr": qr_data_uri(qr_text(certificate, base_url=base_url, private_key=private_key), box_size=5, border=2),
         "photo": asset_data_uri(snapshot.get("photo")),

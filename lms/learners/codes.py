@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from lms.imports.cells import CellError, clean_text, fold_width
+from lms.rules import PRIOR_EDUCATIONS  # the five levels a learner can have (SPEC §3), lowest first
 
 #: GB/T 3304 民族名称 — the 56 ethnic groups with their two-digit codes.
 ETHNICITIES = MappingProxyType({
@@ -26,9 +27,6 @@ for _code, _name in ETHNICITIES.items():
     _ETHNICITY_BY_TEXT[_name.removesuffix("族")] = _code   # 布依 → 布依族 (never 族 alone)
     _ETHNICITY_BY_TEXT[_code] = _code
     _ETHNICITY_BY_TEXT[str(int(_code))] = _code              # 9 → 09 (a numeric Excel cell)
-
-#: The five prior-education levels a learner can have (SPEC §3), lowest first.
-PRIOR_EDUCATIONS = ("未上过学", "小学", "初中肄业", "初中", "高中及以上")
 
 #: Prior education → GB/T 4658-2006 文化程度 (code, name), as the student-status system expects it.
 EDUCATION_GB4658 = MappingProxyType({

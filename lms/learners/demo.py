@@ -11,7 +11,6 @@ from sqlalchemy import insert, select
 from lms.auth.scope import EVERYTHING
 from lms.extensions import db
 from lms.geo.models import TeachingPoint
-from lms.learners.codes import PRIOR_EDUCATIONS
 from lms.learners.idnumbers import generate_id_number, id_number_hash
 from lms.learners.lookup import id_hash_key
 from lms.learners.models import Learner, RosterEntry
@@ -20,7 +19,7 @@ from lms.learners.services import enrol_learner
 from lms.learners.services.status import record_status_event
 from lms.learners.services.visits import record_visit
 from lms.policies.services import policy_for
-from lms.rules import check_age
+from lms.rules import PRIOR_EDUCATIONS, check_age
 from lms.teaching.models import Specialty, TeachingClass
 from lms.teaching.services import assign_teacher_to_classes
 
@@ -162,9 +161,9 @@ def _status_events(learners: list[Learner], users: dict, today: date) -> None:
     learners' township staff."""
     by_status = learners
     electronics = db.session.scalar(select(Specialty).where(Specialty.name == "电子商务"))
-    plan = [("休学", "外出务工", None), ("休学", "家中有老人需照顾", None), ("休学", "生病住院", None),
-            ("退学", "举家迁往外省", None), ("退学", "本人申请退学", None), ("退学", "长期外出务工", None),
-            ("转专业", "想开网店销售农产品", electronics)]
+    plan = [("suspend", "外出务工", None), ("suspend", "家中有老人需照顾", None), ("suspend", "生病住院", None),
+            ("withdraw", "举家迁往外省", None), ("withdraw", "本人申请退学", None), ("withdraw", "长期外出务工", None),
+            ("change_specialty", "想开网店销售农产品", electronics)]
     for index, (kind, reason, specialty) in enumerate(plan):
         learner = by_status[index * 7 + 3]
         actor = users["township"] if learner.village.parent.name == "清水镇" else users["township2"]
@@ -172,6 +171,6 @@ def _status_events(learners: list[Learner], users: dict, today: date) -> None:
         record_status_event(actor=actor, learner=learner, kind=kind, occurred_on=occurred_on, reason=reason,
                             approved_by="教务 黄志明", to_specialty=specialty, today=today)
         if index == 0:
-            record_status_event(actor=actor, learner=learner, kind="复学",
+            record_status_event(actor=actor, learner=learner, kind="resume",
                                 occurred_on=min(today, occurred_on + timedelta(days=120)),
                                 reason="务工结束返乡", approved_by="教务 黄志明", today=today)

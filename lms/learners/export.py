@@ -11,7 +11,8 @@ from lms.core.xlsx import Sheet, workbook_bytes
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
 from lms.learners.codes import education_gb4658, ethnicity_name
-from lms.learners.models import LEARNER_STATUS_LABELS, SEX_LABELS, Learner, OutreachVisit
+from lms.learners.models import SEX_LABELS, Learner, OutreachVisit
+from lms.rules import LEARNER_STATUS_LABELS
 from lms.settings.services import get_setting
 from lms.teaching.models import Specialty, TeachingClass
 

@@ -7,10 +7,10 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, StopValidation
 
-from lms.learners.codes import ETHNICITIES, PRIOR_EDUCATIONS
+from lms.learners.codes import ETHNICITIES
 from lms.learners.models import ROSTER_STATUS_LABELS, WILLINGNESS_LABELS, WORK_SITUATIONS
-from lms.learners.services import STATUS_EVENT_FORM_KINDS
 from lms.learners.services.visits import VISIT_OUTCOMES
+from lms.rules import PRIOR_EDUCATIONS, STATUS_EVENT_KIND_LABELS
 from lms.web.forms import BaseForm, choices
 
 PHONE = Regexp(r"^1\d{10}$", message="手机号应为 1 开头的 11 位数字")
@@ -78,7 +78,7 @@ class EnrolmentForm(BaseForm):
 
 
 class StatusEventForm(BaseForm):
-    kind = SelectField("异动类型", choices=choices(STATUS_EVENT_FORM_KINDS))
+    kind = SelectField("异动类型", choices=choices(STATUS_EVENT_KIND_LABELS.items()))
     occurred_on = ChineseDateField("异动日期", validators=[InputRequired("请填写异动日期")])
     reason = StringField("原因", validators=[DataRequired("请填写异动原因"), Length(max=200)])
     approved_by = StringField("审批人", validators=[Length(max=40)])

@@ -11,6 +11,7 @@ from lms.core.clock import now_utc
 from lms.core.db import CreatedAtMixin
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
+from lms.rules import LEARNER_STATUS_LABELS, STATUS_EVENT_KIND_LABELS
 
 if TYPE_CHECKING:
     from lms.auth.models import User
@@ -21,12 +22,7 @@ ROSTER_STATUS_LABELS = {
     "pending": "待核实", "visited": "已走访", "enrolled": "已报名", "ineligible": "不符合",
     "declined": "不愿参加", "away": "外出", "duplicate": "重复",
 }
-PRIOR_EDUCATION = ("未上过学", "小学", "初中肄业", "初中", "高中及以上")
 SEX_LABELS = {"1": "男", "2": "女"}
-LEARNER_STATUS_LABELS = {
-    "studying": "在读", "suspended": "休学", "withdrawn": "退学", "graduated": "毕业", "completed": "结业",
-}
-STATUS_EVENT_KINDS = ("休学", "复学", "退学", "转专业", "转出", "转入", "注销", "死亡")
 WORK_SITUATIONS = ("在家务农", "县内务工", "省内县外务工", "省外务工")
 # "unknown" (未了解): the enroller did not learn it (e.g. the person is away); never assumed otherwise.
 WILLINGNESS_LABELS = {"unknown": "未了解", "willing": "愿意参加", "undecided": "考虑中", "unwilling": "不愿参加"}
@@ -61,6 +57,10 @@ class RosterEntry(CreatedAtMixin, db.Model):
     @property
     def status_label(self) -> str:
         return ROSTER_STATUS_LABELS[self.status]
+
+    @property
+    def sex_label(self) -> str:
+        return SEX_LABELS.get(self.sex, "")
 
     @classmethod
     def in_scope(cls, scope: Scope):
@@ -169,13 +169,15 @@ class Learner(CreatedAtMixin, db.Model):
 
 
 class StatusEvent(CreatedAtMixin, db.Model):
-    """A student-status event (学籍异动): 休学, 复学, 退学, 转专业 … with date, reason and approver."""
+    """A student-status event (学籍异动) with date, reason and approver. `kind` is a code of
+    lms.rules.STATUS_EVENT_KINDS (suspend 休学, resume 复学, withdraw 退学, change_specialty 转专业);
+    pages, exports and messages show `kind_label`."""
 
     __tablename__ = "status_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(6))
+    kind: Mapped[str] = mapped_column(String(20))
     occurred_on: Mapped[date]
     reason: Mapped[str] = mapped_column(String(200))
     approved_by: Mapped[str] = mapped_column(String(40), default="")
@@ -184,6 +186,10 @@ class StatusEvent(CreatedAtMixin, db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     learner: Mapped[Learner] = relationship(back_populates="status_events")
+
+    @property
+    def kind_label(self) -> str:
+        return STATUS_EVENT_KIND_LABELS[self.kind]
 
     @classmethod
     def in_scope(cls, scope: Scope):

@@ -13,13 +13,13 @@ from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
 from lms.imports.cells import fold_width
 from lms.learners.models import (
-    LEARNER_STATUS_LABELS,
     ROSTER_STATUS_LABELS,
     Learner,
     OutreachVisit,
     RosterEntry,
     StatusEvent,
 )
+from lms.rules import LEARNER_STATUS_LABELS
 from lms.teaching.models import Specialty, TeachingClass
 
 PER_PAGE = 30

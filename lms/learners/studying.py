@@ -17,7 +17,7 @@ from lms.learners.models import Learner, StatusEvent
 from lms.rules import StudyHistory, not_studying_reason, study_stops
 
 CHUNK = 500                       # ids per IN (...) list
-STOPPING_KINDS = ("休学", "复学", "退学")
+STOPPING_KINDS = ("suspend", "resume", "withdraw")      # 休学, 复学, 退学: the kinds that start or end a stop
 
 
 def study_histories(learners: Iterable[Learner]) -> dict[int, StudyHistory]:

@@ -17,9 +17,11 @@ from lms.learners.models import Learner
 from lms.policies.services import policy_for
 from lms.recognition.models import EVIDENCE_TYPES, CertificateKind, RecognitionApplication, RecognitionItem
 from lms.recognition.services import Request, judge_items
+from lms.rules import EXEMPTION_KIND_LABELS
 from lms.teaching.models import Course
 
-KIND_CHOICES = {"免修": "exempt_study", "免考": "exempt_exam", "实习免除": "waived", "免除实习": "waived",
+# A cell may hold the label (免修, 免考, 实习免除, 奖励学分) or one of these synonyms.
+KIND_CHOICES = {**{label: kind for kind, label in EXEMPTION_KIND_LABELS.items()}, "免除实习": "waived",
                 "免除顶岗实习": "waived", "奖励学分": "credits", "学分": "credits"}
 STATUS_CHOICES = {"已批准": "approved", "批准": "approved", "同意": "approved", "待审批": "pending", "待审核": "pending"}
 TYPE_CHOICES = {**{t: t for t in EVIDENCE_TYPES}, "岗位工作经历": "工作经历", "技能等级证书": "职业技能等级证书",
@@ -109,7 +111,7 @@ class ExemptionImporter(LearnerRowsImporter):
             v, TYPE_CHOICES, "依据", shown=tuple(EVIDENCE_TYPES)))
         status = self._cell(row, "status", lambda v: parse_choice(v, STATUS_CHOICES, "审批结论", shown=("已批准", "待审批")))
         requested = self._cell(row, "kind", lambda v: parse_choice(
-            v, KIND_CHOICES, "类型", shown=("免修", "免考", "实习免除", "奖励学分")) if clean_text(v) else "")
+            v, KIND_CHOICES, "类型", shown=(*EXEMPTION_KIND_LABELS.values(), "奖励学分")) if clean_text(v) else "")
         work_years = self._cell(row, "work_years", lambda v: parse_decimal(v, min=0, max=50) if clean_text(v) else "")
         credits = self._cell(row, "credits", lambda v: parse_decimal(v, min=0, max=100) if clean_text(v) else "")
         if None in (evidence_type, status, requested, work_years, credits):

@@ -17,6 +17,7 @@ from lms.learners.models import Learner
 from lms.policies.services import policy_for
 from lms.recognition.evidence import scan_mime, store_scan
 from lms.recognition.models import (
+    APPLICATION_STATUS_LABELS,
     EVIDENCE_TYPES,
     TABLE_EVIDENCE_TYPES,
     CertificateKind,
@@ -155,8 +156,7 @@ def _check_conflicts(learner_id: int, judged, *, ignore_application: int | None 
     if rows:
         names = {course.id: course.name for course, _ in judged}
         course_id, application_id, status = rows[0]
-        state = "待审批" if status == "pending" else "已批准"
-        raise DomainError(f"《{names[course_id]}》已有{state}的免修/免考申请（第 {application_id} 号）",
+        raise DomainError(f"《{names[course_id]}》已有{APPLICATION_STATUS_LABELS[status]}的免修/免考申请（第 {application_id} 号）",
                           field="course_ids")
 
 

@@ -14,12 +14,16 @@ from sqlalchemy.orm import aliased
 
 from lms.auth.scope import Scope
 from lms.extensions import db
-from lms.geo.models import Division, villages_of
+from lms.geo.models import LEVEL_LABELS, Division, villages_of
 from lms.learners.models import RosterEntry
 from lms.reports.sources import LEARNERS, Counted
 from lms.teaching.models import TeachingClass
 
-LEVEL_LABELS = {"county": "全县", "township": "乡镇（街道）", "village": "村（社区）", "class": "班级"}
+#: What a report calls each level: the geography's words (lms.geo.models), the whole county 全县, and a class.
+AREA_LEVEL_LABELS = {**LEVEL_LABELS, "county": "全县", "class": "班级"}
+#: The heading of an area's breakdown: what its rows are.
+CHILD_TITLES = {"county": LEVEL_LABELS["township"], "township": LEVEL_LABELS["village"], "village": "班级（本村学员）"}
+CHILD_LEVEL = {"county": "township", "township": "village", "village": "class", "class": "learner"}
 
 VillageRow = aliased(Division, name="report_village")
 

@@ -17,22 +17,23 @@ from sqlalchemy import and_, case, func, literal, or_, select
 
 from lms.auth.scope import Scope
 from lms.extensions import db
-from lms.learners.models import Learner, OutreachVisit, RosterEntry
+from lms.learners.models import ROSTER_STATUS_LABELS, Learner, OutreachVisit, RosterEntry
 from lms.policies.services import policies_for
 from lms.reports.areas import Area, VillageRow
 from lms.reports.hours_bands import HoursBands, band_expression
 from lms.reports.sources import LEARNERS, Counted, counted_for
 from lms.reports.targets import TargetGoal, parse_targets
-from lms.rules import Policy, counts_toward_target
+from lms.rules import LEARNER_STATUS_LABELS, Policy, counts_toward_target
 from lms.settings.services import get_setting
 from lms.teaching.hours import hour_totals_statement
 from lms.teaching.models import LearnerHours
 
 FUNNEL_KEYS = ("roster", "visited", "enrolled", "studying", "graduated", "completed", "withdrawn")
-FUNNEL_LABELS = {"roster": "名册", "visited": "已走访", "enrolled": "已报名", "studying": "在读",
-                 "suspended": "休学", "graduated": "毕业", "completed": "结业", "withdrawn": "退学"}
+#: The funnel's steps: the roster, the roster entries visited and enrolled (their roster statuses), then the
+#: learners by status.
+FUNNEL_LABELS = {"roster": "名册", "visited": ROSTER_STATUS_LABELS["visited"], "enrolled": ROSTER_STATUS_LABELS["enrolled"],
+                 **LEARNER_STATUS_LABELS}
 END_STATUSES = ("suspended", "graduated", "completed", "withdrawn")
-CERTIFICATE_KINDS = ("diploma", "completion", "study_record")
 
 
 @dataclass

@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from lms.assessment.views import as_of_argument
+from lms.certificates.models import KIND_LABELS
 from lms.core.db import write_after_read
 from lms.extensions import db
-from lms.reports.areas import LEVEL_LABELS, Area, class_area, county_area, division_area
+from lms.reports.areas import AREA_LEVEL_LABELS, CHILD_TITLES, Area, class_area, county_area, division_area
 from lms.reports.charts import bar_chart, column_chart
 from lms.reports.queries import FUNNEL_LABELS, Overview, area_figures, class_learners, headline
 from lms.rules import LEARNER_STATUS_LABELS
@@ -20,7 +21,6 @@ from lms.web.access import current_scope, requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-CERTIFICATE_LABELS = {"diploma": "毕业证书", "completion": "结业证书", "study_record": "写实性学习证明"}
 FUNNEL_TONES = {"graduated": "good", "completed": "warn", "withdrawn": "muted"}
 
 
@@ -42,9 +42,9 @@ def _render(area: Area):
     overview = area_figures(scope, area, as_of)
     learners = class_learners(scope, area, as_of) if area.level == "class" else None
     return render_template("reports/dashboard.html", overview=overview, area=area, learners=learners,
-                           county_wide=scope.everything, level_label=LEVEL_LABELS[area.level],
+                           county_wide=scope.everything, level_label=AREA_LEVEL_LABELS[area.level], child_title=CHILD_TITLES,
                            charts=_charts(overview), funnel_labels=FUNNEL_LABELS,
-                           certificate_labels=CERTIFICATE_LABELS, status_labels=LEARNER_STATUS_LABELS)
+                           certificate_labels=KIND_LABELS, status_labels=LEARNER_STATUS_LABELS)
 
 
 @bp.app_context_processor

@@ -153,6 +153,8 @@ from lms.rules.vocab import (
     RULE_LABELS,
     SESSION_MODE_LABELS,
     SESSION_MODES,
+    STATUS_EVENT_KIND_LABELS,
+    STATUS_EVENT_KINDS,
     TARGET_GROUP_LABELS,
     TARGET_GROUPS,
 )
@@ -167,7 +169,8 @@ __all__ = [
     "EXEMPTION_KIND_LABELS", "FUNDING_BASES", "FUNDING_BASIS_LABELS", "HOUR_CATEGORIES",
     "HOUR_CATEGORY_LABELS", "LEARNER_STATUSES", "LEARNER_STATUS_LABELS", "MORAL_STATE_LABELS",
     "OUTCOMES", "OUTCOME_LABELS", "POLICY_FIELDS", "PRIOR_EDUCATIONS", "RULE_LABELS", "SESSION_MODES",
-    "SESSION_MODE_LABELS", "STOP_PHRASES", "TARGET_GROUPS", "TARGET_GROUP_LABELS",
+    "SESSION_MODE_LABELS", "STATUS_EVENT_KINDS", "STATUS_EVENT_KIND_LABELS", "STOP_PHRASES", "TARGET_GROUPS",
+    "TARGET_GROUP_LABELS",
     "BestResult", "CadenceReport", "CourseFacts", "CourseStanding", "Decision", "ExemptionClaim",
     "ExemptionDecision", "FieldSpec", "HourTotals", "LearnerEvaluation", "LearnerFacts",
     "MonthCadence", "Policy", "PolicyError", "RuleResult", "SessionFacts", "StatusStop",

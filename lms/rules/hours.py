@@ -8,8 +8,10 @@ from lms.rules.facts import HourTotals
 from lms.rules.formatting import format_hours
 from lms.rules.policy import Policy
 from lms.rules.results import RuleResult
+from lms.rules.vocab import HOUR_CATEGORY_LABELS
 
-_SHORT_LABELS = {"S": "自学", "P": "平台线上", "L": "集中线上", "F": "集中面授"}
+# The category labels, P shortened (平台线上学习 → 平台线上) as a set's name joins several.
+_SHORT_LABELS = {**HOUR_CATEGORY_LABELS, "P": "平台线上"}
 _NAMED_SETS = {
     frozenset({"S", "P", "L"}): "自学+线上",
     frozenset({"F", "L"}): "集中授课",

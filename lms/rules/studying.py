@@ -62,18 +62,19 @@ def study_status_on(enrolled_on: dt.date, stops: Iterable[StatusStop], day: dt.d
 def study_stops(events: Iterable[tuple[str, dt.date]], status: str,
                 status_changed_on: dt.date | None) -> tuple[StatusStop, ...]:
     """The stops of a learner's history: student-status events (kind, date) in the order they happened
-    (休学 opens a suspension, 复学 closes it, 退学 stops for good; other kinds change no status), and the
+    (kind codes of vocab.STATUS_EVENT_KINDS: "suspend" 休学 opens a suspension, "resume" 复学 closes it,
+    "withdraw" 退学 stops for good; other kinds change no status), and the
     learner's current status with its date, which alone records 毕业/结业 (set by issuing certificates)
     and stands in for an event that was never recorded."""
     stops: list[StatusStop] = []
     open_suspension: StatusStop | None = None
     for kind, occurred_on in events:
-        if kind == "休学" and open_suspension is None:
+        if kind == "suspend" and open_suspension is None:
             open_suspension = StatusStop("suspended", occurred_on)
-        elif kind == "复学" and open_suspension is not None:
+        elif kind == "resume" and open_suspension is not None:
             stops.append(StatusStop("suspended", open_suspension.changed_on, occurred_on))
             open_suspension = None
-        elif kind == "退学":
+        elif kind == "withdraw":
             stops.append(StatusStop("withdrawn", occurred_on))
     if open_suspension is not None:
         stops.append(open_suspension)

@@ -78,9 +78,7 @@ COURSE_STATUS_LABELS = MappingProxyType(
     {
         "passed": "通过",
         "passed_on_retake": "补考通过",
-        "exempt_study": "免修",
-        "exempt_exam": "免考",
-        "waived": "实习免除",
+        **EXEMPTION_KIND_LABELS,        # an excused course is labelled by how it was excused
         "failed": "未通过",
         "not_assessed": "未考核",
         "blocked_by_assignments": "作业未完成",
@@ -109,6 +107,13 @@ LEARNER_STATUS_LABELS = MappingProxyType(
         "graduated": "毕业",
         "completed": "结业",
     }
+)
+
+#: Student-status events (学籍异动): the codes stored in status_events.kind, and what users call them.
+#: 休学 opens a suspension, 复学 closes it, 退学 stops study for good; 转专业 changes no status (studying).
+STATUS_EVENT_KINDS: tuple[str, ...] = ("suspend", "resume", "withdraw", "change_specialty")
+STATUS_EVENT_KIND_LABELS = MappingProxyType(
+    {"suspend": "休学", "resume": "复学", "withdraw": "退学", "change_specialty": "转专业"}
 )
 
 #: Session modes; both are concentrated teaching (集中授课).

@@ -5,8 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from lms.rules import DAILY_CAP_MINUTES, format_hours
-from lms.teaching.models import COURSE_KIND_LABELS, SESSION_MODE_LABELS
+from lms.rules import COURSE_KIND_LABELS, DAILY_CAP_MINUTES, SESSION_MODE_LABELS, format_hours
 from lms.web.forms import BaseForm, choices
 
 #: A session or a self-study entry is at most a day's cap (lms.rules.crediting): 24 学时.

@@ -15,7 +15,7 @@ from lms.core.clock import now_utc
 from lms.core.db import CreatedAtMixin
 from lms.extensions import db
 from lms.geo.models import TeachingPoint
-from lms.rules import ATTENDANCE_STATUS_LABELS
+from lms.rules import ATTENDANCE_STATUS_LABELS, COURSE_KIND_LABELS, SESSION_MODE_LABELS
 
 if TYPE_CHECKING:
     from lms.auth.models import User
@@ -28,9 +28,6 @@ DEFAULT_SPECIALTIES = (
     "农村经营管理", "餐饮", "计算机及应用技术", "法律法规和公民道德实务常识", "语言交际艺术",
     "电子商务", "刺绣", "蜡染", "家政", "环卫",
 )
-COURSE_KIND_LABELS = {"cultural": "文化课", "skill": "专业技能课", "internship": "顶岗实习"}
-SESSION_MODE_LABELS = {"face": "面授", "live": "线上直播"}
-ATTENDANCE_LABELS = dict(ATTENDANCE_STATUS_LABELS)     # the statuses are lms.rules.crediting's
 SELF_STUDY_STATUS_LABELS = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
 
 
@@ -183,7 +180,7 @@ class Attendance(db.Model):
 
     @property
     def status_label(self) -> str:
-        return ATTENDANCE_LABELS[self.status]
+        return ATTENDANCE_STATUS_LABELS[self.status]
 
     @classmethod
     def in_scope(cls, scope: Scope):

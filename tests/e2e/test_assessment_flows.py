@@ -74,7 +74,7 @@ def build_audit_county():
     school = build_school()
     a, b, c = school.learners
     complete_everything(a, school.courses, on=date(2025, 6, 1))
-    record_status_event(actor=None, learner=c, kind="退学", occurred_on=date(2025, 5, 1), reason="外出务工",
+    record_status_event(actor=None, learner=c, kind="withdraw", occurred_on=date(2025, 5, 1), reason="外出务工",
                         today=today())
     old = make_class(school.group.teaching_point, specialty=school.specialty, cohort=2023)
     finished = make_learner(school.village, teaching_class=old, name="韦国强", enrolled_on=date(2023, 3, 1),

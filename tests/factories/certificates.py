@@ -83,7 +83,7 @@ def _graduate_facts(learner: Learner) -> LearnerFacts:
 
 def withdraw(learner: Learner, on: date, reason: str = "外出务工，无法继续学习") -> Learner:
     """Record a 退学 status event and set the learner's status, as the registry would."""
-    db.session.add(StatusEvent(learner_id=learner.id, kind="退学", occurred_on=on, reason=reason, approved_by="教务"))
+    db.session.add(StatusEvent(learner_id=learner.id, kind="withdraw", occurred_on=on, reason=reason, approved_by="教务"))
     learner.status, learner.status_changed_on = "withdrawn", on
     db.session.flush()
     summaries.learners_changed([learner.id])

@@ -84,3 +84,36 @@ def test_the_seeded_specialties_get_full_width_parentheses_and_a_renamed_one_is_
             assert set(connection.execute(text(names)).scalars()) == {"种植(含园林、林下种植)", "养殖"}
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_status_event_kinds_become_codes_and_back(empty_database_url, tmp_path):
+    """0650 stores 休学/复学/退学/转专业 as suspend/resume/withdraw/change_specialty; downgrade restores the words."""
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    kinds = "SELECT kind FROM status_events ORDER BY id"
+    with app.app_context():
+        upgrade(revision="0640")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO divisions (code, name, level, created_at) "
+                "VALUES ('522327000000', '册亨县', 'county', CURRENT_TIMESTAMP)"))
+            connection.execute(text(
+                "INSERT INTO learners (name, name_initials, id_number, id_hash, sex, birth_on, ethnicity, phone, "
+                "village_id, specialty_id, cohort, enrolled_on, prior_education, programme_years, period_end_on, "
+                "target_group, student_number, status, created_at, updated_at) "
+                "SELECT '王德才', 'wdc', '522327198506150024', 'h', '1', '1985-06-15', '01', '', d.id, s.id, 2024, "
+                "'2024-03-01', '未上过学', 3, '2027-02-28', 'core', '2024001', 'withdrawn', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP FROM divisions d, specialties s WHERE s.name = '刺绣'"))
+            for kind, on in (("休学", "2024-05-01"), ("复学", "2024-09-01"), ("转专业", "2024-10-01"),
+                             ("退学", "2025-01-02")):
+                connection.execute(text(
+                    "INSERT INTO status_events (learner_id, kind, occurred_on, reason, approved_by, created_at) "
+                    "SELECT id, :kind, :on, '外出务工', '教务', CURRENT_TIMESTAMP FROM learners"),
+                    {"kind": kind, "on": on})
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text(kinds)).scalars().all() == [
+                "suspend", "resume", "change_specialty", "withdraw"]
+        downgrade(revision="0640")
+        with db.engine.connect() as connection:
+            assert connection.execute(text(kinds)).scalars().all() == ["休学", "复学", "转专业", "退学"]
+        db.engine.dispose()

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lms.audit.services import record
 from lms.certificates import queries, roster
+from lms.certificates.eligibility import ALLOWED_OUTCOMES
 from lms.certificates.forms import (
     BatchForm,
     CandidateFilterForm,
@@ -26,6 +27,7 @@ from lms.core.db import write_after_read
 from lms.core.errors import DomainError
 from lms.core.xlsx import xlsx_response
 from lms.extensions import db
+from lms.rules import OUTCOME_LABELS
 from lms.settings.services import get_setting
 from lms.web.access import current_scope, get_or_404, requires
 from lms.web.forms import choices
@@ -216,7 +218,8 @@ def issue_directly(document: str):
     rows = queries.candidates(kind, current_scope(), as_of=form.issued_on.data or as_of,
                               cohort=filters.cohort.data or None, class_id=filters.class_id.data or None)
     return render_template("certificates/issue.html", form=form, filters=filters, rows=rows, kind=kind,
-                           document=document, title=KIND_LABELS[kind])
+                           document=document, title=KIND_LABELS[kind],
+                           outcome_label=OUTCOME_LABELS[ALLOWED_OUTCOMES[kind][0]])
 
 
 # --- print jobs ----------------------------------------------------------------------------------

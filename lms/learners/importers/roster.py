@@ -53,7 +53,7 @@ class RosterImporter(Importer):
         ids = IdColumn(self, self.today)
         policy = policy_for(self.today.year)
         # Blank cells are allowed in both columns ("" = not given).
-        self._sex = memoised(lambda cell: parse_choice(cell, SEX_CHOICES, "性别", shown=("男", "女"))
+        self._sex = memoised(lambda cell: parse_choice(cell, SEX_CHOICES, "性别", shown=tuple(SEX_LABELS.values()))
                              if clean_text(cell) else "")
         self._education = memoised(lambda cell: parse_education(cell) if clean_text(cell) else "")
         self._age = functools.lru_cache(maxsize=65536)(lambda born: check_age(born, self.today, policy))

@@ -11,9 +11,13 @@ from lms.extensions import db
 from lms.imports.cells import CellError, clean_text, closest_name, parse_choice
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import SourceRow
-from lms.learners.models import LEARNER_STATUS_LABELS, Learner, StatusEvent
+from lms.learners.models import Learner, StatusEvent
 from lms.learners.services.status import STATUS_CHANGES, record_status_event
+from lms.rules import LEARNER_STATUS_LABELS, STATUS_EVENT_KIND_LABELS
 from lms.teaching.models import Specialty
+
+#: The file names a kind by its Chinese word (休学 …); the event stores its code (suspend …).
+KIND_CHOICES = {label: kind for kind, label in STATUS_EVENT_KIND_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class StatusEventImporter(LearnerRowsImporter):
             if learner is None:
                 continue
             try:
-                kind = parse_choice(row.get("kind"), {k: k for k in STATUS_CHANGES}, "类型")
+                kind = parse_choice(row.get("kind"), KIND_CHOICES, "类型")
                 occurred_on = self.date_of(row, "occurred_on", learner)
             except CellError as error:
                 self.refuse(row, "kind", error.message)
@@ -71,7 +75,7 @@ class StatusEventImporter(LearnerRowsImporter):
                 self.refuse(row, "reason", "原因不能为空")
                 continue
             to_specialty = None
-            if kind == "转专业":
+            if kind == "change_specialty":
                 name = clean_text(row.get("to_specialty"))
                 to_specialty = specialties.get(name)
                 if to_specialty is None:
@@ -91,7 +95,8 @@ class StatusEventImporter(LearnerRowsImporter):
                 continue
             follows, new_status = STATUS_CHANGES[event.kind]
             if status[learner_id] not in follows:
-                self.refuse(row, "kind", f"学员此时状态为{LEARNER_STATUS_LABELS[status[learner_id]]}，不能办理{event.kind}")
+                self.refuse(row, "kind", f"学员此时状态为{LEARNER_STATUS_LABELS[status[learner_id]]}，"
+                                         f"不能办理{STATUS_EVENT_KIND_LABELS[event.kind]}")
                 continue
             if learner_id in last and event.occurred_on < last[learner_id]:
                 self.refuse(row, "occurred_on", "日期早于该学员上一次学籍异动")

@@ -13,7 +13,7 @@ from lms.core.privacy import mask_id_number, mask_phone
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
 from lms.imports.cells import CellError, parse_phone
-from lms.learners.codes import ETHNICITIES, PRIOR_EDUCATIONS
+from lms.learners.codes import ETHNICITIES
 from lms.learners.idnumbers import IdNumberError, normalise_id_number
 from lms.learners.lookup import hash_id
 from lms.learners.models import Learner, RosterEntry
@@ -22,11 +22,10 @@ from lms.learners.pinyin import name_initials
 from lms.learners.queries import village_labels
 from lms.learners.services.student_numbers import allocate_student_numbers
 from lms.policies.services import policy_for
-from lms.rules import check_age, programme_years, study_period_end, target_group
+from lms.rules import PRIOR_EDUCATIONS, check_age, programme_years, study_period_end, target_group
 
 #: The version of the personal-information notice (个人信息保护法 art. 17) learners are shown.
 PRIVACY_NOTICE_VERSION = "2025-1"
-STATUS_EVENT_FORM_KINDS = ("休学", "复学", "退学", "转专业")
 _PRIVATE = ("id_number", "id_hash", "phone")
 
 

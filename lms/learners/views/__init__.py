@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.geo.queries import villages_in_scope
 from lms.learners import queries
 from lms.learners.forms import CorrectionForm, ExportForm, PhotoForm, StatusEventForm
-from lms.learners.models import LEARNER_STATUS_LABELS, Learner
+from lms.learners.models import Learner
 from lms.learners.photos import photo_file
 from lms.learners.services import (
     PRIVACY_NOTICE_VERSION,
@@ -25,7 +25,7 @@ from lms.learners.services import (
     replace_photo,
 )
 from lms.learners.services.status import record_status_event
-from lms.rules import target_group_label
+from lms.rules import LEARNER_STATUS_LABELS, STATUS_EVENT_KIND_LABELS, target_group_label
 from lms.teaching.models import Specialty
 from lms.teaching.progress import learner_progress
 from lms.web.access import can, current_scope, get_or_404, requires
@@ -121,7 +121,7 @@ def add_event(learner_id: int):
                                 occurred_on=form.occurred_on.data, reason=form.reason.data,
                                 approved_by=form.approved_by.data or "", to_specialty=to_specialty, today=today())
         if saved:
-            flash(f"已办理{form.kind.data}：{learner.name}，当前状态 {learner.status_label}。", "success")
+            flash(f"已办理{STATUS_EVENT_KIND_LABELS[form.kind.data]}：{learner.name}，当前状态 {learner.status_label}。", "success")
             return redirect(url_for("learners.show", learner_id=learner.id))
     return _show(learner, event_form=form)
 

@@ -8,8 +8,9 @@ from lms.core.clock import today
 from lms.geo.queries import townships_in_scope, villages_in_scope
 from lms.learners import queries
 from lms.learners.forms import VisitForm
-from lms.learners.models import LEARNER_STATUS_LABELS, ROSTER_STATUS_LABELS, RosterEntry
+from lms.learners.models import ROSTER_STATUS_LABELS, RosterEntry
 from lms.learners.services.visits import record_roster_id_view, record_visit
+from lms.rules import LEARNER_STATUS_LABELS
 from lms.web.access import can, current_scope, get_or_404, requires
 from lms.web.numbers import int_arg, page_arg
 from lms.web.saving import saving

@@ -11,15 +11,26 @@ from lms.extensions import db
 from lms.imports.cells import clean_text, closest_name, is_blank, parse_choice, parse_date, parse_minutes_from_hours
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
-from lms.rules import DAILY_CAP_MINUTES, day_minutes_problem, format_hours, mark_minutes, mark_problem
+from lms.rules import (
+    ATTENDANCE_STATUS_LABELS,
+    DAILY_CAP_MINUTES,
+    SESSION_MODE_LABELS,
+    day_minutes_problem,
+    format_hours,
+    mark_minutes,
+    mark_problem,
+)
 from lms.teaching.importers.common import NOT_FOUND, DailyLimit, LearnerFinder, cell
 from lms.teaching.models import Attendance, ClassSession, Course, TeachingClass
 from lms.teaching.services.selfstudy import check_study_day
 
-MODE_CHOICES = {"面授": "face", "集中面授": "face", "现场": "face", "线下": "face",
-                "线上直播": "live", "直播": "live", "线上": "live", "集中线上": "live", "线上教学": "live"}
-STATUS_CHOICES = {"出勤": "present", "到": "present", "正常": "present", "√": "present", "迟到": "late", "早退": "late",
-                  "请假": "leave", "假": "leave", "缺勤": "absent", "旷课": "absent", "缺": "absent", "×": "absent"}
+# A cell may hold the label (面授, 出勤 …) or one of these synonyms.
+MODE_CHOICES = {**{label: mode for mode, label in SESSION_MODE_LABELS.items()},
+                "集中面授": "face", "现场": "face", "线下": "face",
+                "直播": "live", "线上": "live", "集中线上": "live", "线上教学": "live"}
+STATUS_CHOICES = {**{label: status for status, label in ATTENDANCE_STATUS_LABELS.items()},
+                  "到": "present", "正常": "present", "√": "present", "早退": "late",
+                  "假": "leave", "旷课": "absent", "缺": "absent", "×": "absent"}
 
 
 class AttendanceImporter(Importer):
@@ -67,9 +78,10 @@ class AttendanceImporter(Importer):
                 self.refuse(row, "course", f"课程“{course_name or '（空）'}”不在{teaching_class.specialty.name}的教学计划中")
                 continue
             day = cell(self, row, "day", parse_date, not_after=self.today)
-            mode = cell(self, row, "mode", parse_choice, MODE_CHOICES, "方式", shown=("面授", "线上直播"))
+            mode = cell(self, row, "mode", parse_choice, MODE_CHOICES, "方式", shown=tuple(SESSION_MODE_LABELS.values()))
             minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAILY_CAP_MINUTES // 60)
-            status = cell(self, row, "status", parse_choice, STATUS_CHOICES, "考勤", shown=("出勤", "迟到", "请假", "缺勤"))
+            status = cell(self, row, "status", parse_choice, STATUS_CHOICES, "考勤",
+                          shown=tuple(ATTENDANCE_STATUS_LABELS.values()))
             actual = None if is_blank(row.get("actual")) else cell(self, row, "actual", parse_minutes_from_hours,
                                                                    max_hours=DAILY_CAP_MINUTES // 60)
             if None in (day, mode, minutes, status) or (actual is None and not is_blank(row.get("actual"))):

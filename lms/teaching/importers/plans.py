@@ -9,12 +9,14 @@ from lms.extensions import db
 from lms.imports.cells import clean_text, closest_name, parse_choice, parse_decimal, parse_int
 from lms.imports.headers import Column
 from lms.imports.pipeline import Importer, SourceRow
+from lms.rules import COURSE_KIND_LABELS
 from lms.teaching.importers.common import cell
 from lms.teaching.models import Course, Specialty
 from lms.teaching.services import save_course
 
-KIND_CHOICES = {"文化课": "cultural", "文化": "cultural", "专业技能课": "skill", "技能课": "skill", "专业课": "skill",
-                "专业技能": "skill", "顶岗实习": "internship", "实习": "internship"}
+# A cell may hold the label (文化课 …) or one of these synonyms.
+KIND_CHOICES = {**{label: kind for kind, label in COURSE_KIND_LABELS.items()}, "文化": "cultural",
+                "技能课": "skill", "专业课": "skill", "专业技能": "skill", "实习": "internship"}
 
 
 class PlanImporter(Importer):
@@ -52,7 +54,7 @@ class PlanImporter(Importer):
             if not course_name or len(course_name) > 60:
                 self.refuse(row, "course", "课程名称不能为空" if not course_name else "课程名称超过 60 个字")
                 continue
-            kind = cell(self, row, "kind", parse_choice, KIND_CHOICES, "类别", shown=("文化课", "专业技能课", "顶岗实习"))
+            kind = cell(self, row, "kind", parse_choice, KIND_CHOICES, "类别", shown=tuple(COURSE_KIND_LABELS.values()))
             hours = cell(self, row, "hours", parse_decimal, min=Decimal("0.5"), max=2000)
             credits = cell(self, row, "credits", parse_decimal, min=0, max=100)
             work = cell(self, row, "assignments", parse_int, min=0, max=50)

@@ -19,9 +19,16 @@ from lms.core.errors import ConflictError, DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import refusal, study_histories
-from lms.rules import SESSION_MODE_CATEGORIES, daily_cap_reason, day_minutes_problem, exceeds_daily_cap, mark_problem
+from lms.rules import (
+    ATTENDANCE_STATUS_LABELS,
+    SESSION_MODE_CATEGORIES,
+    daily_cap_reason,
+    day_minutes_problem,
+    exceeds_daily_cap,
+    mark_problem,
+)
 from lms.teaching.hours import daily_minutes
-from lms.teaching.models import ATTENDANCE_LABELS, Attendance, ClassSession, Course, TeachingClass
+from lms.teaching.models import Attendance, ClassSession, Course, TeachingClass
 from lms.teaching.queries import class_staff
 
 
@@ -202,7 +209,7 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
         after[learner_id] = [mark.status, mark.minutes]
     db.session.flush()
     summaries.hours_changed(marks)
-    counts = {label: sum(1 for m in marks.values() if m.status == code) for code, label in ATTENDANCE_LABELS.items()}
+    counts = {label: sum(1 for m in marks.values() if m.status == code) for code, label in ATTENDANCE_STATUS_LABELS.items()}
     record(actor, "attendance.save", "session", session.id,
            summary=f"点名 {session.held_on.isoformat()}：" + "，".join(f"{k} {v}" for k, v in counts.items()),
            before=before or None, after=after)

@@ -14,10 +14,10 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import studying_on
-from lms.rules import CREDITING_STATUSES, earns_hours, mark_minutes
+from lms.rules import ATTENDANCE_STATUS_LABELS, CREDITING_STATUSES, earns_hours, mark_minutes
 from lms.teaching import queries
 from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionForm
-from lms.teaching.models import ATTENDANCE_LABELS, ClassSession, Course, SelfStudyEntry, TeachingClass
+from lms.teaching.models import ClassSession, Course, SelfStudyEntry, TeachingClass
 from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
 from lms.teaching.services.selfstudy import approve_pending, decide_self_study, evidence_file, log_self_study
 from lms.teaching.services.sessions import (
@@ -108,7 +108,7 @@ def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[
     for learner in learners:
         status = form.get(f"status-{learner.id}", "present")
         raw = (form.get(f"hours-{learner.id}") or "").strip()
-        if status not in ATTENDANCE_LABELS:
+        if status not in ATTENDANCE_STATUS_LABELS:
             errors[learner.id] = "考勤状态不正确"
             continue
         typed = None
@@ -153,7 +153,7 @@ def attendance(session_id: int):
     kept = [(roll.others[lid][0], row, roll.others[lid][1]) for lid, row in saved.items() if lid in roll.others]
     return render_template("teaching/attendance.html", session=session, learners=learners, marks=marks,
                            saved=saved, version=version, errors=errors, conflict=conflict, problem=problem,
-                           labels=ATTENDANCE_LABELS, crediting=CREDITING_STATUSES, future=session.held_on > today(),
+                           labels=ATTENDANCE_STATUS_LABELS, crediting=CREDITING_STATUSES, future=session.held_on > today(),
                            kept=kept)
 
 

@@ -143,7 +143,7 @@ def test_status_events_import_applies_rows_in_date_order(app, tmp_path, enrol):
     assert gone.status == "withdrawn"
     kinds = db.session.scalars(select(StatusEvent.kind).where(StatusEvent.learner_id == learner.id)
                                .order_by(StatusEvent.occurred_on)).all()
-    assert kinds == ["休学", "复学"]
+    assert kinds == ["suspend", "resume"]
     assert run(app, "status-events", path)[1]["written"] == 0
 
 
@@ -155,13 +155,13 @@ def test_status_event_service_refuses_out_of_order_and_wrong_status(enrol):
 
     learner = enrol()
     with pytest.raises(DomainError, match="学员当前状态为在读，不能办理复学"):
-        record_status_event(actor=None, learner=learner, kind="复学", occurred_on=date(2024, 1, 1), reason="x",
+        record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2024, 1, 1), reason="x",
                             today=date(2025, 1, 1))
-    record_status_event(actor=None, learner=learner, kind="休学", occurred_on=date(2024, 6, 1), reason="务工",
+    record_status_event(actor=None, learner=learner, kind="suspend", occurred_on=date(2024, 6, 1), reason="务工",
                         today=date(2025, 1, 1))
     with pytest.raises(DomainError, match="异动日期早于上一次异动"):
-        record_status_event(actor=None, learner=learner, kind="复学", occurred_on=date(2024, 5, 1), reason="x",
+        record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2024, 5, 1), reason="x",
                             today=date(2025, 1, 1))
     with pytest.raises(DomainError, match="请填写异动原因"):
-        record_status_event(actor=None, learner=learner, kind="退学", occurred_on=date(2024, 7, 1), reason=" ",
+        record_status_event(actor=None, learner=learner, kind="withdraw", occurred_on=date(2024, 7, 1), reason=" ",
                             today=date(2025, 1, 1))

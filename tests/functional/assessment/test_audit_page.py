@@ -26,7 +26,7 @@ def county(enrol, make_ready):
 
 
 def withdraw(learner):
-    record_status_event(actor=None, learner=learner, kind="退学", occurred_on=date(2025, 5, 1), reason="外出务工",
+    record_status_event(actor=None, learner=learner, kind="withdraw", occurred_on=date(2025, 5, 1), reason="外出务工",
                         today=AS_OF)
     return learner
 

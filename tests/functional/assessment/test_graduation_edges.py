@@ -141,7 +141,7 @@ def test_internship_waiver_at_1_9_and_2_0_years(enrol, make_ready, plan, years, 
 
 def test_a_withdrawn_learner_gets_a_study_record_from_the_withdrawal_day(enrol, make_ready):
     learner = make_ready(enrol())
-    record_status_event(actor=make_user("registrar"), learner=learner, kind="退学", occurred_on=date(2025, 3, 10),
+    record_status_event(actor=make_user("registrar"), learner=learner, kind="withdraw", occurred_on=date(2025, 3, 10),
                         reason="外出务工", today=DURING)
     assert outcome(learner, date(2025, 3, 9)).outcome == "early_graduate"
     decision = outcome(learner, date(2025, 3, 10))
@@ -206,7 +206,7 @@ def test_audit_counts_every_outcome_and_filters_by_decision(enrol, make_ready):
     completed = enrol(prior_education="高中及以上", enrolled_on=date(2024, 3, 1))
     studying = enrol(enrolled_on=date(2025, 3, 1))
     withdrawn = enrol(enrolled_on=date(2025, 3, 1))
-    record_status_event(actor=None, learner=withdrawn, kind="退学", occurred_on=date(2025, 5, 1), reason="病故以外的个人原因",
+    record_status_event(actor=None, learner=withdrawn, kind="withdraw", occurred_on=date(2025, 5, 1), reason="病故以外的个人原因",
                         today=date(2025, 7, 1))
     report = audit_decisions(EVERYTHING, date(2025, 7, 1))
     ours = {r.learner_id: r.decision.outcome for r in report.rows}

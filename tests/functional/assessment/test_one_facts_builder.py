@@ -33,10 +33,10 @@ def test_flask_lms_hours_and_the_audit_agree_on_learners_suspended_resumed_and_w
     for learner in (withdrawn, suspended, resumed):
         make_platform_record(learner, minutes=300 * 60, studied_on=date(2023, 5, 1))
     for learner in (withdrawn, resumed):      # studying, past the re-sit window: these hours never count
-        _history(learner, ("休学", date(2022, 1, 1)), ("复学", date(2022, 7, 1)))
+        _history(learner, ("suspend", date(2022, 1, 1)), ("resume", date(2022, 7, 1)))
         make_platform_record(learner, minutes=100 * 60, studied_on=date(2026, 10, 1))
-    _history(suspended, ("休学", date(2022, 1, 1)))
-    _history(withdrawn, ("退学", date(2026, 11, 2)))
+    _history(suspended, ("suspend", date(2022, 1, 1)))
+    _history(withdrawn, ("withdraw", date(2026, 11, 2)))
 
     facts, policies = facts_and_policies([withdrawn.id, suspended.id, resumed.id], AS_OF)
     hours_facts, hours_policies = facts_and_policies(None, AS_OF, courses=False)

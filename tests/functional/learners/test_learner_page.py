@@ -66,7 +66,7 @@ def test_a_teacher_sees_only_learners_of_their_classes(area, client, login_as, l
 
 
 def event(client, learner, **data):
-    form = {"kind": "休学", "occurred_on": "2025-05-01", "reason": "外出务工", "approved_by": "教务 黄志明",
+    form = {"kind": "suspend", "occurred_on": "2025-05-01", "reason": "外出务工", "approved_by": "教务 黄志明",
             "to_specialty_id": 0, **data}
     return client.post_form(f"/learners/{learner.id}/events", form)
 
@@ -76,7 +76,7 @@ def test_suspension_and_return_toggle_the_status(area, client, login_as, learner
     assert event(client, learner).status_code == 302
     db.session.refresh(learner)
     assert learner.status == "suspended" and learner.status_changed_on == date(2025, 5, 1)
-    assert event(client, learner, kind="复学", occurred_on="2025-08-01", reason="返乡").status_code == 302
+    assert event(client, learner, kind="resume", occurred_on="2025-08-01", reason="返乡").status_code == 302
     db.session.refresh(learner)
     assert learner.status == "studying"
     page = page_of(client, learner)
@@ -85,18 +85,18 @@ def test_suspension_and_return_toggle_the_status(area, client, login_as, learner
 
 def test_withdrawal_sets_withdrawn_and_no_further_event_is_offered(area, client, login_as, learner):
     login_as("registrar")
-    event(client, learner, kind="退学", reason="举家外迁")
+    event(client, learner, kind="withdraw", reason="举家外迁")
     db.session.refresh(learner)
     assert learner.status == "withdrawn" and learner.status_changed_on == date(2025, 5, 1)
     assert "确认办理" not in page_of(client, learner)
-    page = event(client, learner, kind="复学").get_data(as_text=True)
+    page = event(client, learner, kind="resume").get_data(as_text=True)
     assert "学员当前状态为退学，不能办理复学" in page
 
 
 def test_changing_specialty_takes_the_learner_out_of_the_class(area, client, login_as, learner):
     login_as("township", divisions=[area.township_a])
     embroidery = specialty_named("刺绣")
-    assert event(client, learner, kind="转专业", to_specialty_id=embroidery.id, reason="兴趣").status_code == 302
+    assert event(client, learner, kind="change_specialty", to_specialty_id=embroidery.id, reason="兴趣").status_code == 302
     db.session.refresh(learner)
     assert learner.specialty_id == embroidery.id and learner.class_id is None and learner.status == "studying"
     recorded = db.session.scalar(select(StatusEvent))
@@ -104,11 +104,11 @@ def test_changing_specialty_takes_the_learner_out_of_the_class(area, client, log
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"kind": "复学"}, "学员当前状态为在读，不能办理复学"),
+    ({"kind": "resume"}, "学员当前状态为在读，不能办理复学"),
     ({"occurred_on": "2099-01-01"}, "晚于今天"),
     ({"occurred_on": "2024-01-01"}, "早于入学日期"),
     ({"reason": ""}, "请填写异动原因"),
-    ({"kind": "转专业"}, "转专业须选择一个不同的新专业"),
+    ({"kind": "change_specialty"}, "转专业须选择一个不同的新专业"),
     ({"occurred_on": "2025-13-01"}, "日期格式不正确"),
 ])
 def test_bad_status_events_are_refused(area, client, login_as, learner, data, message):
@@ -122,7 +122,7 @@ def test_bad_status_events_are_refused(area, client, login_as, learner, data, me
 def test_an_event_may_not_predate_the_last_one(area, client, login_as, learner):
     login_as("township", divisions=[area.township_a])
     event(client, learner, occurred_on="2025-06-01")
-    page = event(client, learner, kind="复学", occurred_on="2025-05-01").get_data(as_text=True)
+    page = event(client, learner, kind="resume", occurred_on="2025-05-01").get_data(as_text=True)
     assert "异动日期早于上一次异动" in page
 
 

@@ -50,7 +50,7 @@ def test_enrolling_a_learner_counts_them_today(county):
 
 def test_a_status_event_moves_the_learner_between_statuses(county):
     learner = county.learners["junior"]
-    record_status_event(actor=None, learner=learner, kind="退学", occurred_on=date(2025, 9, 1), reason="外出务工")
+    record_status_event(actor=None, learner=learner, kind="withdraw", occurred_on=date(2025, 9, 1), reason="外出务工")
     assert tally_drift() == set()
     assert todays_figures().statuses["withdrawn"] == 2
 

@@ -82,8 +82,8 @@ def test_completed_and_withdrawn_learners_leave_the_sheet_too(client, setup, sta
 def test_a_suspended_learner_is_off_the_sheet_until_the_day_they_resume(client, setup):
     learner = setup.learners[0]
     with frozen_at(date(2026, 6, 1)):
-        record_status_event(actor=None, learner=learner, kind="休学", occurred_on=date(2025, 10, 1), reason="外出务工")
-        record_status_event(actor=None, learner=learner, kind="复学", occurred_on=date(2026, 2, 1), reason="返乡")
+        record_status_event(actor=None, learner=learner, kind="suspend", occurred_on=date(2025, 10, 1), reason="外出务工")
+        record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2026, 2, 1), reason="返乡")
     client.login(setup.teacher.username)
     on = {day: learner.name in sheet_page(client, make_session(setup.teaching_class, held_on=day))
           for day in (date(2025, 10, 1), date(2025, 10, 2), date(2026, 1, 31), date(2026, 2, 1))}
@@ -131,9 +131,9 @@ def test_the_sheet_costs_the_same_queries_whatever_the_histories(client, setup, 
     with frozen_at(date(2026, 6, 1)):
         for index in range(12):
             learner = make_learner(setup.village, teaching_class=setup.teaching_class)
-            record_status_event(actor=None, learner=learner, kind="休学", occurred_on=date(2025, 9, 1), reason="务工")
+            record_status_event(actor=None, learner=learner, kind="suspend", occurred_on=date(2025, 9, 1), reason="务工")
             if index % 2:
-                record_status_event(actor=None, learner=learner, kind="复学", occurred_on=date(2025, 12, 1),
+                record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2025, 12, 1),
                                     reason="返乡")
             else:
                 end_status(make_learner(setup.village, teaching_class=setup.teaching_class), "graduated",
@@ -196,8 +196,8 @@ def test_every_hours_import_refuses_days_after_graduation_naming_the_learner(app
 def test_imports_refuse_the_days_of_a_suspension(app, tmp_path, setup):
     learner = setup.learners[0]
     with frozen_at(date(2026, 6, 1)):
-        record_status_event(actor=None, learner=learner, kind="休学", occurred_on=date(2025, 10, 1), reason="外出务工")
-        record_status_event(actor=None, learner=learner, kind="复学", occurred_on=date(2026, 2, 1), reason="返乡")
+        record_status_event(actor=None, learner=learner, kind="suspend", occurred_on=date(2025, 10, 1), reason="外出务工")
+        record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2026, 2, 1), reason="返乡")
     rows = [(learner.id_number, day, 2, "练习") for day in ("2025-10-01", "2025-10-02", "2026-01-31", "2026-02-01")]
     errors, written = run_import(app, tmp_path, "self-study", ("身份证号", "日期", "学时", "内容"), rows)
     assert written == 2 and errors == {
@@ -210,7 +210,7 @@ def test_imports_refuse_the_days_of_a_suspension(app, tmp_path, setup):
 def test_the_self_study_form_neither_offers_nor_accepts_a_suspended_learner(client, setup):
     learner = setup.learners[0]
     with frozen_at(date(2026, 6, 1)):
-        record_status_event(actor=None, learner=learner, kind="休学", occurred_on=date(2026, 3, 1), reason="外出")
+        record_status_event(actor=None, learner=learner, kind="suspend", occurred_on=date(2026, 3, 1), reason="外出")
     client.login(setup.teacher.username)
     with frozen_at(date(2026, 6, 1)):
         # 休学 now: not offered on the form, and refused if posted anyway.

@@ -75,15 +75,15 @@ def test_stops_refuse_nonsense():
 # --- stops from the recorded history ---------------------------------------------------------------
 
 def test_events_make_suspensions_and_a_withdrawal():
-    events = [("休学", D(2025, 5, 1)), ("复学", D(2025, 9, 1)), ("转专业", D(2025, 10, 1)),
-              ("休学", D(2026, 1, 1)), ("退学", D(2026, 3, 1))]
+    events = [("suspend", D(2025, 5, 1)), ("resume", D(2025, 9, 1)), ("change_specialty", D(2025, 10, 1)),
+              ("suspend", D(2026, 1, 1)), ("withdraw", D(2026, 3, 1))]
     assert study_stops(events, "withdrawn", D(2026, 3, 1)) == (
         StatusStop("suspended", D(2025, 5, 1), D(2025, 9, 1)), StatusStop("withdrawn", D(2026, 3, 1)),
         StatusStop("suspended", D(2026, 1, 1)))
 
 
 def test_an_open_suspension_stays_open():
-    assert study_stops([("休学", D(2025, 5, 1))], "suspended", D(2025, 5, 1)) == (
+    assert study_stops([("suspend", D(2025, 5, 1))], "suspended", D(2025, 5, 1)) == (
         StatusStop("suspended", D(2025, 5, 1)),)
 
 
@@ -102,7 +102,7 @@ def test_a_studying_learner_with_no_events_has_no_stops():
 
 
 def test_a_graduate_after_a_suspension_keeps_both():
-    events = [("休学", D(2025, 5, 1)), ("复学", D(2025, 9, 1))]
+    events = [("suspend", D(2025, 5, 1)), ("resume", D(2025, 9, 1))]
     history = StudyHistory(ENROLLED, study_stops(events, "graduated", D(2026, 7, 1)))
     assert [history.studying_on(day) for day in (D(2025, 6, 1), D(2025, 9, 1), D(2026, 7, 1), D(2026, 7, 2))] == [
         False, True, True, False]
