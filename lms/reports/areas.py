@@ -23,7 +23,6 @@ from lms.teaching.models import TeachingClass
 AREA_LEVEL_LABELS = {**LEVEL_LABELS, "county": "全县", "class": "班级"}
 #: The heading of an area's breakdown: what its rows are.
 CHILD_TITLES = {"county": LEVEL_LABELS["township"], "township": LEVEL_LABELS["village"], "village": "班级（本村学员）"}
-CHILD_LEVEL = {"county": "township", "township": "village", "village": "class", "class": "learner"}
 
 VillageRow = aliased(Division, name="report_village")
 
