@@ -116,13 +116,18 @@ class OnlineHoursImporter(Importer):
 
 
 class SelfStudyImporter(Importer):
-    """自学: one self-study entry per row; imported entries count as approved. Each row is judged by the
-    self-study form's check (self_study_problem) and the daily caps."""
+    """自学: one self-study entry per row, stored pending (whatever a status column of the file says): like an
+    entry typed on the self-study form, it counts only once a class teacher approves it on the web
+    (lms.teaching.services.selfstudy, capability self_study.approve) — an import brings no evidence. Each row
+    is judged by the self-study form's check (self_study_problem) and the daily caps; a pending entry holds
+    its place in the day."""
 
     kind = "self-study"
     label = "自学学时"
     capability = "hours.import"
-    description = "学员自学记录：身份证号、日期、学时、内容。导入的记录视为已审核通过；完全相同的记录不会重复导入。"
+    description = ("学员自学记录：身份证号、日期、学时、内容。导入的记录一律为“待审核”（文件中的审核状态列不予采用），"
+                   "由班级教师在班级的“自学记录”页审核通过后才计入学时；完全相同的记录不会重复导入。")
+    notice = "导入的自学记录一律为“待审核”，班级教师在班级的“自学记录”页审核通过后才计入学时。"
     columns = (
         common_column("id_number", required=True),
         common_column("day", "日期", required=True, field_name="study_on"),
@@ -177,9 +182,10 @@ class SelfStudyImporter(Importer):
     def write(self, planned: list[dict]) -> int:
         actor_id, now = getattr(self.actor, "id", None), now_utc()
         rows = [{"learner_id": item["learner_id"], "studied_on": item["studied_on"], "minutes": item["minutes"],
-                 "content": item["content"], "status": "approved", "source": "import", "decided_by_id": actor_id,
-                 "decided_at": now, "decision_note": "导入", "created_by_id": actor_id, "created_at": now}
+                 "content": item["content"], "status": "pending", "source": "import", "decided_by_id": None,
+                 "decided_at": None, "decision_note": "", "created_by_id": actor_id, "created_at": now}
                 for item in planned]
         db.session.execute(insert(SelfStudyEntry), rows)
+        # Pending rows change no total; declared all the same, as the summaries' guard asks of a bulk insert.
         summaries.hours_changed({item["learner_id"] for item in planned})
         return len(rows)

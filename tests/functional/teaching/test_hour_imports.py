@@ -181,13 +181,14 @@ def test_a_teacher_cannot_import_hours_for_learners_outside_their_classes(app, c
 
 # --- self-study ---------------------------------------------------------------------------------
 
-def test_imported_self_study_counts_as_approved_and_is_not_imported_twice(app, tmp_path, setup):
+def test_imported_self_study_arrives_pending_and_is_not_imported_twice(app, tmp_path, setup):
     a = setup.learners[0]
     rows = [(a.id_number, "2025-03-12", 2, "读写算练习"), (a.id_number, "2025-03-13", "1.5", "普通话跟读")]
     status, summary = run(app, tmp_path, "self-study", SELF_HEADER, rows)
     assert (status, summary["written"]) == (0, 2)
-    assert learner_hour_totals(a.id).self_study == 210
-    assert set(db.session.scalars(select(SelfStudyEntry.status))) == {"approved"}
+    assert learner_hour_totals(a.id).self_study == 0                  # until a class teacher approves them
+    assert set(db.session.execute(select(SelfStudyEntry.status, SelfStudyEntry.source, SelfStudyEntry.decided_by_id,
+                                         SelfStudyEntry.decided_at))) == {("pending", "import", None, None)}
     _, again = run(app, tmp_path, "self-study", SELF_HEADER, rows)
     assert (again["written"], again["unchanged"]) == (0, 2)
 
