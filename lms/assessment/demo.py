@@ -26,9 +26,12 @@ from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.services.status import record_status_event
+from lms.learners.studying import study_histories
 from lms.policies.services import policies_for, policy_for
 from lms.recognition.models import CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem
-from lms.rules import resit_until
+from lms.rules import daily_room, resit_until
+from lms.rules.crediting import PLATFORM_CATEGORY
+from lms.teaching.hours import daily_minutes
 from lms.teaching.models import (
     Attendance,
     ClassSession,
@@ -216,21 +219,33 @@ def _top_up_hours(learners: list[Learner], today: dt.date) -> None:
     """Platform records until S+P+L reaches 360 学时, dated inside each learner's study period.
 
     Counted as of a month ago, not today: the certificates demo dates its diploma batch weeks back,
-    and hours the teaching demo logged since then must not be what carries a learner over 360."""
+    and hours the teaching demo logged since then must not be what carries a learner over 360. About 60
+    学时 a month, on the month's day (`_day`) and the days before it, each day no fuller than the daily
+    caps of the learner's policy allow (lms.rules.daily_room), as an import would accept them."""
     db.session.flush()
     ids = [learner.id for learner in learners]
     totals = hour_totals(ids, today - dt.timedelta(days=30))
     policies = policies_for({learner.cohort for learner in learners})
+    held = daily_minutes(ids, None)
+    histories = study_histories(learners)
     for learner in learners:
         policy = policies[learner.cohort]
         missing = policy.hours_required_minutes - totals[learner.id].total(policy.hours_categories)
-        step = 0
-        while missing > 0:
-            minutes = min(missing, 3600)
-            db.session.add(PlatformRecord(learner_id=learner.id, platform=PLATFORM, course_name="线上课程",
-                                          minutes=minutes, studied_on=_day(learner, step, today),
-                                          record_ref=f"DEMO-{learner.id}-{step}"))
-            missing -= minutes
+        step = number = 0
+        while missing > 0 and step < 120:       # 120 months: more than any study period
+            month = min(missing, 3600)
+            day = _day(learner, step, today)
+            while month > 0 and day >= learner.enrolled_on:
+                room = daily_room(policy, PLATFORM_CATEGORY, held.get((learner.id, day), {}))
+                if room and histories[learner.id].studying_on(day):
+                    minutes = min(month, room)
+                    db.session.add(PlatformRecord(learner_id=learner.id, platform=PLATFORM, course_name="线上课程",
+                                                  minutes=minutes, studied_on=day,
+                                                  record_ref=f"DEMO-{learner.id}-{number}"))
+                    day_minutes = held.setdefault((learner.id, day), {})
+                    day_minutes[PLATFORM_CATEGORY] = day_minutes.get(PLATFORM_CATEGORY, 0) + minutes
+                    month, missing, number = month - minutes, missing - minutes, number + 1
+                day -= ONE_DAY
             step += 1
     db.session.flush()
     summaries.hours_changed(ids)        # as every writer of hours does

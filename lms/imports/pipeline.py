@@ -110,6 +110,7 @@ class Importer:
     columns: ClassVar[Sequence[Column]]
     capability: ClassVar[str]          # who may import this kind: a row of lms/auth/permissions.py
     description: ClassVar[str] = ""
+    notice: ClassVar[str] = ""         # what the written rows become, said on the preview and the result
     example: ClassVar[dict[str, str]] = {}
     text_columns: ClassVar[tuple[str, ...]] = ("id_number",)   # formatted as text in the template
     person_column: ClassVar[str | None] = None                  # the column naming the person of a row

@@ -25,6 +25,12 @@ def latest_version(cohort: int) -> PolicyVersion | None:
                              .order_by(PolicyVersion.version.desc()).limit(1))
 
 
+def settings_of(version: PolicyVersion) -> dict[str, Any]:
+    """A stored version's settings as the rules read them: a setting added since it was saved (e.g. the
+    daily caps) reads as its default, so it is not shown as changed when the next version stores it."""
+    return Policy.from_mapping(version.settings).to_mapping()
+
+
 def policy_for(cohort: int) -> Policy:
     """The policy that judges learners of `cohort` (the enrolment year): its newest version, else the defaults.
     Read once per transaction (a save forgets it)."""
@@ -60,7 +66,7 @@ def save_policy(*, actor, cohort: int, values: Mapping[str, Any], note: str = ""
     except PolicyError as error:
         raise DomainError(str(error), field=error.field) from None
     current = latest_version(cohort)
-    before = current.settings if current else Policy().to_mapping()
+    before = settings_of(current) if current else Policy().to_mapping()
     after = policy.to_mapping()
     if after == before:
         raise DomainError("没有修改任何设置")

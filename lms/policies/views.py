@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.learners.models import Learner
 from lms.policies.forms import form_fields, mapping_from_form, year_text
 from lms.policies.models import PolicyVersion
-from lms.policies.services import latest_version, policy_for, policy_history, save_policy
+from lms.policies.services import latest_version, policy_for, policy_history, save_policy, settings_of
 from lms.rules import POLICY_FIELDS, Policy
 from lms.teaching.models import TeachingClass
 from lms.web.access import requires
@@ -61,9 +61,10 @@ def history(cohort: int):
     labels = {spec.key: spec.label for spec in POLICY_FIELDS}
     defaults = Policy().to_mapping()
     rows = []
+    settings = [settings_of(version) for version in versions]
     for index, version in enumerate(versions):
-        previous = versions[index + 1].settings if index + 1 < len(versions) else defaults
-        changed = [(labels.get(key, key), previous.get(key), value) for key, value in version.settings.items()
+        previous = settings[index + 1] if index + 1 < len(versions) else defaults
+        changed = [(labels.get(key, key), previous.get(key), value) for key, value in settings[index].items()
                    if previous.get(key) != value]
         rows.append((version, changed))
     return render_template("policies/history.html", cohort=cohort, rows=rows)

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
+from lms.rules.crediting import DAY_MINUTES
 from lms.rules.vocab import (
     COURSE_KINDS,
     FUNDING_BASES,
@@ -64,6 +65,13 @@ POLICY_FIELDS: tuple[FieldSpec, ...] = (
               "自学课时原则上不少于集中授课课时：自学一侧", choices=HOUR_CATEGORIES),
     FieldSpec("balance_concentrated_categories", "集中授课一侧类别", "categories",
               "自学课时原则上不少于集中授课课时：集中授课一侧", choices=HOUR_CATEGORIES),
+    FieldSpec("daily_cap_self_study_minutes", "每日自学上限（分钟）", "int",
+              "每名学员每天最多记入的自学时长（含待审核的），4 学时 = 240 分钟", 1, DAY_MINUTES),
+    FieldSpec("daily_cap_platform_minutes", "每日平台学习上限（分钟）", "int",
+              "每名学员每天最多记入的平台线上学习时长，8 学时 = 480 分钟", 1, DAY_MINUTES),
+    FieldSpec("daily_cap_total_minutes", "每日学时合计上限（分钟）", "int",
+              "每名学员每天各类学时（含集中面授、集中线上）合计的上限，12 学时 = 720 分钟："
+              "一天集中授课 8 学时后还可记 4 学时", 1, DAY_MINUTES),
     FieldSpec("cadence_day_minutes", "每月集中授课时长（分钟）", "int",
               "每班每月至少一天的集中授课时长，8 学时 = 480 分钟", 1, 1440),
     FieldSpec("cadence_training_minutes", "集中培训时长（分钟）", "int",
@@ -118,6 +126,9 @@ class Policy:
     hours_required_minutes: int = 21600
     balance_self_categories: frozenset[str] = frozenset({"S", "P"})
     balance_concentrated_categories: frozenset[str] = frozenset({"F", "L"})
+    daily_cap_self_study_minutes: int = 240
+    daily_cap_platform_minutes: int = 480
+    daily_cap_total_minutes: int = 720
     cadence_day_minutes: int = 480
     cadence_training_minutes: int = 7200
     cadence_trainings_per_year: int = 2
@@ -139,6 +150,10 @@ class Policy:
         if self.balance_self_categories & self.balance_concentrated_categories:
             raise PolicyError("同一学时类别不能同时在自学一侧和集中授课一侧",
                               "balance_concentrated_categories")
+        for key, what in (("daily_cap_self_study_minutes", "每日自学上限"),
+                          ("daily_cap_platform_minutes", "每日平台学习上限")):
+            if getattr(self, key) > self.daily_cap_total_minutes:
+                raise PolicyError(f"{what}不能超过每日学时合计上限", key)
         for year in self.target_counted_groups:
             if year not in self.target_counts:
                 raise PolicyError(f"计入目标的群体中的 {year} 年没有目标人数", "target_counted_groups")

@@ -4,6 +4,8 @@ and learners the registry's demo created (queried, never assumed), and two class
 Deterministic (a seeded random generator), so every demo county looks the same. Each class meets for a
 full day once a month, with a month or two skipped in some classes so the R4 warning shows; learners
 differ in diligence so some are past 360 hours, some behind, and recent self-study waits for approval.
+Platform and self-study hours are cut to what the daily caps of each learner's policy leave on the day
+(lms.rules.daily_room), sessions included, so every record could have been entered through the pages.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import study_histories
-from lms.rules import mark_minutes
+from lms.policies.services import policies_for
+from lms.rules import daily_room, mark_minutes, session_category
 from lms.teaching.models import Attendance, ClassSession, ClassTeacher, PlatformRecord, SelfStudyEntry, TeachingClass
 from lms.teaching.queries import plan_courses
 from lms.teaching.services.selfstudy import check_study_day
@@ -105,8 +108,12 @@ def _profile(roll: float) -> tuple[int, int]:
     return PROFILES[-1][1:]
 
 
-def _study_rows(rng: random.Random, learners, today: date, histories) -> tuple[list[dict], list[dict]]:
+def _study_rows(rng: random.Random, learners, today: date, histories,
+                held: dict[tuple[int, date], dict[str, int]]) -> tuple[list[dict], list[dict]]:
+    """Platform and self-study rows of a year; `held` ({(learner_id, day): {category: minutes}}, the
+    sessions' hours) is filled in as rows are added, each cut to the room the day's caps leave."""
     platform, self_study, now = [], [], now_utc()
+    policies = policies_for({learner.cohort for learner in learners})
     for learner in learners:
         platform_minutes, self_minutes = _profile(rng.random())
         for year, month in _months_back(today, 12):
@@ -121,6 +128,11 @@ def _study_rows(rng: random.Random, learners, today: date, histories) -> tuple[l
                     if studied_on > learner.period_end_on or check_study_day(learner, studied_on, today,
                                                                              histories[learner.id]):
                         continue
+                    that_day = held.setdefault((learner.id, studied_on), {})
+                    minutes = min(minutes, daily_room(policies[learner.cohort], kind, that_day))
+                    if minutes <= 0:
+                        continue
+                    that_day[kind] = that_day.get(kind, 0) + minutes
                     if kind == "P":
                         platform.append({"learner_id": learner.id, "platform": rng.choice(PLATFORMS),
                                          "course_name": rng.choice(SELF_STUDY_TOPICS), "minutes": minutes,
@@ -149,6 +161,7 @@ def load(*, today: date) -> dict[str, int]:
     _give_teacher_classes(with_learners or classes)
     teacher_id = db.session.scalar(select(User.id).where(User.username == "teacher"))
     counts = {"sessions": 0, "attendance": 0, "platform": 0, "self_study": 0}
+    held: dict[tuple[int, date], dict[str, int]] = {}       # the sessions' hours of each learner's day
     all_learners, teacher_has_today = [], False
     for index, teaching_class in enumerate(with_learners):
         learners = learners_by_class[teaching_class.id]
@@ -161,16 +174,25 @@ def load(*, today: date) -> dict[str, int]:
         attendance = _attendance_rows(rng, sessions, learners, teacher_id, histories)
         if attendance:
             db.session.execute(insert(Attendance), attendance)
+        by_id = {session.id: session for session in sessions}
+        for row in attendance:
+            session = by_id[row["session_id"]]
+            day = held.setdefault((row["learner_id"], session.held_on), {})
+            category = session_category(session.mode)
+            day[category] = day.get(category, 0) + row["minutes"]
         counts["sessions"] += len(sessions)
         counts["attendance"] += len(attendance)
         # Today's session of the demo teacher's first running class, to take attendance on.
         if not teacher_has_today and end >= today and plan_courses(teaching_class.specialty_id):
             teacher_has_today = True
-            db.session.add(ClassSession(class_id=teaching_class.id, held_on=today, mode="face", minutes=480,
-                                        course_id=plan_courses(teaching_class.specialty_id)[0].id,
-                                        place=teaching_class.teaching_point.name, teacher_id=teacher_id))
+            todays = ClassSession(class_id=teaching_class.id, held_on=today, mode="face", minutes=480,
+                                  course_id=plan_courses(teaching_class.specialty_id)[0].id,
+                                  place=teaching_class.teaching_point.name, teacher_id=teacher_id)
+            db.session.add(todays)
             counts["sessions"] += 1
-    platform, self_study = _study_rows(rng, all_learners, today, histories)
+            for learner in learners:    # kept free for the whole day the teacher will mark
+                held.setdefault((learner.id, today), {})[session_category(todays.mode)] = todays.minutes
+    platform, self_study = _study_rows(rng, all_learners, today, histories, held)
     if platform:
         db.session.execute(insert(PlatformRecord), platform)
     if self_study:

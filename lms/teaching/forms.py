@@ -5,12 +5,13 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from lms.rules import COURSE_KIND_LABELS, DAILY_CAP_MINUTES, SESSION_MODE_LABELS, format_hours
+from lms.rules import COURSE_KIND_LABELS, DAY_MINUTES, SESSION_MODE_LABELS, format_hours
 from lms.web.forms import BaseForm, choices
 
-#: A session or a self-study entry is at most a day's cap (lms.rules.crediting): 24 学时.
-DAY_HOURS = NumberRange(min=0.5, max=DAILY_CAP_MINUTES // 60,
-                        message=f"学时应在 0.5–{format_hours(DAILY_CAP_MINUTES)} 之间")
+#: A session or a self-study entry is at most a day (lms.rules.DAY_MINUTES): 24 学时. The daily caps of a
+#: learner's cohort are the services' (lms.rules.daily_cap_problem).
+DAY_HOURS = NumberRange(min=0.5, max=DAY_MINUTES // 60,
+                        message=f"学时应在 0.5–{format_hours(DAY_MINUTES)} 之间")
 
 
 class CourseForm(BaseForm):

@@ -26,6 +26,7 @@ from lms.rules import (
     SESSION_MODE_CATEGORIES,
     HourTotals,
 )
+from lms.rules.crediting import PLATFORM_CATEGORY, SELF_STUDY_CATEGORY
 from lms.teaching.models import Attendance, ClassSession, LearnerHours, PlatformRecord, SelfStudyEntry
 
 CHUNK = 500          # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
@@ -177,30 +178,34 @@ def summary_totals(*, learners=None) -> dict[int, HourTotals]:
             for row in db.session.scalars(stmt)}
 
 
-def daily_minutes(learner_ids: Iterable[int], days: Iterable[date], *,
-                  exclude_session_id: int | None = None) -> dict[tuple[int, date], int]:
-    """{(learner_id, day): minutes already credited that day} over attendance, platform and approved or
-    pending self-study, for the daily cap (lms.rules.exceeds_daily_cap). `exclude_session_id` leaves out a
-    session being re-saved."""
-    ids, days = sorted(set(learner_ids)), sorted(set(days))
-    if not ids or not days:
+def daily_minutes(learner_ids: Iterable[int], days: Iterable[date] | None) -> dict[tuple[int, date], dict[str, int]]:
+    """{(learner_id, day): {category: minutes already credited that day}} over attendance (F, L), platform
+    records (P) and approved or pending self-study (S), for the daily caps (lms.rules.daily_cap_problem).
+    `days` None: every day. One query per 500 learners."""
+    ids = sorted(set(learner_ids))
+    days = None if days is None else sorted(set(days))
+    if not ids or days == []:
         return {}
-    attended = (select(Attendance.learner_id, ClassSession.held_on.label("day"), Attendance.minutes)
-                .join(ClassSession, ClassSession.id == Attendance.session_id)
-                .where(counted_sessions(), ClassSession.held_on.in_(days)))
-    if exclude_session_id is not None:
-        attended = attended.where(ClassSession.id != exclude_session_id)
-    platform = select(PlatformRecord.learner_id, PlatformRecord.studied_on, PlatformRecord.minutes) \
-        .where(PlatformRecord.studied_on.in_(days))
-    self_study = select(SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, SelfStudyEntry.minutes) \
-        .where(SelfStudyEntry.studied_on.in_(days), day_holding_self_study())
-    result: dict[tuple[int, date], int] = defaultdict(int)
+    category = case(dict(SESSION_MODE_CATEGORIES), value=ClassSession.mode)
+    attended = (select(Attendance.learner_id, ClassSession.held_on.label("day"), category.label("category"),
+                       Attendance.minutes)
+                .join(ClassSession, ClassSession.id == Attendance.session_id).where(counted_sessions()))
+    platform = select(PlatformRecord.learner_id, PlatformRecord.studied_on, literal(PLATFORM_CATEGORY),
+                      PlatformRecord.minutes)
+    self_study = select(SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, literal(SELF_STUDY_CATEGORY),
+                        SelfStudyEntry.minutes).where(day_holding_self_study())
+    if days is not None:
+        attended = attended.where(ClassSession.held_on.in_(days))
+        platform = platform.where(PlatformRecord.studied_on.in_(days))
+        self_study = self_study.where(SelfStudyEntry.studied_on.in_(days))
+    result: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
     for chunk in _chunks(ids):
         parts = union_all(attended.where(Attendance.learner_id.in_(chunk)),
                           platform.where(PlatformRecord.learner_id.in_(chunk)),
                           self_study.where(SelfStudyEntry.learner_id.in_(chunk))).subquery()
-        stmt = select(parts.c.learner_id, parts.c.day, func.sum(parts.c.minutes)).group_by(
-            parts.c.learner_id, parts.c.day)
-        for learner_id, day, minutes in db.session.execute(stmt):
-            result[(learner_id, day)] += int(minutes)
+        stmt = select(parts.c.learner_id, parts.c.day, parts.c.category, func.sum(parts.c.minutes)).group_by(
+            parts.c.learner_id, parts.c.day, parts.c.category)
+        for learner_id, day, of, minutes in db.session.execute(stmt):
+            if minutes:
+                result[(learner_id, day)][of] = int(minutes)
     return dict(result)

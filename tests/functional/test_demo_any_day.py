@@ -94,6 +94,7 @@ def test_the_demo_tells_the_same_story_whatever_the_day(stories):
         assert story["batches"].get("diploma:issued") == 1, (day, story["batches"])
         assert story["certificates"].get("revoked") == 2 and story["reissued"] == 1, (day, story["certificates"])
         assert story["hours_on_days_off"] == [], (day, "hours dated when the learner was not studying")
+        assert story["days_over_caps"] == [], (day, "a learner's day over the daily caps")
         first, second = story["targets"]
         assert first[1] >= first[0] and second[1] < second[0], (day, "the first goal met, the second not yet")
 

@@ -85,7 +85,8 @@ def _story(day: date) -> dict:
     batches = Counter(dict(db.session.execute(
         select(GraduationBatch.kind + ":" + GraduationBatch.status, func.count())
         .group_by(GraduationBatch.kind, GraduationBatch.status)).all()))
-    return {"day": day, "statuses": dict(statuses), "hours_on_days_off": _hours_on_days_off(), "outcomes": dict(outcomes),
+    return {"day": day, "statuses": dict(statuses), "hours_on_days_off": _hours_on_days_off(),
+            "days_over_caps": days_over_caps(), "outcomes": dict(outcomes),
             "breaking_r4": len(overview.breaches), "classes": db.session.scalar(
                 select(func.count(func.distinct(Learner.class_id))).where(Learner.status == "studying")),
             "certificates": dict(certificates), "reissued": db.session.scalar(
@@ -108,6 +109,28 @@ def _hours_on_days_off() -> list[tuple[str, date]]:
              *db.session.execute(select(SelfStudyEntry.learner_id, SelfStudyEntry.studied_on))]
     return sorted({(learners[learner_id].name, day) for learner_id, day in dated
                    if not histories[learner_id].studying_on(day)})
+
+
+def days_over_caps() -> list[tuple[str, date, dict]]:
+    """(learner, day, {category: minutes}) of every learner's day holding more than the daily caps of the
+    learner's policy allow (lms.rules.daily_cap: one category's own, or all together) — pending self-study
+    included, as the caps count it."""
+    from lms.extensions import db
+    from lms.learners.models import Learner
+    from lms.policies.services import policies_for
+    from lms.rules import daily_cap
+    from lms.teaching.hours import daily_minutes
+
+    learners = {learner.id: learner for learner in db.session.scalars(select(Learner))}
+    policies = policies_for({learner.cohort for learner in learners.values()})
+    over = []
+    for (learner_id, day), held in daily_minutes(learners, None).items():
+        policy = policies[learners[learner_id].cohort]
+        caps = {category: daily_cap(policy, category) for category in held}
+        if sum(held.values()) > policy.daily_cap_total_minutes or any(
+                cap is not None and held[category] > cap for category, cap in caps.items()):
+            over.append((learners[learner_id].name, day, held))
+    return sorted(over)
 
 
 def _walk(app, *, documents: bool) -> tuple[int, list]:

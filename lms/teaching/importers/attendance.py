@@ -13,12 +13,13 @@ from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.rules import (
     ATTENDANCE_STATUS_LABELS,
-    DAILY_CAP_MINUTES,
+    DAY_MINUTES,
     SESSION_MODE_LABELS,
     day_minutes_problem,
     format_hours,
     mark_minutes,
     mark_problem,
+    session_category,
 )
 from lms.teaching.importers.common import NOT_FOUND, DailyLimit, LearnerFinder, cell
 from lms.teaching.models import Attendance, ClassSession, Course, TeachingClass
@@ -37,7 +38,8 @@ class AttendanceImporter(Importer):
     """考勤: rows of one class, date, course and mode form one session (created if missing).
 
     Each row is judged as the attendance sheet judges a mark (lms.rules.mark_minutes / mark_problem, the
-    daily cap) and the session as the session form does (lms.rules.day_minutes_problem)."""
+    daily caps: lms.rules.daily_cap_problem) and the session as the session form does
+    (lms.rules.day_minutes_problem)."""
 
     kind = "attendance"
     label = "考勤"
@@ -79,11 +81,11 @@ class AttendanceImporter(Importer):
                 continue
             day = cell(self, row, "day", parse_date, not_after=self.today)
             mode = cell(self, row, "mode", parse_choice, MODE_CHOICES, "方式", shown=tuple(SESSION_MODE_LABELS.values()))
-            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAILY_CAP_MINUTES // 60)
+            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAY_MINUTES // 60)
             status = cell(self, row, "status", parse_choice, STATUS_CHOICES, "考勤",
                           shown=tuple(ATTENDANCE_STATUS_LABELS.values()))
             actual = None if is_blank(row.get("actual")) else cell(self, row, "actual", parse_minutes_from_hours,
-                                                                   max_hours=DAILY_CAP_MINUTES // 60)
+                                                                   max_hours=DAY_MINUTES // 60)
             if None in (day, mode, minutes, status) or (actual is None and not is_blank(row.get("actual"))):
                 continue
             problem = day_minutes_problem(minutes)      # a session's hours, as the session form checks them
@@ -147,17 +149,13 @@ class AttendanceImporter(Importer):
             if current is not None and (current.status, current.minutes) == (status, credited):
                 self.unchanged += 1
                 continue
-            limit.add(row, learner.id, day, credited, "actual" if actual is not None else "hours")
+            limit.add(row, learner, day, session_category(mode), credited, "actual" if actual is not None else "hours",
+                      replaces=current.minutes if current is not None else 0)
             candidates.append({"row": row.number, "key": key, "session": session, "learner_id": learner.id,
                                "status": status, "minutes": credited, "current": current,
                                "session_minutes": minutes,
                                "label": f"{teaching_class.code} {day.isoformat()} {course.name}"})
-
-        replaced: dict[tuple, int] = defaultdict(int)   # minutes in the database the file overwrites
-        for item in candidates:
-            if item["current"] is not None:
-                replaced[(item["learner_id"], item["key"][1])] += item["current"].minutes
-        refused = limit.check(self, credited_elsewhere=lambda learner_id, day: replaced[(learner_id, day)])
+        refused = limit.check(self)
         planned = [item for item in candidates if item["row"] not in refused]
         for item in planned:
             if item["session"] is None:

@@ -11,7 +11,8 @@ from lms.extensions import db
 from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_minutes_from_hours
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
-from lms.rules import DAILY_CAP_MINUTES, StudyHistory
+from lms.rules import DAY_MINUTES, StudyHistory
+from lms.rules.crediting import PLATFORM_CATEGORY, SELF_STUDY_CATEGORY
 from lms.teaching.hours import CHUNK, day_holding_self_study
 from lms.teaching.importers.common import NOT_FOUND, DailyLimit, LearnerFinder, cell
 from lms.teaching.models import PlatformRecord, SelfStudyEntry
@@ -24,7 +25,7 @@ SELF_STUDY_COLUMNS = {"studied_on": "day", "hours": "hours", "content": "content
 def platform_record_problem(learner, studied_on, today, history: StudyHistory | None = None) -> str | None:
     """Why a platform record cannot be credited to `learner` on `studied_on` (Chinese), or None — THE check
     of a platform (P) record beyond its cells (minutes 0–1,440, read by the import): a day the learner
-    studies, not in the future. The daily cap is checked over the whole file (DailyLimit)."""
+    studies, not in the future. The daily caps are checked over the whole file (DailyLimit)."""
     return check_study_day(learner, studied_on, today, history)
 
 
@@ -64,7 +65,7 @@ class OnlineHoursImporter(Importer):
                 self.refuse(row, "record_id", f"记录编号与第 {seen[(platform, ref)]} 行重复")
                 continue
             seen[(platform, ref)] = row.number
-            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAILY_CAP_MINUTES)
+            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAY_MINUTES)
             day = cell(self, row, "day", parse_date)
             if minutes is None or day is None or not finder.read(row):
                 continue
@@ -87,7 +88,7 @@ class OnlineHoursImporter(Importer):
             name = clean_text(row.get("name"))
             if name and name != learner.name:
                 self.warn(row, "name", f"姓名与学籍不一致（学籍为 {learner.name}），已按身份证号导入")
-            limit.add(row, learner.id, day, minutes, "minutes")
+            limit.add(row, learner, day, PLATFORM_CATEGORY, minutes, "minutes")
             candidates.append({"row": row.number, "learner_id": learner.id, "platform": platform, "record_ref": ref,
                                "course_name": clean_text(row.get("course"))[:120], "minutes": minutes,
                                "studied_on": day})
@@ -115,13 +116,18 @@ class OnlineHoursImporter(Importer):
 
 
 class SelfStudyImporter(Importer):
-    """自学: one self-study entry per row; imported entries count as approved. Each row is judged by the
-    self-study form's check (self_study_problem) and the daily cap."""
+    """自学: one self-study entry per row, stored pending (whatever a status column of the file says): like an
+    entry typed on the self-study form, it counts only once a class teacher approves it on the web
+    (lms.teaching.services.selfstudy, capability self_study.approve) — an import brings no evidence. Each row
+    is judged by the self-study form's check (self_study_problem) and the daily caps; a pending entry holds
+    its place in the day."""
 
     kind = "self-study"
     label = "自学学时"
     capability = "hours.import"
-    description = "学员自学记录：身份证号、日期、学时、内容。导入的记录视为已审核通过；完全相同的记录不会重复导入。"
+    description = ("学员自学记录：身份证号、日期、学时、内容。导入的记录一律为“待审核”（文件中的审核状态列不予采用），"
+                   "由班级教师在班级的“自学记录”页审核通过后才计入学时；完全相同的记录不会重复导入。")
+    notice = "导入的自学记录一律为“待审核”，班级教师在班级的“自学记录”页审核通过后才计入学时。"
     columns = (
         common_column("id_number", required=True),
         common_column("day", "日期", required=True, field_name="study_on"),
@@ -135,7 +141,7 @@ class SelfStudyImporter(Importer):
         parsed = []
         for row in rows:
             day = cell(self, row, "day", parse_date)
-            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAILY_CAP_MINUTES // 60)
+            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAY_MINUTES // 60)
             content = clean_text(row.get("content"))
             if day is None or minutes is None:
                 continue
@@ -167,7 +173,7 @@ class SelfStudyImporter(Importer):
             if problem:             # the self-study form's own check, word for word
                 self.refuse(row, SELF_STUDY_COLUMNS[problem[0]], problem[1])
                 continue
-            limit.add(row, learner.id, day, minutes, "hours")
+            limit.add(row, learner, day, SELF_STUDY_CATEGORY, minutes, "hours")
             candidates.append({"row": row.number, "learner_id": learner.id, "studied_on": day, "minutes": minutes,
                                "content": content})
         refused = limit.check(self)
@@ -176,9 +182,10 @@ class SelfStudyImporter(Importer):
     def write(self, planned: list[dict]) -> int:
         actor_id, now = getattr(self.actor, "id", None), now_utc()
         rows = [{"learner_id": item["learner_id"], "studied_on": item["studied_on"], "minutes": item["minutes"],
-                 "content": item["content"], "status": "approved", "source": "import", "decided_by_id": actor_id,
-                 "decided_at": now, "decision_note": "导入", "created_by_id": actor_id, "created_at": now}
+                 "content": item["content"], "status": "pending", "source": "import", "decided_by_id": None,
+                 "decided_at": None, "decision_note": "", "created_by_id": actor_id, "created_at": now}
                 for item in planned]
         db.session.execute(insert(SelfStudyEntry), rows)
+        # Pending rows change no total; declared all the same, as the summaries' guard asks of a bulk insert.
         summaries.hours_changed({item["learner_id"] for item in planned})
         return len(rows)

@@ -13,8 +13,10 @@ from lms.core.clock import now_utc
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.studying import refusal, study_histories, study_history
+from lms.policies.services import policy_for
 from lms.recognition.evidence import EXTENSIONS, evidence_mime, stored_mime
-from lms.rules import StudyHistory, daily_cap_reason, day_minutes_problem, exceeds_daily_cap
+from lms.rules import StudyHistory, daily_cap_problem, day_minutes_problem
+from lms.rules.crediting import SELF_STUDY_CATEGORY
 from lms.teaching.hours import daily_minutes
 from lms.teaching.models import SelfStudyEntry
 
@@ -39,7 +41,7 @@ def self_study_problem(learner, studied_on: date, minutes: int, content: str, to
     """(field, why) a self-study entry cannot be recorded (Chinese), or None — THE check of an entry, for the
     self-study form and the self-study import alike: the day (check_study_day), the minutes (more than 0, at
     most a day: lms.rules.day_minutes_problem) and the content. Fields: studied_on, hours, content. The
-    daily cap is checked over the day (the form) or the whole file (the import) by the caller."""
+    daily caps are checked over the day (the form) or the whole file (the import) by the caller."""
     problem = check_study_day(learner, studied_on, today, history)
     if problem:
         return "studied_on", problem
@@ -79,13 +81,16 @@ def log_self_study(*, actor, learner, studied_on: date, minutes: int, content: s
                    evidence: tuple[str, bytes] | None = None) -> SelfStudyEntry:
     """Record a self-study entry for a learner, pending a class teacher's approval; audited.
 
-    Refused as the self-study import refuses a row: self_study_problem, then the daily cap."""
+    Refused as the self-study import refuses a row: self_study_problem, then the daily caps of the learner's
+    cohort (lms.rules.daily_cap_problem; the message names the learner, the day and the cap)."""
     problem = self_study_problem(learner, studied_on, minutes, content, today)
     if problem:
         raise DomainError(problem[1], field=problem[0])
-    already = daily_minutes([learner.id], [studied_on]).get((learner.id, studied_on), 0)
-    if exceeds_daily_cap(already, minutes):
-        raise DomainError(daily_cap_reason(studied_on), field="hours")
+    already = daily_minutes([learner.id], [studied_on]).get((learner.id, studied_on), {})
+    problem = daily_cap_problem(policy_for(learner.cohort), SELF_STUDY_CATEGORY, already, minutes, studied_on,
+                                who=learner.name)
+    if problem:
+        raise DomainError(problem, field="hours")
     entry = SelfStudyEntry(learner_id=learner.id, studied_on=studied_on, minutes=minutes, content=content.strip(),
                            status="pending", source="teacher", created_by_id=getattr(actor, "id", None))
     if evidence is not None:

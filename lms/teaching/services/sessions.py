@@ -19,13 +19,14 @@ from lms.core.errors import ConflictError, DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import refusal, study_histories
+from lms.policies.services import policies_for
 from lms.rules import (
     ATTENDANCE_STATUS_LABELS,
     SESSION_MODE_CATEGORIES,
-    daily_cap_reason,
+    daily_cap_problem,
     day_minutes_problem,
-    exceeds_daily_cap,
     mark_problem,
+    session_category,
 )
 from lms.teaching.hours import daily_minutes
 from lms.teaching.models import Attendance, ClassSession, Course, TeachingClass
@@ -158,8 +159,10 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
     user's): nobody else's line is written.
 
     Raises DomainError (field "learner-<id>") for a bad line — each mark judged by lms.rules.mark_problem
-    and the daily cap, as the attendance import judges its rows — and AttendanceConflict when the sheet was
-    saved by someone else since `expected_version`. Refreshes the learners' hour summaries; audited.
+    and the daily caps of the learner's cohort (lms.rules.daily_cap_problem: face-to-face and live-online
+    hours count toward the day's total), as the attendance import judges its rows — and AttendanceConflict
+    when the sheet was saved by someone else since `expected_version`. Refreshes the learners' hour
+    summaries; audited.
     """
     if session.cancelled_at is not None:
         raise DomainError("该课次已取消，不能点名")
@@ -178,12 +181,17 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
         problem = mark_problem(mark.status, mark.minutes, session.minutes)
         if problem:
             raise DomainError(f"{learners[learner_id].name}：{problem}", field=f"learner-{learner_id}")
-    others = daily_minutes(marks, [session.held_on], exclude_session_id=session.id)
-    for learner_id, mark in marks.items():
-        if exceeds_daily_cap(others.get((learner_id, session.held_on), 0), mark.minutes):
-            raise DomainError(daily_cap_reason(session.held_on, learners[learner_id].name),
-                              field=f"learner-{learner_id}")
     existing = current_marks(session)
+    day = daily_minutes(marks, [session.held_on])        # this sheet's saved marks included
+    policies = policies_for({learners[learner_id].cohort for learner_id in marks})
+    category = session_category(session.mode)
+    for learner_id, mark in marks.items():
+        saved = existing[learner_id].minutes if learner_id in existing else 0
+        problem = daily_cap_problem(policies[learners[learner_id].cohort], category,
+                                    day.get((learner_id, session.held_on), {}), mark.minutes - saved,
+                                    session.held_on, who=learners[learner_id].name)
+        if problem:
+            raise DomainError(problem, field=f"learner-{learner_id}")
     bumped = db.session.execute(update(ClassSession).where(
         ClassSession.id == session.id, ClassSession.version == expected_version).values(
         version=ClassSession.version + 1).execution_options(synchronize_session=False))

@@ -22,6 +22,7 @@ from tests.factories import (
     make_village,
     specialty_named,
 )
+from tests.support.demo_days import days_over_caps
 
 TODAY = date(2026, 11, 23)
 
@@ -62,6 +63,7 @@ def test_the_demo_county_shows_every_decision():
              and any(s.status == "passed_on_retake" and s.best.sat_on > row.decision.period_end_on
                      for s in row.decision.courses)]
     assert resat, "a 结业 learner re-sat after the period, inside the window, and graduates"
+    assert days_over_caps() == [], "the platform hours topping learners up to 360 keep within the daily caps"
 
 
 def test_the_demo_does_nothing_harmful_without_learners():

@@ -90,15 +90,16 @@ def test_leave_and_absent_credit_nothing_and_more_than_the_session_is_refused(cl
     assert db.session.scalar(select(Attendance.id)) is None
 
 
-def test_a_learner_cannot_be_credited_more_than_24_hours_in_one_day(client, setup):
+def test_a_learner_cannot_be_credited_more_than_the_days_total_cap(client, setup):
     day = date(2025, 3, 8)
     for _ in range(2):
-        session = make_session(setup.teaching_class, held_on=day, hours=10)
+        session = make_session(setup.teaching_class, held_on=day, hours=3)
         mark_attendance(session, setup.learners[0])
     third = make_session(setup.teaching_class, held_on=day, hours=8)
     client.login(setup.teacher.username)
     page = client.post_form(f"/sessions/{third.id}/attendance", sheet_form(third, setup.learners)).get_data(as_text=True)
-    assert "学员01 2025年3月8日 的学时合计超过 24 学时" in page
+    assert "学员01 2025年3月8日 的学时合计将达 14 学时，超过每日合计上限 12 学时" in page
+    assert db.session.scalar(select(Attendance.id).where(Attendance.session_id == third.id)) is None
 
 
 def test_a_future_session_cannot_be_marked_yet(client, setup):

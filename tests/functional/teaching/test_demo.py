@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from lms.auth.scope import EVERYTHING
 from lms.extensions import db
 from lms.rules import HourTotals
 from lms.teaching import demo
@@ -12,8 +13,10 @@ from lms.teaching.hours import hour_totals, summary_totals
 from lms.teaching.models import ClassSession, ClassTeacher, SelfStudyEntry
 from lms.teaching.progress import progress_for
 from lms.teaching.queries import class_cadence_report, class_sessions
+from lms.teaching.services.sessions import Mark, save_attendance, sheet_learners
 from tests.factories import make_class, make_learner, make_user, specialty_named
 from tests.functional.teaching.conftest import build_class
+from tests.support.demo_days import days_over_caps
 
 TODAY = date(2025, 11, 20)
 
@@ -46,6 +49,11 @@ def test_the_demo_gives_a_year_of_teaching_to_existing_classes(app):
     assert db.session.scalar(select(func.count()).select_from(SelfStudyEntry).where(
         SelfStudyEntry.status == "pending")) > 0
 
+    assert days_over_caps() == [], "every day's hours within the daily caps"
+    todays = db.session.scalar(select(ClassSession).where(ClassSession.held_on == TODAY))
+    everyone = {learner.id: Mark("present", todays.minutes) for learner in sheet_learners(todays, EVERYTHING)}
+    save_attendance(actor=teacher, session=todays, expected_version=todays.version, marks=everyone, today=TODAY,
+                    scope=EVERYTHING)       # the day's study left room for the teacher to mark a whole day
     ids = [learner.id for learner in learners]
     recomputed, summary = hour_totals(learners=ids), summary_totals(learners=ids)
     assert all(summary[i] == recomputed.get(i, HourTotals()) for i in ids)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lms import summaries
 from lms.core.clock import today
 from lms.extensions import db
-from lms.teaching.hours import hour_totals, learner_hour_totals, summary_totals
+from lms.teaching.hours import learner_hour_totals, summary_totals
 from lms.teaching.models import Attendance, ClassSession, PlatformRecord, SelfStudyEntry
 from tests.factories import make_learner, make_session, mark_attendance
 from tests.functional.teaching.conftest import build_class
@@ -107,12 +107,12 @@ def test_bad_attendance_rows_are_refused_with_chinese_messages_and_nothing_else_
     assert strict_status == 1 and strict["written"] == 0
 
 
-def test_attendance_over_24_hours_in_a_day_is_refused(app, tmp_path, setup):
+def test_attendance_over_the_days_total_cap_is_refused(app, tmp_path, setup):
     learner = setup.learners[0]
-    mark_attendance(make_session(setup.teaching_class, held_on=date(2025, 3, 8), hours=20), learner)
+    mark_attendance(make_session(setup.teaching_class, held_on=date(2025, 3, 8), hours=5), learner)
     rows = [(setup.teaching_class.code, "2025-03-08", "普通话", "面授", 8, learner.id_number, "出勤", "")]
     status, summary = run(app, tmp_path, "attendance", ATTENDANCE_HEADER, rows)
-    assert errors_by_row(summary)[2] == "学时：该学员 2025年3月8日 的学时合计超过 24 学时"
+    assert errors_by_row(summary)[2] == "学时：学员01 2025年3月8日 的学时合计将达 13 学时，超过每日合计上限 12 学时"
 
 
 def test_rows_of_one_session_must_agree_on_its_hours(app, tmp_path, setup):
@@ -152,7 +152,7 @@ def test_bad_platform_rows_are_refused(app, tmp_path, setup):
             (a.id_number, a.name, "平台", "课", 30, "2025-03-10", "R6"),                        # 7 good
             (a.id_number, a.name, "平台", "课", 30, "2025-03-10", "R6"),                        # 8 duplicate id
             (a.id_number, a.name, "平台", "课", 1441, "2025-03-12", "R7"),                      # 9 over a day
-            (a.id_number, a.name, "平台", "课", 1420, "2025-03-10", "R8"),                      # 10 day total > 24 h
+            (a.id_number, a.name, "平台", "课", 451, "2025-03-10", "R8"),                       # 10 day's P > 8 h
             ("5.22327E+17", a.name, "平台", "课", 30, "2025-03-10", "R9")]                      # 11 Excel number
     status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     errors = errors_by_row(summary)
@@ -163,7 +163,7 @@ def test_bad_platform_rows_are_refused(app, tmp_path, setup):
         "学习日期：学员01 在 2025年1月10日 尚未入学（2025年3月1日入学），不能记录学时"
     assert errors[8] == "记录编号：记录编号与第 7 行重复"
     assert errors[9] == "学习时长（分钟）：不能超过 1440"
-    assert errors[10] == "学习时长（分钟）：该学员 2025年3月10日 的学时合计超过 24 学时"
+    assert errors[10] == "学习时长（分钟）：学员01 2025年3月10日 的平台线上学习将达 8.1 学时，超过每日平台线上学习上限 8 学时"
     assert "Excel" in errors[11]
     assert count(PlatformRecord) == 1
 
@@ -181,13 +181,14 @@ def test_a_teacher_cannot_import_hours_for_learners_outside_their_classes(app, c
 
 # --- self-study ---------------------------------------------------------------------------------
 
-def test_imported_self_study_counts_as_approved_and_is_not_imported_twice(app, tmp_path, setup):
+def test_imported_self_study_arrives_pending_and_is_not_imported_twice(app, tmp_path, setup):
     a = setup.learners[0]
     rows = [(a.id_number, "2025-03-12", 2, "读写算练习"), (a.id_number, "2025-03-13", "1.5", "普通话跟读")]
     status, summary = run(app, tmp_path, "self-study", SELF_HEADER, rows)
     assert (status, summary["written"]) == (0, 2)
-    assert learner_hour_totals(a.id).self_study == 210
-    assert set(db.session.scalars(select(SelfStudyEntry.status))) == {"approved"}
+    assert learner_hour_totals(a.id).self_study == 0                  # until a class teacher approves them
+    assert set(db.session.execute(select(SelfStudyEntry.status, SelfStudyEntry.source, SelfStudyEntry.decided_by_id,
+                                         SelfStudyEntry.decided_at))) == {("pending", "import", None, None)}
     _, again = run(app, tmp_path, "self-study", SELF_HEADER, rows)
     assert (again["written"], again["unchanged"]) == (0, 2)
 
@@ -198,11 +199,12 @@ def test_bad_self_study_rows_are_refused(app, tmp_path, setup):
             (a.id_number, "2025-03-12", 25, "练习"),          # 3 over 24
             (a.id_number, "2025-03-12", 2, ""),               # 4 no content
             (a.id_number, "明天", 2, "练习"),                  # 5 not a date
-            (a.id_number, "2025-03-12", 13, "练习"),          # 6 good
-            (a.id_number, "2025-03-12", 12, "复习")]          # 7 13 + 12 > 24 in one day
+            (a.id_number, "2025-03-12", 3, "练习"),           # 6 good
+            (a.id_number, "2025-03-12", "1.5", "复习")]       # 7 3 + 1.5 > 4 in one day
     status, summary = run(app, tmp_path, "self-study", SELF_HEADER, rows)
     errors = errors_by_row(summary)
     assert status == 1 and summary["written"] == 1
     assert errors[2] == "学时：不能为负数" and errors[3] == "学时：不能超过 24" and errors[4] == "内容：内容不能为空"
-    assert errors[5].startswith("日期：日期无法识别") and "超过 24 学时" in errors[7]
-    assert hour_totals(learners=[a.id])[a.id].self_study == 13 * 60
+    assert errors[5].startswith("日期：日期无法识别")
+    assert errors[7] == "学时：学员01 2025年3月12日 的自学将达 4.5 学时，超过每日自学上限 4 学时"
+    assert db.session.scalar(select(func.sum(SelfStudyEntry.minutes))) == 3 * 60

@@ -1,7 +1,7 @@
 """Crediting at its edges: each attendance status, typed minutes around the session's, each hour category,
-the self-study statuses, and the daily cap at 1439/1440/1441 minutes."""
+the self-study statuses, and a session's or an entry's length at 1439/1440/1441 minutes. (The daily caps:
+test_rules_daily_caps.py.)"""
 
-from datetime import date
 
 import pytest
 
@@ -9,15 +9,13 @@ from lms.rules import (
     ATTENDANCE_STATUS_LABELS,
     ATTENDANCE_STATUSES,
     CREDITING_STATUSES,
-    DAILY_CAP_MINUTES,
+    DAY_MINUTES,
     HOUR_CATEGORIES,
     SESSION_MODE_CATEGORIES,
     SESSION_MODES,
     credits_self_study,
-    daily_cap_reason,
     day_minutes_problem,
     earns_hours,
-    exceeds_daily_cap,
     holds_day,
     mark_minutes,
     mark_problem,
@@ -89,23 +87,10 @@ def test_self_study_counts_once_approved_and_holds_its_day_until_rejected(status
     assert holds_day(status) is holds
 
 
-@pytest.mark.parametrize(("already", "adding", "over"), [
-    (0, 1439, False), (0, 1440, False), (0, 1441, True),
-    (960, 479, False), (960, 480, False), (960, 481, True),
-    (1440, 0, False), (1440, 1, True), (1439, 1, False), (1441, 0, True)])
-def test_the_daily_cap_is_1440_minutes_in_all(already, adding, over):
-    assert DAILY_CAP_MINUTES == 1440
-    assert exceeds_daily_cap(already, adding) is over
-
-
 @pytest.mark.parametrize(("minutes", "ok"), [(-1, False), (0, False), (1, True), (1439, True), (1440, True),
                                              (1441, False)])
 def test_a_session_or_an_entry_is_longer_than_nothing_and_no_longer_than_a_day(minutes, ok):
+    assert DAY_MINUTES == 1440
     assert (day_minutes_problem(minutes) is None) is ok
     if not ok:
         assert day_minutes_problem(minutes) == "学时应大于 0 且不超过 24"
-
-
-def test_the_daily_cap_refusal_names_the_day_and_the_cap():
-    assert daily_cap_reason(date(2025, 3, 8)) == "该学员 2025年3月8日 的学时合计超过 24 学时"
-    assert daily_cap_reason(date(2025, 3, 8), "王芳") == "王芳 2025年3月8日 的学时合计超过 24 学时"

@@ -1,7 +1,7 @@
 """The working rules of crediting live in lms.rules.crediting, and LearnerFacts are built in one place: no other
 module spells out the daily cap, the statuses that earn hours, a session mode's or a self-study status's
 meaning, and only the rules and lms.assessment.facts construct LearnerFacts. A new place that decides any of
-this fails here — use lms.rules (mark_minutes, mark_problem, exceeds_daily_cap …) or the SQL of
+this fails here — use lms.rules (mark_minutes, mark_problem, daily_cap_problem …) or the SQL of
 lms.teaching.hours (attended_minutes, earning_attendance, credited_self_study …) instead."""
 from __future__ import annotations
 
