@@ -144,7 +144,10 @@ def visit():
     criteria = criteria_from(request.form)
     form = VisitForm()
     form.session_id.choices = []
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if not form.session_id.data:        # none chosen (or not a number): said in Chinese, not WTForms' words
+        form.session_id.errors = ["请选择抽查的课次"]
+    elif valid:
         session = get_or_404(ClassSession, form.session_id.data)
         with saving(form) as saved:
             record_visit(actor=current_user, session=session, visited_on=form.visited_on.data,

@@ -43,6 +43,7 @@ def test_the_bureau_records_a_visit_which_is_audited_and_listed(client, county):
     ({"visited_on": "2026-10-09"}, "督查日期不能早于课次日期（2026-10-10）"),
     ({"inspector": ""}, "请填写督查人员"),
     ({"findings": ""}, "发现问题时请写明发现了什么"),
+    ({"session_id": ""}, "请选择抽查的课次"),
 ])
 def test_a_wrong_visit_is_refused_in_chinese_and_nothing_is_written(client, county, change, message):
     session = make_session(county.class_a, held_on=date(2026, 10, 10))
