@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.geo.views import bp as geo_bp
     from lms.home.views import bp as home_bp
     from lms.imports.views import bp as imports_bp
+    from lms.inspection.views import bp as inspection_bp
     from lms.learners.views import bp as learners_bp
     from lms.learners.views.enrolment import bp as enrolment_bp
     from lms.learners.views.roster import bp as roster_bp
@@ -106,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
                       roster_bp, enrolment_bp, learners_bp,
                       teaching_bp, sessions_bp, plans_bp, policies_bp,
                       assessment_bp, graduation_bp, recognition_bp,
-                      certificates_bp, batches_bp, verify_bp, reports_bp):
+                      certificates_bp, batches_bp, verify_bp, reports_bp, inspection_bp):
         app.register_blueprint(blueprint)
 
 

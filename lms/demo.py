@@ -59,6 +59,10 @@ def _load_domains(today: date, echo: Callable[[str], None]) -> None:
     learners_demo.load(divisions, users, today=today)
     echo("教学：课次、考勤、线上与自学学时 …")
     teaching_demo.load(today=today)
+    from lms.inspection import demo as inspection_demo
+
+    echo("课次佐证材料与督查 …")
+    inspection_demo.load(today=today)
     echo("考核、免修免考与毕业审核 …")
     assessment_demo.load(today=today)
     # Certificates come last: they issue whatever the engine allows on everything loaded above.

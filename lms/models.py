@@ -11,6 +11,7 @@ from lms.certificates.models import (  # noqa: F401
 )
 from lms.core.sequences import Sequence  # noqa: F401
 from lms.geo.models import Division, TeachingPoint  # noqa: F401
+from lms.inspection.models import InspectionVisit  # noqa: F401
 from lms.learners.models import Learner, OutreachVisit, RosterEntry, StatusEvent  # noqa: F401
 from lms.policies.models import PolicyVersion  # noqa: F401
 from lms.recognition.models import (  # noqa: F401
@@ -29,6 +30,7 @@ from lms.teaching.models import (  # noqa: F401
     LearnerHours,
     PlatformRecord,
     SelfStudyEntry,
+    SessionEvidence,
     Specialty,
     TeachingClass,
 )

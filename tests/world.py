@@ -88,6 +88,7 @@ def build_world() -> World:
     _add_assessment(w)
     _add_certificates(w)
     _add_crossing_learners(w)
+    _add_session_evidence(w)
     w.in_scope.update(township_id=township_a.id, village_id=village_a.id)
     w.out_of_scope.update(township_id=township_b.id, village_id=village_b.id)
     db.session.flush()
@@ -190,3 +191,18 @@ def _add_crossing_learners(w: World) -> None:
         make_certificate(learner)
     db.session.flush()
     w.objects.update(crossing)
+
+
+def _add_session_evidence(w: World) -> None:
+    """A class photo of each township's session (the 督查 lists and the evidence pages)."""
+    from lms.recognition.evidence import store_scan
+    from lms.teaching.models import SessionEvidence
+    from tests.factories import tiny_png
+
+    photos = {side: SessionEvidence(session_id=session.id, kind="photo", mime="image/png", size_bytes=len(tiny_png()),
+                                    path=store_scan(tiny_png(), "image/png", today=session.held_on))
+              for side, session in (("a", w.session_a), ("b", w.session_b))}
+    db.session.add_all(photos.values())
+    db.session.flush()
+    w.in_scope.update(evidence_id=photos["a"].id)
+    w.out_of_scope.update(evidence_id=photos["b"].id)

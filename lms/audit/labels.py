@@ -66,6 +66,7 @@ ACTION_LABELS: dict[str, str] = {
     "self_study.reject": "退回自学记录",
     "self_study.approve_all": "批量通过自学记录",
     "export.hours": "导出学时与规则状态",
+    "session.evidence": "上传课次佐证材料",
     # assessment and recognition
     "assessment.sheet": "录入考核成绩",
     "assessment_result.void": "作废考核成绩",
@@ -94,6 +95,9 @@ ACTION_LABELS: dict[str, str] = {
     "system.restore": "从备份恢复",
     # reports
     "reports.quarterly_export": "导出季度报表与经费申报",
+    # inspection
+    "inspection.visit": "登记督查走访",
+    "inspection.export": "导出督查清单",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -121,6 +125,8 @@ ENTITY_LABELS: dict[str, str] = {
     "certificate": "证书",
     "render_job": "打印任务",
     "report": "报表",
+    "inspection": "督查",
+    "inspection_visit": "督查走访",
 }
 
 

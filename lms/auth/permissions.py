@@ -42,6 +42,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "attendance.take":         (                   "township",             "teacher", "registrar"),  # 课次、考勤、签到表、学员证、登记自学
     "self_study.approve":      (                                           "teacher", "registrar"),  # 审核自学记录
     "hours.import":            ("admin",           "township",             "teacher", "registrar"),  # 导入考勤、平台学时、自学记录
+    "sessions.evidence_view":  ("admin", "bureau", "township",             "teacher", "registrar"),  # 课次佐证材料（课堂照片、签到表扫描件）
+    "sessions.evidence":       (                   "township",             "teacher", "registrar"),  # 上传课次佐证材料（教师：本人授课的课次）
     "plans.view":              ("admin", "bureau", "township", "enroller", "teacher", "registrar"),  # 教学计划
     "plans.edit":              (                                                      "registrar",), # 编辑课程
     "plans.import":            ("admin",                                              "registrar"),  # 导入教学计划
@@ -64,6 +66,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "batches.roster":          ("admin",                                              "registrar"),  # 下载毕业生名册（含完整身份证号）
     # --- 报表与系统 reports and the system --------------------------------------------------------------
     "reports.view":            ("admin", "bureau", "township",                        "registrar"),  # 数据看板、季度报表
+    "inspection.view":         ("admin", "bureau", "township",                        "registrar"),  # 督查核查清单、抽查课次及导出
+    "inspection.record":       (         "bureau",                                    "registrar"),  # 登记督查走访（明察暗访）结果
     "users.manage":            ("admin",),                                                           # 用户管理
     "settings.manage":         ("admin",),                                                           # 系统设置、学校印章
     "audit.view":              ("admin",),                                                           # 操作日志

@@ -6,6 +6,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.rules import COURSE_KIND_LABELS, DAY_MINUTES, SESSION_MODE_LABELS, format_hours
+from lms.teaching.models import SESSION_EVIDENCE_KIND_LABELS
 from lms.web.forms import BaseForm, choices
 
 #: A session or a self-study entry is at most a day (lms.rules.DAY_MINUTES): 24 学时. The daily caps of a
@@ -59,6 +60,13 @@ class SelfStudyForm(BaseForm):
         InputRequired("请输入学时"), DAY_HOURS])
     content = TextAreaField("学习内容", validators=[DataRequired("请填写学习内容"), Length(max=500)])
     evidence = FileField("学习证明（照片或 PDF，可选）", validators=[Optional()])
+
+
+class SessionEvidenceForm(BaseForm):
+    kind = SelectField("材料类别", choices=choices(SESSION_EVIDENCE_KIND_LABELS.items()), validate_choice=False)
+    file = FileField("文件", validators=[Optional()])
+    replaces_id = SelectField("替换", coerce=int, validate_choice=False)
+    note = StringField("说明（可选）", validators=[Length(max=100)])
 
 
 class DecisionForm(BaseForm):

@@ -29,6 +29,7 @@ DEFAULT_SPECIALTIES = (
     "电子商务", "刺绣", "蜡染", "家政", "环卫",
 )
 SELF_STUDY_STATUS_LABELS = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
+SESSION_EVIDENCE_KIND_LABELS = {"photo": "课堂照片", "sign_in": "签到表扫描件"}
 
 
 class Specialty(CreatedAtMixin, db.Model):
@@ -240,6 +241,39 @@ class SelfStudyEntry(CreatedAtMixin, db.Model):
     def in_scope(cls, scope: Scope):
         """SQL clause: entries of learners in scope."""
         return cls.learner_id.in_(_learners_in_scope(scope))
+
+
+class SessionEvidence(CreatedAtMixin, db.Model):
+    """A class photo or the scan of a session's signed sign-in sheet, checked by its content when uploaded.
+
+    Never deleted: a replaced file stays on record, `superseded_at` and `superseded_by_id` saying when and by
+    which file, so an inspection can see what was shown before."""
+
+    __tablename__ = "session_evidence"
+    __table_args__ = (CheckConstraint("kind IN ('photo', 'sign_in')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str] = mapped_column(String(100), default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    superseded_at: Mapped[datetime | None]
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("session_evidence.id"))
+
+    session: Mapped[ClassSession] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return SESSION_EVIDENCE_KIND_LABELS[self.kind]
+
+    @classmethod
+    def in_scope(cls, scope: Scope):
+        """SQL clause: evidence of sessions in scope."""
+        return cls.session_id.in_(select(ClassSession.id).where(ClassSession.in_scope(scope)))
 
 
 class LearnerHours(db.Model):

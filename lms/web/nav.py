@@ -20,6 +20,7 @@ NAV_ITEMS: list[tuple[str, str]] = [
     ("教学计划", "plans.index"),
     ("政策设置", "policies.index"),
     ("数据导入", "imports.index"),
+    ("督查核查", "inspection.index"),
     ("考核录入", "assessment.index"),
     ("免修免考", "recognition.index"),
     ("毕业审核", "graduation.audit"),
@@ -36,6 +37,7 @@ NAV_ITEMS: list[tuple[str, str]] = [
 NAV_GROUPS: dict[str, str] = {
     "roster.index": "招生", "learners.index": "招生", "geo.divisions": "招生",
     "teaching.classes": "教学", "plans.index": "教学", "imports.index": "教学",
+    "inspection.index": "教学",
     "assessment.index": "考核", "recognition.index": "考核", "graduation.audit": "考核", "policies.index": "考核",
     "certificates.index": "证书", "batches.index": "证书",
     "users.index": "系统", "settings.index": "系统", "audit.index": "系统",

@@ -1,6 +1,7 @@
 """Wide tables on a 360-px phone: names stay on one line (never one character per line), every button can be
 seen whole (the table scrolls inside its box, or its rows become cards; the page never scrolls sideways).
-Checked on the demo county: a teaching plan, a class, the quarterly report, the dashboard, users, audit log."""
+Checked on the demo county: a teaching plan, a class, the quarterly report, the dashboard, the 督查 page, users,
+audit log."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -40,7 +41,8 @@ def _demo():
     class_id = db.session.scalar(select(Learner.class_id).where(Learner.class_id.is_not(None))
                                  .group_by(Learner.class_id).order_by(func.count().desc()).limit(1))
     return {"plan": f"/plans/{course.specialty_id}", "class": f"/classes/{class_id}",
-            "quarterly": f"/reports/quarterly?period={today().year}", "dashboard": "/reports/"}
+            "quarterly": f"/reports/quarterly?period={today().year}", "dashboard": "/reports/",
+            "inspection": "/inspection/"}
 
 
 # Per page: the name cells (one line each) besides every other cell (never one character per line).
@@ -51,6 +53,7 @@ NAME_CELLS = {
     "dashboard": "main .drill-table td:first-child, main .drill-table th:first-child",
     "users": "main table tbody td:first-child, main table tbody td:nth-child(2)",
     "audit": "main table tbody td:first-child, main table tbody td:nth-child(3)",
+    "inspection": "main table tbody td:first-child",
 }
 # Who opens each page: the registrar, except the administrator's own pages.
 OPENED_BY = {"users": "admin", "audit": "admin"}

@@ -14,11 +14,18 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import studying_on
+from lms.recognition.evidence import max_scan_bytes
 from lms.rules import ATTENDANCE_STATUS_LABELS, CREDITING_STATUSES, earns_hours, mark_minutes
 from lms.teaching import queries
-from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionForm
-from lms.teaching.models import ClassSession, Course, SelfStudyEntry, TeachingClass
+from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionEvidenceForm, SessionForm
+from lms.teaching.models import ClassSession, Course, SelfStudyEntry, SessionEvidence, TeachingClass
 from lms.teaching.pdfs import sign_in_sheet_pdf, sign_in_workbook
+from lms.teaching.services.evidence import (
+    add_session_evidence,
+    evidence_download,
+    session_evidence_files,
+    upload_refusal,
+)
 from lms.teaching.services.selfstudy import approve_pending, decide_self_study, evidence_file, log_self_study
 from lms.teaching.services.sessions import (
     AttendanceConflict,
@@ -245,6 +252,59 @@ def approve_all(class_id: int):
 def evidence(self_study_id: int):
     entry = get_or_404(SelfStudyEntry, self_study_id)
     found = evidence_file(entry)
+    if found is None:
+        abort(404)
+    path, mime, name = found
+    # Shown in the browser only as what its bytes are (PDF, JPEG, PNG); anything else is a download.
+    response = send_file(path, mimetype=mime, as_attachment=mime == "application/octet-stream", download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _evidence_page(session: ClassSession, form: SessionEvidenceForm, status: int = 200):
+    files = session_evidence_files(session)
+    form.replaces_id.choices = choices([(0, "（新增一份，不替换）")] + [
+        (f.id, f"替换第 {f.id} 号{f.kind_label}") for f in files if f.superseded_at is None])
+    form.file.description = (f"课堂照片：JPG 或 PNG；签到表扫描件：PDF、JPG 或 PNG；"
+                             f"不超过 {max_scan_bytes() / 1024 / 1024:g} MB。原文件不会删除，替换后仍留档备查。")
+    may_upload = (session.cancelled_at is None and session.held_on <= today()
+                  and upload_refusal(current_user, session) is None)
+    return render_template("teaching/session_evidence.html", session=session, files=files, form=form,
+                           may_upload=may_upload), status
+
+
+@bp.get("/sessions/<int:session_id>/evidence")
+@requires("sessions.evidence_view")
+def session_evidence(session_id: int):
+    return _evidence_page(get_or_404(ClassSession, session_id), SessionEvidenceForm())
+
+
+@bp.post("/sessions/<int:session_id>/evidence")
+@requires("sessions.evidence")
+def upload_session_evidence(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    form = SessionEvidenceForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        content = upload.read() if upload and getattr(upload, "filename", "") else b""
+        replaces = db.session.get(SessionEvidence, form.replaces_id.data) if form.replaces_id.data else None
+        with saving(form) as saved:
+            if form.replaces_id.data and replaces is None:
+                raise DomainError("要替换的材料不存在，请刷新后重试", field="replaces_id")
+            evidence = add_session_evidence(actor=current_user, session=session, kind=form.kind.data or "",
+                                            content=content, today=today(), replaces=replaces,
+                                            note=form.note.data or "")
+        if saved:
+            flash(f"已上传{evidence.kind_label}。", "success")
+            return redirect(url_for("sessions.session_evidence", session_id=session.id))
+    return _evidence_page(session, form, 422)
+
+
+@bp.get("/session-evidence/<int:evidence_id>")
+@requires("sessions.evidence_view")
+def session_evidence_file(evidence_id: int):
+    found = evidence_download(get_or_404(SessionEvidence, evidence_id))
     if found is None:
         abort(404)
     path, mime, name = found
