@@ -1,7 +1,7 @@
 """sessions carry evidence (class photos, sign-in sheet scans; superseded, never deleted); inspection visits
 
 Revision ID: 0670
-Revises: 0640
+Revises: 0650
 Create Date: 2026-12-07 09:00:00
 
 """
