@@ -1,6 +1,7 @@
 """Import of recognition applications (免修/免考/实习免除/奖励学分): rows that break R9 are refused."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from lms.assessment.importers import LearnerRowsImporter
 from lms.core.clock import now_utc
 from lms.core.errors import DomainError
 from lms.extensions import db
-from lms.imports.cells import CellError, clean_text, closest_name, parse_choice, parse_decimal
+from lms.imports.cells import CellError, clean_text, closest_name, parse_choice, parse_date, parse_decimal
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import SourceRow
 from lms.learners.models import Learner
@@ -39,6 +40,8 @@ class _Planned:
     certificate_kind: CertificateKind | None
     work_years: Decimal | None
     status: str
+    decided_on: dt.date | None = None
+    approver: str = ""
 
 
 class ExemptionImporter(LearnerRowsImporter):
@@ -49,7 +52,8 @@ class ExemptionImporter(LearnerRowsImporter):
     capability = "recognition.decide"
     description = ("每行一门课程：类型 免修/免考/实习免除（竞赛获奖、发明创造给学分时留空或填“奖励学分”）；"
                    "凭证书的，“证明材料”须写学校证书对应表中的证书名称；工作经历须写对口岗位工作年限。"
-                   "不符合规定（如工作不满两年申请免除实习）的行不导入。")
+                   "不符合规定（如工作不满两年申请免除实习）的行不导入。"
+                   "迁移台账时可填“审批日期”（不晚于今天、不早于入学日期，留空为今天）和“审批人”（原样记入审批意见）。")
     columns = (
         common_column("id_number", required=True),
         common_column("course", required=True),
@@ -59,6 +63,8 @@ class ExemptionImporter(LearnerRowsImporter):
         Column("work_years", "工作年限", ("工作年限", "对口岗位工作年限", "对口工作年限")),
         Column("status", "审批结论", ("审批结论", "审批结果", "审批"), True),
         Column("credits", "学分", ("学分", "奖励学分")),
+        Column("decided_on", "审批日期", ("审批日期", "批准日期", "审批时间")),
+        Column("approver", "审批人", ("审批人", "批准人")),
     )
     example = {"id_number": "522327198506150024", "course": "顶岗实习", "kind": "实习免除", "evidence_type": "工作经历",
                "evidence": "某养殖场饲养员 2019—2022", "work_years": "3", "status": "已批准"}
@@ -114,7 +120,13 @@ class ExemptionImporter(LearnerRowsImporter):
             v, KIND_CHOICES, "类型", shown=(*EXEMPTION_KIND_LABELS.values(), "奖励学分")) if clean_text(v) else "")
         work_years = self._cell(row, "work_years", lambda v: parse_decimal(v, min=0, max=50) if clean_text(v) else "")
         credits = self._cell(row, "credits", lambda v: parse_decimal(v, min=0, max=100) if clean_text(v) else "")
-        if None in (evidence_type, status, requested, work_years, credits):
+        decided_on = self._cell(row, "decided_on", lambda v: parse_date(
+            v, not_before=learner.enrolled_on, not_after=self.today) if clean_text(v) else "")
+        if None in (evidence_type, status, requested, work_years, credits, decided_on):
+            return None
+        approver = clean_text(row.get("approver"))[:40]
+        if status != "approved" and (decided_on or approver):
+            self.refuse(row, "decided_on" if decided_on else "approver", "待审批的申请不能填写审批日期或审批人")
             return None
         basis = EVIDENCE_TYPES[evidence_type]
         requested = requested or ("waived" if basis == "work_experience" else "credits")
@@ -141,7 +153,7 @@ class ExemptionImporter(LearnerRowsImporter):
             self.refuse(row, "work_years" if basis == "work_experience" else "kind", decision.reason)
             return None
         return _Planned(learner, course, evidence_type, decision.kind, decision.credits, evidence, certificate_kind,
-                        work_years, status)
+                        work_years, status, decided_on or None, approver)
 
     def plans_by_id(self, learner: Learner) -> dict[int, Course]:
         return {course.id: course for course in self.plans.get(learner.specialty_id, {}).values()}
@@ -157,7 +169,14 @@ class ExemptionImporter(LearnerRowsImporter):
                 work_post=item.evidence[:120] if item.evidence_type == "工作经历" else "",
                 work_years=item.work_years, evidence_note="批量导入", status=item.status, created_by_id=actor_id,
                 decided_by_id=actor_id if approved else None, decided_at=now if approved else None,
-                decided_on=self.today if approved else None, decision_reason="导入时已批准" if approved else "",
+                # A migrated 台账 keeps its own approval day, so an audit as of an earlier day counts it.
+                decided_on=(item.decided_on or self.today) if approved else None,
+                decision_reason=_reason(item) if approved else "",
                 items=[RecognitionItem(course_id=item.course.id, kind=item.kind, credits=item.credits)]))
         db.session.flush()
         return len(planned)
+
+
+def _reason(item: _Planned) -> str:
+    """The stored decision note: the approver's name is free text because old 台账 name people who are no users."""
+    return "导入时已批准" + (f"（审批人：{item.approver}）" if item.approver else "")

@@ -165,3 +165,70 @@ def test_status_event_service_refuses_out_of_order_and_wrong_status(enrol):
     with pytest.raises(DomainError, match="请填写异动原因"):
         record_status_event(actor=None, learner=learner, kind="withdraw", occurred_on=date(2024, 7, 1), reason=" ",
                             today=date(2025, 1, 1))
+
+
+def _waiver_file(tmp_path, learner, decided_on, approver="王主任", status="已批准"):
+    return write_csv(tmp_path, "台账.csv", ["身份证号", "课程", "类型", "依据", "证明材料", "工作年限", "审批结论",
+                                           "审批日期", "审批人"], [
+        [learner.id_number, "家政顶岗实习", "实习免除", "工作经历", "某家政公司保洁员", "3", status, decided_on,
+         approver]])
+
+
+def test_a_migrated_exemption_keeps_its_approval_day_and_the_audit_counts_it_from_then(app, tmp_path, enrol, plan):
+    from lms.assessment.account import learning_account
+
+    learner = enrol()
+    code, summary = run(app, "exemptions", _waiver_file(tmp_path, learner, "2025-03-10"))
+    assert (code, summary["written"]) == (0, 1)
+    application = db.session.scalars(select(RecognitionApplication)
+                                     .where(RecognitionApplication.learner_id == learner.id)).one()
+    assert application.decided_on == date(2025, 3, 10)
+    assert application.decision_reason == "导入时已批准（审批人：王主任）"
+
+    def waived(day):
+        line = next(c for c in learning_account(learner, day).courses if c.course.name == "家政顶岗实习")
+        return [(t.what, t.on) for t in line.recognitions]
+
+    assert waived(date(2025, 3, 9)) == []
+    assert waived(date(2025, 3, 10)) == [("实习免除", date(2025, 3, 10))]
+
+
+def test_an_exemption_without_approval_day_is_dated_today(app, tmp_path, enrol, plan):
+    learner = enrol()
+    assert run(app, "exemptions", _waiver_file(tmp_path, learner, "", approver=""))[1]["written"] == 1
+    application = db.session.scalars(select(RecognitionApplication)
+                                     .where(RecognitionApplication.learner_id == learner.id)).one()
+    assert (application.decided_on, application.decision_reason) == (date(2026, 12, 7), "导入时已批准")
+
+
+def test_approval_days_in_the_future_before_enrolment_or_on_pending_rows_are_refused(app, tmp_path, enrol, plan):
+    early, late, pending = enrol(), enrol(), enrol()
+    day_before = early.enrolled_on.replace(day=1) if early.enrolled_on.day > 1 else None
+    before = (day_before or early.enrolled_on.replace(year=early.enrolled_on.year - 1)).isoformat()
+    path = write_csv(tmp_path, "台账.csv", ["身份证号", "课程", "类型", "依据", "证明材料", "工作年限", "审批结论",
+                                           "审批日期", "审批人"], [
+        [early.id_number, "家政顶岗实习", "实习免除", "工作经历", "保洁员", "3", "已批准", before, ""],
+        [late.id_number, "家政顶岗实习", "实习免除", "工作经历", "保洁员", "3", "已批准", "2026-12-08", ""],
+        [pending.id_number, "家政顶岗实习", "实习免除", "工作经历", "保洁员", "3", "待审批", "2025-03-10", ""],
+    ])
+    code, summary = run(app, "exemptions", path, "--dry-run")
+    messages = {(e["row"], e["column"]): e["message"] for e in summary["errors"]}
+    assert summary["dry_run"] and summary["would_write"] == 0
+    assert messages[(2, "审批日期")].startswith("日期 ") and "不能早于" in messages[(2, "审批日期")]
+    assert messages[(3, "审批日期")] == "日期 2026年12月8日 不能晚于 2026年12月7日"
+    assert messages[(4, "审批日期")] == "待审批的申请不能填写审批日期或审批人"
+    assert run(app, "exemptions", path)[1]["written"] == 0
+    assert db.session.scalar(select(RecognitionApplication.id)) is None
+
+
+def test_the_import_preview_names_a_future_approval_day_and_the_template_offers_the_columns(
+        client, login_as, tmp_path, enrol, plan):
+    import io
+
+    learner = enrol()
+    login_as("registrar")
+    upload = _waiver_file(tmp_path, learner, "2027-01-01").read_bytes()
+    page = client.post_form("/imports/exemptions/", {"file": (io.BytesIO(upload), "台账.csv")},
+                            content_type="multipart/form-data").get_data(as_text=True)
+    assert "日期 2027年1月1日 不能晚于 2026年12月7日" in page and "审批日期" in page
+    assert db.session.scalar(select(RecognitionApplication.id)) is None
