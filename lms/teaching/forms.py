@@ -15,6 +15,10 @@ DAY_HOURS = NumberRange(min=0.5, max=DAY_MINUTES // 60,
                         message=f"学时应在 0.5–{format_hours(DAY_MINUTES)} 之间")
 
 
+class SpecialtyForm(BaseForm):
+    name = StringField("专业名称", validators=[DataRequired("请输入专业名称"), Length(max=40)])
+
+
 class CourseForm(BaseForm):
     name = StringField("课程名称", validators=[DataRequired("请输入课程名称"), Length(max=60)])
     kind = SelectField("类别", choices=choices(COURSE_KIND_LABELS.items()))

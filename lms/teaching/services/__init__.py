@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from lms import summaries
 from lms.audit.services import record, record_save, snapshot
@@ -35,6 +35,60 @@ def assign_teacher_to_classes(user, class_codes: list[str]) -> None:
         if classes[code].id not in have:
             db.session.add(ClassTeacher(class_id=classes[code].id, user_id=user.id))
     db.session.flush()
+
+
+# --- specialties (the plan: 专业“结合地方产业发展实际实行动态调整”) ------------------------------
+
+def save_specialty(*, actor, specialty: Specialty | None, name: str) -> Specialty:
+    """Add a specialty or rename one (names are unique; a rename shows wherever the specialty does); audited.
+
+    Specialties are never deleted: learners, classes and certificates keep pointing at them.
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError("请填写专业名称", field="name")
+    if len(name) > 40:
+        raise DomainError("专业名称不能超过 40 个字", field="name")
+    clash = db.session.scalar(select(Specialty.id).where(Specialty.name == name))
+    if clash and (specialty is None or clash != specialty.id):
+        raise DomainError(f"已有专业“{name}”", field="name")
+    if specialty is None:
+        position = (db.session.scalar(select(func.max(Specialty.position))) or 0) + 1
+        specialty = Specialty(name=name, position=position, active=True)
+        db.session.add(specialty)
+        db.session.flush()
+        record(actor, "specialty.create", "specialty", specialty.id, summary=f"新增专业 {name}",
+               after={"name": name})
+        return specialty
+    old = specialty.name
+    if old == name:
+        return specialty
+    specialty.name = name
+    db.session.flush()
+    record(actor, "specialty.rename", "specialty", specialty.id, summary=f"专业 {old} 改名为 {name}",
+           before={"name": old}, after={"name": name})
+    return specialty
+
+
+def set_specialty_active(*, actor, specialty: Specialty, active: bool) -> Specialty:
+    """Retire (停办) or reopen a specialty; audited. A retired specialty is offered to no new class or
+    enrolment, while its learners, classes and history stay. Retiring is refused while an active class
+    still teaches it: close or move those classes first."""
+    if specialty.active == active:
+        return specialty
+    if not active:
+        running = list(db.session.scalars(
+            select(TeachingClass.name).where(TeachingClass.specialty_id == specialty.id,
+                                             TeachingClass.active.is_(True)).order_by(TeachingClass.code)))
+        if running:
+            raise DomainError(f"{specialty.name}还有在办班级：{'、'.join(running[:5])}"
+                              f"{'等' if len(running) > 5 else ''}，请先停用这些班级再停办专业", field="active")
+    specialty.active = active
+    db.session.flush()
+    record(actor, "specialty.activate" if active else "specialty.retire", "specialty", specialty.id,
+           summary=f"{'恢复' if active else '停办'}专业 {specialty.name}", before={"active": not active},
+           after={"active": active})
+    return specialty
 
 
 # --- teaching plans --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from lms.extensions import db
 from lms.teaching import queries, services
-from lms.teaching.forms import CourseForm
+from lms.teaching.forms import CourseForm, SpecialtyForm
 from lms.teaching.models import Course, Specialty
 from lms.web.access import requires
 from lms.web.saving import saving
@@ -19,6 +19,40 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 @requires("plans.view")
 def index():
     return render_template("teaching/plans.html", rows=queries.specialties_with_counts())
+
+
+def _specialty_form(item: Specialty | None):
+    form = SpecialtyForm(obj=item)
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            item = services.save_specialty(actor=current_user, specialty=item, name=form.name.data)
+        if saved:
+            flash(f"已保存专业 {item.name}。", "success")
+            return redirect(url_for("plans.specialty", specialty_id=item.id))
+    return render_template("teaching/specialty_form.html", form=form, specialty=item)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("plans.edit")
+def new_specialty():
+    return _specialty_form(None)
+
+
+@bp.route("/<int:specialty_id>/edit", methods=["GET", "POST"])
+@requires("plans.edit")
+def edit_specialty(specialty_id: int):
+    return _specialty_form(db.session.get(Specialty, specialty_id) or abort(404))
+
+
+@bp.post("/<int:specialty_id>/active")
+@requires("plans.edit")
+def toggle_specialty(specialty_id: int):
+    item = db.session.get(Specialty, specialty_id) or abort(404)
+    with saving() as saved:
+        services.set_specialty_active(actor=current_user, specialty=item, active=request.form.get("active") == "1")
+    if saved:
+        flash(f"专业 {item.name} 已{'恢复' if item.active else '停办'}。", "success")
+    return redirect(url_for("plans.specialty", specialty_id=item.id))
 
 
 @bp.get("/<int:specialty_id>")
