@@ -66,7 +66,8 @@ def create_user_command(name: str, role: str, scopes: tuple[str, ...], display_n
 @click.option("--dry-run", is_flag=True, help="只检查，不写入。")
 @click.option("--strict", is_flag=True, help="有任何一行出错就什么也不写。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出摘要。")
-def import_command(kind: str, file: Path, dry_run: bool, strict: bool, as_json: bool):
+@click.option("--option", "chosen", multiple=True, help="确认导入选项，如 plans 的 replace（停用文件未列出的课程）。")
+def import_command(kind: str, file: Path, dry_run: bool, strict: bool, as_json: bool, chosen: tuple[str, ...]):
     """Import FILE (.xlsx/.xls/.csv) of KIND. Exit 0: all rows good; 1: some refused; 2: file unusable."""
     from lms.imports.files import too_large_message
     from lms.imports.pipeline import ImportSummary, run_import
@@ -80,7 +81,7 @@ def import_command(kind: str, file: Path, dry_run: bool, strict: bool, as_json: 
     elif file.stat().st_size > current_app.config["IMPORT_MAX_BYTES"]:   # refused before it is read into memory
         summary = ImportSummary(kind=kind, fatal=too_large_message(current_app.config["IMPORT_MAX_BYTES"]))
     else:
-        importer = classes[kind](actor=None, scope=EVERYTHING, today=today())
+        importer = classes[kind](actor=None, scope=EVERYTHING, today=today(), chosen=chosen)
         try:
             summary = run_import(importer, file.read_bytes(), file.name, write=not dry_run, strict=strict)
         except Exception:

@@ -7,7 +7,7 @@ rows inside one SAVEPOINT, so the write is all-or-nothing; the caller commits on
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -114,9 +114,12 @@ class Importer:
     example: ClassVar[dict[str, str]] = {}
     text_columns: ClassVar[tuple[str, ...]] = ("id_number",)   # formatted as text in the template
     person_column: ClassVar[str | None] = None                  # the column naming the person of a row
+    # Choices the user confirms on the preview (key → checkbox label); `self.chosen` holds the ticked keys.
+    options: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, *, actor, scope, today: date):
+    def __init__(self, *, actor, scope, today: date, chosen: Iterable[str] = ()):
         self.actor = actor
+        self.chosen = frozenset(chosen) & set(self.options)
         self.scope = scope
         self.today = today
         self.errors: list[RowError] = []

@@ -81,7 +81,8 @@ def upload(kind: str):
             importer = cls(actor=current_user, scope=current_scope(), today=today())
             summary = run_import(importer, data, file.filename, write=False)
             token = ""
-            if not summary.fatal and (summary.to_write or summary.errors):   # to confirm, or to fix the refused
+            # to confirm, to fix the refused, or to tick an option the warnings offer
+            if not summary.fatal and (summary.to_write or summary.errors or (cls.options and summary.warnings)):
                 token = secrets.token_urlsafe(24)
                 (_upload_dir() / f"{current_user.id}-{kind}-{token}{suffix}").write_bytes(data)
             return render_template("imports/preview.html", cls=cls, summary=summary, token=token,
@@ -101,7 +102,7 @@ def confirm(kind: str):
         flash("上传的文件已失效（可能已经导入过），请重新上传。", "warning")
         return redirect(url_for("imports.upload", kind=kind))
     filename = request.form.get("filename") or path.name
-    importer = cls(actor=current_user, scope=current_scope(), today=today())
+    importer = cls(actor=current_user, scope=current_scope(), today=today(), chosen=request.form.getlist("option"))
     summary = run_import(importer, path.read_bytes(), filename, write=True)
     # Once the rows are committed: a failed commit leaves the upload to confirm again.
     if summary.errors:      # kept (not importable again) so the refused rows can still be downloaded

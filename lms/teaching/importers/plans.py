@@ -12,7 +12,7 @@ from lms.imports.pipeline import Importer, SourceRow
 from lms.rules import COURSE_KIND_LABELS
 from lms.teaching.importers.common import cell
 from lms.teaching.models import Course, Specialty
-from lms.teaching.services import save_course
+from lms.teaching.services import save_course, set_course_active
 
 # A cell may hold the label (文化课 …) or one of these synonyms.
 KIND_CHOICES = {**{label: kind for kind, label in COURSE_KIND_LABELS.items()}, "文化": "cultural",
@@ -37,11 +37,13 @@ class PlanImporter(Importer):
     example = {"specialty": "刺绣", "course": "刺绣基础针法", "kind": "专业技能课", "hours": "54", "credits": "3",
                "assignments": "3"}
     text_columns = ()
+    options = {"replace": "停用文件未列出的课程（以本文件为这些专业的完整教学计划）"}
 
     def check(self, rows: list[SourceRow]) -> list[dict]:
         specialties = {s.name: s for s in db.session.scalars(select(Specialty))}
         courses = {(c.specialty_id, c.name): c for c in db.session.scalars(select(Course))}
         seen: dict[tuple[int, str], int] = {}
+        named: dict[tuple[int, str], int] = {}      # every course the file names, refused rows too
         planned = []
         for row in rows:
             name = clean_text(row.get("specialty"))
@@ -54,6 +56,7 @@ class PlanImporter(Importer):
             if not course_name or len(course_name) > 60:
                 self.refuse(row, "course", "课程名称不能为空" if not course_name else "课程名称超过 60 个字")
                 continue
+            named.setdefault((specialty.id, course_name), row.number)
             kind = cell(self, row, "kind", parse_choice, KIND_CHOICES, "类别", shown=tuple(COURSE_KIND_LABELS.values()))
             hours = cell(self, row, "hours", parse_decimal, min=Decimal("0.5"), max=2000)
             credits = cell(self, row, "credits", parse_decimal, min=0, max=100)
@@ -73,10 +76,33 @@ class PlanImporter(Importer):
                 continue
             planned.append({"specialty": specialty, "course": current, "name": course_name, "kind": kind,
                             "minutes": minutes, "credits": credits, "work": work})
-        return planned
+        return planned + self._unnamed(specialties, courses, named)
+
+    def _unnamed(self, specialties, courses, named) -> list[dict]:
+        """The active courses of each specialty in the file that the file does not name: listed on the
+        preview, and stopped (deactivated, never deleted) only when the user ticks the replace option."""
+        first: dict[int, int] = {}
+        for (specialty_id, _name), number in named.items():
+            first[specialty_id] = min(number, first.get(specialty_id, number))
+        stops = []
+        by_id = {s.id: s for s in specialties.values()}
+        for specialty_id, row_number in sorted(first.items(), key=lambda item: item[1]):
+            left = sorted((c for (s, name), c in courses.items() if s == specialty_id and c.active
+                           and (s, name) not in named), key=lambda c: (c.position, c.id))
+            if not left:
+                continue
+            names = "、".join(f"《{c.name}》" for c in left)
+            verb = "导入时停用" if "replace" in self.chosen else "保留；如要以本文件为完整计划，请勾选“停用文件未列出的课程”"
+            self.warn(row_number, "specialty", f"{by_id[specialty_id].name}现有课程{names}不在文件中：{verb}")
+            if "replace" in self.chosen:
+                stops.extend({"stop": course} for course in left)
+        return stops
 
     def write(self, planned: list[dict]) -> int:
         for item in planned:
+            if "stop" in item:
+                set_course_active(actor=self.actor, course=item["stop"], active=False)
+                continue
             save_course(actor=self.actor, specialty=item["specialty"], course=item["course"], name=item["name"],
                         kind=item["kind"], minutes=item["minutes"], credits=item["credits"],
                         required_assignments=item["work"])

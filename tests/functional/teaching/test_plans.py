@@ -81,3 +81,47 @@ def test_the_plans_import_creates_updates_and_refuses_bad_rows(app, tmp_path):
     assert json.loads(again.output.strip().splitlines()[-1])["unchanged"] == 2
     assert db.session.scalar(select(func.count()).select_from(Course).where(
         Course.specialty_id == embroidery.id, Course.name == "苗绣针法")) == 1
+
+
+def _upload_plan(client, body: str):
+    import io
+
+    page = client.post_form("/imports/plans/", {"file": (io.BytesIO(body.encode()), "计划.csv")},
+                            content_type="multipart/form-data").get_data(as_text=True)
+    token = page.split('name="token" value="')[1].split('"')[0] if 'name="token"' in page else ""
+    return page, token
+
+
+def test_a_plan_import_lists_the_courses_it_does_not_name_and_stops_them_only_when_confirmed(client, login_as):
+    login_as("registrar")
+    specialty = specialty_named("刺绣")
+    before = {c.name for c in db.session.scalars(select(Course).where(Course.specialty_id == specialty.id,
+                                                                       Course.active.is_(True)))}
+    body = "专业,课程,类别,学时,学分,必做作业数\r\n刺绣,苗绣针法,专业技能课,54,3,2\r\n刺绣,读写算,文化课,80,4,3\r\n"
+    page, token = _upload_plan(client, body)
+    assert "停用文件未列出的课程" in page and "现有课程" in page and "《普通话》" in page and "《读写算》" not in page
+    client.post_form("/imports/plans/confirm", {"token": token, "filename": "计划.csv"})
+    active = {c.name for c in db.session.scalars(select(Course).where(Course.specialty_id == specialty.id,
+                                                                       Course.active.is_(True)))}
+    assert active == before | {"苗绣针法"}, "without the tick nothing is stopped"
+
+    page, token = _upload_plan(client, body)
+    assert token, "a file with nothing new still offers to stop the unnamed courses"
+    client.post_form("/imports/plans/confirm", {"token": token, "filename": "计划.csv", "option": "replace"})
+    courses = db.session.scalars(select(Course).where(Course.specialty_id == specialty.id)).all()
+    assert {c.name for c in courses if c.active} == {"苗绣针法", "读写算"}
+    assert {c.name for c in courses} >= before, "stopped courses are kept, never deleted"
+    other = specialty_named("蜡染")
+    assert db.session.scalar(select(func.count()).select_from(Course).where(
+        Course.specialty_id == other.id, Course.active.is_(False))) == 0, "specialties not in the file are untouched"
+
+
+def test_a_refused_row_does_not_stop_the_course_it_names(app, tmp_path):
+    path = tmp_path / "plans.csv"
+    path.write_text("专业,课程,类别,学时,学分,必做作业数\r\n刺绣,苗绣针法,专业技能课,54,3,2\r\n"
+                    "刺绣,读写算,文化课,-1,4,3\r\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["lms", "import", "plans", str(path), "--json", "--option", "replace"])
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["errors"][0]["row"] == 3
+    assert plan_course(specialty_named("刺绣"), "读写算").active
+    assert not plan_course(specialty_named("刺绣"), "普通话").active
