@@ -31,6 +31,7 @@ class HeadersError(DomainError):
 #: spaces, case, brackets of either width, "*" required-markers and colons (see header_key).
 COMMON_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
+        "approver": ("审批人", "批准人"),
         "id_number": (
             "身份证号", "身份证号码", "公民身份号码", "身份证", "身份号码", "证件号码",
             "居民身份证号", "居民身份证号码", "身份证件号码", "ID", "id_number",

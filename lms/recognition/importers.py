@@ -64,7 +64,7 @@ class ExemptionImporter(LearnerRowsImporter):
         Column("status", "审批结论", ("审批结论", "审批结果", "审批"), True),
         Column("credits", "学分", ("学分", "奖励学分")),
         Column("decided_on", "审批日期", ("审批日期", "批准日期", "审批时间")),
-        Column("approver", "审批人", ("审批人", "批准人")),
+        common_column("approver"),
     )
     example = {"id_number": "522327198506150024", "course": "顶岗实习", "kind": "实习免除", "evidence_type": "工作经历",
                "evidence": "某养殖场饲养员 2019—2022", "work_years": "3", "status": "已批准"}

@@ -43,7 +43,7 @@ class StatusEventImporter(LearnerRowsImporter):
         Column("kind", "类型", ("类型", "异动类型", "学籍异动"), True),
         Column("occurred_on", "日期", ("日期", "异动日期", "办理日期"), True),
         Column("reason", "原因", ("原因", "异动原因", "事由"), True),
-        Column("approved_by", "批准人", ("批准人", "审批人")),
+        common_column("approved_by", "批准人", field_name="approver"),
         Column("to_specialty", "新专业", ("新专业", "转入专业", "转入专业名称")),
     )
     example = {"id_number": "522327198506150024", "kind": "休学", "occurred_on": "2025-09-01", "reason": "外出务工"}
