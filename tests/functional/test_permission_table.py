@@ -3,7 +3,7 @@ the role may open, each opens, and every page the role may open is reachable by 
 home page — nothing a role may use hides behind a URL typed by hand.
 
 (The matrix of every endpoint × role is tests/functional/test_permissions.py; the scan that keeps role names
-out of every other module is tests/unit/web/test_one_permission_table.py.)
+out of every other module is tests/unit/auth/test_one_permission_table.py.)
 """
 from __future__ import annotations
 
