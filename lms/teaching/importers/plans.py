@@ -1,6 +1,7 @@
 """Import of teaching plans (`plans`): one course of a specialty per row, updating courses already there."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -17,7 +18,20 @@ KIND_CHOICES = {"文化课": "cultural", "文化": "cultural", "专业技能课"
                 "专业技能": "skill", "顶岗实习": "internship", "实习": "internship"}
 
 
-class PlanImporter(Importer):
+@dataclass(frozen=True, slots=True)
+class PlannedCourse:
+    """A course of a specialty's plan to save (save_course): a new one when `course` is None, else that one edited."""
+
+    specialty: Specialty
+    course: Course | None
+    name: str
+    kind: str
+    minutes: int
+    credits: Decimal
+    required_assignments: int
+
+
+class PlanImporter(Importer[PlannedCourse]):
     """教学计划: one course of a specialty per row; existing courses (same specialty and name) are updated."""
 
     kind = "plans"
@@ -36,7 +50,7 @@ class PlanImporter(Importer):
                "assignments": "3"}
     text_columns = ()
 
-    def check(self, rows: list[SourceRow]) -> list[dict]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedCourse]:
         specialties = {s.name: s for s in db.session.scalars(select(Specialty))}
         courses = {(c.specialty_id, c.name): c for c in db.session.scalars(select(Course))}
         seen: dict[tuple[int, str], int] = {}
@@ -69,13 +83,12 @@ class PlanImporter(Importer):
                     == (kind, minutes, credits, work):
                 self.unchanged += 1
                 continue
-            planned.append({"specialty": specialty, "course": current, "name": course_name, "kind": kind,
-                            "minutes": minutes, "credits": credits, "work": work})
+            planned.append(PlannedCourse(specialty, current, course_name, kind, minutes, credits, work))
         return planned
 
-    def write(self, planned: list[dict]) -> int:
+    def write(self, planned: list[PlannedCourse]) -> int:
         for item in planned:
-            save_course(actor=self.actor, specialty=item["specialty"], course=item["course"], name=item["name"],
-                        kind=item["kind"], minutes=item["minutes"], credits=item["credits"],
-                        required_assignments=item["work"])
+            save_course(actor=self.actor, specialty=item.specialty, course=item.course, name=item.name,
+                        kind=item.kind, minutes=item.minutes, credits=item.credits,
+                        required_assignments=item.required_assignments)
         return len(planned)
