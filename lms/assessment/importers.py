@@ -27,7 +27,7 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.imports.cells import CellError, clean_text, closest_name, parse_choice, parse_date
 from lms.imports.headers import Column, common_column
-from lms.imports.pipeline import Importer, SourceRow
+from lms.imports.pipeline import Importer, PlanT, SourceRow
 from lms.learners.idnumbers import IdNumberError, normalise_id_number
 from lms.learners.lookup import hash_id
 from lms.learners.models import Learner
@@ -36,7 +36,7 @@ from lms.teaching.models import Course
 NOT_FOUND = "系统中没有这个身份证号的学员（或不在您的管辖范围内）"
 
 
-class LearnerRowsImporter(Importer):
+class LearnerRowsImporter(Importer[PlanT]):
     """Base of imports keyed by ID number (and course): set-based look-ups of learners in scope and of
     the courses of their plans; rows of unknown learners or courses are refused with a suggestion."""
 
@@ -130,15 +130,17 @@ def assignment_title(text: str, required: tuple[str, ...]) -> str | None:
     return title if title in required else None
 
 
-@dataclass(frozen=True)
-class _Completion:
+@dataclass(frozen=True, slots=True)
+class PlannedCompletion:
+    """An assignment to mark completed (mark_completed: a voided one is restored, else one is added)."""
+
     learner: Learner
     course: Course
     title: str
     on: date
 
 
-class AssignmentImporter(LearnerRowsImporter):
+class AssignmentImporter(LearnerRowsImporter[PlannedCompletion]):
     """作业完成: one row per completed assignment/practical (R7)."""
 
     kind = "assignments"
@@ -153,7 +155,7 @@ class AssignmentImporter(LearnerRowsImporter):
     )
     example = {"id_number": "522327198506150024", "course": "种植技术", "title": "作业1", "completed_on": "2025-05-06"}
 
-    def check(self, rows: list[SourceRow]) -> list[_Completion]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedCompletion]:
         candidates = []
         for row, learner, course in self.course_rows(rows):
             if learner.status == "withdrawn":
@@ -168,7 +170,7 @@ class AssignmentImporter(LearnerRowsImporter):
                 continue
             on = self.date_of(row, "completed_on", learner)
             if on is not None:
-                candidates.append((row, _Completion(learner, course, title, on)))
+                candidates.append((row, PlannedCompletion(learner, course, title, on)))
         existing = load_completions({c.learner.id for _, c in candidates}, {c.course.id for _, c in candidates})
         self._existing, planned, seen = existing, [], set()
         for _row, item in candidates:
@@ -181,7 +183,7 @@ class AssignmentImporter(LearnerRowsImporter):
             planned.append(item)
         return planned
 
-    def write(self, planned: list[_Completion]) -> int:
+    def write(self, planned: list[PlannedCompletion]) -> int:
         for item in planned:
             mark_completed(self._existing.get((item.learner.id, item.course.id, item.title)), actor=self.actor,
                            learner_id=item.learner.id, course_id=item.course.id, title=item.title, on=item.on)
@@ -189,7 +191,17 @@ class AssignmentImporter(LearnerRowsImporter):
         return len(planned)
 
 
-class ResultImporter(LearnerRowsImporter):
+@dataclass(frozen=True, slots=True)
+class PlannedResult:
+    """One attempt at a course's assessment to add (attempts are never replaced)."""
+
+    learner: Learner
+    course: Course
+    score: Decimal
+    sat_on: date
+
+
+class ResultImporter(LearnerRowsImporter[PlannedResult]):
     """考核成绩: one row per attempt; several rows of one course are attempts (补考). R7 applies."""
 
     kind = "results"
@@ -204,7 +216,7 @@ class ResultImporter(LearnerRowsImporter):
     )
     example = {"id_number": "522327198506150024", "course": "读写算", "score": "78", "sat_on": "2025-06-20"}
 
-    def check(self, rows: list[SourceRow]) -> list[tuple[Learner, Course, Decimal, date]]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedResult]:
         candidates = []
         for row, learner, course in self.course_rows(rows):
             try:
@@ -239,13 +251,13 @@ class ResultImporter(LearnerRowsImporter):
                 self.unchanged += 1
                 continue
             existing.add(key)
-            planned.append((learner, course, score, on))
+            planned.append(PlannedResult(learner, course, score, on))
         return planned
 
-    def write(self, planned) -> int:
+    def write(self, planned: list[PlannedResult]) -> int:
         actor_id = getattr(self.actor, "id", None)
-        db.session.add_all([AssessmentResult(learner_id=learner.id, course_id=course.id, score=score, sat_on=on,
-                                             recorded_by_id=actor_id) for learner, course, score, on in planned])
+        db.session.add_all([AssessmentResult(learner_id=item.learner.id, course_id=item.course.id, score=item.score,
+                                             sat_on=item.sat_on, recorded_by_id=actor_id) for item in planned])
         db.session.flush()
         return len(planned)
 
@@ -253,7 +265,16 @@ class ResultImporter(LearnerRowsImporter):
 MORAL_CHOICES = {"合格": True, "不合格": False, "通过": True, "不通过": False, "pass": True, "fail": False}
 
 
-class MoralImporter(LearnerRowsImporter):
+@dataclass(frozen=True, slots=True)
+class PlannedMoralEvaluation:
+    """A moral evaluation to add (the newest one counts)."""
+
+    learner: Learner
+    passed: bool
+    evaluated_on: date
+
+
+class MoralImporter(LearnerRowsImporter[PlannedMoralEvaluation]):
     """思想品德评价: 合格/不合格 by the class head (or the registrar); the newest evaluation counts."""
 
     kind = "moral"
@@ -266,7 +287,7 @@ class MoralImporter(LearnerRowsImporter):
     )
     example = {"id_number": "522327198506150024", "result": "合格", "evaluated_on": "2025-12-20"}
 
-    def check(self, rows: list[SourceRow]) -> list[tuple[Learner, bool, date]]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedMoralEvaluation]:
         learners = self.learners_of(rows)
         rights = rights_of(self.actor)
         candidates = []
@@ -296,12 +317,13 @@ class MoralImporter(LearnerRowsImporter):
                 self.unchanged += 1
                 continue
             existing.add((learner.id, passed, on))
-            planned.append((learner, passed, on))
+            planned.append(PlannedMoralEvaluation(learner, passed, on))
         return planned
 
-    def write(self, planned) -> int:
+    def write(self, planned: list[PlannedMoralEvaluation]) -> int:
         actor_id = getattr(self.actor, "id", None)
-        db.session.add_all([MoralEvaluation(learner_id=learner.id, passed=passed, evaluated_on=on,
-                                            evaluator_id=actor_id) for learner, passed, on in planned])
+        db.session.add_all([MoralEvaluation(learner_id=item.learner.id, passed=item.passed,
+                                            evaluated_on=item.evaluated_on, evaluator_id=actor_id)
+                            for item in planned])
         db.session.flush()
         return len(planned)

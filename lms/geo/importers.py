@@ -1,6 +1,8 @@
 """Importing divisions from a list of 12-digit statistical codes and names."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -21,7 +23,25 @@ def _code_text(value) -> str | None:
     return text if len(text) == 12 and text.isdigit() else None
 
 
-class DivisionImporter(Importer):
+@dataclass(frozen=True, slots=True)
+class NewDivision:
+    """A division the file adds; its parent (by code) is in the database or earlier in the plan."""
+
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionRename:
+    """A division already in the database that the file gives a new name."""
+
+    code: str
+    name: str
+
+
+class DivisionImporter(Importer[NewDivision | DivisionRename]):
     """区划: 区划代码 + 名称; level and parent follow from the code."""
 
     kind = "divisions"
@@ -35,7 +55,7 @@ class DivisionImporter(Importer):
     example = {"code": "522327100000", "name": "者楼街道"}
     text_columns = ("code",)
 
-    def check(self, rows: list[SourceRow]) -> list[dict]:
+    def check(self, rows: list[SourceRow]) -> list[NewDivision | DivisionRename]:
         existing = {d.code: d for d in db.session.scalars(select(Division))}
         siblings = {(d.parent_id, d.name): d.code for d in existing.values()}
         seen: dict[str, int] = {}
@@ -61,7 +81,7 @@ class DivisionImporter(Importer):
             candidates.append((row, code, name))
 
         in_file = {code for _, code, _ in candidates}
-        planned = []
+        planned: list[NewDivision | DivisionRename] = []
         names_in_file: dict[tuple[str | None, str], int] = {}
         for row, code, name in sorted(candidates, key=lambda c: (LEVEL_ORDER[division_level(c[1])], c[0].number)):
             level = division_level(code)
@@ -83,22 +103,23 @@ class DivisionImporter(Importer):
                 in_file.discard(code)
                 continue
             current = existing.get(code)
-            if current is not None and current.name == name:
+            if current is None:
+                planned.append(NewDivision(code, name, level, parent))
+            elif current.name != name:
+                planned.append(DivisionRename(code, name))
+            else:
                 self.unchanged += 1
-                continue
-            planned.append({"code": code, "name": name, "level": level, "parent": parent})
         return planned
 
-    def write(self, planned: list[dict]) -> int:
+    def write(self, planned: list[NewDivision | DivisionRename]) -> int:
         by_code = {d.code: d for d in db.session.scalars(select(Division))}
         for item in planned:   # already ordered county → township → village
-            division = by_code.get(item["code"])
-            if division is None:
-                division = Division(code=item["code"], name=item["name"], level=item["level"],
-                                    parent=by_code.get(item["parent"]) if item["parent"] else None)
-                db.session.add(division)
-                by_code[item["code"]] = division
-            else:
-                division.name = item["name"]
+            if isinstance(item, DivisionRename):
+                by_code[item.code].name = item.name
+                continue
+            division = Division(code=item.code, name=item.name, level=item.level,
+                                parent=by_code.get(item.parent) if item.parent else None)
+            db.session.add(division)
+            by_code[item.code] = division
         db.session.flush()
         return len(planned)

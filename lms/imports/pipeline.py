@@ -3,6 +3,10 @@
 read the file → map its headers → each importer checks every row (set-based look-ups, nothing
 written) → unless it is a dry run (or --strict and some rows failed), the importer writes the good
 rows inside one SAVEPOINT, so the write is all-or-nothing; the caller commits once.
+
+What `check` hands to `write` is a plan: a list of planned rows, each an instance of a small frozen
+dataclass named in the importer's module (e.g. NewRosterEntry / RosterEntryUpdate). The writer reads
+attributes; whether a row inserts or updates is its type (or an explicit field), never a key test.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from flask import current_app
 
@@ -96,12 +100,24 @@ class ImportSummary:
         return data
 
 
-class Importer:
-    """Base class of one import kind. Subclasses set the class attributes and implement check/write.
+@runtime_checkable
+class PlannedRow(Protocol):
+    """What an importer's check plans to write: an instance of a dataclass (frozen, slots) that the
+    importer's module defines. tests/functional/test_import_plans.py holds every kind to this."""
 
-    `check(rows)` validates every row without writing and returns the planned items (anything the
-    subclass's `write` understands); it calls `self.refuse(row, key, message)` for bad rows,
-    `self.warn(...)` for warnings, and counts rows already present with `self.unchanged += 1`.
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+PlanT = TypeVar("PlanT", bound=PlannedRow)
+
+
+class Importer(Generic[PlanT]):
+    """Base class of one import kind. Subclasses set the class attributes and implement check/write,
+    naming their planned row type: `class RosterImporter(Importer[NewRosterEntry | RosterEntryUpdate])`.
+
+    `check(rows)` validates every row without writing and returns the plan (a list of planned rows,
+    see PlannedRow); it calls `self.refuse(row, key, message)` for bad rows, `self.warn(...)` for
+    warnings, and counts rows already present with `self.unchanged += 1`.
     `write(planned)` writes them (flush only) and returns how many rows it wrote.
     """
 
@@ -144,10 +160,10 @@ class Importer:
         if name not in names:
             names.append(name)
 
-    def check(self, rows: list[SourceRow]) -> list:  # pragma: no cover - abstract
+    def check(self, rows: list[SourceRow]) -> list[PlanT]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def write(self, planned: list) -> int:  # pragma: no cover - abstract
+    def write(self, planned: list[PlanT]) -> int:  # pragma: no cover - abstract
         raise NotImplementedError
 
 

@@ -29,8 +29,10 @@ TYPE_CHOICES = {**{t: t for t in EVIDENCE_TYPES}, "岗位工作经历": "工作�
                 "发明创造/技术革新": "发明创造", "技术创新": "技术革新"}
 
 
-@dataclass(frozen=True)
-class _Planned:
+@dataclass(frozen=True, slots=True)
+class PlannedRecognition:
+    """A recognition application of one course to add, as judged by the engine (R9)."""
+
     learner: Learner
     course: Course
     evidence_type: str
@@ -44,7 +46,7 @@ class _Planned:
     approver: str = ""
 
 
-class ExemptionImporter(LearnerRowsImporter):
+class ExemptionImporter(LearnerRowsImporter[PlannedRecognition]):
     """免修免考: one row per course asked for; judged by the engine (R9) like a web application."""
 
     kind = "exemptions"
@@ -69,13 +71,13 @@ class ExemptionImporter(LearnerRowsImporter):
     example = {"id_number": "522327198506150024", "course": "顶岗实习", "kind": "实习免除", "evidence_type": "工作经历",
                "evidence": "某养殖场饲养员 2019—2022", "work_years": "3", "status": "已批准"}
 
-    def check(self, rows: list[SourceRow]) -> list[_Planned]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedRecognition]:
         learners = self.learners_of(rows)
         self.load_plans(learners.values())
         table = {k.name: k for k in db.session.scalars(select(CertificateKind).where(CertificateKind.active.is_(True)))}
         policies = {cohort: policy_for(cohort) for cohort in {learner.cohort for learner in learners.values()}}
         existing = self._existing({learner.id for learner in learners.values()})
-        planned: list[_Planned] = []
+        planned: list[PlannedRecognition] = []
         for row in rows:
             learner = learners.get(row.number)
             course = self.course_of(row, learner) if learner else None
@@ -112,7 +114,7 @@ class ExemptionImporter(LearnerRowsImporter):
             self.refuse(row, key, error.message)
             return None
 
-    def _judge(self, row, learner, course, table, policy) -> _Planned | None:
+    def _judge(self, row, learner, course, table, policy) -> PlannedRecognition | None:
         evidence_type = self._cell(row, "evidence_type", lambda v: parse_choice(
             v, TYPE_CHOICES, "依据", shown=tuple(EVIDENCE_TYPES)))
         status = self._cell(row, "status", lambda v: parse_choice(v, STATUS_CHOICES, "审批结论", shown=("已批准", "待审批")))
@@ -152,13 +154,13 @@ class ExemptionImporter(LearnerRowsImporter):
         if not decision.ok:
             self.refuse(row, "work_years" if basis == "work_experience" else "kind", decision.reason)
             return None
-        return _Planned(learner, course, evidence_type, decision.kind, decision.credits, evidence, certificate_kind,
-                        work_years, status, decided_on or None, approver)
+        return PlannedRecognition(learner, course, evidence_type, decision.kind, decision.credits, evidence,
+                                  certificate_kind, work_years, status, decided_on or None, approver)
 
     def plans_by_id(self, learner: Learner) -> dict[int, Course]:
         return {course.id: course for course in self.plans.get(learner.specialty_id, {}).values()}
 
-    def write(self, planned: list[_Planned]) -> int:
+    def write(self, planned: list[PlannedRecognition]) -> int:
         actor_id, now = getattr(self.actor, "id", None), now_utc()
         for item in planned:
             approved = item.status == "approved"
@@ -177,6 +179,6 @@ class ExemptionImporter(LearnerRowsImporter):
         return len(planned)
 
 
-def _reason(item: _Planned) -> str:
+def _reason(item: PlannedRecognition) -> str:
     """The stored decision note: the approver's name is free text because old 台账 name people who are no users."""
     return "导入时已批准" + (f"（审批人：{item.approver}）" if item.approver else "")

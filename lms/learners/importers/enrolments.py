@@ -7,6 +7,8 @@ summary; an ID number already enrolled is refused unless the row describes that 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy import insert, select, update
 
@@ -21,6 +23,7 @@ from lms.imports.cells import CellError, clean_text, closest_name, parse_date
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.learners.codes import parse_education, parse_ethnicity
+from lms.learners.idnumbers import IdNumber
 from lms.learners.importers.common import (
     DivisionResolver,
     IdColumn,
@@ -32,14 +35,59 @@ from lms.learners.importers.common import (
 from lms.learners.models import Learner, RosterEntry
 from lms.learners.pinyin import name_initials
 from lms.learners.queries import village_labels
-from lms.learners.services import already_enrolled_message, enrolment_terms
+from lms.learners.services import EnrolmentTerms, already_enrolled_message, enrolment_terms
 from lms.learners.services.student_numbers import allocate_student_numbers
 from lms.teaching.models import Specialty, TeachingClass
 
 _BRACKET = re.compile(r"[(（].*$")
 
 
-class EnrolmentImporter(Importer):
+# A teaching point or class named by the file is shared by all its rows, and write() gives a new one its
+# id once for all of them: so these two are mutable (and compared by identity), unlike the planned rows.
+@dataclass(slots=True, eq=False)
+class PlannedPoint:
+    """A teaching point a row names: an existing one (id set) or one write() creates in `village_id`."""
+
+    id: int | None
+    name: str
+    village_id: int | None = None
+    place: str = ""                  # township and village names, the new point's address
+
+
+@dataclass(slots=True, eq=False)
+class PlannedClass:
+    """A class a row names: an existing one (id set) or one write() creates at `point` for `cohort`."""
+
+    id: int | None
+    name: str
+    specialty_id: int
+    cohort: int | None = None
+    point: PlannedPoint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewEnrolment:
+    """A learner the file enrols (the import never updates a learner: an enrolled ID is unchanged or refused)."""
+
+    row: SourceRow
+    number: IdNumber
+    hash: str
+    name: str
+    village_id: int
+    village_code: str
+    specialty_id: int
+    point: PlannedPoint
+    teaching_class: PlannedClass | None
+    enrolled_on: date
+    education: str
+    ethnicity: str
+    phone: str
+    student_number: str             # "" = generate one
+    terms: EnrolmentTerms
+    roster_entry_id: int | None = None
+
+
+class EnrolmentImporter(Importer[NewEnrolment]):
     """报名: one row per learner with village, teaching point, specialty, class and enrolment date."""
 
     kind = "enrolments"
@@ -67,7 +115,7 @@ class EnrolmentImporter(Importer):
                "enrolled_on": "2025-03-01", "education": "未上过学", "ethnicity": "布依族", "phone": "13812345678"}
     text_columns = ("id_number", "student_number", "phone")
 
-    def check(self, rows: list[SourceRow]) -> list[dict]:
+    def check(self, rows: list[SourceRow]) -> list[NewEnrolment]:
         self._resolver = DivisionResolver(self.scope)
         self._ids = IdColumn(self, self.today)
         self._load_places()
@@ -87,21 +135,21 @@ class EnrolmentImporter(Importer):
             if len(matches) == 1:
                 self._specialties.setdefault(key, matches[0])
         township = db.aliased(Division)
-        self._points: dict[tuple[int, str], dict] = {}
+        self._points: dict[tuple[int, str], PlannedPoint] = {}
         for pid, name, township_id in db.session.execute(
                 select(TeachingPoint.id, TeachingPoint.name, township.id)
                 .join(Division, TeachingPoint.village_id == Division.id).join(township, Division.parent_id == township.id)):
-            self._points[(township_id, name_key(name))] = {"id": pid, "name": name}
-        self._classes: dict[tuple[int, str], dict] = {}
+            self._points[(township_id, name_key(name))] = PlannedPoint(pid, name)
+        self._classes: dict[tuple[int, str], PlannedClass] = {}
         for cid, name, point_id, specialty_id in db.session.execute(
                 select(TeachingClass.id, TeachingClass.name, TeachingClass.teaching_point_id, TeachingClass.specialty_id)):
-            self._classes[(point_id, name_key(name))] = {"id": cid, "name": name, "specialty_id": specialty_id}
+            self._classes[(point_id, name_key(name))] = PlannedClass(cid, name, specialty_id)
         self._township_of_village = dict(db.session.execute(
             select(Division.id, Division.parent_id).where(Division.level == "village")).all())
 
     # --- one row ------------------------------------------------------------------------------------
 
-    def _check_row(self, row: SourceRow) -> dict | None:
+    def _check_row(self, row: SourceRow) -> NewEnrolment | None:
         number = self._ids.parse(row)
         if number is None:
             return None
@@ -146,11 +194,8 @@ class EnrolmentImporter(Importer):
         teaching_class = self._class(row, point, specialty, terms.cohort)
         if teaching_class is False:
             return None
-        return {"row": row, "number": number, "hash": self._ids.hash(number.number), "name": name,
-                "village_id": village_id, "village_code": village_code, "specialty_id": specialty[0],
-                "point": point, "class": teaching_class, "enrolled_on": enrolled_on, "education": education,
-                "ethnicity": ethnicity, "phone": phone, "student_number": student_number, "terms": terms,
-                "place": f"{township_name}{village_name}"}
+        return NewEnrolment(row, number, self._ids.hash(number.number), name, village_id, village_code, specialty[0],
+                            point, teaching_class, enrolled_on, education, ethnicity, phone, student_number, terms)
 
     def _specialty(self, row: SourceRow) -> tuple[int, str] | None:
         text = name_key(row.get("specialty"))
@@ -191,7 +236,7 @@ class EnrolmentImporter(Importer):
             return None
         return text
 
-    def _point(self, row: SourceRow, township_id: int, village_id: int, place: str) -> dict | None:
+    def _point(self, row: SourceRow, township_id: int, village_id: int, place: str) -> PlannedPoint | None:
         text = name_key(row.get("point"))
         if not text:
             self.refuse(row, "point", "教学点不能为空")
@@ -201,12 +246,13 @@ class EnrolmentImporter(Importer):
             return None
         point = self._points.get((township_id, text))
         if point is None:               # created by write(), in this row's village
-            point = {"id": None, "name": text, "village_id": village_id, "place": place}
+            point = PlannedPoint(None, text, village_id, place)
             self._points[(township_id, text)] = point
             self.note_created("教学点", f"{text}（{place}）")
         return point
 
-    def _class(self, row: SourceRow, point: dict, specialty: tuple[int, str], cohort: int):
+    def _class(self, row: SourceRow, point: PlannedPoint, specialty: tuple[int, str],
+               cohort: int) -> PlannedClass | None | bool:
         """The row's class (existing or to be created), None when the row names none, False when refused."""
         text = name_key(row.get("class_name"))
         if not text:
@@ -214,26 +260,26 @@ class EnrolmentImporter(Importer):
         if len(text) > 60:
             self.refuse(row, "class_name", "班级名称超过 60 个字")
             return False
-        # A point this file creates has no id yet: its dict's identity keys its classes meanwhile.
-        key = (point["id"] or id(point), text)
+        # A point this file creates has no id yet: its object's identity keys its classes meanwhile.
+        key = (point.id or id(point), text)
         found = self._classes.get(key)
         if found is None:
-            found = {"id": None, "name": text, "specialty_id": specialty[0], "cohort": cohort, "point": point}
+            found = PlannedClass(None, text, specialty[0], cohort, point)
             self._classes[key] = found
-            self.note_created("班级", f"{text}（{point['name']}）")
-        elif found["specialty_id"] != specialty[0]:
+            self.note_created("班级", f"{text}（{point.name}）")
+        elif found.specialty_id != specialty[0]:
             self.refuse(row, "class_name", f"班级“{text}”不是“{specialty[1]}”专业的班，请核对专业或班级")
             return False
         return found
 
     # --- against what the system already holds -------------------------------------------------------
 
-    def _against_existing(self, candidates: list[dict]) -> list[dict]:
-        hashes = [c["hash"] for c in candidates]
+    def _against_existing(self, candidates: list[NewEnrolment]) -> list[NewEnrolment]:
+        hashes = [c.hash for c in candidates]
         learners = rows_by_hash((Learner.name, Learner.village_id, Learner.specialty_id, Learner.enrolled_on,
                                  Learner.student_number), Learner.id_hash, hashes)
         entries = rows_by_hash((RosterEntry.id, RosterEntry.status), RosterEntry.id_hash, hashes)
-        given = [c["student_number"] for c in candidates if c["student_number"]]
+        given = [c.student_number for c in candidates if c.student_number]
         taken = set()
         for start in range(0, len(given), 5000):
             taken.update(db.session.scalars(select(Learner.student_number)
@@ -241,48 +287,47 @@ class EnrolmentImporter(Importer):
         visible = village_labels({row.village_id for row in learners.values()}, self.scope)
         planned = []
         for item in candidates:
-            existing = learners.get(item["hash"])
+            existing = learners.get(item.hash)
             if existing is not None:
                 same = (existing.name, existing.village_id, existing.specialty_id, existing.enrolled_on) == (
-                    item["name"], item["village_id"], item["specialty_id"], item["enrolled_on"])
+                    item.name, item.village_id, item.specialty_id, item.enrolled_on)
                 if same:
                     self.unchanged += 1
                 else:
-                    self.refuse(item["row"], "id_number", already_enrolled_message(
+                    self.refuse(item.row, "id_number", already_enrolled_message(
                         visible.get(existing.village_id), existing.student_number))
                 continue
-            if item["student_number"] in taken:
-                self.refuse(item["row"], "student_number", f"学号 {item['student_number']} 已被其他学员使用")
+            if item.student_number in taken:
+                self.refuse(item.row, "student_number", f"学号 {item.student_number} 已被其他学员使用")
                 continue
-            entry = entries.get(item["hash"])
-            item["roster_entry_id"] = entry.id if entry is not None else None
-            planned.append(item)
+            entry = entries.get(item.hash)
+            planned.append(item if entry is None else replace(item, roster_entry_id=entry.id))
         return planned
 
     # --- writing ---------------------------------------------------------------------------------------
 
-    def write(self, planned: list[dict]) -> int:
+    def write(self, planned: list[NewEnrolment]) -> int:
         self._create_points_and_classes(planned)
         generated = allocate_student_numbers(
-            [(item["terms"].cohort, item["village_code"]) for item in planned if not item["student_number"]])
+            [(item.terms.cohort, item.village_code) for item in planned if not item.student_number])
         numbers = iter(generated)
         values = []
         for item in planned:
-            number, terms = item["number"], item["terms"]
+            number, terms = item.number, item.terms
             values.append({
-                "roster_entry_id": item["roster_entry_id"], "id_number": number.number, "id_hash": item["hash"],
-                "name": item["name"], "name_initials": name_initials(item["name"]), "sex": number.sex,
-                "ethnicity": item["ethnicity"], "birth_on": number.birth_on, "prior_education": item["education"],
-                "target_group": terms.target_group, "phone": item["phone"], "village_id": item["village_id"],
-                "teaching_point_id": item["point"]["id"], "specialty_id": item["specialty_id"],
-                "class_id": item["class"]["id"] if item["class"] else None,
-                "student_number": item["student_number"] or next(numbers), "cohort": terms.cohort,
-                "enrolled_on": item["enrolled_on"], "programme_years": terms.programme_years,
+                "roster_entry_id": item.roster_entry_id, "id_number": number.number, "id_hash": item.hash,
+                "name": item.name, "name_initials": name_initials(item.name), "sex": number.sex,
+                "ethnicity": item.ethnicity, "birth_on": number.birth_on, "prior_education": item.education,
+                "target_group": terms.target_group, "phone": item.phone, "village_id": item.village_id,
+                "teaching_point_id": item.point.id, "specialty_id": item.specialty_id,
+                "class_id": item.teaching_class.id if item.teaching_class else None,
+                "student_number": item.student_number or next(numbers), "cohort": terms.cohort,
+                "enrolled_on": item.enrolled_on, "programme_years": terms.programme_years,
                 "period_end_on": terms.period_end_on, "status": "studying",
                 "enrolled_by_id": getattr(self.actor, "id", None)})
         created = db.session.execute(insert(Learner).returning(Learner.id, Learner.student_number), values).all()
         summaries.learners_changed(learner_id for learner_id, _ in created)
-        entry_ids = [item["roster_entry_id"] for item in planned if item["roster_entry_id"]]
+        entry_ids = [item.roster_entry_id for item in planned if item.roster_entry_id]
         for start in range(0, len(entry_ids), 5000):
             db.session.execute(update(RosterEntry).where(RosterEntry.id.in_(entry_ids[start:start + 5000]))
                                .values(status="enrolled", status_reason=""))
@@ -290,24 +335,23 @@ class EnrolmentImporter(Importer):
         db.session.flush()
         return len(planned)
 
-    def _create_points_and_classes(self, planned: list[dict]) -> None:
+    def _create_points_and_classes(self, planned: list[NewEnrolment]) -> None:
         for item in planned:
-            point = item["point"]
-            if point["id"] is None:
-                created = TeachingPoint(name=point["name"], kind="其他", village_id=point["village_id"],
-                                        address=point["place"])
+            point = item.point
+            if point.id is None:
+                created = TeachingPoint(name=point.name, kind="其他", village_id=point.village_id, address=point.place)
                 db.session.add(created)
                 db.session.flush()
-                point["id"] = created.id
+                point.id = created.id
         for item in planned:
-            teaching_class = item["class"]
-            if teaching_class and teaching_class["id"] is None:
-                created = TeachingClass(code=_new_class_code(teaching_class["cohort"]), name=teaching_class["name"],
-                                        specialty_id=teaching_class["specialty_id"],
-                                        teaching_point_id=teaching_class["point"]["id"], cohort=teaching_class["cohort"])
+            teaching_class = item.teaching_class
+            if teaching_class and teaching_class.id is None:
+                created = TeachingClass(code=_new_class_code(teaching_class.cohort), name=teaching_class.name,
+                                        specialty_id=teaching_class.specialty_id,
+                                        teaching_point_id=teaching_class.point.id, cohort=teaching_class.cohort)
                 db.session.add(created)
                 db.session.flush()
-                teaching_class["id"] = created.id
+                teaching_class.id = created.id
 
     def _audit_each(self, created, values_by_number: dict) -> None:
         """One learner.enrol event per learner, so every record's trail starts with its import."""

@@ -20,8 +20,10 @@ from lms.teaching.models import Specialty
 KIND_CHOICES = {label: kind for kind, label in STATUS_EVENT_KIND_LABELS.items()}
 
 
-@dataclass(frozen=True)
-class _Event:
+@dataclass(frozen=True, slots=True)
+class PlannedStatusEvent:
+    """A status event to record for a learner (through record_status_event, as the form does)."""
+
     learner: Learner
     kind: str
     occurred_on: date
@@ -30,7 +32,7 @@ class _Event:
     to_specialty: Specialty | None
 
 
-class StatusEventImporter(LearnerRowsImporter):
+class StatusEventImporter(LearnerRowsImporter[PlannedStatusEvent]):
     """学籍异动: a learner's rows are applied in date order, each checked against the status the
     previous ones leave (休学 then 复学 in one file is fine)."""
 
@@ -48,7 +50,7 @@ class StatusEventImporter(LearnerRowsImporter):
     )
     example = {"id_number": "522327198506150024", "kind": "休学", "occurred_on": "2025-09-01", "reason": "外出务工"}
 
-    def check(self, rows: list[SourceRow]) -> list[_Event]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedStatusEvent]:
         learners = self.learners_of(rows)
         specialties = {s.name: s for s in db.session.scalars(select(Specialty))}
         ids = [learner.id for learner in learners.values()]
@@ -83,8 +85,8 @@ class StatusEventImporter(LearnerRowsImporter):
                     self.refuse(row, "to_specialty", f"新专业“{name or '（空）'}”不存在"
                                                      + (f"，是不是“{guess}”？" if guess else ""))
                     continue
-            candidates.append((row, _Event(learner, kind, occurred_on, reason[:200],
-                                           clean_text(row.get("approved_by"))[:40], to_specialty)))
+            candidates.append((row, PlannedStatusEvent(learner, kind, occurred_on, reason[:200],
+                                                       clean_text(row.get("approved_by"))[:40], to_specialty)))
         status = {learner.id: learner.status for learner in learners.values()}
         specialty = {learner.id: learner.specialty_id for learner in learners.values()}
         planned = []
@@ -111,7 +113,7 @@ class StatusEventImporter(LearnerRowsImporter):
             planned.append(event)
         return planned
 
-    def write(self, planned: list[_Event]) -> int:
+    def write(self, planned: list[PlannedStatusEvent]) -> int:
         for event in planned:
             record_status_event(actor=self.actor, learner=event.learner, kind=event.kind,
                                 occurred_on=event.occurred_on, reason=event.reason, approved_by=event.approved_by,

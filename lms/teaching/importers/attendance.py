@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import insert, select, update
 
@@ -34,7 +36,27 @@ STATUS_CHOICES = {**{label: status for status, label in ATTENDANCE_STATUS_LABELS
                   "假": "leave", "旷课": "absent", "缺": "absent", "×": "absent"}
 
 
-class AttendanceImporter(Importer):
+#: A session as a file names it: class id, day, course id, mode.
+SessionKey = tuple[int, date, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMark:
+    """One learner's mark at one session: `current` None adds an attendance row, else that row is changed;
+    `session` None means write() creates the session (once for all rows of its key)."""
+
+    row: int
+    session_key: SessionKey
+    session: ClassSession | None
+    learner_id: int
+    status: str
+    minutes: int                      # credited
+    current: Attendance | None
+    session_minutes: int
+    label: str                        # the session as the summary lists a created one
+
+
+class AttendanceImporter(Importer[PlannedMark]):
     """考勤: rows of one class, date, course and mode form one session (created if missing).
 
     Each row is judged as the attendance sheet judges a mark (lms.rules.mark_minutes / mark_problem, the
@@ -60,7 +82,7 @@ class AttendanceImporter(Importer):
     example = {"class": "2025-QS-01", "day": "2025-03-08", "course": "读写算", "mode": "面授", "hours": "8",
                "id_number": "522327198506150021", "status": "出勤", "actual": ""}
 
-    def check(self, rows: list[SourceRow]) -> list[dict]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedMark]:
         classes = list(db.session.scalars(select(TeachingClass).where(TeachingClass.in_scope(self.scope))))
         by_label = {c.code: c for c in classes} | {c.name: c for c in classes}
         courses = {(c.specialty_id, c.name): c for c in db.session.scalars(select(Course))}
@@ -98,7 +120,7 @@ class AttendanceImporter(Importer):
         finder.load(self.scope)
         return self._plan(parsed, finder)
 
-    def _plan(self, parsed, finder) -> list[dict]:
+    def _plan(self, parsed, finder) -> list[PlannedMark]:
         keys = {(t.id, day, course.id, mode) for _, t, course, day, mode, *_ in parsed}
         sessions = {}
         if keys:
@@ -151,43 +173,41 @@ class AttendanceImporter(Importer):
                 continue
             limit.add(row, learner, day, session_category(mode), credited, "actual" if actual is not None else "hours",
                       replaces=current.minutes if current is not None else 0)
-            candidates.append({"row": row.number, "key": key, "session": session, "learner_id": learner.id,
-                               "status": status, "minutes": credited, "current": current,
-                               "session_minutes": minutes,
-                               "label": f"{teaching_class.code} {day.isoformat()} {course.name}"})
+            candidates.append(PlannedMark(row.number, key, session, learner.id, status, credited, current, minutes,
+                                          f"{teaching_class.code} {day.isoformat()} {course.name}"))
         refused = limit.check(self)
-        planned = [item for item in candidates if item["row"] not in refused]
+        planned = [item for item in candidates if item.row not in refused]
         for item in planned:
-            if item["session"] is None:
-                self.note_created("课次", item["label"])
+            if item.session is None:
+                self.note_created("课次", item.label)
         return planned
 
-    def write(self, planned: list[dict]) -> int:
-        created: dict[tuple, ClassSession] = {}
+    def write(self, planned: list[PlannedMark]) -> int:
+        created: dict[SessionKey, ClassSession] = {}
         for item in planned:
-            if item["session"] is None and item["key"] not in created:
-                class_id, day, course_id, mode = item["key"]
+            if item.session is None and item.session_key not in created:
+                class_id, day, course_id, mode = item.session_key
                 session = ClassSession(class_id=class_id, held_on=day, course_id=course_id, mode=mode,
-                                       minutes=item["session_minutes"], created_by_id=getattr(self.actor, "id", None))
+                                       minutes=item.session_minutes, created_by_id=getattr(self.actor, "id", None))
                 db.session.add(session)
-                created[item["key"]] = session
+                created[item.session_key] = session
         db.session.flush()
         new_rows, touched_sessions = [], set()
         actor_id = getattr(self.actor, "id", None)
         for item in planned:
-            session = item["session"] or created[item["key"]]
+            session = item.session or created[item.session_key]
             touched_sessions.add(session.id)
-            if item["current"] is not None:
-                item["current"].status, item["current"].minutes = item["status"], item["minutes"]
-                item["current"].recorded_by_id = actor_id
+            if item.current is not None:
+                item.current.status, item.current.minutes = item.status, item.minutes
+                item.current.recorded_by_id = actor_id
             else:
-                new_rows.append({"session_id": session.id, "learner_id": item["learner_id"], "status": item["status"],
-                                 "minutes": item["minutes"], "recorded_by_id": actor_id, "updated_at": now_utc()})
+                new_rows.append({"session_id": session.id, "learner_id": item.learner_id, "status": item.status,
+                                 "minutes": item.minutes, "recorded_by_id": actor_id, "updated_at": now_utc()})
         if new_rows:
             db.session.execute(insert(Attendance), new_rows)
         db.session.execute(update(ClassSession).where(ClassSession.id.in_(touched_sessions))
                            .values(version=ClassSession.version + 1).execution_options(synchronize_session=False))
         db.session.flush()
         summaries.sessions_changed({session.class_id for session in created.values()})
-        summaries.hours_changed({item["learner_id"] for item in planned})
+        summaries.hours_changed({item.learner_id for item in planned})
         return len(planned)

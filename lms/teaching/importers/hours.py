@@ -1,6 +1,8 @@
 """Imports of platform online hours (`online-hours`, P) and of self-study hours (`self-study`, S)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import insert, select, tuple_
@@ -29,7 +31,43 @@ def platform_record_problem(learner, studied_on, today, history: StudyHistory | 
     return check_study_day(learner, studied_on, today, history)
 
 
-class OnlineHoursImporter(Importer):
+@dataclass(frozen=True, slots=True)
+class PlannedPlatformRecord:
+    """A platform record to add (a record already imported is unchanged, never updated)."""
+
+    row: int
+    learner_id: int
+    platform: str
+    record_ref: str
+    course_name: str
+    minutes: int
+    studied_on: date
+
+    def to_row(self, actor_id: int | None, now: datetime) -> dict:
+        """The platform_records row (built by hand: dataclasses.asdict is slow)."""
+        return {"learner_id": self.learner_id, "platform": self.platform, "record_ref": self.record_ref,
+                "course_name": self.course_name, "minutes": self.minutes, "studied_on": self.studied_on,
+                "imported_by_id": actor_id, "created_at": now}
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSelfStudy:
+    """A self-study entry to add, pending until a class teacher approves it (the same entry again is unchanged)."""
+
+    row: int
+    learner_id: int
+    studied_on: date
+    minutes: int
+    content: str
+
+    def to_row(self, actor_id: int | None, now: datetime) -> dict:
+        """The self_study_entries row (built by hand: dataclasses.asdict is slow)."""
+        return {"learner_id": self.learner_id, "studied_on": self.studied_on, "minutes": self.minutes,
+                "content": self.content, "status": "pending", "source": "import", "decided_by_id": None,
+                "decided_at": None, "decision_note": "", "created_by_id": actor_id, "created_at": now}
+
+
+class OnlineHoursImporter(Importer[PlannedPlatformRecord]):
     """平台线上学习: one platform record per row; a record id already imported (same platform) adds nothing."""
 
     kind = "online-hours"
@@ -50,7 +88,7 @@ class OnlineHoursImporter(Importer):
                "course": "种植技术入门", "minutes": "45", "day": "2025-03-10", "record_id": "GZ20250310-0001"}
     text_columns = ("id_number", "record_id")
 
-    def check(self, rows: list[SourceRow]) -> list[dict]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedPlatformRecord]:
         finder = LearnerFinder(self)
         parsed, seen = [], {}
         for row in rows:
@@ -89,11 +127,10 @@ class OnlineHoursImporter(Importer):
             if name and name != learner.name:
                 self.warn(row, "name", f"姓名与学籍不一致（学籍为 {learner.name}），已按身份证号导入")
             limit.add(row, learner, day, PLATFORM_CATEGORY, minutes, "minutes")
-            candidates.append({"row": row.number, "learner_id": learner.id, "platform": platform, "record_ref": ref,
-                               "course_name": clean_text(row.get("course"))[:120], "minutes": minutes,
-                               "studied_on": day})
+            candidates.append(PlannedPlatformRecord(row.number, learner.id, platform, ref,
+                                                    clean_text(row.get("course"))[:120], minutes, day))
         refused = limit.check(self)
-        return [item for item in candidates if item["row"] not in refused]
+        return [item for item in candidates if item.row not in refused]
 
     @staticmethod
     def _known_records(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -105,17 +142,15 @@ class OnlineHoursImporter(Importer):
                                                                              PlatformRecord.record_ref).in_(chunk)))}
         return known
 
-    def write(self, planned: list[dict]) -> int:
+    def write(self, planned: list[PlannedPlatformRecord]) -> int:
         actor_id, now = getattr(self.actor, "id", None), now_utc()
-        rows = [{key: item[key] for key in ("learner_id", "platform", "record_ref", "course_name", "minutes",
-                                            "studied_on")} | {"imported_by_id": actor_id, "created_at": now}
-                for item in planned]
+        rows = [item.to_row(actor_id, now) for item in planned]
         db.session.execute(insert(PlatformRecord), rows)
-        summaries.hours_changed({item["learner_id"] for item in planned})
+        summaries.hours_changed({item.learner_id for item in planned})
         return len(rows)
 
 
-class SelfStudyImporter(Importer):
+class SelfStudyImporter(Importer[PlannedSelfStudy]):
     """自学: one self-study entry per row, stored pending (whatever a status column of the file says): like an
     entry typed on the self-study form, it counts only once a class teacher approves it on the web
     (lms.teaching.services.selfstudy, capability self_study.approve) — an import brings no evidence. Each row
@@ -136,7 +171,7 @@ class SelfStudyImporter(Importer):
     )
     example = {"id_number": "522327198506150021", "day": "2025-03-12", "hours": "2", "content": "读写算练习册第 3 单元"}
 
-    def check(self, rows: list[SourceRow]) -> list[dict]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedSelfStudy]:
         finder = LearnerFinder(self)
         parsed = []
         for row in rows:
@@ -174,18 +209,14 @@ class SelfStudyImporter(Importer):
                 self.refuse(row, SELF_STUDY_COLUMNS[problem[0]], problem[1])
                 continue
             limit.add(row, learner, day, SELF_STUDY_CATEGORY, minutes, "hours")
-            candidates.append({"row": row.number, "learner_id": learner.id, "studied_on": day, "minutes": minutes,
-                               "content": content})
+            candidates.append(PlannedSelfStudy(row.number, learner.id, day, minutes, content))
         refused = limit.check(self)
-        return [item for item in candidates if item["row"] not in refused]
+        return [item for item in candidates if item.row not in refused]
 
-    def write(self, planned: list[dict]) -> int:
+    def write(self, planned: list[PlannedSelfStudy]) -> int:
         actor_id, now = getattr(self.actor, "id", None), now_utc()
-        rows = [{"learner_id": item["learner_id"], "studied_on": item["studied_on"], "minutes": item["minutes"],
-                 "content": item["content"], "status": "pending", "source": "import", "decided_by_id": None,
-                 "decided_at": None, "decision_note": "", "created_by_id": actor_id, "created_at": now}
-                for item in planned]
+        rows = [item.to_row(actor_id, now) for item in planned]
         db.session.execute(insert(SelfStudyEntry), rows)
         # Pending rows change no total; declared all the same, as the summaries' guard asks of a bulk insert.
-        summaries.hours_changed({item["learner_id"] for item in planned})
+        summaries.hours_changed({item.learner_id for item in planned})
         return len(rows)

@@ -1,6 +1,7 @@
 """Import of teaching plans (`plans`): one course of a specialty per row, updating courses already there."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -19,7 +20,27 @@ KIND_CHOICES = {**{label: kind for kind, label in COURSE_KIND_LABELS.items()}, "
                 "技能课": "skill", "专业课": "skill", "专业技能": "skill", "实习": "internship"}
 
 
-class PlanImporter(Importer):
+@dataclass(frozen=True, slots=True)
+class PlannedCourse:
+    """A course of a specialty's plan to save (save_course): a new one when `course` is None, else that one edited."""
+
+    specialty: Specialty
+    course: Course | None
+    name: str
+    kind: str
+    minutes: int
+    credits: Decimal
+    required_assignments: int
+
+
+@dataclass(frozen=True, slots=True)
+class StopCourse:
+    """An active course the file does not name, stopped (deactivated) because the user chose to replace the plan."""
+
+    course: Course
+
+
+class PlanImporter(Importer[PlannedCourse | StopCourse]):
     """教学计划: one course of a specialty per row; existing courses (same specialty and name) are updated."""
 
     kind = "plans"
@@ -39,7 +60,7 @@ class PlanImporter(Importer):
     text_columns = ()
     options = {"replace": "停用文件未列出的课程（以本文件为这些专业的完整教学计划）"}
 
-    def check(self, rows: list[SourceRow]) -> list[dict]:
+    def check(self, rows: list[SourceRow]) -> list[PlannedCourse]:
         specialties = {s.name: s for s in db.session.scalars(select(Specialty))}
         courses = {(c.specialty_id, c.name): c for c in db.session.scalars(select(Course))}
         seen: dict[tuple[int, str], int] = {}
@@ -74,11 +95,10 @@ class PlanImporter(Importer):
                     == (kind, minutes, credits, work):
                 self.unchanged += 1
                 continue
-            planned.append({"specialty": specialty, "course": current, "name": course_name, "kind": kind,
-                            "minutes": minutes, "credits": credits, "work": work})
+            planned.append(PlannedCourse(specialty, current, course_name, kind, minutes, credits, work))
         return planned + self._unnamed(specialties, courses, named)
 
-    def _unnamed(self, specialties, courses, named) -> list[dict]:
+    def _unnamed(self, specialties, courses, named) -> list[StopCourse]:
         """The active courses of each specialty in the file that the file does not name: listed on the
         preview, and stopped (deactivated, never deleted) only when the user ticks the replace option."""
         first: dict[int, int] = {}
@@ -95,15 +115,15 @@ class PlanImporter(Importer):
             verb = "导入时停用" if "replace" in self.chosen else "保留；如要以本文件为完整计划，请勾选“停用文件未列出的课程”"
             self.warn(row_number, "specialty", f"{by_id[specialty_id].name}现有课程{names}不在文件中：{verb}")
             if "replace" in self.chosen:
-                stops.extend({"stop": course} for course in left)
+                stops.extend(StopCourse(course) for course in left)
         return stops
 
-    def write(self, planned: list[dict]) -> int:
+    def write(self, planned: list[PlannedCourse | StopCourse]) -> int:
         for item in planned:
-            if "stop" in item:
-                set_course_active(actor=self.actor, course=item["stop"], active=False)
+            if isinstance(item, StopCourse):
+                set_course_active(actor=self.actor, course=item.course, active=False)
                 continue
-            save_course(actor=self.actor, specialty=item["specialty"], course=item["course"], name=item["name"],
-                        kind=item["kind"], minutes=item["minutes"], credits=item["credits"],
-                        required_assignments=item["work"])
+            save_course(actor=self.actor, specialty=item.specialty, course=item.course, name=item.name,
+                        kind=item.kind, minutes=item.minutes, credits=item.credits,
+                        required_assignments=item.required_assignments)
         return len(planned)
