@@ -72,23 +72,25 @@ def test_a_bad_entry_is_refused_before_anything_is_written(setup, options, field
     assert (_count(SelfStudyEntry), _count(AuditEvent)) == (entries, events)
 
 
-def test_today_and_a_whole_day_are_accepted(setup):
-    assert _log(setup, studied_on=today(), minutes=24 * 60).minutes == 1440
+def test_today_and_the_days_whole_self_study_cap_are_accepted(setup):
+    assert _log(setup, studied_on=today(), minutes=240).minutes == 240      # the policy's default cap: 4 学时
 
 
 def test_pending_entries_and_platform_hours_hold_the_day_up_to_its_cap(setup):
     learner = setup.learners[0]
-    make_platform_record(learner, minutes=600, studied_on=DAY)
-    _log(setup, minutes=400)                       # pending: holds the day too
-    _log(setup, minutes=440)                       # 600 + 400 + 440 = 1,440: the cap itself passes
+    make_platform_record(learner, minutes=480, studied_on=DAY)
+    _log(setup, minutes=200)                       # pending: holds the day too
+    _log(setup, minutes=40)                        # 200 + 40 = 240 self-study, 720 in all: the caps themselves pass
     with pytest.raises(DomainError) as caught:
         _log(setup, minutes=1)
-    assert (caught.value.message, caught.value.field) == ("该学员 2025年4月1日 的学时合计超过 24 学时", "hours")
+    assert caught.value.field == "hours"
+    assert caught.value.message.startswith(f"{learner.name} 2025年4月1日 的自学将达 ")
+    assert caught.value.message.endswith("超过每日自学上限 4 学时")
     assert _log(setup, minutes=1, studied_on=DAY + timedelta(days=1)).minutes == 1
 
 
 def test_a_rejected_entry_frees_its_day(setup):
-    entry = _log(setup, minutes=1440)
+    entry = _log(setup, minutes=240)
     decide_self_study(actor=setup.teacher, entry=entry, approve=False, note="没有学习证明")
     assert _log(setup, minutes=60).status == "pending"
 

@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.policies.models import PolicyVersion
 from lms.policies.services import policy_for
 from lms.rules import Policy
-from tests.functional.teaching.test_policies import form_of
+from tests.functional.policies.test_policies import form_of
 
 CAPS = ("daily_cap_self_study_minutes", "daily_cap_platform_minutes", "daily_cap_total_minutes")
 
