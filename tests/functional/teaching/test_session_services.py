@@ -205,7 +205,7 @@ def test_a_line_over_the_daily_cap_names_the_learner_and_the_day(setup):
     learner = setup.learners[0]
     mark_attendance(first, learner)
     second = make_session(setup.teaching_class, held_on=DAY, hours=4, course=first.course)
-    marks = _everyone(setup)
+    marks = _everyone(setup, minutes=4 * 60)
     marks[learner.id] = Mark("present", 4 * 60)
     _save(setup, second, marks)                            # 8 + 4 = 12 学时: the policy's total cap itself passes
     third = make_session(setup.teaching_class, held_on=DAY, hours=1, course=first.course)
