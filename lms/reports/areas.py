@@ -43,7 +43,6 @@ class Area:
     name: str
     trail: tuple[Crumb, ...] = ()
 
-    @property
     def learner_clause(self, counted: Counted = LEARNERS):
         """SQL clause: learners (or their tallies) of this area (scope is applied separately)."""
         if self.level == "township":
