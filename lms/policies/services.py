@@ -60,7 +60,8 @@ def save_policy(*, actor, cohort: int, values: Mapping[str, Any], note: str = ""
     except PolicyError as error:
         raise DomainError(str(error), field=error.field) from None
     current = latest_version(cohort)
-    before = current.settings if current else Policy().to_mapping()
+    # Read through Policy: a version saved before a setting existed stores no value for it, which is its default.
+    before = (Policy.from_mapping(current.settings) if current else Policy()).to_mapping()
     after = policy.to_mapping()
     if after == before:
         raise DomainError("没有修改任何设置")
