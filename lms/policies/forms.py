@@ -6,6 +6,8 @@ from typing import Any
 
 from lms.core.errors import DomainError
 from lms.rules import (
+    CADENCE_MONTH_BASIS_LABELS,
+    CADENCE_YEAR_BASIS_LABELS,
     COURSE_KIND_LABELS,
     FUNDING_BASIS_LABELS,
     HOUR_CATEGORY_LABELS,
@@ -20,7 +22,12 @@ CHOICE_LABELS = {
     "course_kinds": COURSE_KIND_LABELS,
     "education_groups": TARGET_GROUP_LABELS,
     "year_groups": TARGET_GROUP_LABELS,
-    "choice": FUNDING_BASIS_LABELS,
+}
+# A choice field's labels are its own.
+CHOICE_LABELS_BY_KEY = {
+    "funding_basis": FUNDING_BASIS_LABELS,
+    "cadence_month_by": CADENCE_MONTH_BASIS_LABELS,
+    "cadence_year_by": CADENCE_YEAR_BASIS_LABELS,
 }
 
 
@@ -33,7 +40,7 @@ class PolicyField:
 
     @property
     def labels(self) -> dict[str, str]:
-        return dict(CHOICE_LABELS.get(self.spec.kind, {}))
+        return dict(CHOICE_LABELS_BY_KEY.get(self.spec.key) or CHOICE_LABELS.get(self.spec.kind, {}))
 
     @property
     def educations(self) -> tuple[str, ...]:
@@ -45,19 +52,16 @@ def form_fields(mapping: dict[str, Any]) -> list[PolicyField]:
     return [PolicyField(spec, mapping.get(spec.key)) for spec in POLICY_FIELDS]
 
 
-def _year_lines(text: str, key: str, *, groups: bool) -> dict[str, Any]:
+def _year_lines(text: str, key: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for number, line in enumerate(text.replace("：", ":").splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
         if ":" not in line:
-            raise DomainError(f"第 {number} 行应写成“年份: 数值”，如 2025: 6000", field=key)
+            raise DomainError(f"第 {number} 行应写成“年份: 群体”，如 2025: core, 2025", field=key)
         year, value = (part.strip() for part in line.split(":", 1))
-        if groups:
-            result[year] = [item.strip() for item in value.replace("，", ",").split(",") if item.strip()]
-        else:
-            result[year] = value
+        result[year] = [item.strip() for item in value.replace("，", ",").split(",") if item.strip()]
     return result
 
 
@@ -72,17 +76,15 @@ def mapping_from_form(form) -> dict[str, Any]:
             data[key] = form.getlist(key)
         elif kind in ("education_years", "education_groups"):
             data[key] = {edu: form.get(f"{key}.{edu}", "").strip() for edu in PRIOR_EDUCATIONS}
-        elif kind == "year_counts":
-            data[key] = _year_lines(form.get(key, ""), key, groups=False)
         elif kind == "year_groups":
-            data[key] = _year_lines(form.get(key, ""), key, groups=True)
+            data[key] = _year_lines(form.get(key, ""), key)
         else:
             data[key] = form.get(key, "").strip()
     return data
 
 
-def year_text(value: dict, *, groups: bool) -> str:
-    """A year mapping as the textarea shows it: one "2025: 6000" (or "2025: core, 2025") per line."""
+def year_text(value: dict) -> str:
+    """A year → groups mapping as the textarea shows it: one "2025: core, 2025" per line."""
     if not isinstance(value, dict):
         return ""
-    return "\n".join(f"{year}: {', '.join(v) if groups else v}" for year, v in value.items())
+    return "\n".join(f"{year}: {', '.join(v)}" for year, v in value.items())

@@ -11,7 +11,9 @@ from lms.learners.models import Learner
 from lms.policies.forms import form_fields, mapping_from_form, year_text
 from lms.policies.models import PolicyVersion
 from lms.policies.services import latest_version, policy_for, policy_history, save_policy, settings_of
+from lms.reports.targets import parse_targets
 from lms.rules import POLICY_FIELDS, Policy
+from lms.settings.services import get_setting
 from lms.teaching.models import TeachingClass
 from lms.web.access import requires
 from lms.web.saving import saving
@@ -50,8 +52,10 @@ def edit(cohort: int):
             flash(f"已保存 {cohort} 级政策第 {version.version} 版。", "success")
             return redirect(url_for("policies.history", cohort=cohort))
         error = saved.error
+    # The goals are the county's setting, shown here beside who counts toward them (read-only).
     return render_template("policies/edit.html", cohort=cohort, fields=form_fields(values), error=error, note=note,
-                           current=latest_version(cohort), year_text=year_text)
+                           current=latest_version(cohort), year_text=year_text,
+                           goals=parse_targets(get_setting("reports.targets")))
 
 
 @bp.get("/<int:cohort>/history")

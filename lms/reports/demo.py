@@ -11,7 +11,9 @@ from lms.settings.services import get_setting, save_settings
 def load(*, today: date) -> str:
     """Give the demo county two goals dated around the day it loads — the end of last year (just met) and
     the end of next year (about 85 % reached) — scaled to its few hundred learners, as the plan's goals
-    (3,000 by 2023, 6,000 by 2025) are to a county. Returns the setting's text."""
+    (3,000 by 2023, 6,000 by 2025) are to a county. The goals are the setting 县目标任务 alone (the one place
+    they live); the second falls in a year no policy lists in 计入目标的群体, and counts the groups of the
+    latest listed year before it. Returns the setting's text."""
     from lms.reports.areas import county_area
     from lms.reports.queries import area_figures
 

@@ -58,6 +58,15 @@ def window_start(as_of: dt.date) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def sessions_from(as_of: dt.date) -> dt.date:
+    """The first session day read to judge R4 as of `as_of`: the yearly route looks at whole years, from the
+    window's first year, and a training crossing into that year from December is one training (counted in
+    the year it began, or of most of its days): so from 1 December before it. (A training reaching back
+    before December is seen from 1 December: the same year when counted by its start, a shorter first part
+    when counted by most days.)"""
+    return dt.date(window_start(as_of).year - 1, 12, 1)
+
+
 def next_month(day: dt.date) -> dt.date:
     """The first day of the month after `day`'s."""
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
@@ -70,12 +79,11 @@ def judge_classes(classes: Iterable[ClassToJudge], class_ids, as_of: dt.date,
     in one query. The second judgement is made when no session falls before the month ends: it is
     already determined by the stored sessions (a new one deletes it), so the first view of a new
     month reads it instead of judging every class again."""
-    start = window_start(as_of)
     sessions: dict[int, list[SessionFacts]] = defaultdict(list)
     for class_id, held_on, mode, minutes in db.session.execute(
             select(ClassSession.class_id, ClassSession.held_on, ClassSession.mode, func.sum(ClassSession.minutes))
             .where(ClassSession.class_id.in_(class_ids), ClassSession.cancelled_at.is_(None),
-                   ClassSession.held_on >= dt.date(start.year, 1, 1))
+                   ClassSession.held_on >= sessions_from(as_of))
             .group_by(ClassSession.class_id, ClassSession.held_on, ClassSession.mode)):
         sessions[class_id].append(SessionFacts(held_on, int(minutes), mode))
     judged = {}

@@ -28,8 +28,10 @@ Semantics chosen
 * R3: ``study_period_end`` is the LAST day of the period, i.e. the day before the N-th
   anniversary of enrolment (2023-03-01 + 3 years → 2026-02-28; 2024-02-29 + 1 → 2025-02-28).
   ``LearnerFacts.period_end_on`` overrides it (e.g. after a suspension).
-* R4: see ``cadence``: per-date sums, face and live both concentrated; trainings are runs of
-  session dates with at most ``cadence_gap_days`` empty days between, split at year end; the
+* R4: see ``cadence``: per-date sums, face and live both concentrated; a month needs one full day
+  (or, by ``cadence_month_by``, its sessions added up); trainings are runs of session dates with at
+  most ``cadence_gap_days`` empty days between, never split at year end: one across New Year counts
+  whole in the year it began (or, by ``cadence_year_by``, the year of most of its days); the
   running month never fails.
 * R5 is a warning (S+P ≥ F+L, sides are settings); R6 blocks (S+P+L ≥ 21600, categories a
   setting). Partial hours show one decimal, rounded down for progress and up for a shortfall.
@@ -60,6 +62,8 @@ from lms.rules.cadence import (
     Training,
     YearCadence,
     class_cadence,
+    class_trainings,
+    training_year,
     trainings_in_year,
 )
 from lms.rules.courses import (
@@ -127,6 +131,7 @@ from lms.rules.studying import (
     study_stops,
 )
 from lms.rules.targets import (
+    counted_spans,
     counts_toward_target,
     target_group,
     target_group_label,
@@ -134,6 +139,10 @@ from lms.rules.targets import (
     target_years,
 )
 from lms.rules.vocab import (
+    CADENCE_MONTH_BASES,
+    CADENCE_MONTH_BASIS_LABELS,
+    CADENCE_YEAR_BASES,
+    CADENCE_YEAR_BASIS_LABELS,
     COURSE_KIND_LABELS,
     COURSE_KINDS,
     COURSE_STATUS_LABELS,
@@ -167,7 +176,8 @@ __all__ = [
     "holds_day", "mark_minutes", "mark_problem", "session_category",
     "COUNTING_STATUSES", "COURSE_KINDS", "COURSE_KIND_LABELS", "COURSE_STATUSES",
     "COURSE_STATUS_LABELS", "EXEMPTION_BASES", "EXEMPTION_BASIS_LABELS", "EXEMPTION_KINDS",
-    "EXEMPTION_KIND_LABELS", "FUNDING_BASES", "FUNDING_BASIS_LABELS", "HOUR_CATEGORIES",
+    "CADENCE_MONTH_BASES", "CADENCE_MONTH_BASIS_LABELS", "CADENCE_YEAR_BASES",
+    "CADENCE_YEAR_BASIS_LABELS", "EXEMPTION_KIND_LABELS", "FUNDING_BASES", "FUNDING_BASIS_LABELS", "HOUR_CATEGORIES",
     "HOUR_CATEGORY_LABELS", "LEARNER_STATUSES", "LEARNER_STATUS_LABELS", "MORAL_STATE_LABELS",
     "OUTCOMES", "OUTCOME_LABELS", "POLICY_FIELDS", "PRIOR_EDUCATIONS", "RULE_LABELS", "SESSION_MODES",
     "SESSION_MODE_LABELS", "STATUS_EVENT_KINDS", "STATUS_EVENT_KIND_LABELS", "STOP_PHRASES", "TARGET_GROUPS",
@@ -177,12 +187,12 @@ __all__ = [
     "MonthCadence", "Policy", "PolicyError", "RuleResult", "SessionFacts", "StatusStop",
     "StudyHistory", "Training", "YearCadence",
     "age_on", "anniversary", "assignment_gate", "best_result", "categories_label", "check_age",
-    "check_exemption", "check_score", "class_cadence", "counts_for_funding",
-    "counts_toward_target", "course_status", "credits_rule", "evaluate", "facts_cutoff",
+    "check_exemption", "check_score", "class_cadence", "class_trainings", "counts_for_funding",
+    "counted_spans", "counts_toward_target", "course_status", "credits_rule", "evaluate", "facts_cutoff",
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
     "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
     "hours_number", "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation",
     "moral_state", "not_studying_reason", "policy_field", "programme_rule", "programme_years", "resit_until",
     "self_study_balance", "study_period_end", "study_status_on", "study_stops", "target_group",
-    "target_group_label", "target_rule", "target_years", "to_decimal", "trainings_in_year",
+    "target_group_label", "target_rule", "target_years", "to_decimal", "training_year", "trainings_in_year",
 ]

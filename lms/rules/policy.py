@@ -11,6 +11,8 @@ from typing import Any
 
 from lms.rules.crediting import DAY_MINUTES
 from lms.rules.vocab import (
+    CADENCE_MONTH_BASES,
+    CADENCE_YEAR_BASES,
     COURSE_KINDS,
     FUNDING_BASES,
     HOUR_CATEGORIES,
@@ -33,8 +35,8 @@ class FieldSpec:
 
     ``kind`` is one of: int, decimal, optional_decimal, bool, choice, categories (a set of
     F/L/P/S), course_kinds (a set of cultural/skill/internship), education_years (prior
-    education → years), education_groups (prior education → target group), year_counts
-    (year → learners), year_groups (year → target groups counted).
+    education → years), education_groups (prior education → target group), year_groups
+    (year → target groups counted).
     """
 
     key: str
@@ -54,9 +56,11 @@ POLICY_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("target_groups", "目标群体", "education_groups",
               "core=核心目标（未上过学），2025=2025年目标（初中以下），none=不计入目标",
               choices=TARGET_GROUPS),
-    FieldSpec("target_counts", "目标人数", "year_counts", "各年度累计目标人数", 0, 10_000_000),
+    # The goals themselves (due date, number of learners) are the county's, not a cohort's: they live in
+    # the setting reports.targets (县目标任务), read by the dashboard and the quarterly report.
     FieldSpec("target_counted_groups", "计入目标的群体", "year_groups",
-              "各年度目标统计哪些群体", choices=TARGET_GROUPS),
+              "某年到期的目标统计哪些群体；未列出的年份按此前最近列出的一年（早于所有列出年份的按最早一年）。"
+              "目标人数和到期日期在“系统设置 › 县目标任务”中设置", choices=TARGET_GROUPS),
     FieldSpec("hours_categories", "计入 360 学时的类别", "categories",
               "勾选的学时类别之和须达到下面的学时要求", choices=HOUR_CATEGORIES),
     FieldSpec("hours_required_minutes", "学时要求（分钟）", "int",
@@ -73,13 +77,19 @@ POLICY_FIELDS: tuple[FieldSpec, ...] = (
               "每名学员每天各类学时（含集中面授、集中线上）合计的上限，12 学时 = 720 分钟："
               "一天集中授课 8 学时后还可记 4 学时", 1, DAY_MINUTES),
     FieldSpec("cadence_day_minutes", "每月集中授课时长（分钟）", "int",
-              "每班每月至少一天的集中授课时长，8 学时 = 480 分钟", 1, 1440),
+              "每班每月集中授课的时长下限（按下一项的方式计算），8 学时 = 480 分钟", 1, 1440),
+    FieldSpec("cadence_month_by", "每月集中授课的计算方式", "choice",
+              "须有一天达到：方案的“每次集中授课1天（8学时）”；当月各次累计达到：如乡村夜校每晚 2 学时",
+              choices=CADENCE_MONTH_BASES),
     FieldSpec("cadence_training_minutes", "集中培训时长（分钟）", "int",
               "按年安排时每次集中培训的时长下限，120 学时 = 7200 分钟", 1, 1_000_000),
     FieldSpec("cadence_trainings_per_year", "每年集中培训次数", "int",
               "按年安排时每年至少的集中培训次数", 1, 52),
     FieldSpec("cadence_gap_days", "集中培训允许间隔（天）", "int",
               "同一次集中培训中两个上课日之间最多空几天", 0, 31),
+    FieldSpec("cadence_year_by", "跨年集中培训计入年份", "choice",
+              "一次连续的集中培训跨过元旦时整次计入哪一年；按上课天数时天数相同计入开始的年份",
+              choices=CADENCE_YEAR_BASES),
     FieldSpec("pass_mark", "及格分", "int", "课程考核及格分（满分 100）", 0, 100),
     FieldSpec("resit_years", "结业后补考年限", "int", "修业期满后可补考的年数", 0, 10),
     FieldSpec("early_graduation_allowed", "允许提前毕业", "bool",
@@ -119,7 +129,6 @@ class Policy:
         {"未上过学": 3, "小学": 3, "初中肄业": 3, "初中": 3, "高中及以上": 1}))
     target_groups: Mapping[str, str] = field(default_factory=lambda: _frozen(
         {"未上过学": "core", "小学": "2025", "初中肄业": "2025", "初中": "none", "高中及以上": "none"}))
-    target_counts: Mapping[int, int] = field(default_factory=lambda: _frozen({2023: 3000, 2025: 6000}))
     target_counted_groups: Mapping[int, tuple[str, ...]] = field(default_factory=lambda: _frozen(
         {2023: ("core",), 2025: ("core", "2025")}))
     hours_categories: frozenset[str] = frozenset({"S", "P", "L"})
@@ -130,9 +139,11 @@ class Policy:
     daily_cap_platform_minutes: int = 480
     daily_cap_total_minutes: int = 720
     cadence_day_minutes: int = 480
+    cadence_month_by: str = "day"
     cadence_training_minutes: int = 7200
     cadence_trainings_per_year: int = 2
     cadence_gap_days: int = 2
+    cadence_year_by: str = "start"
     pass_mark: int = 60
     resit_years: int = 2
     early_graduation_allowed: bool = True
@@ -154,9 +165,6 @@ class Policy:
                           ("daily_cap_platform_minutes", "每日平台学习上限")):
             if getattr(self, key) > self.daily_cap_total_minutes:
                 raise PolicyError(f"{what}不能超过每日学时合计上限", key)
-        for year in self.target_counted_groups:
-            if year not in self.target_counts:
-                raise PolicyError(f"计入目标的群体中的 {year} 年没有目标人数", "target_counted_groups")
 
     def __hash__(self) -> int:
         return hash(json.dumps(self.to_mapping(), sort_keys=True, ensure_ascii=False))
@@ -295,10 +303,6 @@ def _coerce(spec: FieldSpec, value: Any) -> Any:
         return _education_map(spec, value, lambda v: _int(spec, v))
     if kind == "education_groups":
         return _education_map(spec, value, lambda v: _group(spec, v))
-    if kind == "year_counts":
-        if not isinstance(value, Mapping):
-            raise _fail(spec, "必须按年份逐项设置")
-        return _frozen({_year(spec, k): _int(spec, v) for k, v in sorted(value.items(), key=str)})
     if kind == "year_groups":
         if not isinstance(value, Mapping):
             raise _fail(spec, "必须按年份逐项设置")
@@ -314,8 +318,6 @@ def _dump(spec: FieldSpec, value: Any) -> Any:
         return [item for item in spec.choices if item in value]
     if kind in ("education_years", "education_groups"):
         return dict(value)
-    if kind == "year_counts":
-        return {str(year): count for year, count in value.items()}
     if kind == "year_groups":
         return {str(year): list(groups) for year, groups in value.items()}
     return value

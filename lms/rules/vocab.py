@@ -125,3 +125,15 @@ FUNDING_BASES: tuple[str, ...] = ("graduated", "graduated_or_completed")
 FUNDING_BASIS_LABELS = MappingProxyType(
     {"graduated": "毕业学员", "graduated_or_completed": "毕业和结业学员"}
 )
+
+#: R4 yearly route: the year a continuous training crossing New Year counts in.
+CADENCE_YEAR_BASES: tuple[str, ...] = ("start", "most_days")
+CADENCE_YEAR_BASIS_LABELS = MappingProxyType(
+    {"start": "开始的年份", "most_days": "上课天数多的年份"}
+)
+
+#: R4 monthly route: one full day, or the month's sessions added up (乡村夜校).
+CADENCE_MONTH_BASES: tuple[str, ...] = ("day", "month")
+CADENCE_MONTH_BASIS_LABELS = MappingProxyType(
+    {"day": "须有一天达到", "month": "当月各次累计达到"}
+)

@@ -64,8 +64,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "{seq:N} N 位顺序号。默认为 6 位学校代码 + 2 位年份 + 4 位顺序号；已发证书的编号不会改变",
                 section="证书", validate=_number_pattern),
     SettingSpec("reports.targets", "县目标任务", "2023-12-31 3000\n2025-12-31 6000",
-                "每行一个目标：到期日期 累计人数（如 2025-12-31 6000）。计入哪些学员按政策设置“计入目标的群体”"
-                "中到期年份的规定", section="目标与报表", validate=_targets, multiline=True),
+                "全县目标只在这里设置，每行一个：到期日期 累计人数（如 2025-12-31 6000），任何年份都可以。"
+                "计入哪些学员按学员所在年级政策的“计入目标的群体”：到期年份未列出的，按此前最近列出的一年",
+                section="目标与报表", validate=_targets, multiline=True),
     SettingSpec("reports.filing_unit", "报表填报单位", "", "印在季度报表的“填报单位”处；留空则用学校名称",
                 section="目标与报表"),
     SettingSpec("reports.responsible", "报表负责人", "", "印在季度报表的“负责人”处；留空则留出签名处",

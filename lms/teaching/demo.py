@@ -2,10 +2,12 @@
 and learners the registry's demo created (queried, never assumed), and two classes for the demo teacher.
 
 Deterministic (a seeded random generator), so every demo county looks the same. Each class meets for a
-full day once a month, with a month or two skipped in some classes so the R4 warning shows; learners
-differ in diligence so some are past 360 hours, some behind, and recent self-study waits for approval.
-Platform and self-study hours are cut to what the daily caps of each learner's policy leave on the day
-(lms.rules.daily_room), sessions included, so every record could have been entered through the pages.
+full day once a month, with a month or two skipped in some classes so the R4 warning shows, and one class
+holds a winter training across the last New Year (20 December – 5 January, 136 学时: one training, counted
+in the year it began); learners differ in diligence so some are past 360 hours, some behind, and recent
+self-study waits for approval. Platform and self-study hours are cut to what the daily caps of each learner's
+policy leave on the day (lms.rules.daily_room), sessions included, so every record could have been entered
+through the pages.
 """
 from __future__ import annotations
 
@@ -76,6 +78,27 @@ def _sessions(rng: random.Random, teaching_class: TeachingClass, today: date, sk
             sessions.append(ClassSession(class_id=teaching_class.id, course_id=courses[(index + 1) % len(courses)].id,
                                          held_on=held_on + timedelta(days=14), mode="live", minutes=120,
                                          place="线上直播"))
+    db.session.add_all(sessions)
+    db.session.flush()
+    return sessions
+
+
+def _winter(today: date) -> tuple[date, date]:
+    """The last winter training before `today`: 20 December to 5 January across the latest New Year passed."""
+    year = today.year if today >= date(today.year, 1, 6) else today.year - 1
+    return date(year - 1, 12, 20), date(year, 1, 5)
+
+
+def _winter_training(teaching_class: TeachingClass, first: date, last: date, taken: set[date]) -> list[ClassSession]:
+    """A full day every day from `first` to `last` (slack season), except days the class already meets."""
+    courses = plan_courses(teaching_class.specialty_id)
+    sessions, day = [], first
+    while day <= last:
+        if day not in taken:
+            sessions.append(ClassSession(class_id=teaching_class.id, course_id=courses[len(sessions) % len(courses)].id,
+                                         held_on=day, mode="face", minutes=480,
+                                         place=teaching_class.teaching_point.name))
+        day += timedelta(days=1)
     db.session.add_all(sessions)
     db.session.flush()
     return sessions
@@ -163,6 +186,12 @@ def load(*, today: date) -> dict[str, int]:
     counts = {"sessions": 0, "attendance": 0, "platform": 0, "self_study": 0}
     held: dict[tuple[int, date], dict[str, int]] = {}       # the sessions' hours of each learner's day
     all_learners, teacher_has_today = [], False
+    winter_first, winter_last = _winter(today)
+    # The winter training goes to a class whose learners study throughout it, one still running if any.
+    spanning = [c for c in with_learners if min(l.enrolled_on for l in learners_by_class[c.id]) <= winter_first
+                and max(l.period_end_on for l in learners_by_class[c.id]) >= winter_last]
+    running = [c for c in spanning if max(l.period_end_on for l in learners_by_class[c.id]) >= today]
+    wintering = (running or spanning or [None])[0]
     for index, teaching_class in enumerate(with_learners):
         learners = learners_by_class[teaching_class.id]
         all_learners += learners
@@ -171,6 +200,8 @@ def load(*, today: date) -> dict[str, int]:
         start = min(learner.enrolled_on for learner in learners)
         end = max(learner.period_end_on for learner in learners)
         sessions = _sessions(rng, teaching_class, today, skipped, start, end)
+        if teaching_class is wintering and sessions:
+            sessions += _winter_training(teaching_class, winter_first, winter_last, {s.held_on for s in sessions})
         attendance = _attendance_rows(rng, sessions, learners, teacher_id, histories)
         if attendance:
             db.session.execute(insert(Attendance), attendance)

@@ -1,7 +1,7 @@
 """sessions carry evidence (class photos, sign-in sheet scans; superseded, never deleted); inspection visits
 
 Revision ID: 0670
-Revises: 0650
+Revises: 0660
 Create Date: 2026-12-07 09:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0670'
-down_revision = '0650'
+down_revision = '0660'
 branch_labels = None
 depends_on = None
 

@@ -116,4 +116,67 @@ def test_status_event_kinds_become_codes_and_back(empty_database_url, tmp_path):
         downgrade(revision="0640")
         with db.engine.connect() as connection:
             assert connection.execute(text(kinds)).scalars().all() == ["休学", "复学", "转专业", "退学"]
+
+
+def test_the_policys_goal_counts_move_to_the_setting_and_leave_every_version(empty_database_url, tmp_path):
+    """0660: a goal a policy gave for a year the setting lacks joins 县目标任务 (the newest version's number);
+    a year the setting has keeps the setting's; copies of the old defaults move nothing; target_counts leaves
+    every version, which the engine then reads; the audit log says what moved; downgrade puts counts back."""
+    import json
+
+    from lms.policies.services import policy_for
+    from lms.settings.services import get_setting
+
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    counts = {"2023": 3000, "2025": 6000}
+    versions = [(2023, 1, {"min_age": 16, "target_counts": counts}),                 # the defaults, carried along
+                (2024, 1, {"target_counts": {**counts, "2027": 7000}}),
+                (2024, 2, {"target_counts": {**counts, "2027": 7500, "2030": 9000},
+                           "target_counted_groups": {"2023": ["core"], "2025": ["core", "2025"], "2030": ["core"]}}),
+                (2025, 1, {"target_counts": {"2023": 3000, "2025": 6400}})]       # 2025 is in the setting
+    with app.app_context():
+        upgrade(revision="0640")
+        with db.engine.begin() as connection:
+            for cohort, version, settings in versions:
+                connection.execute(text("INSERT INTO policy_versions (cohort, version, settings, note, created_at) "
+                                        "VALUES (:cohort, :version, :settings, '', CURRENT_TIMESTAMP)"),
+                                   {"cohort": cohort, "version": version, "settings": json.dumps(settings)})
+        upgrade()
+        assert get_setting("reports.targets") == "2023-12-31 3000\n2025-12-31 6000\n2027-12-31 7500\n2030-12-31 9000"
+        assert policy_for(2023).min_age == 16 and policy_for(2024).target_counted_groups[2030] == ("core",)
+        db.session.remove()             # its read would hold PostgreSQL's locks against the downgrade
+        with db.engine.connect() as connection:
+            stored = [json.loads(row) if isinstance(row, str) else row for row in connection.execute(
+                text("SELECT settings FROM policy_versions ORDER BY id")).scalars()]
+            assert not any("target_counts" in settings for settings in stored)
+            summary = connection.execute(text("SELECT summary FROM audit_events WHERE action = 'settings.update'")
+                                         ).scalar()
+        assert "2027 年 7500 人（来自 2024 级第 2 版）已并入" in summary
+        assert "2025 年 6400 人（来自 2025 级第 1 版）未并入：县目标任务已有 6000 人" in summary
+        downgrade(revision="0640")
+        with db.engine.connect() as connection:
+            stored = [json.loads(row) if isinstance(row, str) else row for row in connection.execute(
+                text("SELECT settings FROM policy_versions ORDER BY id")).scalars()]
+        assert stored[0]["target_counts"] == {"2023": 3000, "2025": 6000}
+        assert stored[2]["target_counts"] == {"2023": 3000, "2025": 6000, "2030": 9000}
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_a_database_whose_policies_gave_no_other_goals_keeps_its_setting_untouched(empty_database_url, tmp_path):
+    import json
+
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0640")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO policy_versions (cohort, version, settings, note, created_at) "
+                                    "VALUES (2024, 1, :settings, '', CURRENT_TIMESTAMP)"),
+                               {"settings": json.dumps({"target_counts": {"2023": 3000, "2025": 6000}})})
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM settings")).scalar() == 0
+            assert connection.execute(text("SELECT count(*) FROM audit_events")).scalar() == 0
+            assert "target_counts" not in connection.execute(text("SELECT settings FROM policy_versions")).scalar()
+        downgrade(revision="base")
         db.engine.dispose()

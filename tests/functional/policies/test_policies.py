@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lms import summaries
 from lms.audit.models import AuditEvent
 from lms.extensions import db
 from lms.policies.models import PolicyVersion
 from lms.policies.services import policies_for, policy_for
 from lms.rules import POLICY_FIELDS, Policy
+from lms.settings.services import save_settings
 
 
 def form_of(policy: Policy, **overrides) -> dict:
@@ -23,8 +25,6 @@ def form_of(policy: Policy, **overrides) -> dict:
         elif spec.kind in ("education_years", "education_groups"):
             for edu, item in value.items():
                 data[f"{spec.key}.{edu}"] = str(item)
-        elif spec.kind == "year_counts":
-            data[spec.key] = "\n".join(f"{y}: {c}" for y, c in value.items())
         elif spec.kind == "year_groups":
             data[spec.key] = "\n".join(f"{y}: {', '.join(g)}" for y, g in value.items())
         else:
@@ -77,14 +77,60 @@ def test_a_category_set_cannot_be_empty_and_unchanged_forms_save_nothing(client,
 
 
 def test_year_lines_typed_with_a_chinese_input_method_are_understood(client, login_as):
-    """A Chinese keyboard types 2025：6500 and core，2025: the full-width colon and comma read as ":" and ","."""
+    """A Chinese keyboard types 2027：core，2025: the full-width colon and comma read as ":" and ","."""
     login_as("registrar")
-    response = client.post_form("/policies/2025", form_of(Policy(), target_counts="2023：3000\n2025：6500",
-                                                          target_counted_groups="2023：core\n2025：core，2025"))
+    response = client.post_form("/policies/2025", form_of(Policy(),
+                                                          target_counted_groups="2023：core\n2027：core，2025"))
+    assert response.status_code == 302
+    assert policy_for(2025).target_counted_groups == {2023: ("core",), 2027: ("core", "2025")}
+
+
+def test_the_policy_page_has_no_goals_and_shows_the_countys_from_the_settings(client, login_as):
+    """Goals live in one place, the setting 县目标任务: the policy page shows them read-only beside who counts."""
+    save_settings(actor=None, values={"reports.targets": "2025-12-31 6000\n2027-12-31 8000"})
+    login_as("registrar")
+    page = client.get("/policies/2025").get_data(as_text=True)
+    assert ">目标人数<" not in page and "target_counts" not in page
+    assert "当前县目标任务：2025年12月31日前累计 6,000 人；2027年12月31日前累计 8,000 人" in page
+    assert "（系统管理员在“系统设置”中修改）" in page        # only the registrar edits a policy, only admin settings
+    # A goal count posted by an old form is no setting at all: nothing of it is stored.
+    client.post_form("/policies/2025", form_of(Policy(), target_counts="2027: 9000", min_age="16"))
+    stored = db.session.scalar(select(PolicyVersion).where(PolicyVersion.cohort == 2025))
+    assert "target_counts" not in stored.settings and stored.settings["min_age"] == 16
+
+
+def test_the_r4_choices_are_on_the_form_with_their_labels_and_saved(client, login_as):
+    login_as("registrar")
+    page = client.get("/policies/2025").get_data(as_text=True)
+    assert "每月集中授课的计算方式" in page and "跨年集中培训计入年份" in page
+    assert '<option value="day" selected>须有一天达到</option>' in page
+    assert '<option value="month" >当月各次累计达到</option>' in page
+    assert '<option value="start" selected>开始的年份</option>' in page
+    assert '<option value="most_days" >上课天数多的年份</option>' in page
+    response = client.post_form("/policies/2025", form_of(Policy(), cadence_month_by="month",
+                                                          cadence_year_by="most_days", note="乡村夜校"))
     assert response.status_code == 302
     policy = policy_for(2025)
-    assert policy.target_counts == {2023: 3000, 2025: 6500}
-    assert policy.target_counted_groups == {2023: ("core",), 2025: ("core", "2025")}
+    assert (policy.cadence_month_by, policy.cadence_year_by) == ("month", "most_days")
+    history = client.get("/policies/2025/history").get_data(as_text=True)
+    assert "每月集中授课的计算方式：day →" in history and "跨年集中培训计入年份：start →" in history
+    refused = client.post_form("/policies/2025", form_of(Policy(), cadence_month_by="week")).get_data(as_text=True)
+    assert "每月集中授课的计算方式必须是以下之一" in refused and policy_for(2025).cadence_month_by == "month"
+
+
+def test_a_version_saved_before_the_r4_choices_existed_has_their_defaults(client, login_as):
+    """Its stored settings lack the keys: history shows no change from nothing, and an unchanged form saves nothing."""
+    old = Policy(min_age=16).to_mapping()
+    del old["cadence_month_by"], old["cadence_year_by"]
+    db.session.add(PolicyVersion(cohort=2024, version=1, settings=old))
+    summaries.policy_changed(2024)
+    assert policy_for(2024).cadence_month_by == "day"
+    login_as("registrar")
+    page = client.post_form("/policies/2024", form_of(Policy(min_age=16))).get_data(as_text=True)
+    assert "没有修改任何设置" in page
+    client.post_form("/policies/2024", form_of(Policy(min_age=17)))
+    history = client.get("/policies/2024/history").get_data(as_text=True)
+    assert "最低年龄：16 →" in history and "每月集中授课的计算方式" not in history
 
 
 def test_policies_for_many_cohorts_is_one_query(app, count_queries):

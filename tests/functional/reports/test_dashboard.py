@@ -135,3 +135,19 @@ def test_the_bureau_home_page_shows_targets_and_funnel_at_a_glance(client, login
 def test_only_the_bureau_home_page_has_the_county_panel(client, login_as, county, role):
     login_as(role, divisions=[county.towns[0]] if role in ("township", "enroller") else ())
     assert 'id="county-glance"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_goal_of_any_year_set_on_the_settings_page_counts_on_the_dashboard(client, login_as, county):
+    """The goals live in one place, the setting 县目标任务: a 2027 goal — a year no policy lists — counts the
+    groups of the latest listed year before it (2025: 未上过学 and 小学)."""
+    login_as("admin")
+    settings_page = client.get("/settings/").get_data(as_text=True)
+    assert "全县目标只在这里设置" in settings_page
+    values = {"school.name": "示例县中等职业学校", "school.code": "520000", "school.principal": "张三",
+              "county.name": "报表县", "reports.targets": "2023-12-31 3000\n2027-12-31 8000"}
+    assert client.post_form("/settings/", values).status_code == 302
+    assert [(t.due, t.goal, t.count) for t in overview().targets] == [
+        (date(2023, 12, 31), 3000, 2), (date(2027, 12, 31), 8000, 4)]
+    login_as("bureau")
+    page = client.get("/reports/?as_of=2025-06-30").get_data(as_text=True)
+    assert "到 2027年12月31日 累计 8,000 人" in page

@@ -124,3 +124,45 @@ def test_day_by_day_the_stored_standings_equal_a_fresh_judgement(county):
     while day <= date(2025, 7, 5):
         assert breaking(day) == judged_afresh(day), day
         day += timedelta(days=1)
+
+
+def test_evening_classes_break_r4_on_the_dashboard_until_the_policy_counts_by_month(county):
+    """B holds four 2-学时 evening classes a month from February (乡村夜校): no full day, 8 学时 a month."""
+    from lms.teaching.queries import class_cadence_report, class_sessions
+    from tests.factories import make_session
+
+    class_b = county.classes[1]
+    for month in range(2, 7):
+        for day in (2, 9, 16, 23):
+            make_session(class_b, held_on=date(2025, month, day), hours=2)
+    assert breaking() == [class_b.name]
+    assert "2025年2月、3月、4月、5月无满 8 学时的集中授课" in area_figures(
+        EVERYTHING, county_area("报表县"), AS_OF).breaches[0].reason
+    save_policy(actor=None, cohort=2023, values={"cadence_month_by": "month"})
+    assert standings() == {}
+    assert breaking() == [] == judged_afresh(AS_OF)
+    assert class_cadence_report(class_b, class_sessions(class_b), AS_OF).result.ok     # the class page agrees
+
+
+def test_a_training_from_december_is_seen_whole_when_the_window_starts_in_january(county):
+    """As of 2025-12-15 the window starts in January 2025. A's winter training from 2024-12-20 to 2025-01-20
+    (256 学时; its January part alone 160) began in 2024: by its start it is not one of 2025's trainings, by
+    most days (20 of 32 in January) it is. The dashboard reads December before the window to know."""
+    from lms.teaching.queries import class_cadence_report, class_sessions
+    from tests.factories import make_session
+
+    class_a = county.classes[0]
+    day = date(2024, 12, 20)
+    while day <= date(2025, 1, 20):
+        make_session(class_a, held_on=day)
+        day += timedelta(days=1)
+    for offset in range(15):                        # and 120 学时 in October 2025
+        make_session(class_a, held_on=date(2025, 10, 1) + timedelta(days=offset))
+    as_of = date(2025, 12, 15)
+    page = class_cadence_report(class_a, class_sessions(class_a), as_of)
+    assert [(y.year, y.qualifying) for y in page.years][-2:] == [(2024, 1), (2025, 1)]
+    assert class_a.name in breaking(as_of) and not page.result.ok
+    save_policy(actor=None, cohort=2023, values={"cadence_year_by": "most_days"})
+    page = class_cadence_report(class_a, class_sessions(class_a), as_of)
+    assert [(y.year, y.qualifying) for y in page.years][-2:] == [(2024, 0), (2025, 2)]
+    assert class_a.name not in breaking(as_of) and page.result.ok

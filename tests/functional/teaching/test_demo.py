@@ -41,6 +41,10 @@ def test_the_demo_gives_a_year_of_teaching_to_existing_classes(app):
                for c in (first.teaching_class, second.teaching_class, embroidery)]
     assert any(not r.result.ok for r in reports) and any(r.result.ok for r in reports)
     assert all(sum(m.status == "ok" for m in r.months) >= 8 for r in reports)
+    # One class held a winter training across the last New Year: one training, counted in 2024 where it began.
+    winter = [(t.start_on, t.end_on, t.days, y.year) for r in reports for y in r.years for t in y.trainings
+              if t.crosses_year]
+    assert winter == [(date(2024, 12, 20), date(2025, 1, 5), 17, 2024)]
 
     learners = first.learners + second.learners
     progress = progress_for(learners, TODAY)

@@ -17,7 +17,6 @@ def test_defaults_are_the_county_plan():
     assert policy.target_groups["未上过学"] == "core"
     assert policy.target_groups["小学"] == policy.target_groups["初中肄业"] == "2025"
     assert policy.target_groups["初中"] == policy.target_groups["高中及以上"] == "none"
-    assert policy.target_counts == {2023: 3000, 2025: 6000}
     assert policy.target_counted_groups == {2023: ("core",), 2025: ("core", "2025")}
     assert policy.hours_categories == {"S", "P", "L"}
     assert policy.hours_required_minutes == 21600
@@ -25,6 +24,7 @@ def test_defaults_are_the_county_plan():
     assert policy.balance_concentrated_categories == {"F", "L"}
     assert (policy.cadence_day_minutes, policy.cadence_training_minutes) == (480, 7200)
     assert (policy.cadence_trainings_per_year, policy.cadence_gap_days) == (2, 2)
+    assert (policy.cadence_month_by, policy.cadence_year_by) == ("day", "start")     # the plan's words
     assert policy.pass_mark == 60
     assert policy.resit_years == 2
     assert policy.internship_waiver_min_years == Decimal("2")
@@ -47,7 +47,8 @@ def test_policy_is_immutable_and_hashable():
 
 def test_round_trip_through_json_gives_an_equal_policy():
     policy = Policy(min_age=16, min_credits=Decimal("35.5"), hours_categories=frozenset({"S", "P"}),
-                    funding_basis="graduated_or_completed", target_counts={2023: 3000, 2025: 6000, 2030: 9000})
+                    funding_basis="graduated_or_completed", cadence_month_by="month", cadence_year_by="most_days",
+                    target_counted_groups={2023: ("core",), 2025: ("core", "2025"), 2030: ("core",)})
     stored = json.loads(json.dumps(policy.to_mapping()))
     assert Policy.from_mapping(stored) == policy
 
@@ -56,7 +57,8 @@ def test_to_mapping_is_json_ready_with_strings_for_decimals_and_years():
     data = Policy(min_credits=Decimal("30")).to_mapping()
     assert data["internship_waiver_min_years"] == "2"
     assert data["min_credits"] == "30"
-    assert data["target_counts"] == {"2023": 3000, "2025": 6000}
+    assert data["target_counted_groups"] == {"2023": ["core"], "2025": ["core", "2025"]}
+    assert (data["cadence_month_by"], data["cadence_year_by"]) == ("day", "start")
     assert data["hours_categories"] == ["L", "P", "S"]
     json.dumps(data)
 
@@ -68,6 +70,18 @@ def test_missing_keys_take_the_defaults():
 
 def test_the_province_age_of_16_is_a_setting():
     assert Policy.from_mapping({"min_age": 16}).min_age == 16
+
+
+def test_the_goals_are_not_a_policy_setting():
+    """The county's goals (due date and number) live in the setting 县目标任务 alone; target_counts is gone."""
+    with pytest.raises(PolicyError, match="未知的设置项：target_counts"):
+        Policy.from_mapping({"target_counts": {"2023": 3000}})
+    assert "target_counts" not in Policy().to_mapping()
+
+
+def test_counted_groups_may_list_any_year_without_a_goal_there():
+    policy = Policy(target_counted_groups={2023: ("core",), 2027: ("core", "2025"), 2100: ()})
+    assert policy.target_counted_groups[2027] == ("core", "2025") and policy.target_counted_groups[2100] == ()
 
 
 def test_unknown_keys_are_refused():
@@ -101,12 +115,13 @@ def test_unknown_keys_are_refused():
     ({"programme_years": {**dict.fromkeys(PRIOR_EDUCATIONS, 3), "大学": 1}}, "含有未知学历：大学", "programme_years"),
     ({"programme_years": dict.fromkeys(PRIOR_EDUCATIONS, 0)}, "学制（年）必须在 1–10 之间", "programme_years"),
     ({"target_groups": dict.fromkeys(PRIOR_EDUCATIONS, "all")}, "目标群体的取值 all 无效", "target_groups"),
-    ({"target_counts": {"二〇二三": 3000}}, "年份 二〇二三 无效", "target_counts"),
-    ({"target_counted_groups": {"2030": ["core"]}}, "2030 年没有目标人数", "target_counted_groups"),
+    ({"target_counted_groups": {"二〇二三": ["core"]}}, "年份 二〇二三 无效", "target_counted_groups"),
+    ({"target_counted_groups": {"1999": ["core"]}}, "年份 1999 无效", "target_counted_groups"),
     ({"target_counted_groups": {"2023": ["vip"]}}, "含有未知群体：vip", "target_counted_groups"),
     ({"internship_waiver_min_years": None}, "免除顶岗实习的工作年限必须是数字", "internship_waiver_min_years"),
     ({"programme_years": [3, 3, 3, 3, 1]}, "学制（年）必须按入学前学历逐项设置", "programme_years"),
-    ({"target_counts": [3000]}, "目标人数必须按年份逐项设置", "target_counts"),
+    ({"cadence_month_by": "evening"}, "每月集中授课的计算方式必须是以下之一", "cadence_month_by"),
+    ({"cadence_year_by": "end"}, "跨年集中培训计入年份必须是以下之一", "cadence_year_by"),
     ({"target_counted_groups": "core"}, "计入目标的群体必须按年份逐项设置", "target_counted_groups"),
     ({"target_counted_groups": {"2023": "core"}}, "计入目标的群体每年必须是群体列表", "target_counted_groups"),
     ({"certificate_exempt_kinds": ["skill", "hobby"]}, "含有未知取值：hobby", "certificate_exempt_kinds"),

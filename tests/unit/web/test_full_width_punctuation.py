@@ -31,7 +31,7 @@ ALLOWED = (
     ("lms/learners/export.py", "月发放标准(元)", "a column of the national 学籍 system's template, spelt as there"),
     ("lms/learners/export.py", "家长(监护人)姓名", "a column of the national 学籍 system's template, spelt as there"),
     ("lms/learners/export.py", "家长(监护人)电话", "a column of the national 学籍 system's template, spelt as there"),
-    ("lms/policies/forms.py", "“年份: 数值”", "the syntax typed in the form, which shows values as 2025: 6000"),
+    ("lms/policies/forms.py", "“年份: 群体”", "the syntax typed in the form, which shows values as 2025: core, 2025"),
 )
 
 
