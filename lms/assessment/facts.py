@@ -38,8 +38,10 @@ def required_titles(count: int) -> tuple[str, ...]:
     return tuple(f"作业{number}" for number in range(1, count + 1))
 
 
-def hour_totals(learner_ids: Iterable[int], until: dt.date) -> dict[int, HourTotals]:
-    """Credited minutes per hour category of each learner, counting only hours dated ≤ until.
+def hour_totals(learner_ids: Iterable[int], until: dt.date, within_period: Iterable[int] = ()
+                ) -> dict[int, HourTotals]:
+    """Credited minutes per hour category of each learner, counting only hours dated ≤ until (and, for
+    learners of the `within_period` cohorts, ≤ their period end: lms.teaching.hours.hour_totals_statement).
 
     The teaching module's set-based hour query (lms.teaching.hours) is the one source of hours;
     this only asks it chunk by chunk. Learners with no hours get HourTotals().
@@ -47,7 +49,7 @@ def hour_totals(learner_ids: Iterable[int], until: dt.date) -> dict[int, HourTot
     learner_ids = list(dict.fromkeys(learner_ids))
     totals: dict[int, HourTotals] = {}
     for ids in chunks(learner_ids):
-        totals.update(teaching_hour_totals(learners=ids, as_of=until))
+        totals.update(teaching_hour_totals(learners=ids, as_of=until, within_period=within_period))
     return {learner_id: totals.get(learner_id, HourTotals()) for learner_id in learner_ids}
 
 
@@ -95,7 +97,8 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     lms.rules.facts_cutoff(as_of, period end, the cohort's policy) — min(as_of, end of the R12
     re-sit window) — as the engine requires: assignments by completed_on, attempts by sat_on
     (voided ones never count), exemptions and awarded credits of APPROVED applications by
-    decided_on, the newest moral evaluation by evaluated_on, hours by their day. The plan is the
+    decided_on, the newest moral evaluation by evaluated_on; hours by their day up to
+    lms.rules.hours_cutoff (by default the period's last day: Policy.hours_after_period). The plan is the
     active courses of the learner's (current) specialty. withdrawn_on is the date of the learner's
     退学 status event (not the date of the latest status change, which a later certificate moves);
     the period end is the learner's, extended by every 复学.
@@ -104,8 +107,9 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     (courses=(), moral_ok=None) — for callers judging R1–R6 only (`flask lms hours`).
 
     Queries: seven per chunk of CHUNK learners (two with courses=False; with learner_ids None one
-    statement each, without id lists), plus the hours once per distinct cut-off day (as_of for
-    everyone still inside the re-sit window, one more per period-end day of those past it —
+    statement each, without id lists), plus the hours once per distinct hours cut-off day (as_of for
+    everyone whose cohort counts no hours after the period — the SQL stops at each one's period end —
+    and for the others still inside the re-sit window, one more per window-end day of those past it —
     enrolment days are batch days, so a county has a handful).
     """
     everyone = learner_ids is None
@@ -166,14 +170,18 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
                for learner in learners.values()}
     hours: dict[int, HourTotals] = {}
     by_cutoff: dict[dt.date, list[int]] = defaultdict(list)
-    for learner_id, cutoff in cutoffs.items():
-        by_cutoff[cutoff].append(learner_id)
+    # Hours count up to lms.rules.hours_cutoff. For cohorts counting none after the period that is
+    # min(as_of, the stored period end), which the SQL applies per learner (`within_period`), so they
+    # share the as_of query; the others are cut off with the rest of their facts.
+    stop_at_end = {cohort for cohort, policy in policies.items() if policy.hours_after_period == "none"}
+    for learner in learners.values():
+        by_cutoff[as_of if learner.cohort in stop_at_end else cutoffs[learner.id]].append(learner.id)
     for cutoff, ids in by_cutoff.items():
         if everyone and cutoff == as_of:        # nearly everyone: one pass over all hours, no id lists
-            every = teaching_hour_totals(as_of=as_of)
+            every = teaching_hour_totals(as_of=as_of, within_period=stop_at_end)
             hours.update({learner_id: every.get(learner_id, HourTotals()) for learner_id in ids})
         else:
-            hours.update(hour_totals(ids, cutoff))
+            hours.update(hour_totals(ids, cutoff, stop_at_end))
 
     # Read each course's columns once, not once per learner (ORM attribute access dominates otherwise).
     plan_rows = {specialty_id: [(c.id, c.name, c.kind, c.minutes, c.credits, required_titles(c.required_assignments))

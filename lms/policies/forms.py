@@ -9,6 +9,7 @@ from lms.rules import (
     COURSE_KIND_LABELS,
     FUNDING_BASIS_LABELS,
     HOUR_CATEGORY_LABELS,
+    HOURS_AFTER_PERIOD_LABELS,
     POLICY_FIELDS,
     PRIOR_EDUCATIONS,
     TARGET_GROUP_LABELS,
@@ -22,6 +23,8 @@ CHOICE_LABELS = {
     "year_groups": TARGET_GROUP_LABELS,
     "choice": FUNDING_BASIS_LABELS,
 }
+#: Labels of a "choice" setting other than funding_basis.
+KEY_LABELS = {"hours_after_period": HOURS_AFTER_PERIOD_LABELS}
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class PolicyField:
 
     @property
     def labels(self) -> dict[str, str]:
-        return dict(CHOICE_LABELS.get(self.spec.kind, {}))
+        return dict(KEY_LABELS.get(self.spec.key) or CHOICE_LABELS.get(self.spec.kind, {}))
 
     @property
     def educations(self) -> tuple[str, ...]:
