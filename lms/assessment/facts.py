@@ -16,9 +16,19 @@ from sqlalchemy import func, select
 from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
 from lms.extensions import db
 from lms.learners.models import Learner, StatusEvent
+from lms.learners.studying import STOPPING_KINDS
 from lms.policies.services import policy_for
 from lms.recognition.models import RecognitionApplication, RecognitionItem
-from lms.rules import CourseFacts, HourTotals, LearnerFacts, Policy, facts_cutoff, learner_period_end
+from lms.rules import (
+    CourseFacts,
+    HourTotals,
+    LearnerFacts,
+    Policy,
+    facts_cutoff,
+    learner_period_end,
+    study_stops,
+    suspended_since,
+)
 from lms.teaching.hours import hour_totals as teaching_hour_totals
 from lms.teaching.models import Course
 
@@ -63,6 +73,7 @@ class _Learner:
     period_end_on: dt.date
     status: str
     specialty_id: int
+    status_changed_on: dt.date | None
 
 
 def _policies(cohorts: Iterable[int]) -> dict[int, Policy]:
@@ -106,7 +117,7 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     `courses=False` leaves out what only R7–R13 need — the plan's courses and the moral evaluation
     (courses=(), moral_ok=None) — for callers judging R1–R6 only (`flask lms hours`).
 
-    Queries: seven per chunk of CHUNK learners (two with courses=False; with learner_ids None one
+    Queries: eight per chunk of CHUNK learners (three with courses=False; with learner_ids None one
     statement each, without id lists), plus the hours once per distinct hours cut-off day (as_of for
     everyone whose cohort counts no hours after the period — the SQL stops at each one's period end —
     and for the others still inside the re-sit window, one more per window-end day of those past it —
@@ -115,6 +126,7 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     everyone = learner_ids is None
     learners: dict[int, _Learner] = {}
     withdrawn: dict[int, dt.date] = {}
+    status_events: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     completions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
     attempts: dict[tuple[int, int], list[tuple[Decimal, dt.date]]] = defaultdict(list)
     exemptions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
@@ -123,9 +135,16 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     for ids in [None] if everyone else chunks(learner_ids):
         for row in db.session.execute(_among(
                 select(Learner.id, Learner.cohort, Learner.birth_on, Learner.enrolled_on, Learner.prior_education,
-                       Learner.period_end_on, Learner.status, Learner.specialty_id), Learner.id, ids)):
+                       Learner.period_end_on, Learner.status, Learner.specialty_id, Learner.status_changed_on),
+                Learner.id, ids)):
             learners[row.id] = _Learner(*row)
         withdrawn.update(withdrawal_dates(ids))
+        for learner_id, kind, on in db.session.execute(_among(    # 休学/复学/退学, for suspended_on
+                select(StatusEvent.learner_id, StatusEvent.kind, StatusEvent.occurred_on)
+                .where(StatusEvent.kind.in_(STOPPING_KINDS), StatusEvent.occurred_on <= as_of)
+                .order_by(StatusEvent.learner_id, StatusEvent.occurred_on, StatusEvent.id),
+                StatusEvent.learner_id, ids)):
+            status_events[learner_id].append((kind, on))
         if not courses:
             continue
         for learner_id, course_id, title, on in db.session.execute(_among(
@@ -205,8 +224,15 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
             birth_on=learner.birth_on, enrolled_on=learner.enrolled_on, prior_education=learner.prior_education,
             hours=hours.get(learner.id, HourTotals()), courses=tuple(courses),
             moral_ok=evaluations[-1][2] if evaluations else None, period_end_on=learner.period_end_on,
-            status=learner.status, withdrawn_on=withdrawn.get(learner.id), learner_id=learner.id)
+            status=learner.status, withdrawn_on=withdrawn.get(learner.id), learner_id=learner.id,
+            suspended_on=_suspended_on(learner, status_events.get(learner.id, ()), as_of))
     return facts, {learner.id: policies[learner.cohort] for learner in learners.values()}
+
+
+def _suspended_on(learner: _Learner, events, as_of: dt.date) -> dt.date | None:
+    # The current status stands in for an unrecorded suspension only when judging today or later.
+    status = learner.status if learner.status_changed_on is None or learner.status_changed_on <= as_of else "studying"
+    return suspended_since(study_stops(events, status, learner.status_changed_on), as_of, learner.enrolled_on)
 
 
 def _period_end(learner: _Learner, policy: Policy) -> dt.date:

@@ -125,8 +125,10 @@ from lms.rules.studying import (
     StatusStop,
     StudyHistory,
     not_studying_reason,
+    period_end_if_resumed,
     study_status_on,
     study_stops,
+    suspended_since,
 )
 from lms.rules.targets import (
     counts_toward_target,
@@ -187,7 +189,8 @@ __all__ = [
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
     "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
     "hours_number", "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation",
-    "moral_state", "not_studying_reason", "policy_field", "programme_rule", "programme_years", "resit_until",
+    "moral_state", "not_studying_reason", "period_end_if_resumed", "policy_field", "programme_rule", "programme_years", "resit_until",
+    "suspended_since",
     "self_study_balance", "study_period_end", "study_status_on", "study_stops", "target_group",
     "target_group_label", "target_rule", "target_years", "to_decimal", "trainings_in_year",
 ]
