@@ -57,3 +57,31 @@ def test_issuing_a_completion_certificate_to_a_suspended_learner_is_refused_in_c
         issue_certificates(actor=make_user("registrar"), kind="completion", learner_ids=[learner.id],
                            issued_on=AS_OF)
     assert "不符合发放" in str(error.value) and "休学中（2024年5月1日起）" in str(error.value)
+
+
+def test_the_audit_export_says_suspended(client, login_as, enrol, make_ready):
+    import io
+
+    from openpyxl import load_workbook
+
+    learner = make_ready(enrol(), platform_minutes=9600 - 3600)
+    suspend(learner, date(2024, 5, 1))
+    login_as("registrar")
+    sheet = load_workbook(io.BytesIO(client.get(f"/graduation/audit.xlsx?as_of={AS_OF}").data)).active
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == learner.student_number)
+    assert any("休学中（2024年5月1日起）" in str(cell) and "2028年1月12日" in str(cell) for cell in row)
+
+
+def test_every_resumption_moves_the_period_end_on_the_learner_page(client, login_as, enrol):
+    learner = enrol()
+    suspend(learner, date(2024, 5, 1))
+    record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2024, 5, 11), reason="返乡",
+                        today=date(2024, 5, 11))
+    suspend(learner, date(2025, 1, 1))
+    record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2025, 1, 21), reason="返乡",
+                        today=date(2025, 1, 21))
+    assert learner.period_end_on == date(2026, 3, 30)           # 2026-02-28 + 10 + 20 days
+    assert decide([learner.id], date(2026, 3, 30))[learner.id].outcome == "continue"     # the last day
+    assert decide([learner.id], date(2026, 3, 31))[learner.id].outcome == "complete"
+    login_as("registrar")
+    assert "2026年3月30日" in client.get(f"/learners/{learner.id}").get_data(as_text=True)
