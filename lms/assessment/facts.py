@@ -16,9 +16,19 @@ from sqlalchemy import func, select
 from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation
 from lms.extensions import db
 from lms.learners.models import Learner, StatusEvent
+from lms.learners.studying import STOPPING_KINDS
 from lms.policies.services import policy_for
 from lms.recognition.models import RecognitionApplication, RecognitionItem
-from lms.rules import CourseFacts, HourTotals, LearnerFacts, Policy, facts_cutoff, learner_period_end
+from lms.rules import (
+    CourseFacts,
+    HourTotals,
+    LearnerFacts,
+    Policy,
+    facts_cutoff,
+    learner_period_end,
+    study_stops,
+    suspended_since,
+)
 from lms.teaching.hours import hour_totals as teaching_hour_totals
 from lms.teaching.models import Course
 
@@ -38,8 +48,10 @@ def required_titles(count: int) -> tuple[str, ...]:
     return tuple(f"作业{number}" for number in range(1, count + 1))
 
 
-def hour_totals(learner_ids: Iterable[int], until: dt.date) -> dict[int, HourTotals]:
-    """Credited minutes per hour category of each learner, counting only hours dated ≤ until.
+def hour_totals(learner_ids: Iterable[int], until: dt.date, within_period: Iterable[int] = ()
+                ) -> dict[int, HourTotals]:
+    """Credited minutes per hour category of each learner, counting only hours dated ≤ until (and, for
+    learners of the `within_period` cohorts, ≤ their period end: lms.teaching.hours.hour_totals_statement).
 
     The teaching module's set-based hour query (lms.teaching.hours) is the one source of hours;
     this only asks it chunk by chunk. Learners with no hours get HourTotals().
@@ -47,7 +59,7 @@ def hour_totals(learner_ids: Iterable[int], until: dt.date) -> dict[int, HourTot
     learner_ids = list(dict.fromkeys(learner_ids))
     totals: dict[int, HourTotals] = {}
     for ids in chunks(learner_ids):
-        totals.update(teaching_hour_totals(learners=ids, as_of=until))
+        totals.update(teaching_hour_totals(learners=ids, as_of=until, within_period=within_period))
     return {learner_id: totals.get(learner_id, HourTotals()) for learner_id in learner_ids}
 
 
@@ -61,6 +73,7 @@ class _Learner:
     period_end_on: dt.date
     status: str
     specialty_id: int
+    status_changed_on: dt.date | None
 
 
 def _policies(cohorts: Iterable[int]) -> dict[int, Policy]:
@@ -95,7 +108,8 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     lms.rules.facts_cutoff(as_of, period end, the cohort's policy) — min(as_of, end of the R12
     re-sit window) — as the engine requires: assignments by completed_on, attempts by sat_on
     (voided ones never count), exemptions and awarded credits of APPROVED applications by
-    decided_on, the newest moral evaluation by evaluated_on, hours by their day. The plan is the
+    decided_on, the newest moral evaluation by evaluated_on; hours by their day up to
+    lms.rules.hours_cutoff (by default the period's last day: Policy.hours_after_period). The plan is the
     active courses of the learner's (current) specialty. withdrawn_on is the date of the learner's
     退学 status event (not the date of the latest status change, which a later certificate moves);
     the period end is the learner's, extended by every 复学.
@@ -103,14 +117,16 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     `courses=False` leaves out what only R7–R13 need — the plan's courses and the moral evaluation
     (courses=(), moral_ok=None) — for callers judging R1–R6 only (`flask lms hours`).
 
-    Queries: seven per chunk of CHUNK learners (two with courses=False; with learner_ids None one
-    statement each, without id lists), plus the hours once per distinct cut-off day (as_of for
-    everyone still inside the re-sit window, one more per period-end day of those past it —
+    Queries: eight per chunk of CHUNK learners (three with courses=False; with learner_ids None one
+    statement each, without id lists), plus the hours once per distinct hours cut-off day (as_of for
+    everyone whose cohort counts no hours after the period — the SQL stops at each one's period end —
+    and for the others still inside the re-sit window, one more per window-end day of those past it —
     enrolment days are batch days, so a county has a handful).
     """
     everyone = learner_ids is None
     learners: dict[int, _Learner] = {}
     withdrawn: dict[int, dt.date] = {}
+    status_events: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     completions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
     attempts: dict[tuple[int, int], list[tuple[Decimal, dt.date]]] = defaultdict(list)
     exemptions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
@@ -119,9 +135,16 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     for ids in [None] if everyone else chunks(learner_ids):
         for row in db.session.execute(_among(
                 select(Learner.id, Learner.cohort, Learner.birth_on, Learner.enrolled_on, Learner.prior_education,
-                       Learner.period_end_on, Learner.status, Learner.specialty_id), Learner.id, ids)):
+                       Learner.period_end_on, Learner.status, Learner.specialty_id, Learner.status_changed_on),
+                Learner.id, ids)):
             learners[row.id] = _Learner(*row)
         withdrawn.update(withdrawal_dates(ids))
+        for learner_id, kind, on in db.session.execute(_among(    # 休学/复学/退学, for suspended_on
+                select(StatusEvent.learner_id, StatusEvent.kind, StatusEvent.occurred_on)
+                .where(StatusEvent.kind.in_(STOPPING_KINDS), StatusEvent.occurred_on <= as_of)
+                .order_by(StatusEvent.learner_id, StatusEvent.occurred_on, StatusEvent.id),
+                StatusEvent.learner_id, ids)):
+            status_events[learner_id].append((kind, on))
         if not courses:
             continue
         for learner_id, course_id, title, on in db.session.execute(_among(
@@ -166,14 +189,18 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
                for learner in learners.values()}
     hours: dict[int, HourTotals] = {}
     by_cutoff: dict[dt.date, list[int]] = defaultdict(list)
-    for learner_id, cutoff in cutoffs.items():
-        by_cutoff[cutoff].append(learner_id)
+    # Hours count up to lms.rules.hours_cutoff. For cohorts counting none after the period that is
+    # min(as_of, the stored period end), which the SQL applies per learner (`within_period`), so they
+    # share the as_of query; the others are cut off with the rest of their facts.
+    stop_at_end = {cohort for cohort, policy in policies.items() if policy.hours_after_period == "none"}
+    for learner in learners.values():
+        by_cutoff[as_of if learner.cohort in stop_at_end else cutoffs[learner.id]].append(learner.id)
     for cutoff, ids in by_cutoff.items():
         if everyone and cutoff == as_of:        # nearly everyone: one pass over all hours, no id lists
-            every = teaching_hour_totals(as_of=as_of)
+            every = teaching_hour_totals(as_of=as_of, within_period=stop_at_end)
             hours.update({learner_id: every.get(learner_id, HourTotals()) for learner_id in ids})
         else:
-            hours.update(hour_totals(ids, cutoff))
+            hours.update(hour_totals(ids, cutoff, stop_at_end))
 
     # Read each course's columns once, not once per learner (ORM attribute access dominates otherwise).
     plan_rows = {specialty_id: [(c.id, c.name, c.kind, c.minutes, c.credits, required_titles(c.required_assignments))
@@ -197,8 +224,15 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
             birth_on=learner.birth_on, enrolled_on=learner.enrolled_on, prior_education=learner.prior_education,
             hours=hours.get(learner.id, HourTotals()), courses=tuple(courses),
             moral_ok=evaluations[-1][2] if evaluations else None, period_end_on=learner.period_end_on,
-            status=learner.status, withdrawn_on=withdrawn.get(learner.id), learner_id=learner.id)
+            status=learner.status, withdrawn_on=withdrawn.get(learner.id), learner_id=learner.id,
+            suspended_on=_suspended_on(learner, status_events.get(learner.id, ()), as_of))
     return facts, {learner.id: policies[learner.cohort] for learner in learners.values()}
+
+
+def _suspended_on(learner: _Learner, events, as_of: dt.date) -> dt.date | None:
+    # The current status stands in for an unrecorded suspension only when judging today or later.
+    status = learner.status if learner.status_changed_on is None or learner.status_changed_on <= as_of else "studying"
+    return suspended_since(study_stops(events, status, learner.status_changed_on), as_of, learner.enrolled_on)
 
 
 def _period_end(learner: _Learner, policy: Policy) -> dt.date:

@@ -11,6 +11,7 @@ from lms.rules import (
     COURSE_KIND_LABELS,
     FUNDING_BASIS_LABELS,
     HOUR_CATEGORY_LABELS,
+    HOURS_AFTER_PERIOD_LABELS,
     POLICY_FIELDS,
     PRIOR_EDUCATIONS,
     TARGET_GROUP_LABELS,
@@ -28,6 +29,7 @@ CHOICE_LABELS_BY_KEY = {
     "funding_basis": FUNDING_BASIS_LABELS,
     "cadence_month_by": CADENCE_MONTH_BASIS_LABELS,
     "cadence_year_by": CADENCE_YEAR_BASIS_LABELS,
+    "hours_after_period": HOURS_AFTER_PERIOD_LABELS,
 }
 
 

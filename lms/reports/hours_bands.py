@@ -44,15 +44,10 @@ def band_labels(required: set[int]) -> tuple[str, ...]:
     return tuple(f"{100 * i // steps}–{100 * (i + 1) // steps}%" for i in range(steps)) + ("≥100%",)
 
 
-def summary_hours():
-    """The learner_hours summary as a band_expression source (columns face, live, platform, self_study)."""
-    from sqlalchemy import select
-
-    from lms.teaching.models import LearnerHours
-
-    return select(LearnerHours.learner_id, LearnerHours.face_minutes.label("face"),
-                  LearnerHours.live_minutes.label("live"), LearnerHours.platform_minutes.label("platform"),
-                  LearnerHours.self_minutes.label("self_study")).subquery("hours")
+def within_period(policies: dict[int, Policy]) -> set[int]:
+    """The cohorts whose hours stop at each learner's period end (Policy.hours_after_period "none"): the
+    hours SQL leaves out their later hours, as lms.rules.hours_cutoff does for the engine."""
+    return {cohort for cohort, policy in policies.items() if policy.hours_after_period == "none"}
 
 
 def band_expression(source, policies: dict[int, Policy], count: int = BANDS):

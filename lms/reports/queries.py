@@ -20,7 +20,7 @@ from lms.extensions import db
 from lms.learners.models import ROSTER_STATUS_LABELS, Learner, OutreachVisit, RosterEntry
 from lms.policies.services import policies_for
 from lms.reports.areas import Area, VillageRow
-from lms.reports.hours_bands import HoursBands, band_expression
+from lms.reports.hours_bands import HoursBands, band_expression, within_period
 from lms.reports.sources import LEARNERS, Counted, counted_for
 from lms.reports.targets import TargetGoal, parse_targets
 from lms.rules import LEARNER_STATUS_LABELS, Policy, counts_toward_target
@@ -196,7 +196,7 @@ def _hours_counts(scope, area, as_of, policies: dict[int, Policy], rows: dict) -
         band = counted.band.label("band")
         stmt = learners_in(scope, area, as_of, key, band, counted.heads(), counted=counted)
     else:
-        source = hour_totals_statement(as_of=as_of).subquery("hours")
+        source = hour_totals_statement(as_of=as_of, within_period=within_period(policies)).subquery("hours")
         band = band_expression(source, policies, bands.count).label("band")
         stmt = (learners_in(scope, area, as_of, key, band, counted.heads())
                 .outerjoin(source, source.c.learner_id == Learner.id))

@@ -25,9 +25,9 @@ from lms.extensions import db
 from lms.geo.models import Division
 from lms.learners.models import Learner
 from lms.policies.services import policies_for
-from lms.reports.hours_bands import band_expression, summary_hours
+from lms.reports.hours_bands import band_expression, within_period
 from lms.reports.models import LearnerTally, VillageMonthHours
-from lms.teaching.hours import attended_minutes, counted_sessions, credited_self_study
+from lms.teaching.hours import attended_minutes, counted_sessions, credited_self_study, hour_totals_statement
 from lms.teaching.models import Attendance, ClassSession, PlatformRecord, SelfStudyEntry
 
 CHUNK = 500          # villages re-counted per statement
@@ -36,9 +36,12 @@ _KEY = [getattr(Learner, name) for name in TALLY_FIELDS]
 HOURS_FIELDS = ("village_id", "month", "face_minutes", "live_minutes", "platform_minutes", "self_minutes")
 
 
-def _counting(policies):
-    """SELECT of tally rows (grouped learners with their hours band) for learners of `policies`' cohorts."""
-    hours = summary_hours()
+def _counting(policies, learners=None):
+    """SELECT of tally rows (grouped learners with their hours band) for learners of `policies`' cohorts
+    (`learners`: a Select of the learner ids whose hours to sum, None: everyone). The hours are summed
+    from the records, not the learner_hours summary: a cohort's policy may leave out hours after each
+    learner's period end (Policy.hours_after_period), as the engine does."""
+    hours = hour_totals_statement(learners=learners, within_period=within_period(policies)).subquery("hours")
     band = band_expression(hours, policies).label("band")
     return (select(*_KEY, band, func.count().label("learners")).select_from(Learner)
             .outerjoin(hours, hours.c.learner_id == Learner.id).group_by(*_KEY, band))
@@ -100,7 +103,9 @@ def recount_villages(tallied: Iterable[int | None], hours: Iterable[int | None] 
             cohorts = set(connection.scalars(select(Learner.cohort).distinct().where(Learner.village_id.in_(counted))))
             connection.execute(delete(LearnerTally).where(LearnerTally.village_id.in_(counted)))
             if cohorts:
-                counting = _counting(policies_for(cohorts, session=session)).where(Learner.village_id.in_(counted))
+                ids = select(Learner.id).where(Learner.village_id.in_(counted))
+                counting = (_counting(policies_for(cohorts, session=session), ids)
+                            .where(Learner.village_id.in_(counted)))
                 connection.execute(insert(LearnerTally).from_select([*TALLY_FIELDS, "band", "learners"], counting))
         summed = [village_id for village_id in chunk if village_id in hours]
         if summed:

@@ -44,7 +44,8 @@ Semantics chosen
 * R11–R13: see ``graduation``: withdrawn first; eligible = 思想品德合格 + every course passed
   or excused + R6 (+ minimum credits if set); before the last day → early_graduate/continue,
   on it → graduate/continue, after it → graduate/complete; facts count up to
-  ``facts_cutoff(as_of, period_end_on, policy)`` = min(as_of, end of the re-sit window).
+  ``facts_cutoff(as_of, period_end_on, policy)`` = min(as_of, end of the re-sit window); hours up to
+  ``hours_cutoff`` (by default the period's last day: only re-sits change a 结业 decision).
 * R14: 'graduated' basis counts 毕业 only; 'graduated_or_completed' adds 结业.
 * Studying on a day: enrolled by it and no stop in effect; a stop (休学, 退学, 毕业, 结业) starts the
   day after its change, a 休学 ends on the 复学 day (see ``studying``).
@@ -114,6 +115,7 @@ from lms.rules.moral import MORAL_STATE_LABELS, moral_evaluation, moral_state
 from lms.rules.periods import (
     anniversary,
     facts_cutoff,
+    hours_cutoff,
     learner_period_end,
     programme_rule,
     programme_years,
@@ -127,8 +129,10 @@ from lms.rules.studying import (
     StatusStop,
     StudyHistory,
     not_studying_reason,
+    period_end_if_resumed,
     study_status_on,
     study_stops,
+    suspended_since,
 )
 from lms.rules.targets import (
     counted_spans,
@@ -155,6 +159,8 @@ from lms.rules.vocab import (
     FUNDING_BASIS_LABELS,
     HOUR_CATEGORIES,
     HOUR_CATEGORY_LABELS,
+    HOURS_AFTER_PERIOD,
+    HOURS_AFTER_PERIOD_LABELS,
     LEARNER_STATUS_LABELS,
     LEARNER_STATUSES,
     OUTCOME_LABELS,
@@ -177,7 +183,8 @@ __all__ = [
     "COUNTING_STATUSES", "COURSE_KINDS", "COURSE_KIND_LABELS", "COURSE_STATUSES",
     "COURSE_STATUS_LABELS", "EXEMPTION_BASES", "EXEMPTION_BASIS_LABELS", "EXEMPTION_KINDS",
     "CADENCE_MONTH_BASES", "CADENCE_MONTH_BASIS_LABELS", "CADENCE_YEAR_BASES",
-    "CADENCE_YEAR_BASIS_LABELS", "EXEMPTION_KIND_LABELS", "FUNDING_BASES", "FUNDING_BASIS_LABELS", "HOUR_CATEGORIES",
+    "CADENCE_YEAR_BASIS_LABELS", "EXEMPTION_KIND_LABELS", "FUNDING_BASES", "FUNDING_BASIS_LABELS", "HOURS_AFTER_PERIOD",
+    "HOURS_AFTER_PERIOD_LABELS", "HOUR_CATEGORIES",
     "HOUR_CATEGORY_LABELS", "LEARNER_STATUSES", "LEARNER_STATUS_LABELS", "MORAL_STATE_LABELS",
     "OUTCOMES", "OUTCOME_LABELS", "POLICY_FIELDS", "PRIOR_EDUCATIONS", "RULE_LABELS", "SESSION_MODES",
     "SESSION_MODE_LABELS", "STATUS_EVENT_KINDS", "STATUS_EVENT_KIND_LABELS", "STOP_PHRASES", "TARGET_GROUPS",
@@ -189,10 +196,12 @@ __all__ = [
     "age_on", "anniversary", "assignment_gate", "best_result", "categories_label", "check_age",
     "check_exemption", "check_score", "class_cadence", "class_trainings", "counts_for_funding",
     "counted_spans", "counts_toward_target", "course_status", "credits_rule", "evaluate", "facts_cutoff",
+    "hours_cutoff",
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
     "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
     "hours_number", "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation",
-    "moral_state", "not_studying_reason", "policy_field", "programme_rule", "programme_years", "resit_until",
+    "moral_state", "not_studying_reason", "period_end_if_resumed", "policy_field", "programme_rule", "programme_years", "resit_until",
+    "suspended_since",
     "self_study_balance", "study_period_end", "study_status_on", "study_stops", "target_group",
     "target_group_label", "target_rule", "target_years", "to_decimal", "training_year", "trainings_in_year",
 ]

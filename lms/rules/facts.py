@@ -138,6 +138,8 @@ class LearnerFacts:
     from ``enrolled_on`` and the policy's 学制 (pass it when a suspension extended it).
     ``moral_ok`` is None (not yet evaluated), True 合格 or False 不合格.
     ``status`` is the student-status code; only 'withdrawn' changes the decision.
+    ``suspended_on``: the day the learner's 休学 began when suspended as of the decision day (the period
+    does not run: never graduate/complete), else None (lms.rules.suspended_since).
     """
 
     birth_on: dt.date
@@ -150,6 +152,7 @@ class LearnerFacts:
     status: str = "studying"
     withdrawn_on: dt.date | None = None
     learner_id: Any = None
+    suspended_on: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.prior_education not in PRIOR_EDUCATIONS:

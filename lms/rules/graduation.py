@@ -32,6 +32,7 @@ from lms.rules.moral import moral_evaluation
 from lms.rules.periods import facts_cutoff, learner_period_end, resit_until
 from lms.rules.policy import Policy
 from lms.rules.results import RuleResult
+from lms.rules.studying import period_end_if_resumed
 from lms.rules.vocab import OUTCOME_LABELS
 
 
@@ -111,6 +112,10 @@ def graduation_decision(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> 
     if is_withdrawn(facts, as_of):
         when = f"已于{format_date_cn(facts.withdrawn_on)}" if facts.withdrawn_on else "已"
         outcome, reasons = "withdrawn", [f"{when}退学，应发给写实性学习证明"]
+    elif facts.suspended_on is not None and facts.suspended_on <= as_of:
+        resumed_end = format_date_cn(period_end_if_resumed(end, facts.suspended_on, as_of))
+        outcome, reasons = "continue", [
+            f"休学中（{format_date_cn(facts.suspended_on)}起），修业期暂停计算；如今天复学，修业期至{resumed_end}"]
     elif as_of < end:
         if eligible and policy.early_graduation_allowed:
             outcome, reasons = "early_graduate", [f"已提前达到毕业条件，可申请提前毕业（修业期至{end_text}）"]

@@ -63,6 +63,18 @@ def facts_cutoff(as_of: dt.date, period_end_on: dt.date, policy: Policy) -> dt.d
     return min(as_of, resit_until(period_end_on, policy))
 
 
+def hours_cutoff(as_of: dt.date, period_end_on: dt.date, policy: Policy) -> dt.date:
+    """The last day whose hours (R5/R6) may count for a decision as of ``as_of``.
+
+    ``policy.hours_after_period`` "none" (the plan: 结业 goes to those who "在规定的学习年限内，未修满
+    规定学时"): min(as_of, the period's last day), so hours added after the period never turn a 结业
+    learner into a graduate — only re-sat assessments do. "resit_window": facts_cutoff's day.
+    """
+    if policy.hours_after_period == "none":
+        return min(as_of, period_end_on)
+    return facts_cutoff(as_of, period_end_on, policy)
+
+
 def learner_period_end(enrolled_on: dt.date, prior_education: str, policy: Policy,
                        period_end_on: dt.date | None = None) -> dt.date:
     """The study period's last day: ``period_end_on`` when given (e.g. extended by a suspension), else R3's."""

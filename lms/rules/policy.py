@@ -16,6 +16,7 @@ from lms.rules.vocab import (
     COURSE_KINDS,
     FUNDING_BASES,
     HOUR_CATEGORIES,
+    HOURS_AFTER_PERIOD,
     PRIOR_EDUCATIONS,
     TARGET_GROUPS,
 )
@@ -92,6 +93,9 @@ POLICY_FIELDS: tuple[FieldSpec, ...] = (
               choices=CADENCE_YEAR_BASES),
     FieldSpec("pass_mark", "及格分", "int", "课程考核及格分（满分 100）", 0, 100),
     FieldSpec("resit_years", "结业后补考年限", "int", "修业期满后可补考的年数", 0, 10),
+    FieldSpec("hours_after_period", "修业期满后的学时", "choice",
+              "none=不计入（方案：在规定的学习年限内未修满规定学时的发给结业证书，只有补考成绩能改变结业）；"
+              "resit_window=补考期内的学时都计入", choices=HOURS_AFTER_PERIOD),
     FieldSpec("early_graduation_allowed", "允许提前毕业", "bool",
               "提前达到毕业标准的学员可申请提前毕业"),
     FieldSpec("internship_waiver_min_years", "免除顶岗实习的工作年限", "decimal",
@@ -146,6 +150,7 @@ class Policy:
     cadence_year_by: str = "start"
     pass_mark: int = 60
     resit_years: int = 2
+    hours_after_period: str = "none"
     early_graduation_allowed: bool = True
     internship_waiver_min_years: Decimal = Decimal("2")
     certificate_exempt_kinds: frozenset[str] = frozenset({"skill"})

@@ -85,6 +85,24 @@ def study_stops(events: Iterable[tuple[str, dt.date]], status: str,
     return tuple(stops)
 
 
+def suspended_since(stops: Iterable[StatusStop], as_of: dt.date, enrolled_on: dt.date) -> dt.date | None:
+    """The day the learner's 休学 began when they are suspended at the end of `as_of` (suspended on or
+    before it and not resumed by it), else None. A suspension with no recorded date holds from enrolment."""
+    for stop in stops:
+        if stop.status != "suspended":
+            continue
+        began = stop.changed_on or enrolled_on
+        if began <= as_of and (stop.resumed_on is None or as_of < stop.resumed_on):
+            return began
+    return None
+
+
+def period_end_if_resumed(period_end_on: dt.date, suspended_on: dt.date, resumed_on: dt.date) -> dt.date:
+    """The study period's last day should a learner suspended since `suspended_on` resume on `resumed_on`:
+    休学期间不计入修业年限, so the end moves by the suspension's length (as 复学 stores it)."""
+    return period_end_on + (resumed_on - suspended_on)
+
+
 @dataclass(frozen=True)
 class StudyHistory:
     """A learner's enrolment day and stops of study: everything needed to say whether they study on a day."""

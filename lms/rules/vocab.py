@@ -122,6 +122,9 @@ SESSION_MODE_LABELS = MappingProxyType({"face": "面授", "live": "线上直播"
 
 #: How R14 funding is counted.
 FUNDING_BASES: tuple[str, ...] = ("graduated", "graduated_or_completed")
+#: Which hours count after the study period (Policy.hours_after_period): none, or all within the re-sit window.
+HOURS_AFTER_PERIOD: tuple[str, ...] = ("none", "resit_window")
+HOURS_AFTER_PERIOD_LABELS = MappingProxyType({"none": "不计入", "resit_window": "补考期内的都计入"})
 FUNDING_BASIS_LABELS = MappingProxyType(
     {"graduated": "毕业学员", "graduated_or_completed": "毕业和结业学员"}
 )

@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import bindparam, case, delete, func, insert, literal, select, union_all
+from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from lms.core.clock import now_utc
 from lms.extensions import db
@@ -68,11 +69,14 @@ def _restrict(stmt, column, learners):
     return stmt if learners is None else stmt.where(column.in_(learners))
 
 
-def hour_totals_statement(*, learners=None, as_of: date | None = None, since: date | None = None):
+def hour_totals_statement(*, learners=None, as_of: date | None = None, since: date | None = None,
+                          within_period: Iterable[int] = ()):
     """A Select of (learner_id, face, live, platform, self_study) minutes, one row per learner with hours.
 
     `learners` is None (everyone), a Select of learner ids (a scope) or a list of ids; `as_of` drops
     rows dated later (session date, study date) and `since` rows dated earlier (a period's hours).
+    `within_period`: cohorts whose hours stop at each learner's period end (Policy.hours_after_period
+    "none", as lms.rules.hours_cutoff says), for SQL that must agree with the engine (reports' bands).
     Each source is aggregated before the union, so the
     database scans each table once.
     """
@@ -95,6 +99,11 @@ def hour_totals_statement(*, learners=None, as_of: date | None = None, since: da
         attended = attended.where(ClassSession.held_on >= since)
         platform = platform.where(PlatformRecord.studied_on >= since)
         self_study = self_study.where(SelfStudyEntry.studied_on >= since)
+    cohorts = sorted(set(within_period))
+    if cohorts:
+        attended = _within_period(attended, Attendance.learner_id, ClassSession.held_on, cohorts)
+        platform = _within_period(platform, PlatformRecord.learner_id, PlatformRecord.studied_on, cohorts)
+        self_study = _within_period(self_study, SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, cohorts)
     attended = _restrict(attended, Attendance.learner_id, learners)
     platform = _restrict(platform, PlatformRecord.learner_id, learners)
     self_study = _restrict(self_study, SelfStudyEntry.learner_id, learners)
@@ -104,15 +113,23 @@ def hour_totals_statement(*, learners=None, as_of: date | None = None, since: da
             .group_by(parts.c.learner_id))
 
 
+def _within_period(stmt, learner_column, day, cohorts: list[int]):
+    """A branch without the rows dated after the period end of learners of `cohorts`."""
+    learner = aliased(Learner)        # an alias: a `learners` IN (SELECT … FROM learners) must not correlate
+    return (stmt.join(learner, learner.id == learner_column)
+            .where(or_(learner.cohort.not_in(cohorts), day <= learner.period_end_on)))
+
+
 def _totals(row) -> HourTotals:
     return HourTotals(face=int(row.face), live=int(row.live), platform=int(row.platform),
                       self_study=int(row.self_study))
 
 
-def hour_totals(*, learners=None, as_of: date | None = None) -> dict[int, HourTotals]:
+def hour_totals(*, learners=None, as_of: date | None = None, within_period: Iterable[int] = ()
+                ) -> dict[int, HourTotals]:
     """{learner_id: HourTotals} for `learners` (see hour_totals_statement); learners without hours are absent."""
-    return {row.learner_id: _totals(row)
-            for row in db.session.execute(hour_totals_statement(learners=learners, as_of=as_of))}
+    statement = hour_totals_statement(learners=learners, as_of=as_of, within_period=within_period)
+    return {row.learner_id: _totals(row) for row in db.session.execute(statement)}
 
 
 def learner_hour_totals(learner_id: int, as_of: date | None = None) -> HourTotals:

@@ -1,6 +1,7 @@
 """A learner's progress toward the hour rules (R5, R6) as the policy engine judges it, and who is at risk."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,7 @@ from lms.rules import (
     RuleResult,
     categories_label,
     format_hours,
+    hours_cutoff,
     hours_rule,
     self_study_balance,
 )
@@ -109,12 +111,23 @@ def progress_of(learner, totals: HourTotals, policy: Policy, as_of: date) -> Lea
 
 
 def progress_for(learners, as_of: date) -> dict[int, LearnerProgress]:
-    """{learner_id: LearnerProgress} for many learners: two queries (hours, policies) whatever their number."""
+    """{learner_id: LearnerProgress} for many learners: the policies, then the hours (once per cut-off day)."""
     learners = list(learners)
     if not learners:
         return {}
-    totals = hour_totals(learners=[learner.id for learner in learners], as_of=as_of)
     policies = policies_for({learner.cohort for learner in learners})
+    # Hours count up to lms.rules.hours_cutoff, as in the graduation audit: for cohorts counting none after
+    # the period the SQL stops at each learner's period end; the others count up to as_of (capped at the
+    # re-sit window's end, which only matters years later: one more query per such day).
+    stop_at_end = {cohort for cohort, policy in policies.items() if policy.hours_after_period == "none"}
+    by_cutoff: dict[date, list[int]] = defaultdict(list)
+    for learner in learners:
+        policy = policies[learner.cohort]
+        by_cutoff[hours_cutoff(as_of, learner.period_end_on, policy)
+                  if learner.cohort not in stop_at_end else as_of].append(learner.id)
+    totals: dict[int, HourTotals] = {}
+    for cutoff, ids in by_cutoff.items():
+        totals.update(hour_totals(learners=ids, as_of=cutoff, within_period=stop_at_end))
     return {learner.id: progress_of(learner, totals.get(learner.id, HourTotals()), policies[learner.cohort], as_of)
             for learner in learners}
 

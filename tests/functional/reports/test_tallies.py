@@ -125,3 +125,19 @@ def test_putting_learners_into_another_class_counts_them_in_it(county):
     rows = db.session.execute(select(LearnerTally.class_id, func.sum(LearnerTally.learners))
                               .group_by(LearnerTally.class_id)).all()
     assert dict(rows) == {county.classes[0].id: 2, county.classes[1].id: 4}
+
+
+def test_hours_after_the_study_period_do_not_move_the_band_unless_the_policy_counts_them(county):
+    learner = county.learners["primary_2023"]           # 359 h 59 min; the period ended before today
+    day_after = learner.period_end_on + (date(2026, 3, 2) - date(2026, 3, 1))
+    assert day_after < today()
+    make_platform_record(learner, minutes=1, studied_on=day_after)
+    summaries.hours_changed([learner.id])
+    assert tally_drift() == set()
+    assert todays_figures().hours_met == 1                                   # the stored tallies
+    past = area_figures(EVERYTHING, county_area("报表县"), today() - (date(2026, 3, 2) - date(2026, 3, 1)))
+    assert past.total.hours_met == 1                                         # the SQL of another day
+    save_policy(actor=None, cohort=learner.cohort,
+                values={**Policy().to_mapping(), "hours_after_period": "resit_window"})
+    assert tally_drift() == set()
+    assert todays_figures().hours_met == 2

@@ -9,6 +9,7 @@ from lms.rules import (
     Policy,
     anniversary,
     facts_cutoff,
+    hours_cutoff,
     learner_period_end,
     programme_rule,
     programme_years,
@@ -98,3 +99,46 @@ def test_programme_rule_explains_the_period():
 def test_programme_rule_mentions_an_extended_period():
     result = programme_rule(dt.date(2023, 3, 1), "高中及以上", POLICY, dt.date(2024, 8, 31))
     assert result.reason.endswith("修业期 2023年3月1日至2024年8月31日（标准修业期至2024年2月29日）")
+
+
+LAST_DAY = dt.date(2026, 2, 28)
+
+
+@pytest.mark.parametrize(("as_of", "cutoff"), [
+    (dt.date(2025, 1, 1), dt.date(2025, 1, 1)),      # during the period: as_of
+    (dt.date(2026, 2, 27), dt.date(2026, 2, 27)),
+    (LAST_DAY, LAST_DAY),                            # an hour dated on the last day counts
+    (dt.date(2026, 3, 1), LAST_DAY),                 # the day after: no later hour counts
+    (dt.date(2028, 2, 29), LAST_DAY),
+    (dt.date(2031, 1, 1), LAST_DAY),
+])
+def test_by_default_hours_count_up_to_the_last_day_of_the_period(as_of, cutoff):
+    assert hours_cutoff(as_of, LAST_DAY, POLICY) == cutoff
+
+
+@pytest.mark.parametrize(("as_of", "cutoff"), [
+    (LAST_DAY, LAST_DAY),
+    (dt.date(2026, 3, 1), dt.date(2026, 3, 1)),      # the day after the period: counts within the window
+    (dt.date(2028, 2, 29), dt.date(2028, 2, 29)),    # the window's last day
+    (dt.date(2028, 3, 1), dt.date(2028, 2, 29)),     # after the window: its last day
+])
+def test_hours_within_the_resit_window_count_when_the_policy_says_so(as_of, cutoff):
+    policy = Policy(hours_after_period="resit_window")
+    assert hours_cutoff(as_of, LAST_DAY, policy) == cutoff == facts_cutoff(as_of, LAST_DAY, policy)
+
+
+def test_with_no_resit_window_either_setting_stops_hours_at_the_period_end():
+    for setting in ("none", "resit_window"):
+        policy = Policy(resit_years=0, hours_after_period=setting)
+        assert hours_cutoff(dt.date(2026, 3, 1), LAST_DAY, policy) == LAST_DAY
+
+
+def test_hours_after_period_is_a_checked_setting_defaulting_to_none():
+    from lms.rules import PolicyError
+
+    assert Policy().hours_after_period == "none"
+    assert Policy.from_mapping({}).hours_after_period == "none"       # stored versions without the key
+    assert Policy.from_mapping({"hours_after_period": "resit_window"}).hours_after_period == "resit_window"
+    with pytest.raises(PolicyError) as error:
+        Policy.from_mapping({"hours_after_period": "forever"})
+    assert error.value.field == "hours_after_period"
