@@ -46,6 +46,10 @@ ACTION_LABELS: dict[str, str] = {
     "learner.status_event": "学籍异动",
     "learner.export": "导出学籍注册表",
     # teaching
+    "specialty.create": "新增专业",
+    "specialty.rename": "专业改名",
+    "specialty.retire": "停办专业",
+    "specialty.activate": "恢复专业",
     "course.create": "新增课程",
     "course.update": "修改课程",
     "course.activate": "启用课程",
@@ -112,6 +116,7 @@ ENTITY_LABELS: dict[str, str] = {
     "roster_entry": "名册",
     "learner": "学员",
     "export": "导出",
+    "specialty": "专业",
     "course": "课程",
     "class": "班级",
     "teaching_class": "班级",
