@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, literal
+from sqlalchemy import BigInteger, case, cast, func, literal
 
 from lms.rules import Policy, categories_label, format_hours
 
@@ -63,7 +63,8 @@ def band_expression(source, policies: dict[int, Policy], count: int = BANDS):
     steps = count - 1
     whens = []
     for (categories, required), cohorts in groups.items():
-        counted = sum((func.coalesce(source.c[_COLUMNS[cat]], 0) for cat in categories), literal(0))
+        # As a whole number: PostgreSQL's sum() of integers is numeric, and numeric / integer keeps the fraction.
+        counted = cast(sum((func.coalesce(source.c[_COLUMNS[cat]], 0) for cat in categories), literal(0)), BigInteger)
         band = case((counted >= required, steps), else_=(counted * steps) // required)
         whens.append((Learner.cohort.in_(cohorts), band))
     return case(*whens, else_=0)
