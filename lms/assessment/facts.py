@@ -26,6 +26,7 @@ from lms.rules import (
     Policy,
     facts_cutoff,
     learner_period_end,
+    period_end_as_of,
     study_stops,
     suspended_since,
 )
@@ -139,9 +140,10 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
                 Learner.id, ids)):
             learners[row.id] = _Learner(*row)
         withdrawn.update(withdrawal_dates(ids))
-        for learner_id, kind, on in db.session.execute(_among(    # 休学/复学/退学, for suspended_on
+        # 休学/复学/退学, for suspended_on — and the later ones too, for the period end as it stood on as_of.
+        for learner_id, kind, on in db.session.execute(_among(
                 select(StatusEvent.learner_id, StatusEvent.kind, StatusEvent.occurred_on)
-                .where(StatusEvent.kind.in_(STOPPING_KINDS), StatusEvent.occurred_on <= as_of)
+                .where(StatusEvent.kind.in_(STOPPING_KINDS))
                 .order_by(StatusEvent.learner_id, StatusEvent.occurred_on, StatusEvent.id),
                 StatusEvent.learner_id, ids)):
             status_events[learner_id].append((kind, on))
@@ -223,7 +225,8 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
         facts[learner.id] = LearnerFacts(
             birth_on=learner.birth_on, enrolled_on=learner.enrolled_on, prior_education=learner.prior_education,
             hours=hours.get(learner.id, HourTotals()), courses=tuple(courses),
-            moral_ok=evaluations[-1][2] if evaluations else None, period_end_on=learner.period_end_on,
+            moral_ok=evaluations[-1][2] if evaluations else None,
+            period_end_on=_period_end_as_of(learner, status_events.get(learner.id, ()), as_of),
             status=learner.status, withdrawn_on=withdrawn.get(learner.id), learner_id=learner.id,
             suspended_on=_suspended_on(learner, status_events.get(learner.id, ()), as_of))
     return facts, {learner.id: policies[learner.cohort] for learner in learners.values()}
@@ -232,7 +235,14 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
 def _suspended_on(learner: _Learner, events, as_of: dt.date) -> dt.date | None:
     # The current status stands in for an unrecorded suspension only when judging today or later.
     status = learner.status if learner.status_changed_on is None or learner.status_changed_on <= as_of else "studying"
-    return suspended_since(study_stops(events, status, learner.status_changed_on), as_of, learner.enrolled_on)
+    known = [(kind, on) for kind, on in events if on <= as_of]
+    return suspended_since(study_stops(known, status, learner.status_changed_on), as_of, learner.enrolled_on)
+
+
+def _period_end_as_of(learner: _Learner, events, as_of: dt.date) -> dt.date:
+    if not events:
+        return learner.period_end_on
+    return period_end_as_of(learner.period_end_on, study_stops(events, "studying", None), as_of)
 
 
 def _period_end(learner: _Learner, policy: Policy) -> dt.date:

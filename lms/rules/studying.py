@@ -103,6 +103,16 @@ def period_end_if_resumed(period_end_on: dt.date, suspended_on: dt.date, resumed
     return period_end_on + (resumed_on - suspended_on)
 
 
+def period_end_as_of(stored_end_on: dt.date, stops: Iterable[StatusStop], as_of: dt.date) -> dt.date:
+    """The study period's last day as it stood at the end of `as_of`, given the period end stored today:
+    each 复学 moved the stored end by its suspension's length, so a suspension resumed after `as_of`
+    had not moved it yet then (an audit as of a past day reads the period as it was that day)."""
+    moved_later = sum(((stop.resumed_on - stop.changed_on).days for stop in stops
+                       if stop.status == "suspended" and stop.changed_on is not None
+                       and stop.resumed_on is not None and stop.resumed_on > as_of), 0)
+    return stored_end_on - dt.timedelta(days=moved_later)
+
+
 @dataclass(frozen=True)
 class StudyHistory:
     """A learner's enrolment day and stops of study: everything needed to say whether they study on a day."""

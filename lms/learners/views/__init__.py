@@ -3,6 +3,7 @@ audit trail), the privacy notice, and the student-status registration export."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -25,7 +26,14 @@ from lms.learners.services import (
     replace_photo,
 )
 from lms.learners.services.status import record_status_event
-from lms.rules import LEARNER_STATUS_LABELS, STATUS_EVENT_KIND_LABELS, target_group_label
+from lms.rules import (
+    LEARNER_STATUS_LABELS,
+    STATUS_EVENT_KIND_LABELS,
+    period_end_if_resumed,
+    study_stops,
+    suspended_since,
+    target_group_label,
+)
 from lms.teaching.models import Specialty
 from lms.teaching.progress import learner_progress
 from lms.web.access import can, current_scope, get_or_404, requires
@@ -58,12 +66,21 @@ def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal
     if event_form is None and can("learners.status") and learner.status in ("studying", "suspended"):
         event_form = _event_form()
         event_form.occurred_on.data = today()
+    events = queries.status_events(learner.id)
     return render_template(
-        "learners/show.html", learner=learner, reveal=reveal, events=queries.status_events(learner.id),
+        "learners/show.html", learner=learner, reveal=reveal, events=events, paused=_paused_period(learner, events),
         audit_events=events_for("learner", learner.id), event_form=event_form,
         photo_form=PhotoForm() if can("learners.photo") else None,
         target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None,
         progress=learner_progress(learner, today()), account=learning_account(learner, today()))
+
+
+def _paused_period(learner: Learner, events) -> tuple[date, date] | None:
+    """(the day the open 休学 began, the period's last day should they resume today) for a suspended
+    learner, else None: 休学期间不计入修业年限, so the page says how far the period moves."""
+    stops = study_stops([(e.kind, e.occurred_on) for e, _, _ in events], learner.status, learner.status_changed_on)
+    began = suspended_since(stops, today(), learner.enrolled_on)
+    return None if began is None else (began, period_end_if_resumed(learner.period_end_on, began, today()))
 
 
 @bp.get("/<int:learner_id>")

@@ -85,3 +85,30 @@ def test_every_resumption_moves_the_period_end_on_the_learner_page(client, login
     assert decide([learner.id], date(2026, 3, 31))[learner.id].outcome == "complete"
     login_as("registrar")
     assert "2026年3月30日" in client.get(f"/learners/{learner.id}").get_data(as_text=True)
+
+
+def test_the_learner_page_says_how_far_the_period_moves_on_resuming_today(client, login_as, enrol):
+    from lms.core import clock
+
+    learner = enrol()
+    suspend(learner, date(2024, 5, 1))
+    login_as("registrar")
+    with clock.frozen_at(date(2026, 12, 7)):
+        page = client.get(f"/learners/{learner.id}").get_data(as_text=True)
+    assert "休学中（2024年5月1日起），修业期暂停计算；如今天复学，修业期延至2028年10月5日" in page
+    record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2024, 6, 1), reason="返乡",
+                        today=date(2024, 6, 1))
+    page = client.get(f"/learners/{learner.id}").get_data(as_text=True)
+    assert "休学中" not in page and "2026年3月31日" in page            # 2026-02-28 + 31 days
+
+
+def test_an_audit_as_of_a_day_in_the_suspension_reads_the_period_as_it_stood_then(enrol):
+    learner = enrol()
+    suspend(learner, date(2024, 5, 1))
+    record_status_event(actor=None, learner=learner, kind="resume", occurred_on=date(2024, 9, 1), reason="返乡",
+                        today=date(2024, 9, 1))                 # stored end moves 123 days, to 2026-07-01
+    during = decide([learner.id], date(2024, 6, 1))[learner.id]
+    # As of 2024-06-01 the end was still 2026-02-28; resuming that day would have moved it 31 days.
+    assert "休学中（2024年5月1日起），修业期暂停计算；如今天复学，修业期至2026年3月31日" in during.reasons
+    assert during.period_end_on == date(2026, 2, 28)
+    assert decide([learner.id], date(2024, 9, 1))[learner.id].period_end_on == date(2026, 7, 1)

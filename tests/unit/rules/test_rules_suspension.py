@@ -11,6 +11,7 @@ from lms.rules import (
     Policy,
     StatusStop,
     graduation_decision,
+    period_end_as_of,
     period_end_if_resumed,
     study_stops,
     suspended_since,
@@ -66,3 +67,28 @@ def test_a_suspended_learner_is_never_complete_and_is_told_the_would_be_end():
 def test_suspended_on_the_last_day_of_the_period():
     decision = graduation_decision(facts(suspended_on=END), D(2026, 3, 1), Policy())
     assert decision.outcome == "continue" and "如今天复学，修业期至2026年3月1日" in decision.reasons[0]
+
+
+# Stored end 2026-03-31 after two resumptions: 10 days (2024-05-01 → 05-11) and 21 days (2025-01-01 → 01-22).
+TWICE = study_stops([("suspend", D(2024, 5, 1)), ("resume", D(2024, 5, 11)),
+                     ("suspend", D(2025, 1, 1)), ("resume", D(2025, 1, 22))], "studying", None)
+STORED = END + dt.timedelta(days=31)
+
+
+@pytest.mark.parametrize(("as_of", "end"), [
+    (D(2024, 4, 30), END),                                 # before either suspension
+    (D(2024, 5, 10), END),                                 # the day before the first 复学: not moved yet
+    (D(2024, 5, 11), END + dt.timedelta(days=10)),         # the 复学 day moves it
+    (D(2025, 1, 21), END + dt.timedelta(days=10)),
+    (D(2025, 1, 22), STORED),
+    (D(2026, 12, 7), STORED),
+])
+def test_the_period_end_as_it_stood_on_a_past_day(as_of, end):
+    assert period_end_as_of(STORED, TWICE, as_of) == end
+
+
+def test_an_open_or_undated_suspension_has_not_moved_the_end():
+    open_one = study_stops([("suspend", D(2024, 5, 1))], "suspended", None)
+    assert period_end_as_of(END, open_one, D(2024, 4, 1)) == END
+    undated = (StatusStop("suspended", None, D(2024, 5, 1)),)
+    assert period_end_as_of(END, undated, D(2024, 4, 1)) == END
