@@ -190,6 +190,49 @@ def test_cli_targets_json_is_the_dashboards_figures(app, client, login_as, gradu
         assert f'<strong class="target-count">{target["count"]:,}</strong>' in page
 
 
+def test_a_suspension_and_hours_after_the_period_keep_audit_reports_and_certificates_in_agreement(graduation_year):
+    """Issue 14: a learner suspended in 2024 is never complete (the period does not run) and cannot be issued a
+    certificate; a learner short of 360 学时 at the period's end stays 结业 though platform hours arrive after it
+    (the default policy counts none after the period). Dashboard, audit, quarterly report and certificates
+    still agree, before and after the completion certificate is issued."""
+    import pytest
+
+    from lms.certificates.services import issue_certificates
+    from lms.core.errors import DomainError
+    from lms.learners.services.status import record_status_event
+    from lms.teaching.models import Course
+    from tests.factories import give_hours
+
+    g1 = graduation_year["g1"]
+    courses = list(db.session.scalars(select(Course).where(Course.specialty_id == g1.specialty_id)))
+    suspended, late = (make_learner(g1.village, teaching_class=g1.teaching_class, specialty=g1.specialty,
+                                    enrolled_on=date(2022, 3, 1)) for _ in range(2))
+    complete_everything(suspended, courses, on=date(2024, 4, 1))
+    record_status_event(actor=None, learner=suspended, kind="suspend", occurred_on=date(2024, 5, 1),
+                        reason="外出务工", today=date(2024, 5, 1))
+    complete_everything(late, courses, on=date(2024, 6, 1), platform_minutes=9600 - 3600)     # 300 学时
+    give_hours(late, platform_minutes=3600, on=date(2025, 6, 1))                              # after the period
+
+    audit = audit_decisions(EVERYTHING, ISSUED_ON)
+    by_learner = {row.learner_id: row.decision for row in audit.rows}
+    assert by_learner[suspended.id].outcome == "continue"
+    assert any("休学中（2024年5月1日起）" in reason for reason in by_learner[suspended.id].reasons)
+    assert by_learner[late.id].outcome == "complete"
+    with pytest.raises(DomainError):
+        issue_certificates(actor=make_user("registrar"), kind="completion", learner_ids=[suspended.id],
+                           issued_on=ISSUED_ON)
+    issue_directly(actor=make_user("registrar"), kind="completion", learner_ids=[late.id], issued_on=ISSUED_ON)
+    db.session.flush()
+
+    figures = area_figures(EVERYTHING, county_area("对账县"), ISSUED_ON).total
+    audit = audit_decisions(EVERYTHING, ISSUED_ON)
+    assert figures.statuses["suspended"] == 1
+    assert figures.statuses["completed"] == audit.counts["complete"] == _valid("completion") == 3
+    assert figures.statuses["graduated"] == audit.counts["graduate"] == _valid("diploma") == 3
+    report = quarterly_report(EVERYTHING, Period.parse("2025Q3"))
+    assert (report.total.graduated, report.total.completed) == (3, 3)
+
+
 def test_a_bad_quarter_is_refused_in_chinese(app):
     result = app.test_cli_runner().invoke(args=["lms", "report", "quarterly", "--quarter", "2025Q5", "--out", "x.xlsx"])
     assert result.exit_code != 0 and "2025Q3" in result.output
