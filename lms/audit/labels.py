@@ -13,6 +13,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.deactivate": "停用用户",
     "user.reset_password": "重置用户密码",
     "user.change_password": "修改自己的密码",
+    "user.logout": "退出登录",
     "settings.update": "修改系统设置",
     "settings.seal": "上传学校印章",
     "settings.seal_remove": "移除学校印章",
@@ -102,6 +103,7 @@ ACTION_LABELS: dict[str, str] = {
     # inspection
     "inspection.visit": "登记督查走访",
     "inspection.export": "导出督查清单",
+    "inspection.view": "查看督查清单",
 }
 
 ENTITY_LABELS: dict[str, str] = {

@@ -102,8 +102,10 @@ def end_sessions(user: User) -> None:
 
 
 def log_out(user: User) -> None:
-    """Log `user` out everywhere: a copy of the session cookie no longer opens anything."""
+    """Log `user` out everywhere: a copy of the session cookie no longer opens anything. Audited, so the
+    log shows when a shared phone's session was ended."""
     end_sessions(user)
+    record(user, "user.logout", "user", user.id, summary=f"{user.username} 退出登录")
 
 
 def _scope_divisions(role: str, codes: list[str]) -> list[Division]:

@@ -37,3 +37,11 @@ def record_visit(*, actor, session: ClassSession, visited_on: date, inspector: s
            after={"session_id": session.id, "visited_on": visited_on.isoformat(), "inspector": inspector,
                   "outcome": outcome, "findings": findings})
     return visit
+
+
+def record_lists_viewed(*, actor, area_name: str, query: dict, sample_session_ids: list[int]) -> None:
+    """Audit that `actor` opened the 督查 lists for a period and area, with the sessions the spot-check sample
+    offered: the log shows who looked at what, and which sample an inspection visit was chosen from."""
+    record(actor, "inspection.view", "inspection", None,
+           summary=f"查看督查清单（{area_name} {query['start']} 至 {query['end']}）",
+           after={**query, "sample": sample_session_ids})

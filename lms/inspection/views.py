@@ -22,7 +22,7 @@ from lms.inspection.exports import LISTS, inspection_sheets
 from lms.inspection.forms import VisitForm
 from lms.inspection.models import VISIT_OUTCOME_LABELS
 from lms.inspection.queries import Criteria
-from lms.inspection.services import record_visit
+from lms.inspection.services import record_lists_viewed, record_visit
 from lms.reports.areas import class_area, county_area, division_area
 from lms.settings.services import get_setting
 from lms.teaching.models import SESSION_MODE_LABELS, ClassSession
@@ -108,6 +108,10 @@ def _render(criteria: Criteria, form: VisitForm, status: int = 200):
              "texts": queries.identical_texts(scope, criteria),
              "overlaps": queries.platform_overlaps(scope, criteria),
              "visits": queries.visits(scope, criteria)}
+    if request.method == "GET":
+        with write_after_read(db.session):     # after the reads, in a short write transaction
+            record_lists_viewed(actor=current_user, area_name=criteria.area.name, query=_query(criteria),
+                                sample_session_ids=[row.session_id for row in sample])
     return render_template("inspection/index.html", criteria=criteria, query=_query(criteria), lists=lists,
                            titles={key: item.title for key, item in LISTS.items()}, form=form, shown=ROWS_SHOWN,
                            townships=townships_in_scope(scope), villages=villages_in_scope(scope),

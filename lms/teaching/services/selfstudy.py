@@ -106,7 +106,7 @@ def log_self_study(*, actor, learner, studied_on: date, minutes: int, content: s
 def decide_self_study(*, actor, entry: SelfStudyEntry, approve: bool, note: str = "") -> SelfStudyEntry:
     """Approve or reject a pending entry (an approved one counts as S hours); audited."""
     if entry.status != "pending":
-        raise DomainError(f"该记录已{entry.status_label}，不能重复审核")
+        raise DomainError(f"该记录{entry.status_label}，不能重复审核")
     if not approve and not note.strip():
         raise DomainError("不通过时请填写原因", field="note")
     if approve:

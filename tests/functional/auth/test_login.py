@@ -138,6 +138,8 @@ def test_logout_needs_post_and_ends_the_session(client):
     assert client.get("/logout").status_code == 405
     client.logout()
     assert client.get("/").status_code == 302
+    logged = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.logout")).all()
+    assert [(event.user_id, event.entity_id) for event in logged] == [(user.id, str(user.id))]
 
 
 def test_session_cookie_is_http_only_and_same_site(client):

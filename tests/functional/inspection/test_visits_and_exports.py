@@ -38,6 +38,16 @@ def test_the_bureau_records_a_visit_which_is_audited_and_listed(client, county):
     assert "实到 9 人，签到表 12 人签名" in visits and "县督查室 王明" in visits
 
 
+def test_opening_the_lists_is_audited_with_the_sample_offered(client, county):
+    session = make_session(county.class_a, held_on=date(2026, 10, 10))
+    bureau = make_user("bureau")
+    client.login(bureau.username)
+    client.get("/inspection/", query_string=PERIOD)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "inspection.view"))
+    assert event.user_id == bureau.id and "查看督查清单" in event.summary
+    assert event.after["sample"] == [session.id] and event.after["start"] == PERIOD["start"]
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"visited_on": "2026-12-08"}, "督查日期不能晚于今天"),
     ({"visited_on": "2026-10-09"}, "督查日期不能早于课次日期（2026-10-10）"),
