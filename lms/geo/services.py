@@ -7,6 +7,7 @@ from lms.audit.services import changes, record, snapshot
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.geo.models import TEACHING_POINT_KINDS, Division, TeachingPoint
+from lms.imports.cells import fold_width
 
 
 def division_level(code: str) -> str:
@@ -29,8 +30,10 @@ def parent_code(code: str) -> str | None:
 
 
 def create_division(*, actor, code: str, name: str) -> Division:
-    """Add one division under its (existing) parent; audited."""
-    if len(code) != 12 or not code.isdigit():
+    """Add one division under its (existing) parent; audited. A code typed with full-width digits is stored
+    with ASCII ones (as the import reads it); digits of other scripts are refused."""
+    code = fold_width(code.strip())
+    if len(code) != 12 or not (code.isascii() and code.isdigit()):
         raise DomainError("区划代码应为 12 位数字", field="code")
     if db.session.scalar(select(Division.id).where(Division.code == code)):
         raise DomainError(f"区划代码 {code} 已存在", field="code")

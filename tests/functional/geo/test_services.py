@@ -56,11 +56,12 @@ def test_the_same_name_is_allowed_under_another_parent(admin):
     ("52990300000", "code", "区划代码应为 12 位数字"),
     ("5299030000000", "code", "区划代码应为 12 位数字"),
     ("52990310100A", "code", "区划代码应为 12 位数字"),
+    ("٥٢٩٩٠٣١٠١٠٠٢", "code", "区划代码应为 12 位数字"),
     ("529903000000", "code", "区划代码 529903000000 已存在"),
     ("529903102001", "code", "上级区划 529903102000 不存在"),
     ("529904101000", "code", "上级区划 529904000000 不存在"),
     ("529903101002", "name", "同一上级下已有名为“和平村”的区划"),
-], ids=["eleven-digits", "thirteen-digits", "a-letter", "taken", "no-township", "no-county",
+], ids=["eleven-digits", "thirteen-digits", "a-letter", "arabic-indic-digits", "taken", "no-township", "no-county",
         "same-name"])
 def test_a_bad_division_is_refused_before_anything_is_written(admin, code, field, message):
     township = Division(code="529903101000", name="一镇", level="township", parent=make_county("测试县", "529903000000"))
@@ -71,6 +72,12 @@ def test_a_bad_division_is_refused_before_anything_is_written(admin, code, field
         create_division(actor=admin, code=code, name="和平村")
     assert (caught.value.message, caught.value.field) == (message, field)
     assert _written() == written
+
+
+def test_a_code_typed_with_full_width_digits_is_stored_with_ascii_ones(admin):
+    make_county("测试县", "529903000000")
+    township = create_division(actor=admin, code="５２９９０３１０１０００", name="一镇")
+    assert township.code == "529903101000" and township.level == "township"
 
 
 # --- save_teaching_point -----------------------------------------------------------------------------
