@@ -77,7 +77,7 @@ def run(app, count: int) -> list[tuple[str, float]]:
     from lms.certificates.rendering import document_html, page_context
     from lms.certificates.services import batches, jobs
     from lms.certificates.signing import load_private_key
-    from lms.core.pdf import font_configuration
+    from lms.core.weasy import font_configuration
     from lms.extensions import db
 
     registrar, people = generate(count)

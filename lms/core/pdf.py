@@ -1,33 +1,21 @@
-"""Rendering HTML to PDF with WeasyPrint, and QR codes as data URIs.
+"""Rendering HTML to PDF, and QR codes as data URIs.
 
-One FontConfiguration per process (font discovery is the slow part). WeasyPrint may fetch only
-files under static/ and data: URIs — never the network, never arbitrary paths. Chinese needs a real
-CJK font (fonts-noto-cjk); templates put lang="zh-CN" on <html> and name the family explicitly,
-as RECIPES.md found: `font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif`.
+WeasyPrint itself lives behind lms.core.weasy, imported on the first PDF. It may fetch only files under
+static/ and data: URIs — never the network, never arbitrary paths. Chinese needs a real CJK font
+(fonts-noto-cjk); templates put lang="zh-CN" on <html> and name the family explicitly, as RECIPES.md
+found: `font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif`.
 """
 from __future__ import annotations
 
 import base64
 import io
-import logging
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import qrcode
 from PIL import Image
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 STATIC_ROOT = (Path(__file__).resolve().parent.parent.parent / "static").resolve()
-
-# WeasyPrint reports missing fonts and slow subsetting only to its logger: make that visible.
-logging.getLogger("weasyprint").setLevel(logging.WARNING)
-
-
-class ResourceRefused(FatalURLFetchingError):
-    """A template referred to something outside static/ (or not a data: URI); rendering stops."""
 
 
 def is_allowed_resource(url: str) -> bool:
@@ -41,29 +29,17 @@ def is_allowed_resource(url: str) -> bool:
     return path.is_relative_to(STATIC_ROOT) and path.is_file()
 
 
-class LocalOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher, limited to data: URIs and files under static/."""
-
-    def fetch(self, url, headers=None):
-        if not is_allowed_resource(url):
-            raise ResourceRefused(f"PDF templates may only use static files and data: URIs, not {url}")
-        return super().fetch(url, headers)
-
-
-@lru_cache(maxsize=1)
-def font_configuration() -> FontConfiguration:
-    """The process-wide FontConfiguration (created on first use)."""
-    return FontConfiguration()
-
-
 def render_pdf(html: str) -> bytes:
     """Render an HTML document (one or many pages) to PDF bytes.
 
     Relative URLs resolve against static/, so templates can use src="img/seal.png".
-    Raises ResourceRefused if the document refers to anything else.
+    Raises lms.core.weasy.ResourceRefused if the document refers to anything else.
+    WeasyPrint is imported here, on the first PDF, not when the app starts: it costs every `flask`
+    command and every worker more than a second otherwise.
     """
-    document = HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=LocalOnlyFetcher())
-    return document.write_pdf(font_config=font_configuration())
+    from lms.core.weasy import render
+
+    return render(html, base_url=STATIC_ROOT.as_uri() + "/")
 
 
 def qr_png(text: str, *, box_size: int = 6, border: int = 2) -> bytes:

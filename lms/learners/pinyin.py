@@ -6,8 +6,6 @@ A character pypinyin cannot convert (a rare one outside its table) contributes n
 """
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
-
 # Family names read differently from the character's everyday reading (覃 is Qín as a surname,
 # not tán; 曾 is Zēng, not céng). Applied to the first character only.
 _SURNAME_INITIALS = {
@@ -24,6 +22,10 @@ def _initial(char: str) -> str:
         if char.isascii():
             initial = char.lower() if char.isalnum() else ""
         else:
+            # Imported on the first name, not when the app starts: its phrase dictionary costs every
+            # `flask` command about 0.3 s otherwise.
+            from pypinyin import Style, lazy_pinyin
+
             converted = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
             initial = converted[0][:1].lower() if converted and converted[0][:1].isascii() else ""
             if not initial.isalpha():

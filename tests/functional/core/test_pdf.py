@@ -7,7 +7,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from lms.core.pdf import ResourceRefused, qr_data_uri, qr_png, render_pdf
+from lms.core.pdf import qr_data_uri, qr_png, render_pdf
+from lms.core.weasy import ResourceRefused
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><style>
 body {{ font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; }}</style></head>

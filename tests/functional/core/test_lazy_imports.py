@@ -1,0 +1,31 @@
+"""Every `flask` command and every worker starts without the heavy libraries a few pages need: WeasyPrint
+(1–2 s of imports) loads on the first PDF, pypinyin's phrase dictionary on the first name searched or saved."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CHECK = """
+import sys
+from lms import create_app
+app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://", "DATA_DIR": sys.argv[1]})
+with app.app_context():
+    app.test_client().get("/login")
+print(sorted(name for name in ("weasyprint", "pypinyin") if name in sys.modules))
+"""
+
+
+def test_the_app_starts_and_serves_a_page_without_weasyprint_or_pypinyin(tmp_path):
+    done = subprocess.run([sys.executable, "-c", CHECK, str(tmp_path)], capture_output=True, text=True, cwd=tmp_path,
+                          env={"LMS_INSTANCE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
+                               "PYTHONPATH": ":".join(sys.path)}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_first_pdf_and_the_first_name_load_them():
+    from lms.core.pdf import render_pdf
+    from lms.learners.pinyin import name_initials
+
+    assert render_pdf("<p>测试</p>").startswith(b"%PDF") and name_initials("王德才") == "wdc"
+    assert {"weasyprint", "pypinyin"} <= set(sys.modules)
