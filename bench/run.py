@@ -60,14 +60,14 @@ def run(url: str, repeat: int) -> list[tuple[str, str, str]]:
         def rules():
             with paused_gc():
                 facts, policies = facts_and_policies(None, as_of, courses=False)
-            return sum(1 for _ in learner_hours_report(learners, facts, policies, as_of))
+            return sum(1 for _ in learner_hours_report(learners, facts, policies))
 
         built, policies = facts_and_policies(None, as_of, courses=False)
 
         def summary():
             totals = summary_totals()
             facts = {i: replace(fact, hours=totals.get(i, HourTotals())) for i, fact in built.items()}
-            return sum(1 for _ in learner_hours_report(learners, facts, policies, as_of))
+            return sum(1 for _ in learner_hours_report(learners, facts, policies))
 
         rules_time, judged = _median(rules, repeat)
         summary_time, _ = _median(summary, repeat)

@@ -95,7 +95,7 @@ from lms.rules.crediting import (
     mark_problem,
     session_category,
 )
-from lms.rules.evaluation import LearnerEvaluation, evaluate
+from lms.rules.evaluation import LearnerEvaluation, enrolment_and_hours_rules, evaluate
 from lms.rules.exemptions import ExemptionClaim, ExemptionDecision, check_exemption
 from lms.rules.facts import CourseFacts, HourTotals, LearnerFacts, SessionFacts, to_decimal
 from lms.rules.formatting import (
@@ -200,7 +200,7 @@ __all__ = [
     "hours_cutoff",
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
     "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
-    "hours_number", "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation",
+    "enrolment_and_hours_rules", "hours_number", "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation",
     "moral_state", "not_studying_reason", "period_end_as_of", "period_end_if_resumed", "policy_field", "programme_rule", "programme_years", "resit_until",
     "suspended_since",
     "self_study_balance", "study_period_end", "study_status_on", "study_stops", "target_group",

@@ -61,17 +61,20 @@ class LearnerEvaluation:
         return tuple(rows)
 
 
+def enrolment_and_hours_rules(facts: LearnerFacts, policy: Policy) -> tuple[RuleResult, ...]:
+    """R1, R2, R3, R5 and R6 for one learner, in that order, without the course rules or the graduation
+    decision: what `flask lms hours` prints, at a fraction of evaluate()'s cost."""
+    return (check_age(facts.birth_on, facts.enrolled_on, policy),
+            target_rule(facts.prior_education, policy),
+            programme_rule(facts.enrolled_on, facts.prior_education, policy, facts.period_end_on),
+            self_study_balance(facts.hours, policy),
+            hours_rule(facts.hours, policy))
+
+
 def evaluate(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> LearnerEvaluation:
     """Every rule's state for one learner as of one day (pure; the same engine as graduation_decision)."""
     decision = graduation_decision(facts, as_of, policy)
-    return LearnerEvaluation(
-        as_of=as_of,
-        age=check_age(facts.birth_on, facts.enrolled_on, policy),
-        target=target_rule(facts.prior_education, policy),
-        programme=programme_rule(facts.enrolled_on, facts.prior_education, policy, facts.period_end_on),
-        balance=self_study_balance(facts.hours, policy),
-        hours=hours_rule(facts.hours, policy),
-        moral=moral_evaluation(facts.moral_ok),
-        courses=decision.courses,
-        decision=decision,
-    )
+    age, target, programme, balance, hours = enrolment_and_hours_rules(facts, policy)
+    return LearnerEvaluation(as_of=as_of, age=age, target=target, programme=programme, balance=balance,
+                             hours=hours, moral=moral_evaluation(facts.moral_ok), courses=decision.courses,
+                             decision=decision)

@@ -11,6 +11,7 @@ from lms.rules import (
     LearnerFacts,
     Policy,
     RuleResult,
+    enrolment_and_hours_rules,
     evaluate,
     graduation_decision,
     moral_evaluation,
@@ -51,6 +52,15 @@ def test_evaluate_separates_warnings_from_blockers():
 def test_evaluate_agrees_with_graduation_decision():
     learner = facts()
     assert evaluate(learner, D(2027, 1, 1), POLICY).decision == graduation_decision(learner, D(2027, 1, 1), POLICY)
+
+
+@pytest.mark.parametrize("self_study", [21600 - 27000 - 1, 0, 16080, 21600])
+def test_the_hours_commands_rules_are_evaluates_without_the_courses(self_study):
+    learner = facts(hours=HourTotals(face=24000, platform=3000, self_study=max(self_study, 0)))
+    evaluation = evaluate(learner, D(2025, 6, 1), POLICY)
+    rules = enrolment_and_hours_rules(learner, POLICY)
+    assert [rule.code for rule in rules] == ["R1", "R2", "R3", "R5", "R6"]
+    assert rules == (evaluation.age, evaluation.target, evaluation.programme, evaluation.balance, evaluation.hours)
 
 
 def test_evaluate_lines_are_ready_for_the_cli():
