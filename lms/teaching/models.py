@@ -1,6 +1,8 @@
 """Specialties, teaching plans (courses), classes, sessions, attendance, platform and self-study hours.
 
-All hours are stored in minutes (an 8-学时 day is 480).
+All hours are stored in columns named ``minutes`` holding parts of a 学时: 1/60 学时 (lms.rules.units.PARTS_PER_HOUR),
+so an 8-学时 day is 480 and 360 学时 are 21600, whatever a 学时 lasts in clock minutes (the policy's
+hour_length_minutes, default 45). A part is a clock minute only when a 学时 is 60 minutes.
 """
 from __future__ import annotations
 
@@ -190,7 +192,12 @@ class Attendance(db.Model):
 
 
 class PlatformRecord(CreatedAtMixin, db.Model):
-    """Self-paced online hours (P) imported from a learning platform; one row per platform record id."""
+    """Self-paced online hours (P) imported from a learning platform; one row per platform record id.
+
+    ``minutes`` are parts of a 学时 (1/60, lms.rules.units) as every hours column; ``clock_minutes`` the clock
+    minutes the platform gave, converted once on import with the learner's cohort policy
+    (``hour_length_minutes``): 90 clock minutes at 45 a 学时 are 120 parts, 2 学时.
+    """
 
     __tablename__ = "platform_records"
     __table_args__ = (UniqueConstraint("platform", "record_ref"), CheckConstraint("minutes >= 0", name="minutes"))
@@ -199,7 +206,8 @@ class PlatformRecord(CreatedAtMixin, db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     platform: Mapped[str] = mapped_column(String(60))
     course_name: Mapped[str] = mapped_column(String(120), default="")
-    minutes: Mapped[int]
+    minutes: Mapped[int]                    # parts of a 学时 (1/60), what the rules count
+    clock_minutes: Mapped[int | None]       # as the platform gave them (None: not known)
     studied_on: Mapped[date]
     record_ref: Mapped[str] = mapped_column(String(80))
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
