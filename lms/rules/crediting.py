@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from lms.rules.formatting import format_date_cn, format_hours
+from lms.rules.units import PARTS_PER_HOUR
 from lms.rules.vocab import HOUR_CATEGORY_LABELS
 
 if TYPE_CHECKING:
@@ -52,8 +53,8 @@ SELF_STUDY_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")
 CREDITED_SELF_STUDY_STATUSES: tuple[str, ...] = ("approved",)
 DAY_HOLDING_SELF_STUDY_STATUSES: tuple[str, ...] = ("pending", "approved")
 
-#: A day (24 学时): no session or self-study entry is longer, and no daily cap can be set higher.
-DAY_MINUTES = 24 * 60
+#: A day (24 学时, in parts): no session or self-study entry is longer, and no daily cap can be set higher.
+DAY_MINUTES = 24 * PARTS_PER_HOUR
 
 _NOT_CREDITING = tuple(status for status in ATTENDANCE_STATUSES if status not in CREDITING_STATUSES)
 

@@ -10,11 +10,11 @@ from sqlalchemy import insert, select, tuple_
 from lms import summaries
 from lms.core.clock import now_utc
 from lms.extensions import db
-from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_minutes_from_hours
+from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_hours_as_parts
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.policies.services import policies_for
-from lms.rules import DAY_MINUTES, StudyHistory, parts_from_clock_minutes
+from lms.rules import DAY_MINUTES, PARTS_PER_HOUR, StudyHistory, parts_from_clock_minutes
 from lms.rules.crediting import PLATFORM_CATEGORY, SELF_STUDY_CATEGORY
 from lms.teaching.hours import CHUNK, day_holding_self_study
 from lms.teaching.importers.common import NOT_FOUND, DailyLimit, LearnerFinder, cell
@@ -177,7 +177,7 @@ class SelfStudyImporter(Importer[PlannedSelfStudy]):
     columns = (
         common_column("id_number", required=True),
         common_column("day", "日期", required=True, field_name="study_on"),
-        Column("hours", "学时", ("学时", "自学学时", "小时", "hours"), True),
+        Column("hours", "学时", ("学时", "自学学时", "hours"), True),
         Column("content", "内容", ("内容", "学习内容", "自学内容", "content"), True),
     )
     example = {"id_number": "522327198506150021", "day": "2025-03-12", "hours": "2", "content": "读写算练习册第 3 单元"}
@@ -187,7 +187,7 @@ class SelfStudyImporter(Importer[PlannedSelfStudy]):
         parsed = []
         for row in rows:
             day = cell(self, row, "day", parse_date)
-            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAY_MINUTES // 60)
+            minutes = cell(self, row, "hours", parse_hours_as_parts, max_hours=DAY_MINUTES // PARTS_PER_HOUR)
             content = clean_text(row.get("content"))
             if day is None or minutes is None:
                 continue
