@@ -149,6 +149,7 @@ from lms.rules.targets import (
 from lms.rules.units import (
     PARTS_PER_HOUR,
     clock_minutes_from_parts,
+    clock_minutes_within,
     hours_from_parts,
     parts_from_clock_minutes,
     parts_from_hours,
@@ -189,7 +190,7 @@ from lms.rules.vocab import (
 __all__ = [
     "ATTENDANCE_STATUSES", "ATTENDANCE_STATUS_LABELS", "CREDITED_SELF_STUDY_STATUSES", "CREDITING_STATUSES",
     "DAY_HOLDING_SELF_STUDY_STATUSES", "DAY_MINUTES", "PARTS_PER_HOUR", "SESSION_MODE_CATEGORIES",
-    "clock_minutes_from_parts", "hours_from_parts", "parts_from_clock_minutes", "parts_from_hours",
+    "clock_minutes_from_parts", "clock_minutes_within", "hours_from_parts", "parts_from_clock_minutes", "parts_from_hours",
     "credits_self_study", "daily_cap", "daily_cap_problem", "daily_room", "day_minutes_problem", "earns_hours",
     "holds_day", "mark_minutes", "mark_problem", "session_category",
     "COUNTING_STATUSES", "COURSE_KINDS", "COURSE_KIND_LABELS", "COURSE_STATUSES",

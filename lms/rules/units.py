@@ -57,3 +57,13 @@ def clock_minutes_from_parts(parts: int, hour_length_minutes: int) -> Decimal:
     """Stored parts as clock minutes at `hour_length_minutes` a 学时 (exact, a Decimal): 480 parts (8 学时) at
     45 → 360 minutes (6 clock hours); for showing a duration in clock time, never for storing."""
     return Decimal(parts) * hour_length_minutes / PARTS_PER_HOUR
+
+
+def clock_minutes_within(parts: int, hour_length_minutes: int) -> int:
+    """The most whole clock minutes that ``parts_from_clock_minutes`` turns into at most `parts` parts (for a
+    writer filling a day up to the room its caps leave): 1 part at 45 → 1 minute, 2 → 1 (2 minutes make 3),
+    480 → 360; at 60 the minutes are the parts. Never negative."""
+    if parts <= 0:
+        return 0
+    # parts(c) = ⌊c·60/L + ½⌋ ≤ parts  ⇔  c < (2·parts + 1)·L / 120
+    return -(-(2 * parts + 1) * hour_length_minutes // (2 * PARTS_PER_HOUR)) - 1

@@ -78,3 +78,19 @@ def test_parts_read_back_as_exact_hours():
 def test_typed_hours_must_be_numbers():
     with pytest.raises(TypeError):
         parts_from_hours(1.5)
+
+
+@pytest.mark.parametrize("length", [30, 40, 45, 50, 59, 60])
+def test_the_clock_minutes_within_a_room_are_the_most_that_fit(length):
+    from lms.rules.units import clock_minutes_within
+
+    assert clock_minutes_within(0, length) == 0 and clock_minutes_within(-5, length) == 0
+    for room in range(1, 1000):
+        clock = clock_minutes_within(room, length)
+        assert parts_from_clock_minutes(clock, length) <= room < parts_from_clock_minutes(clock + 1, length)
+
+
+def test_the_clock_minutes_within_a_room_at_45():
+    from lms.rules.units import clock_minutes_within
+
+    assert [clock_minutes_within(room, 45) for room in (1, 2, 3, 60, 480)] == [1, 1, 2, 45, 360]
