@@ -55,7 +55,7 @@ Semantics chosen
   day after its change, a 休学 ends on the 复学 day (see ``studying``).
 * Crediting (see ``crediting``): 出勤/迟到 earn the session's minutes unless fewer are typed, 请假/缺勤
   none; F/L by the session's mode (cancelled sessions never count), P platform, S approved self-study;
-  at most 1,440 minutes a learner a day in all (a pending self-study entry holds its place).
+  daily caps per category and in all, policy settings in 学时 (a pending self-study entry holds its place).
 * Hours are shown by ``format_hours`` everywhere (pages, exports, PDFs): one decimal, cut down, so
   359.99 学时 reads 359.9 and a page never shows the 360-hour rule met when it is not.
 """
@@ -147,6 +147,7 @@ from lms.rules.targets import (
     target_years,
 )
 from lms.rules.units import (
+    DAY_CLOCK_MINUTES,
     PARTS_PER_HOUR,
     clock_minutes_from_parts,
     clock_minutes_within,
@@ -189,7 +190,7 @@ from lms.rules.vocab import (
 
 __all__ = [
     "ATTENDANCE_STATUSES", "ATTENDANCE_STATUS_LABELS", "CREDITED_SELF_STUDY_STATUSES", "CREDITING_STATUSES",
-    "DAY_HOLDING_SELF_STUDY_STATUSES", "DAY_MINUTES", "PARTS_PER_HOUR", "SESSION_MODE_CATEGORIES",
+    "DAY_HOLDING_SELF_STUDY_STATUSES", "DAY_MINUTES", "DAY_CLOCK_MINUTES", "PARTS_PER_HOUR", "SESSION_MODE_CATEGORIES",
     "clock_minutes_from_parts", "clock_minutes_within", "hours_from_parts", "parts_from_clock_minutes", "parts_from_hours",
     "credits_self_study", "daily_cap", "daily_cap_problem", "daily_room", "day_minutes_problem", "earns_hours",
     "holds_day", "mark_minutes", "mark_problem", "session_category",

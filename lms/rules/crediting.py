@@ -108,7 +108,7 @@ def holds_day(status: str) -> bool:
 
 def day_minutes_problem(minutes: int) -> str | None:
     """Why a session's or a self-study entry's minutes are unusable (Chinese), or None: more than 0 and at
-    most a day (1,440). (How much of it a learner may be credited that day is ``daily_cap_problem``'s.)"""
+    most a day (1,440 parts, 24 学时). (How much of it a learner may be credited that day is ``daily_cap_problem``'s.)"""
     if not 0 < minutes <= DAY_MINUTES:
         return f"学时应大于 0 且不超过 {format_hours(DAY_MINUTES)}"
     return None

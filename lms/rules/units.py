@@ -18,6 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 #: Stored parts in one 学时 (the unit of every ``minutes`` column and setting): 360 学时 = 21600.
 PARTS_PER_HOUR = 60
+#: Clock minutes in a day: the most a platform record can report.
+DAY_CLOCK_MINUTES = 24 * 60
 
 
 def parts_from_hours(hours: int | Decimal) -> int:

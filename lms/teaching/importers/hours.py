@@ -14,7 +14,7 @@ from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_hours
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.policies.services import policies_for
-from lms.rules import DAY_MINUTES, PARTS_PER_HOUR, StudyHistory, parts_from_clock_minutes
+from lms.rules import DAY_CLOCK_MINUTES, DAY_MINUTES, PARTS_PER_HOUR, StudyHistory, parts_from_clock_minutes
 from lms.rules.crediting import PLATFORM_CATEGORY, SELF_STUDY_CATEGORY
 from lms.teaching.hours import CHUNK, day_holding_self_study
 from lms.teaching.importers.common import NOT_FOUND, DailyLimit, LearnerFinder, cell
@@ -27,7 +27,7 @@ SELF_STUDY_COLUMNS = {"studied_on": "day", "hours": "hours", "content": "content
 
 def platform_record_problem(learner, studied_on, today, history: StudyHistory | None = None) -> str | None:
     """Why a platform record cannot be credited to `learner` on `studied_on` (Chinese), or None — THE check
-    of a platform (P) record beyond its cells (minutes 0–1,440, read by the import): a day the learner
+    of a platform (P) record beyond its cells (clock minutes 0–1,440, read by the import): a day the learner
     studies, not in the future. The daily caps are checked over the whole file (DailyLimit)."""
     return check_study_day(learner, studied_on, today, history)
 
@@ -111,7 +111,7 @@ class OnlineHoursImporter(Importer[PlannedPlatformRecord]):
                 self.refuse(row, "record_id", f"记录编号与第 {seen[(platform, ref)]} 行重复")
                 continue
             seen[(platform, ref)] = row.number
-            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAY_MINUTES)
+            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAY_CLOCK_MINUTES)
             day = cell(self, row, "day", parse_date)
             if minutes is None or day is None or not finder.read(row):
                 continue
