@@ -188,7 +188,8 @@ def test_clock_minutes_become_hours_with_each_learners_cohort_policy(app, client
     assert learner_hour_totals(new.id).platform == 120 and learner_hour_totals(old.id).platform == 90
     client.login(setup.teacher.username)
     page = client.get(f"/learners/{new.id}/hours").get_data(as_text=True)
-    assert "平台时长（分钟）" in page and '<td class="num">90</td><td class="num">2</td>' in page
+    assert "分钟”是平台记录的学习时长" in page and '<td class="num">90</td><td class="num">2</td>' in page
+    assert "现为 45 分钟 = 1 学时" in page
     page = client.get(f"/learners/{old.id}/hours").get_data(as_text=True)
     assert '<td class="num">90</td><td class="num">1.5</td>' in page
 
