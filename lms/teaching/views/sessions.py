@@ -14,11 +14,15 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import studying_on
+from lms.policies.services import policy_for
 from lms.recognition.evidence import max_scan_bytes
 from lms.rules import (
     ATTENDANCE_STATUS_LABELS,
     CREDITING_STATUSES,
+    PARTS_PER_HOUR,
+    clock_minutes_from_parts,
     earns_hours,
+    format_number,
     hours_from_parts,
     mark_minutes,
     parts_from_hours,
@@ -53,6 +57,12 @@ bp = Blueprint("sessions", __name__)
 
 def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
     form = SessionForm(obj=session)
+    # Typed in 学时, not clock hours: say what a teaching day is in clock time under the class's cohort policy.
+    length = policy_for(teaching_class.cohort).hour_length_minutes
+    clock_hours = clock_minutes_from_parts(8 * PARTS_PER_HOUR, length) / 60      # clock minutes → clock hours
+    shown = clock_hours.quantize(Decimal("0.1"))
+    form.hours.description = (f"填学时，不是小时：一整天为 8 学时；按 {teaching_class.cohort} 级政策一学时 {length} 分钟，"
+                              f"8 学时{'即' if shown == clock_hours else '约'} {format_number(shown)} 小时")
     form.course_id.choices = choices((c.id, f"{c.name}（{c.kind_label}）")
                                      for c in queries.plan_courses(teaching_class.specialty_id))
     staff = queries.class_staff(teaching_class)
