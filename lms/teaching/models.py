@@ -60,7 +60,7 @@ class Course(CreatedAtMixin, db.Model):
     specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(12))
-    minutes: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=0)          # the plan's 学时, in parts (1/60 学时)
     credits: Mapped[Decimal] = mapped_column(Numeric(5, 1), default=Decimal("0"))
     required_assignments: Mapped[int] = mapped_column(default=0)
     position: Mapped[int] = mapped_column(default=0)
@@ -141,7 +141,7 @@ class ClassSession(CreatedAtMixin, db.Model):
     held_on: Mapped[date]
     place: Mapped[str] = mapped_column(String(100), default="")
     mode: Mapped[str] = mapped_column(String(5), default="face")
-    minutes: Mapped[int] = mapped_column(default=480)
+    minutes: Mapped[int] = mapped_column(default=480)        # parts of a 学时: 480 = a teaching day of 8 学时
     version: Mapped[int] = mapped_column(default=0)
     cancelled_at: Mapped[datetime | None]           # never deleted, only cancelled
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -174,7 +174,7 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     status: Mapped[str] = mapped_column(String(8), default="present")
-    minutes: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=0)          # credited, in parts of a 学时 (1/60 学时)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
@@ -228,7 +228,7 @@ class SelfStudyEntry(CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     studied_on: Mapped[date]
-    minutes: Mapped[int]
+    minutes: Mapped[int]                    # the 学时 typed, in parts (1/60 学时)
     content: Mapped[str] = mapped_column(Text)
     evidence_path: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(8), default="pending", index=True)
@@ -285,7 +285,7 @@ class SessionEvidence(CreatedAtMixin, db.Model):
 
 
 class LearnerHours(db.Model):
-    """Per-learner credited minutes by category (F, L, P, S), kept equal to the sums of the rows behind
+    """Per-learner credited hours by category (F, L, P, S), in parts of a 学时 (1/60), kept equal to the sums of the rows behind
     them: every service and import that writes hours refreshes it in the same transaction
     (lms.summaries.hours_changed). Dashboards read it instead of aggregating millions of rows."""
 
