@@ -122,7 +122,6 @@ def audit_decisions(scope: Scope, as_of: dt.date, filters: AuditFilters = AuditF
     return AuditReport(as_of, filters, tuple(rows), {outcome: counts.get(outcome, 0) for outcome in OUTCOMES})
 
 
-
 def audit_record(row: AuditRow) -> dict[str, object]:
     """One learner as the CLI's JSON object: id_number, student_number, decision, hours_360, reasons."""
     return {"id_number": row.id_number, "student_number": row.student_number, "decision": row.decision.outcome,
