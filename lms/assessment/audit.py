@@ -19,7 +19,7 @@ from lms.core.gc import paused_gc
 from lms.extensions import db
 from lms.geo.models import Division, villages_of
 from lms.learners.models import Learner
-from lms.rules import OUTCOMES, Decision, graduation_decision
+from lms.rules import OUTCOMES, Decision, graduation_decision, hours_number
 from lms.teaching.models import Specialty, TeachingClass
 
 
@@ -120,13 +120,6 @@ def audit_decisions(scope: Scope, as_of: dt.date, filters: AuditFilters = AuditF
     if filters.decision is not None:
         rows = [row for row in rows if row.decision.outcome == filters.decision]
     return AuditReport(as_of, filters, tuple(rows), {outcome: counts.get(outcome, 0) for outcome in OUTCOMES})
-
-
-def hours_number(minutes: int) -> int | float:
-    """Minutes as 学时 for JSON: whole hours as an int, else rounded down to one decimal (like the engine)."""
-    if minutes % 60 == 0:
-        return minutes // 60
-    return (minutes * 10 // 60) / 10
 
 
 def audit_record(row: AuditRow) -> dict[str, object]:

@@ -29,7 +29,7 @@ from lms.learners.services.status import record_status_event
 from lms.learners.studying import study_histories
 from lms.policies.services import policies_for, policy_for
 from lms.recognition.models import CertificateKind, CertificateKindCourse, RecognitionApplication, RecognitionItem
-from lms.rules import daily_room, resit_until
+from lms.rules import clock_minutes_within, daily_room, parts_from_clock_minutes, resit_until
 from lms.rules.crediting import PLATFORM_CATEGORY
 from lms.teaching.hours import daily_minutes
 from lms.teaching.models import (
@@ -237,10 +237,12 @@ def _top_up_hours(learners: list[Learner], today: dt.date) -> None:
             day = _day(learner, step, today)
             while month > 0 and day >= learner.enrolled_on:
                 room = daily_room(policy, PLATFORM_CATEGORY, held.get((learner.id, day), {}))
-                if room and histories[learner.id].studying_on(day):
-                    minutes = min(month, room)
+                # The platform reports clock minutes: as many as fit, converted at the policy's 学时 length.
+                clock = clock_minutes_within(min(month, room), policy.hour_length_minutes)
+                if clock and histories[learner.id].studying_on(day):
+                    minutes = parts_from_clock_minutes(clock, policy.hour_length_minutes)
                     db.session.add(PlatformRecord(learner_id=learner.id, platform=PLATFORM, course_name="线上课程",
-                                                  minutes=minutes, studied_on=day,
+                                                  minutes=minutes, clock_minutes=clock, studied_on=day,
                                                   record_ref=f"DEMO-{learner.id}-{number}"))
                     day_minutes = held.setdefault((learner.id, day), {})
                     day_minutes[PLATFORM_CATEGORY] = day_minutes.get(PLATFORM_CATEGORY, 0) + minutes

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
 
 from lms.core.errors import DomainError
+from lms.rules.units import PARTS_PER_HOUR
 
 __all__ = [
     "CellError",
@@ -24,7 +25,7 @@ __all__ = [
     "parse_date",
     "parse_decimal",
     "parse_int",
-    "parse_minutes_from_hours",
+    "parse_hours_as_parts",
     "parse_phone",
     "remove_invisible",
 ]
@@ -63,7 +64,11 @@ _SERIAL_MIN = 7306  # 1920-01-01
 _SERIAL_MAX = 73050  # 2099-12-31
 
 _PHONE_JUNK = str.maketrans("", "", " -()")
-_HOUR_UNITS = ("小时", "学时", "hours", "hour", "hrs", "hr", "h")
+#: A 学时 column's own unit, which may follow the number ("2学时").
+_HOUR_UNITS = ("学时",)
+#: Clock-hour spellings: a clock duration is not a number of 学时 (a 学时 is the policy's length, e.g. 45 minutes).
+_CLOCK_UNITS = ("小时", "hours", "hour", "hrs", "hr", "h", "钟头")
+_CLOCK_REFUSAL = "是钟点时长，这一列应填写学时数（如 2 或 2学时；一学时的分钟数见政策设置）"
 
 #: Synonyms for sex (GB/T 2261.1 codes); reuse with parse_choice(value, SEX_CHOICES, "性别").
 SEX_CHOICES: Mapping[str, str] = MappingProxyType({
@@ -326,30 +331,36 @@ def parse_int(
     return int(number)
 
 
-def parse_minutes_from_hours(value: object, *, max_hours: int | Decimal = 24) -> int:
-    """Hours (1.5, "2小时", "2h", an Excel 1:30 time or duration cell) as whole minutes.
+def parse_hours_as_parts(value: object, *, max_hours: int | Decimal = 24) -> int:
+    """A 学时 cell (1.5, "2", "2学时") as stored parts of a 学时 (1/60, lms.rules.units): 1.5 → 90.
 
-    Rounded half-up to the minute; refuses negative hours ("不能为负数") and more than
-    max_hours ("不能超过 24").
+    Rounded half-up to the part; refuses negative hours ("不能为负数") and more than max_hours ("不能超过 24").
+    A clock duration — a time or duration cell (1:30), "2小时", "2h" — is refused, not guessed: a 学时 is not a
+    clock hour (the policy's hour_length_minutes, usually 45), so "1:30" could be 1.5 or 2 学时; the column's
+    header says 学时 and the user types the 学时 (only a platform's 学习时长（分钟） is converted, on import).
     """
-    if isinstance(value, dt.timedelta):
-        minutes = Decimal(value.total_seconds()) / 60
-    elif isinstance(value, dt.time):
-        minutes = Decimal(value.hour * 60 + value.minute) + Decimal(value.second) / 60
-    else:
-        if type(value) is str:
-            text = fold_width(clean_text(value)).lower()
-            for unit in _HOUR_UNITS:
-                if text.endswith(unit) and len(text) > len(unit):
-                    text = text[: -len(unit)].rstrip()
-                    break
-            value = text
-        minutes = parse_decimal(value, min=0) * 60
-    if minutes < 0:
-        raise CellError("不能为负数")
-    if minutes > Decimal(str(max_hours)) * 60:
+    if isinstance(value, dt.timedelta | dt.time):
+        raise CellError(f"“{_shown(value)}”{_CLOCK_REFUSAL}")
+    if type(value) is str:
+        text = fold_width(clean_text(value)).lower()
+        for unit in _CLOCK_UNITS:
+            if text.endswith(unit) and len(text) > len(unit) and _NUMBER_BEFORE_UNIT.search(text[: -len(unit)]):
+                raise CellError(f"“{_shown(value)}”{_CLOCK_REFUSAL}")
+        if _CLOCK_TIME.fullmatch(text):
+            raise CellError(f"“{_shown(value)}”{_CLOCK_REFUSAL}")
+        for unit in _HOUR_UNITS:
+            if text.endswith(unit) and len(text) > len(unit):
+                text = text[: -len(unit)].rstrip()
+                break
+        value = text
+    hours = parse_decimal(value, min=0)
+    if hours > Decimal(str(max_hours)):
         raise CellError(f"不能超过 {_format_bound(max_hours)}")
-    return int(minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int((hours * PARTS_PER_HOUR).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+_NUMBER_BEFORE_UNIT = re.compile(r"\d\s*$")
+_CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
 
 
 def _choice_key(text: str) -> str:

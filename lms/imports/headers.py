@@ -48,7 +48,7 @@ COMMON_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "division_name": ("名称", "区划名称", "name"),
         "course": ("课程", "课程名称", "course"),
         "study_on": ("日期", "学习日期", "上课日期", "date"),
-        "hours": ("学时", "时长（小时）", "小时", "学习时长", "hours"),
+        "hours": ("学时", "学习时长", "hours"),    # 学时, never clock hours (小时): see parse_hours_as_parts
         "minutes": ("分钟", "时长（分钟）", "学习时长（分钟）", "minutes"),
         "record_id": ("记录编号", "记录号", "流水号", "记录ID", "record_id"),
     }

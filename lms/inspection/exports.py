@@ -62,10 +62,10 @@ def _texts(scope, criteria, today) -> Sheet:
 
 def _overlaps(scope, criteria, today) -> Sheet:
     rows = [[r.day, r.name, r.student_number, r.township, r.village, r.class_code, _hours(r.face_minutes),
-             r.sessions, r.platform, _hours(r.platform_minutes), r.records, _hours(r.total_minutes)]
+             r.sessions, r.platform, _hours(r.platform_minutes), r.clock_minutes, r.records, _hours(r.total_minutes)]
             for r in queries.platform_overlaps(scope, criteria)]
     return Sheet("平台学时与面授同日", ["日期", "姓名", "学号", "乡镇", "村", "班级代码", "面授学时", "面授课次",
-                                "平台", "平台学时", "平台记录数", "当日合计学时"], rows, text_columns=(2, 5))
+                                "平台", "平台学时", "平台时长（分钟）", "平台记录数", "当日合计学时"], rows, text_columns=(2, 5))
 
 
 def _visits(scope, criteria, today) -> Sheet:

@@ -142,10 +142,18 @@ class Overlap:
     platform_minutes: int
     records: int
     platform: str
+    clock_records: int = 0                  # records that kept the platform's clock minutes
+    platform_clock_minutes: int | None = None
 
     @property
     def total_minutes(self) -> int:
         return self.face_minutes + self.platform_minutes
+
+    @property
+    def clock_minutes(self) -> int | None:
+        """The clock minutes the platform reported that day (its records, converted to 学时 on import), or None
+        when a record does not say (imported before the minutes were kept)."""
+        return self.platform_clock_minutes if self.clock_records == self.records else None
 
 
 def session_area_clause(area: Area):
@@ -329,13 +337,15 @@ def platform_overlaps(scope: Scope, criteria: Criteria) -> list[Overlap]:
             .group_by(Attendance.learner_id, ClassSession.held_on).subquery("inspection_face"))
     online = (select(PlatformRecord.learner_id.label("learner_id"), PlatformRecord.studied_on.label("day"),
                      func.sum(PlatformRecord.minutes).label("minutes"), func.count().label("records"),
-                     func.min(PlatformRecord.platform).label("platform"))
+                     func.min(PlatformRecord.platform).label("platform"),
+                     func.count(PlatformRecord.clock_minutes).label("clock_records"),
+                     func.sum(PlatformRecord.clock_minutes).label("clock_minutes"))
               .where(PlatformRecord.studied_on >= criteria.start, PlatformRecord.studied_on <= criteria.end,
                      PlatformRecord.minutes > 0, PlatformRecord.learner_id.in_(learners))
               .group_by(PlatformRecord.learner_id, PlatformRecord.studied_on).subquery("inspection_online"))
     stmt = (select(Learner.id, Learner.name, Learner.student_number, Township.name, Village.name, face.c.day,
                    face.c.minutes, face.c.sessions, face.c.class_code, online.c.minutes, online.c.records,
-                   online.c.platform)
+                   online.c.platform, online.c.clock_records, online.c.clock_minutes)
             .join(face, face.c.learner_id == Learner.id)
             .join(online, and_(online.c.learner_id == Learner.id, online.c.day == face.c.day))
             .join(Village, Learner.village_id == Village.id).join(Township, Village.parent_id == Township.id)

@@ -1,7 +1,12 @@
-"""The policy edit form, generated from the engine's POLICY_FIELDS: flat form fields ⇄ Policy mapping."""
+"""The policy edit form, generated from the engine's POLICY_FIELDS: flat form fields ⇄ Policy mapping.
+
+Durations (kind "hours") are stored in parts of a 学时 (lms.rules.units) but typed and shown in 学时: the
+conversion happens here, at the form's edge, so the stored policy and every rule keep their unit.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lms.core.errors import DomainError
@@ -16,6 +21,9 @@ from lms.rules import (
     PRIOR_EDUCATIONS,
     TARGET_GROUP_LABELS,
     FieldSpec,
+    format_number,
+    hours_from_parts,
+    parts_from_hours,
 )
 
 CHOICE_LABELS = {
@@ -47,6 +55,39 @@ class PolicyField:
     @property
     def educations(self) -> tuple[str, ...]:
         return PRIOR_EDUCATIONS
+
+    @property
+    def shown(self) -> str:
+        """The value of a one-box field as its input shows it: a duration in 学时 (21600 → "360", 25 → "0.42",
+        exact enough that saving unchanged keeps the parts), other values as they are."""
+        if self.value is None:
+            return ""
+        if self.spec.kind == "hours" and isinstance(self.value, int) and not isinstance(self.value, bool):
+            return hours_text(self.value)
+        return str(self.value)
+
+
+def hours_text(parts: int) -> str:
+    """Parts of a 学时 as the 学时 an input box shows (two decimals at most, trailing zeros cut): 21600 → "360"."""
+    return format_number(hours_from_parts(parts).quantize(Decimal("0.01")))
+
+
+def shown_value(spec: FieldSpec, value: Any) -> Any:
+    """A stored setting as the history page shows it: a duration in 学时, anything else as stored."""
+    if spec.kind == "hours" and isinstance(value, int) and not isinstance(value, bool):
+        return f"{hours_text(value)} 学时"
+    return value
+
+
+def _parts(spec: FieldSpec, text: str) -> Any:
+    """A typed 学时 figure as parts; text that is not a number goes on as it is, for the policy's own message."""
+    try:
+        hours = Decimal(text.replace("，", "").replace(",", ""))
+    except InvalidOperation:
+        return text
+    if not hours.is_finite():
+        return text
+    return parts_from_hours(hours)
 
 
 def form_fields(mapping: dict[str, Any]) -> list[PolicyField]:
@@ -80,6 +121,8 @@ def mapping_from_form(form) -> dict[str, Any]:
             data[key] = {edu: form.get(f"{key}.{edu}", "").strip() for edu in PRIOR_EDUCATIONS}
         elif kind == "year_groups":
             data[key] = _year_lines(form.get(key, ""), key)
+        elif kind == "hours":
+            data[key] = _parts(spec, form.get(key, "").strip())
         else:
             data[key] = form.get(key, "").strip()
     return data

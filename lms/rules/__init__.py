@@ -4,7 +4,11 @@ Contract
 --------
 * Standard library only; no Flask, no database, no other ``lms`` package (a test checks it).
 * The date is always an argument (``as_of``), never read from a clock.
-* Hours are integers in MINUTES everywhere (360 学时 = 21600); money in fen (1,500 元 = 150000);
+* Hours are integers in PARTS of a 学时 everywhere: 1/60 of a 学时 (``PARTS_PER_HOUR``; 360 学时 = 21600,
+  8 学时 = 480), whatever the 学时's length in clock minutes (``Policy.hour_length_minutes``, default 45).
+  Columns and settings holding them are named ``minutes`` for history: a part is a clock minute only when a
+  学时 is 60 minutes. Clock minutes (a platform's 学习时长) become parts once, on import, by
+  ``parts_from_clock_minutes`` (see ``units``); money in fen (1,500 元 = 150000);
   credits, work years and the minimum credits are Decimals.
 * Every judgement is a :class:`RuleResult` (code, ok, blocking, Chinese reason, numbers).
 * Every number or setting lives in :class:`Policy` (county defaults; JSON round-trip via
@@ -13,7 +17,7 @@ Contract
 
 Modules
 -------
-vocab (codes and labels) · formatting (format_hours, format_yuan …) · results (RuleResult) ·
+units (the stored unit of hours, clock minutes → parts) · vocab (codes and labels) · formatting (format_hours, format_yuan …) · results (RuleResult) ·
 policy · facts (HourTotals, CourseFacts, LearnerFacts, SessionFacts) · age (R1) ·
 targets (R2) · periods (R3 dates, R12 re-sit window) · cadence (R4) · hours (R5, R6) ·
 courses (R7, R8, course standing) · exemptions (R9) · moral (R10) ·
@@ -51,7 +55,7 @@ Semantics chosen
   day after its change, a 休学 ends on the 复学 day (see ``studying``).
 * Crediting (see ``crediting``): 出勤/迟到 earn the session's minutes unless fewer are typed, 请假/缺勤
   none; F/L by the session's mode (cancelled sessions never count), P platform, S approved self-study;
-  at most 1,440 minutes a learner a day in all (a pending self-study entry holds its place).
+  daily caps per category and in all, policy settings in 学时 (a pending self-study entry holds its place).
 * Hours are shown by ``format_hours`` everywhere (pages, exports, PDFs): one decimal, cut down, so
   359.99 学时 reads 359.9 and a page never shows the 360-hour rule met when it is not.
 """
@@ -143,6 +147,15 @@ from lms.rules.targets import (
     target_rule,
     target_years,
 )
+from lms.rules.units import (
+    DAY_CLOCK_MINUTES,
+    PARTS_PER_HOUR,
+    clock_minutes_from_parts,
+    clock_minutes_within,
+    hours_from_parts,
+    parts_from_clock_minutes,
+    parts_from_hours,
+)
 from lms.rules.vocab import (
     CADENCE_MONTH_BASES,
     CADENCE_MONTH_BASIS_LABELS,
@@ -178,7 +191,8 @@ from lms.rules.vocab import (
 
 __all__ = [
     "ATTENDANCE_STATUSES", "ATTENDANCE_STATUS_LABELS", "CREDITED_SELF_STUDY_STATUSES", "CREDITING_STATUSES",
-    "DAY_HOLDING_SELF_STUDY_STATUSES", "DAY_MINUTES", "SESSION_MODE_CATEGORIES",
+    "DAY_HOLDING_SELF_STUDY_STATUSES", "DAY_MINUTES", "DAY_CLOCK_MINUTES", "PARTS_PER_HOUR", "SESSION_MODE_CATEGORIES",
+    "clock_minutes_from_parts", "clock_minutes_within", "hours_from_parts", "parts_from_clock_minutes", "parts_from_hours",
     "credits_self_study", "daily_cap", "daily_cap_problem", "daily_room", "day_minutes_problem", "earns_hours",
     "holds_day", "mark_minutes", "mark_problem", "session_category",
     "COUNTING_STATUSES", "COURSE_KINDS", "COURSE_KIND_LABELS", "COURSE_STATUSES",

@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from lms.rules.formatting import format_date_cn, format_hours
+from lms.rules.units import PARTS_PER_HOUR
 from lms.rules.vocab import HOUR_CATEGORY_LABELS
 
 if TYPE_CHECKING:
@@ -52,8 +53,8 @@ SELF_STUDY_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")
 CREDITED_SELF_STUDY_STATUSES: tuple[str, ...] = ("approved",)
 DAY_HOLDING_SELF_STUDY_STATUSES: tuple[str, ...] = ("pending", "approved")
 
-#: A day (24 学时): no session or self-study entry is longer, and no daily cap can be set higher.
-DAY_MINUTES = 24 * 60
+#: A day (24 学时, in parts): no session or self-study entry is longer, and no daily cap can be set higher.
+DAY_MINUTES = 24 * PARTS_PER_HOUR
 
 _NOT_CREDITING = tuple(status for status in ATTENDANCE_STATUSES if status not in CREDITING_STATUSES)
 
@@ -107,7 +108,7 @@ def holds_day(status: str) -> bool:
 
 def day_minutes_problem(minutes: int) -> str | None:
     """Why a session's or a self-study entry's minutes are unusable (Chinese), or None: more than 0 and at
-    most a day (1,440). (How much of it a learner may be credited that day is ``daily_cap_problem``'s.)"""
+    most a day (1,440 parts, 24 学时). (How much of it a learner may be credited that day is ``daily_cap_problem``'s.)"""
     if not 0 < minutes <= DAY_MINUTES:
         return f"学时应大于 0 且不超过 {format_hours(DAY_MINUTES)}"
     return None

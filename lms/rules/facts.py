@@ -53,7 +53,8 @@ def score_error(score: Any) -> str | None:
 
 @dataclass(frozen=True)
 class HourTotals:
-    """Credited minutes per hour category: F face-to-face, L live online, P platform, S self-study."""
+    """Credited hours per category, in parts of a 学时 (1/60, lms.rules.units; the fields keep the name
+    "minutes"): F face-to-face, L live online, P platform, S self-study."""
 
     face: int = 0
     live: int = 0

@@ -5,28 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from lms.rules.units import PARTS_PER_HOUR
+
 _TENTH = Decimal("0.1")
 
 
 def format_hours(minutes: int, *, round_up: bool = False) -> str:
-    """Minutes as 学时 (hours): "318" when whole, else one decimal ("318.5").
+    """Stored parts (1/60 学时, see lms.rules.units; the ``minutes`` columns) as 学时: "318" when whole, else
+    one decimal ("318.5").
 
     Partial tenths are rounded down by default so progress is never overstated
-    (21599 minutes is "359.9", not "360.0"): a registrar checking the 360-hour rule never
+    (21599 parts is "359.9", not "360.0"): a registrar checking the 360-hour rule never
     sees it met when it is not. Pass ``round_up=True`` for a shortfall so that one missing
     minute reads "0.1", never "0". This is THE rounding of hours: pages (the ``|hours``
     filter), exports (``hours_number``) and PDFs all use it.
     """
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise TypeError(f"minutes must be an int, got {minutes!r}")
-    if minutes % 60 == 0:
-        return str(minutes // 60)
-    hours = Decimal(minutes) / Decimal(60)
+    if minutes % PARTS_PER_HOUR == 0:
+        return str(minutes // PARTS_PER_HOUR)
+    hours = Decimal(minutes) / Decimal(PARTS_PER_HOUR)
     return str(hours.quantize(_TENTH, rounding=ROUND_CEILING if round_up else ROUND_FLOOR))
 
 
 def hours_number(minutes: int) -> int | float:
-    """Minutes as a 学时 number for spreadsheet cells and JSON: the figure ``format_hours`` shows
+    """Stored parts as a 学时 number for spreadsheet cells and JSON: the figure ``format_hours`` shows
     (21599 → 359.9, 480 → 8), so an export never reads differently from the page."""
     text = format_hours(minutes)
     return float(text) if "." in text else int(text)

@@ -1,4 +1,5 @@
-"""R5 self-study balance (a warning) and R6 the 360-hour rule (blocking), on minutes per category."""
+"""R5 self-study balance (a warning) and R6 the 360-hour rule (blocking), on "minutes" per category: parts of a
+学时 (1/60, lms.rules.units), so 360 学时 = 21600 whatever a 学时 lasts in clock minutes."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from lms.rules.crediting import DAY_MINUTES
+from lms.rules.formatting import format_hours
 from lms.rules.vocab import (
     CADENCE_MONTH_BASES,
     CADENCE_YEAR_BASES,
@@ -34,7 +35,8 @@ class PolicyError(ValueError):
 class FieldSpec:
     """How one policy setting is shown and checked, so a UI can render an edit form generically.
 
-    ``kind`` is one of: int, decimal, optional_decimal, bool, choice, categories (a set of
+    ``kind`` is one of: int, hours (a duration stored in parts of a 学时, 1/60 — see lms.rules.units — and
+    typed and shown in 学时; its bounds are in parts), decimal, optional_decimal, bool, choice, categories (a set of
     F/L/P/S), course_kinds (a set of cultural/skill/internship), education_years (prior
     education → years), education_groups (prior education → target group), year_groups
     (year → target groups counted).
@@ -64,26 +66,30 @@ POLICY_FIELDS: tuple[FieldSpec, ...] = (
               "目标人数和到期日期在“系统设置 › 县目标任务”中设置", choices=TARGET_GROUPS),
     FieldSpec("hours_categories", "计入 360 学时的类别", "categories",
               "勾选的学时类别之和须达到下面的学时要求", choices=HOUR_CATEGORIES),
-    FieldSpec("hours_required_minutes", "学时要求（分钟）", "int",
-              "计入类别的总时长下限，360 学时 = 21600 分钟", 1, 1_000_000),
+    FieldSpec("hours_required_minutes", "学时要求（学时）", "hours",
+              "计入类别的学时合计下限（方案：360 学时）", 1, 1_000_000),
+    FieldSpec("hour_length_minutes", "学时长度（分钟）", "int",
+              "一个学时是多少分钟（中职教学通常 45 分钟）：学习平台导出的学习时长（分钟）按此折算成学时，"
+              "如 90 分钟 = 2 学时；其余各处（课次、自学、课程、本页的要求和上限）都直接填写学时", 30, 60),
     FieldSpec("balance_self_categories", "自学一侧类别", "categories",
               "自学课时原则上不少于集中授课课时：自学一侧", choices=HOUR_CATEGORIES),
     FieldSpec("balance_concentrated_categories", "集中授课一侧类别", "categories",
               "自学课时原则上不少于集中授课课时：集中授课一侧", choices=HOUR_CATEGORIES),
-    FieldSpec("daily_cap_self_study_minutes", "每日自学上限（分钟）", "int",
-              "每名学员每天最多记入的自学时长（含待审核的），4 学时 = 240 分钟", 1, DAY_MINUTES),
-    FieldSpec("daily_cap_platform_minutes", "每日平台学习上限（分钟）", "int",
-              "每名学员每天最多记入的平台线上学习时长，8 学时 = 480 分钟", 1, DAY_MINUTES),
-    FieldSpec("daily_cap_total_minutes", "每日学时合计上限（分钟）", "int",
-              "每名学员每天各类学时（含集中面授、集中线上）合计的上限，12 学时 = 720 分钟："
+    FieldSpec("daily_cap_self_study_minutes", "每日自学上限（学时）", "hours",
+              "每名学员每天最多记入的自学学时（含待审核的）", 1, DAY_MINUTES),
+    FieldSpec("daily_cap_platform_minutes", "每日平台学习上限（学时）", "hours",
+              "每名学员每天最多记入的平台线上学习学时（按学时长度折算后）", 1, DAY_MINUTES),
+    FieldSpec("daily_cap_total_minutes", "每日学时合计上限（学时）", "hours",
+              "每名学员每天各类学时（含集中面授、集中线上）合计的上限："
               "一天集中授课 8 学时后还可记 4 学时", 1, DAY_MINUTES),
-    FieldSpec("cadence_day_minutes", "每月集中授课时长（分钟）", "int",
-              "每班每月集中授课的时长下限（按下一项的方式计算），8 学时 = 480 分钟", 1, 1440),
+    FieldSpec("cadence_day_minutes", "每月集中授课学时", "hours",
+              "每班每月集中授课的学时下限（按下一项的方式计算；方案：集中授课1天（8学时））",
+              1, DAY_MINUTES),
     FieldSpec("cadence_month_by", "每月集中授课的计算方式", "choice",
               "须有一天达到：方案的“每次集中授课1天（8学时）”；当月各次累计达到：如乡村夜校每晚 2 学时",
               choices=CADENCE_MONTH_BASES),
-    FieldSpec("cadence_training_minutes", "集中培训时长（分钟）", "int",
-              "按年安排时每次集中培训的时长下限，120 学时 = 7200 分钟", 1, 1_000_000),
+    FieldSpec("cadence_training_minutes", "集中培训学时", "hours",
+              "按年安排时每次集中培训的学时下限（如 120 学时）", 1, 1_000_000),
     FieldSpec("cadence_trainings_per_year", "每年集中培训次数", "int",
               "按年安排时每年至少的集中培训次数", 1, 52),
     FieldSpec("cadence_gap_days", "集中培训允许间隔（天）", "int",
@@ -137,6 +143,7 @@ class Policy:
         {2023: ("core",), 2025: ("core", "2025")}))
     hours_categories: frozenset[str] = frozenset({"S", "P", "L"})
     hours_required_minutes: int = 21600
+    hour_length_minutes: int = 45
     balance_self_categories: frozenset[str] = frozenset({"S", "P"})
     balance_concentrated_categories: frozenset[str] = frozenset({"F", "L"})
     daily_cap_self_study_minutes: int = 240
@@ -201,19 +208,23 @@ def _fail(spec: FieldSpec, what: str) -> PolicyError:
 
 
 def _range_text(spec: FieldSpec) -> str:
+    if spec.kind == "hours":
+        return f"必须在 {format_hours(spec.minimum, round_up=True)}–{format_hours(spec.maximum)} 学时之间"
     return f"必须在 {spec.minimum}–{spec.maximum} 之间"
 
 
 def _int(spec: FieldSpec, value: Any, *, minimum: Any = None, maximum: Any = None) -> int:
+    # A duration is typed in 学时 (the form turns it into whole parts), so a bad one is "not a number".
+    what = "必须是数字" if spec.kind == "hours" else "必须是整数"
     if isinstance(value, bool):
-        raise _fail(spec, "必须是整数")
+        raise _fail(spec, what)
     if isinstance(value, str):
         try:
             value = int(value.strip())
         except ValueError:
-            raise _fail(spec, "必须是整数") from None
+            raise _fail(spec, what) from None
     if not isinstance(value, int):
-        raise _fail(spec, "必须是整数")
+        raise _fail(spec, what)
     low = spec.minimum if minimum is None else minimum
     high = spec.maximum if maximum is None else maximum
     if (low is not None and value < low) or (high is not None and value > high):
@@ -288,7 +299,7 @@ def _group(spec: FieldSpec, value: Any) -> str:
 
 def _coerce(spec: FieldSpec, value: Any) -> Any:
     kind = spec.kind
-    if kind == "int":
+    if kind in ("int", "hours"):
         return _int(spec, value)
     if kind == "decimal":
         return _decimal(spec, value)

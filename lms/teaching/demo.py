@@ -23,7 +23,7 @@ from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import study_histories
 from lms.policies.services import policies_for
-from lms.rules import daily_room, mark_minutes, session_category
+from lms.rules import clock_minutes_within, daily_room, mark_minutes, parts_from_clock_minutes, session_category
 from lms.teaching.models import Attendance, ClassSession, ClassTeacher, PlatformRecord, SelfStudyEntry, TeachingClass
 from lms.teaching.queries import plan_courses
 from lms.teaching.services.selfstudy import check_study_day
@@ -139,26 +139,36 @@ def _study_rows(rng: random.Random, learners, today: date, histories,
     policies = policies_for({learner.cohort for learner in learners})
     for learner in learners:
         platform_minutes, self_minutes = _profile(rng.random())
+        length = policies[learner.cohort].hour_length_minutes
         for year, month in _months_back(today, 12):
             for kind, monthly in (("P", platform_minutes), ("S", self_minutes)):
                 remaining = int(monthly * rng.uniform(0.7, 1.3))
                 day = 2
                 while remaining > 0 and day <= 27:
                     studied_on = date(year, month, day)
-                    minutes = min(remaining, rng.choice((60, 90, 120, 180)))
+                    # Self-study is typed in 学时; a platform reports clock minutes, converted as the import does.
+                    clock = rng.choice((45, 60, 90, 135)) if kind == "P" else None
+                    minutes = (parts_from_clock_minutes(clock, length) if kind == "P"
+                               else min(remaining, rng.choice((60, 90, 120, 180))))
                     remaining -= minutes
                     day += rng.randint(2, 4)
                     if studied_on > learner.period_end_on or check_study_day(learner, studied_on, today,
                                                                              histories[learner.id]):
                         continue
                     that_day = held.setdefault((learner.id, studied_on), {})
-                    minutes = min(minutes, daily_room(policies[learner.cohort], kind, that_day))
+                    room = daily_room(policies[learner.cohort], kind, that_day)
+                    if kind == "P":
+                        clock = min(clock, clock_minutes_within(room, length))
+                        minutes = parts_from_clock_minutes(clock, length)
+                    else:
+                        minutes = min(minutes, room)
                     if minutes <= 0:
                         continue
                     that_day[kind] = that_day.get(kind, 0) + minutes
                     if kind == "P":
                         platform.append({"learner_id": learner.id, "platform": rng.choice(PLATFORMS),
                                          "course_name": rng.choice(SELF_STUDY_TOPICS), "minutes": minutes,
+                                         "clock_minutes": clock,
                                          "studied_on": studied_on, "record_ref": f"DEMO-{learner.id}-{len(platform)}",
                                          "created_at": now})
                     else:

@@ -5,13 +5,13 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from lms.rules import COURSE_KIND_LABELS, DAY_MINUTES, SESSION_MODE_LABELS, format_hours
+from lms.rules import COURSE_KIND_LABELS, DAY_MINUTES, PARTS_PER_HOUR, SESSION_MODE_LABELS, format_hours
 from lms.teaching.models import SESSION_EVIDENCE_KIND_LABELS
 from lms.web.forms import BaseForm, choices
 
 #: A session or a self-study entry is at most a day (lms.rules.DAY_MINUTES): 24 学时. The daily caps of a
 #: learner's cohort are the services' (lms.rules.daily_cap_problem).
-DAY_HOURS = NumberRange(min=0.5, max=DAY_MINUTES // 60,
+DAY_HOURS = NumberRange(min=0.5, max=DAY_MINUTES // PARTS_PER_HOUR,
                         message=f"学时应在 0.5–{format_hours(DAY_MINUTES)} 之间")
 
 

@@ -1,6 +1,8 @@
 """Specialties, teaching plans (courses), classes, sessions, attendance, platform and self-study hours.
 
-All hours are stored in minutes (an 8-学时 day is 480).
+All hours are stored in columns named ``minutes`` holding parts of a 学时: 1/60 学时 (lms.rules.units.PARTS_PER_HOUR),
+so an 8-学时 day is 480 and 360 学时 are 21600, whatever a 学时 lasts in clock minutes (the policy's
+hour_length_minutes, default 45). A part is a clock minute only when a 学时 is 60 minutes.
 """
 from __future__ import annotations
 
@@ -58,7 +60,7 @@ class Course(CreatedAtMixin, db.Model):
     specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(12))
-    minutes: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=0)          # the plan's 学时, in parts (1/60 学时)
     credits: Mapped[Decimal] = mapped_column(Numeric(5, 1), default=Decimal("0"))
     required_assignments: Mapped[int] = mapped_column(default=0)
     position: Mapped[int] = mapped_column(default=0)
@@ -139,7 +141,7 @@ class ClassSession(CreatedAtMixin, db.Model):
     held_on: Mapped[date]
     place: Mapped[str] = mapped_column(String(100), default="")
     mode: Mapped[str] = mapped_column(String(5), default="face")
-    minutes: Mapped[int] = mapped_column(default=480)
+    minutes: Mapped[int] = mapped_column(default=480)        # parts of a 学时: 480 = a teaching day of 8 学时
     version: Mapped[int] = mapped_column(default=0)
     cancelled_at: Mapped[datetime | None]           # never deleted, only cancelled
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -172,7 +174,7 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     status: Mapped[str] = mapped_column(String(8), default="present")
-    minutes: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=0)          # credited, in parts of a 学时 (1/60 学时)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
@@ -190,7 +192,12 @@ class Attendance(db.Model):
 
 
 class PlatformRecord(CreatedAtMixin, db.Model):
-    """Self-paced online hours (P) imported from a learning platform; one row per platform record id."""
+    """Self-paced online hours (P) imported from a learning platform; one row per platform record id.
+
+    ``minutes`` are parts of a 学时 (1/60, lms.rules.units) as every hours column; ``clock_minutes`` the clock
+    minutes the platform gave, converted once on import with the learner's cohort policy
+    (``hour_length_minutes``): 90 clock minutes at 45 a 学时 are 120 parts, 2 学时.
+    """
 
     __tablename__ = "platform_records"
     __table_args__ = (UniqueConstraint("platform", "record_ref"), CheckConstraint("minutes >= 0", name="minutes"))
@@ -199,7 +206,8 @@ class PlatformRecord(CreatedAtMixin, db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     platform: Mapped[str] = mapped_column(String(60))
     course_name: Mapped[str] = mapped_column(String(120), default="")
-    minutes: Mapped[int]
+    minutes: Mapped[int]                    # parts of a 学时 (1/60), what the rules count
+    clock_minutes: Mapped[int | None]       # as the platform gave them (None: not known)
     studied_on: Mapped[date]
     record_ref: Mapped[str] = mapped_column(String(80))
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -220,7 +228,7 @@ class SelfStudyEntry(CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     studied_on: Mapped[date]
-    minutes: Mapped[int]
+    minutes: Mapped[int]                    # the 学时 typed, in parts (1/60 学时)
     content: Mapped[str] = mapped_column(Text)
     evidence_path: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(8), default="pending", index=True)
@@ -277,7 +285,7 @@ class SessionEvidence(CreatedAtMixin, db.Model):
 
 
 class LearnerHours(db.Model):
-    """Per-learner credited minutes by category (F, L, P, S), kept equal to the sums of the rows behind
+    """Per-learner credited hours by category (F, L, P, S), in parts of a 学时 (1/60), kept equal to the sums of the rows behind
     them: every service and import that writes hours refreshes it in the same transaction
     (lms.summaries.hours_changed). Dashboards read it instead of aggregating millions of rows."""
 

@@ -9,6 +9,7 @@ from flask import current_app, render_template
 
 from lms.core.pdf import data_uri, qr_data_uri, render_pdf
 from lms.core.xlsx import Sheet, workbook_bytes
+from lms.rules import PARTS_PER_HOUR
 from lms.settings.services import get_setting
 
 
@@ -48,7 +49,7 @@ def sign_in_workbook(session, learners) -> bytes:
     """The session's rows for the `attendance` import, everything filled but 考勤 and 实际学时 (typed in
     from the paper sheet, highlighted). 姓名 is there for the typist; the import ignores it."""
     day = session.held_on.isoformat()
-    rows = [(session.teaching_class.code, day, session.course.name, session.mode_label, session.minutes / 60,
+    rows = [(session.teaching_class.code, day, session.course.name, session.mode_label, session.minutes / PARTS_PER_HOUR,
              learner.student_number, learner.name, "", "") for learner in learners]
     return workbook_bytes([Sheet("考勤", SHEET_COLUMNS, rows, widths=(14, 12, 16, 10, 6, 14, 10, 8, 10),
                                  fill_columns={7, 8})])

@@ -154,7 +154,7 @@ def plan_courses(specialty_id: int, *, active_only: bool = True) -> list[Course]
 
 
 def specialties_with_counts() -> list[tuple[Specialty, int, int]]:
-    """(specialty, active courses, total hours in minutes) for the plans page (two queries)."""
+    """(specialty, active courses, total hours in parts of a 学时) for the plans page (two queries)."""
     specialties = list(db.session.scalars(select(Specialty).order_by(Specialty.position, Specialty.id)))
     sums = {row[0]: row[1:] for row in db.session.execute(
         select(Course.specialty_id, func.count(), func.sum(Course.minutes)).where(Course.active.is_(True))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask_babel import format_date, format_datetime
 
 from lms.core.privacy import mask_id_number, mask_name, mask_phone
-from lms.rules import RULE_LABELS, format_credits, format_hours, format_score
+from lms.rules import PARTS_PER_HOUR, RULE_LABELS, format_credits, format_hours, format_score
 
 
 def date_cn(value: date | datetime | None) -> str:
@@ -26,7 +26,7 @@ def datetime_cn(value: datetime | None) -> str:
 
 
 def hours(minutes: int | None) -> str:
-    """Minutes as 学时 by the engine's one rounding (lms.rules.format_hours): 480 → "8", 510 → "8.5",
+    """Stored parts (1/60 学时) as 学时 by the engine's one rounding (lms.rules.format_hours): 480 → "8", 510 → "8.5",
     21599 → "359.9" — cut down to one decimal, so a page never shows the 360-hour rule met when it is not."""
     if minutes is None:
         return ""
@@ -34,11 +34,11 @@ def hours(minutes: int | None) -> str:
 
 
 def hours_input(minutes: int | None) -> str:
-    """Minutes as the 学时 value of an input box: exact enough that saving the form unchanged keeps the
-    minutes (25 → "0.42" → 25), where the shown figure "0.4" would lose one."""
+    """Stored parts (1/60 学时) as the 学时 value of an input box: exact enough that saving the form unchanged
+    keeps the parts (25 → "0.42" → 25), where the shown figure "0.4" would lose one."""
     if minutes is None:
         return ""
-    text = f"{int(minutes) / 60:.2f}".rstrip("0").rstrip(".")
+    text = f"{int(minutes) / PARTS_PER_HOUR:.2f}".rstrip("0").rstrip(".")
     return text or "0"
 
 

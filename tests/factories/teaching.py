@@ -78,10 +78,13 @@ def mark_attendance(session: ClassSession, learner, *, status: str = "present", 
 
 
 def make_platform_record(learner, *, minutes: int, studied_on, platform: str = "贵州省社区教育学习平台",
-                         record_ref: str | None = None, course_name: str = "网络课程") -> PlatformRecord:
-    """A platform (P) record; refreshes the hour summary."""
+                         record_ref: str | None = None, course_name: str = "网络课程",
+                         clock_minutes: int | None = None) -> PlatformRecord:
+    """A platform (P) record of `minutes` parts of a 学时 (and the platform's `clock_minutes`, if given);
+    refreshes the hour summary."""
     record = PlatformRecord(learner_id=learner.id, platform=platform, course_name=course_name, minutes=minutes,
-                            studied_on=studied_on, record_ref=record_ref or f"R{next(_seq):08d}")
+                            clock_minutes=clock_minutes, studied_on=studied_on,
+                            record_ref=record_ref or f"R{next(_seq):08d}")
     db.session.add(record)
     db.session.flush()
     summaries.hours_changed([learner.id])

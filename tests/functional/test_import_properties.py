@@ -78,7 +78,7 @@ def plausible_values(world) -> dict[str, list]:
         "class_name": list(db.session.scalars(select(TeachingClass.code))),
         "course": courses,
         "day": [dt.date(2025, 3, 12), "2025-03-12", "2025/3/13"],
-        "hours": ["2", 1.5, "2小时"],
+        "hours": ["2", 1.5, "2学时"],
         "minutes": ["90", 45],
         "content": ["读写算练习册第 3 单元"],
         "platform": ["贵州省社区教育学习平台"],

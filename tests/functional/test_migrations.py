@@ -176,7 +176,53 @@ def test_a_database_whose_policies_gave_no_other_goals_keeps_its_setting_untouch
         upgrade()
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM settings")).scalar() == 0
-            assert connection.execute(text("SELECT count(*) FROM audit_events")).scalar() == 0
+            assert connection.execute(text("SELECT count(*) FROM audit_events WHERE action = 'settings.update'")
+                                      ).scalar() == 0
             assert "target_counts" not in connection.execute(text("SELECT settings FROM policy_versions")).scalar()
         downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_existing_policies_keep_a_60_minute_hour_and_platform_records_their_minutes(empty_database_url, tmp_path):
+    """0690: every stored version gets hour_length_minutes 60, a cohort with learners but no version gets a
+    first version holding just that; a cohort without either takes the new default 45. Platform records
+    imported so far keep their minutes as clock minutes. Downgrade takes the key (and the added versions) away."""
+    import json
+
+    from lms.policies.services import policy_for
+
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0670")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO policy_versions (cohort, version, settings, note, created_at) "
+                                    "VALUES (2023, 1, :settings, '', CURRENT_TIMESTAMP)"),
+                               {"settings": json.dumps({"min_age": 16})})
+            connection.execute(text(
+                "INSERT INTO divisions (code, name, level, created_at) "
+                "VALUES ('522327000000', '册亨县', 'county', CURRENT_TIMESTAMP)"))
+            connection.execute(text(
+                "INSERT INTO learners (name, name_initials, id_number, id_hash, sex, birth_on, ethnicity, phone, "
+                "village_id, specialty_id, cohort, enrolled_on, prior_education, programme_years, period_end_on, "
+                "target_group, student_number, status, created_at, updated_at) "
+                "SELECT '王德才', 'wdc', '522327198506150024', 'h', '1', '1985-06-15', '01', '', d.id, s.id, 2024, "
+                "'2024-03-01', '未上过学', 3, '2027-02-28', 'core', '2024001', 'studying', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP FROM divisions d, specialties s WHERE s.name = '刺绣'"))
+            connection.execute(text(
+                "INSERT INTO platform_records (learner_id, platform, course_name, minutes, studied_on, record_ref, "
+                "created_at) SELECT id, '平台', '', 90, '2024-04-01', 'R1', CURRENT_TIMESTAMP FROM learners"))
+        upgrade()
+        assert (policy_for(2023).hour_length_minutes, policy_for(2023).min_age) == (60, 16)
+        assert policy_for(2024).hour_length_minutes == 60 and policy_for(2024).min_age == 15
+        assert policy_for(2026).hour_length_minutes == 45
+        db.session.remove()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT minutes, clock_minutes FROM platform_records")).all() == [(90, 90)]
+            summary = connection.execute(text("SELECT summary FROM audit_events WHERE action = 'policy.save'")).scalar()
+        assert "2023 级、2024 级政策保持 60 分钟" in summary
+        downgrade(revision="0670")
+        with db.engine.connect() as connection:
+            stored = [json.loads(row) if isinstance(row, str) else row for row in connection.execute(
+                text("SELECT settings FROM policy_versions ORDER BY id")).scalars()]
+        assert stored == [{"min_age": 16}]
         db.engine.dispose()

@@ -104,7 +104,7 @@ def rows_of_every_kind(place: Place) -> dict[str, list[dict]]:
         "attendance": [{"class": "HZ-01", "day": "2026-12-05", "course": "读写算", "mode": "面授", "hours": "8",
                         "id_number": number, "status": status}
                        for number, status in ((first, "出勤"), (second, "迟到"), (third, "缺勤"))],
-        "online-hours": [{"id_number": first, "platform": "贵州省社区教育学习平台", "minutes": "480",
+        "online-hours": [{"id_number": first, "platform": "贵州省社区教育学习平台", "minutes": "360",
                           "day": "2026-10-10", "record_id": "HZ-0001"},
                          {"id_number": second, "platform": "贵州省社区教育学习平台", "minutes": "45",
                           "day": "2026-10-11", "record_id": "HZ-0002"}],

@@ -10,12 +10,13 @@ from sqlalchemy import insert, select, update
 from lms import summaries
 from lms.core.clock import now_utc
 from lms.extensions import db
-from lms.imports.cells import clean_text, closest_name, is_blank, parse_choice, parse_date, parse_minutes_from_hours
+from lms.imports.cells import clean_text, closest_name, is_blank, parse_choice, parse_date, parse_hours_as_parts
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
 from lms.rules import (
     ATTENDANCE_STATUS_LABELS,
     DAY_MINUTES,
+    PARTS_PER_HOUR,
     SESSION_MODE_LABELS,
     day_minutes_problem,
     format_hours,
@@ -103,11 +104,11 @@ class AttendanceImporter(Importer[PlannedMark]):
                 continue
             day = cell(self, row, "day", parse_date, not_after=self.today)
             mode = cell(self, row, "mode", parse_choice, MODE_CHOICES, "方式", shown=tuple(SESSION_MODE_LABELS.values()))
-            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAY_MINUTES // 60)
+            minutes = cell(self, row, "hours", parse_hours_as_parts, max_hours=DAY_MINUTES // PARTS_PER_HOUR)
             status = cell(self, row, "status", parse_choice, STATUS_CHOICES, "考勤",
                           shown=tuple(ATTENDANCE_STATUS_LABELS.values()))
-            actual = None if is_blank(row.get("actual")) else cell(self, row, "actual", parse_minutes_from_hours,
-                                                                   max_hours=DAY_MINUTES // 60)
+            actual = None if is_blank(row.get("actual")) else cell(self, row, "actual", parse_hours_as_parts,
+                                                                   max_hours=DAY_MINUTES // PARTS_PER_HOUR)
             if None in (day, mode, minutes, status) or (actual is None and not is_blank(row.get("actual"))):
                 continue
             problem = day_minutes_problem(minutes)      # a session's hours, as the session form checks them

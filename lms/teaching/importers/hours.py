@@ -10,10 +10,11 @@ from sqlalchemy import insert, select, tuple_
 from lms import summaries
 from lms.core.clock import now_utc
 from lms.extensions import db
-from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_minutes_from_hours
+from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_hours_as_parts
 from lms.imports.headers import Column, common_column
 from lms.imports.pipeline import Importer, SourceRow
-from lms.rules import DAY_MINUTES, StudyHistory
+from lms.policies.services import policies_for
+from lms.rules import DAY_CLOCK_MINUTES, DAY_MINUTES, PARTS_PER_HOUR, StudyHistory, parts_from_clock_minutes
 from lms.rules.crediting import PLATFORM_CATEGORY, SELF_STUDY_CATEGORY
 from lms.teaching.hours import CHUNK, day_holding_self_study
 from lms.teaching.importers.common import NOT_FOUND, DailyLimit, LearnerFinder, cell
@@ -26,14 +27,15 @@ SELF_STUDY_COLUMNS = {"studied_on": "day", "hours": "hours", "content": "content
 
 def platform_record_problem(learner, studied_on, today, history: StudyHistory | None = None) -> str | None:
     """Why a platform record cannot be credited to `learner` on `studied_on` (Chinese), or None — THE check
-    of a platform (P) record beyond its cells (minutes 0–1,440, read by the import): a day the learner
+    of a platform (P) record beyond its cells (clock minutes 0–1,440, read by the import): a day the learner
     studies, not in the future. The daily caps are checked over the whole file (DailyLimit)."""
     return check_study_day(learner, studied_on, today, history)
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedPlatformRecord:
-    """A platform record to add (a record already imported is unchanged, never updated)."""
+    """A platform record to add (a record already imported is unchanged, never updated): `clock_minutes` as
+    the platform gave them, `minutes` the parts of a 学时 they make under the learner's cohort policy."""
 
     row: int
     learner_id: int
@@ -42,12 +44,13 @@ class PlannedPlatformRecord:
     course_name: str
     minutes: int
     studied_on: date
+    clock_minutes: int
 
     def to_row(self, actor_id: int | None, now: datetime) -> dict:
         """The platform_records row (built by hand: dataclasses.asdict is slow)."""
         return {"learner_id": self.learner_id, "platform": self.platform, "record_ref": self.record_ref,
-                "course_name": self.course_name, "minutes": self.minutes, "studied_on": self.studied_on,
-                "imported_by_id": actor_id, "created_at": now}
+                "course_name": self.course_name, "minutes": self.minutes, "clock_minutes": self.clock_minutes,
+                "studied_on": self.studied_on, "imported_by_id": actor_id, "created_at": now}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +71,17 @@ class PlannedSelfStudy:
 
 
 class OnlineHoursImporter(Importer[PlannedPlatformRecord]):
-    """平台线上学习: one platform record per row; a record id already imported (same platform) adds nothing."""
+    """平台线上学习: one platform record per row; a record id already imported (same platform) adds nothing.
+
+    A platform counts clock minutes; the rules count 学时. Each row's minutes (whole, half-up) become parts of a
+    学时 once, here, with the hour length of the learner's cohort policy (lms.rules.parts_from_clock_minutes):
+    90 minutes are 2 学时 at 45 minutes a 学时 and 1.5 at 60. The record keeps the clock minutes too."""
 
     kind = "online-hours"
     label = "平台线上学时"
     capability = "hours.import"
     description = ("学习平台导出的学习记录：身份证号、姓名、平台、课程名称、学习时长（分钟）、学习日期、记录编号。"
+                   "学习时长按学员所在年级政策的学时长度折算成学时（默认 45 分钟 = 1 学时，如 90 分钟 = 2 学时）。"
                    "同一平台已导入过的记录编号不再计入。")
     columns = (
         common_column("id_number", required=True),
@@ -103,15 +111,17 @@ class OnlineHoursImporter(Importer[PlannedPlatformRecord]):
                 self.refuse(row, "record_id", f"记录编号与第 {seen[(platform, ref)]} 行重复")
                 continue
             seen[(platform, ref)] = row.number
-            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAY_MINUTES)
+            minutes = cell(self, row, "minutes", parse_decimal, min=0, max=DAY_CLOCK_MINUTES)
             day = cell(self, row, "day", parse_date)
             if minutes is None or day is None or not finder.read(row):
                 continue
             parsed.append((row, platform, ref, int(minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP)), day))
         finder.load(self.scope)
         known = self._known_records([(platform, ref) for _, platform, ref, _, _ in parsed])
+        found = [finder.learner(row) for row, *_ in parsed]
+        policies = policies_for({learner.cohort for learner in found if learner is not None})
         limit, candidates = DailyLimit(), []
-        for row, platform, ref, minutes, day in parsed:
+        for row, platform, ref, clock_minutes, day in parsed:
             if (platform, ref) in known:
                 self.unchanged += 1
                 continue
@@ -126,9 +136,10 @@ class OnlineHoursImporter(Importer[PlannedPlatformRecord]):
             name = clean_text(row.get("name"))
             if name and name != learner.name:
                 self.warn(row, "name", f"姓名与学籍不一致（学籍为 {learner.name}），已按身份证号导入")
+            minutes = parts_from_clock_minutes(clock_minutes, policies[learner.cohort].hour_length_minutes)
             limit.add(row, learner, day, PLATFORM_CATEGORY, minutes, "minutes")
             candidates.append(PlannedPlatformRecord(row.number, learner.id, platform, ref,
-                                                    clean_text(row.get("course"))[:120], minutes, day))
+                                                    clean_text(row.get("course"))[:120], minutes, day, clock_minutes))
         refused = limit.check(self)
         return [item for item in candidates if item.row not in refused]
 
@@ -166,7 +177,7 @@ class SelfStudyImporter(Importer[PlannedSelfStudy]):
     columns = (
         common_column("id_number", required=True),
         common_column("day", "日期", required=True, field_name="study_on"),
-        Column("hours", "学时", ("学时", "自学学时", "小时", "hours"), True),
+        Column("hours", "学时", ("学时", "自学学时", "hours"), True),
         Column("content", "内容", ("内容", "学习内容", "自学内容", "content"), True),
     )
     example = {"id_number": "522327198506150021", "day": "2025-03-12", "hours": "2", "content": "读写算练习册第 3 单元"}
@@ -176,7 +187,7 @@ class SelfStudyImporter(Importer[PlannedSelfStudy]):
         parsed = []
         for row in rows:
             day = cell(self, row, "day", parse_date)
-            minutes = cell(self, row, "hours", parse_minutes_from_hours, max_hours=DAY_MINUTES // 60)
+            minutes = cell(self, row, "hours", parse_hours_as_parts, max_hours=DAY_MINUTES // PARTS_PER_HOUR)
             content = clean_text(row.get("content"))
             if day is None or minutes is None:
                 continue

@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.imports.cells import clean_text, closest_name, parse_choice, parse_decimal, parse_int
 from lms.imports.headers import Column
 from lms.imports.pipeline import Importer, SourceRow
-from lms.rules import COURSE_KIND_LABELS
+from lms.rules import COURSE_KIND_LABELS, parts_from_hours
 from lms.teaching.importers.common import cell
 from lms.teaching.models import Course, Specialty
 from lms.teaching.services import save_course, set_course_active
@@ -89,7 +89,7 @@ class PlanImporter(Importer[PlannedCourse | StopCourse]):
                 self.refuse(row, "course", f"与第 {seen[key]} 行是同一专业的同一课程")
                 continue
             seen[key] = row.number
-            minutes = int(hours * 60)
+            minutes = parts_from_hours(hours)
             current = courses.get(key)
             if current is not None and (current.kind, current.minutes, current.credits, current.required_assignments) \
                     == (kind, minutes, credits, work):

@@ -9,7 +9,7 @@ from lms import summaries
 from lms.audit.services import record, record_save, snapshot
 from lms.core.errors import DomainError
 from lms.extensions import db
-from lms.rules import COURSE_KINDS
+from lms.rules import COURSE_KINDS, PARTS_PER_HOUR
 from lms.teaching.models import DEFAULT_SPECIALTIES, ClassTeacher, Course, Specialty, TeachingClass
 
 
@@ -98,7 +98,7 @@ def save_course(*, actor, specialty: Specialty, course: Course | None, name: str
     """Create or edit a course of `specialty`'s plan; names are unique within the plan; audited."""
     if kind not in COURSE_KINDS:
         raise DomainError("课程类别不正确", field="kind")
-    if not 0 < minutes <= 2000 * 60:
+    if not 0 < minutes <= 2000 * PARTS_PER_HOUR:
         raise DomainError("学时应在 1–2000 之间", field="hours")
     if credits < 0 or credits > 100:
         raise DomainError("学分应在 0–100 之间", field="credits")

@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.learners.studying import refusal, study_histories, study_history
 from lms.policies.services import policy_for
 from lms.recognition.evidence import EXTENSIONS, evidence_mime, stored_mime
-from lms.rules import StudyHistory, daily_cap_problem, day_minutes_problem
+from lms.rules import StudyHistory, daily_cap_problem, day_minutes_problem, format_hours
 from lms.rules.crediting import SELF_STUDY_CATEGORY
 from lms.teaching.hours import daily_minutes
 from lms.teaching.models import SelfStudyEntry
@@ -98,7 +98,7 @@ def log_self_study(*, actor, learner, studied_on: date, minutes: int, content: s
     db.session.add(entry)
     db.session.flush()
     record(actor, "self_study.create", "self_study", entry.id,
-           summary=f"登记自学 {learner.name} {studied_on.isoformat()} {minutes} 分钟", after={
+           summary=f"登记自学 {learner.name} {studied_on.isoformat()} {format_hours(minutes)} 学时", after={
                "learner_id": learner.id, "studied_on": studied_on.isoformat(), "minutes": minutes})
     return entry
 

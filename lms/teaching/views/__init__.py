@@ -18,6 +18,7 @@ from lms.geo.models import TeachingPoint
 from lms.geo.queries import teaching_points_in_scope
 from lms.learners.models import Learner
 from lms.learners.studying import studying_on
+from lms.policies.services import policy_for
 from lms.teaching import queries, services
 from lms.teaching.forms import ClassForm
 from lms.teaching.models import Specialty, TeachingClass
@@ -166,4 +167,5 @@ def learner_hours(learner_id: int):
     as_of = today()
     return render_template("teaching/learner_hours.html", learner=learner, as_of=as_of,
                            progress=learner_progress(learner, as_of),
+                           hour_length=policy_for(learner.cohort).hour_length_minutes,
                            records=queries.learner_hour_records(learner))

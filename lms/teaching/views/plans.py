@@ -1,12 +1,11 @@
 """Teaching plans: the specialties, each one's courses, and the registrar's course editing."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.extensions import db
+from lms.rules import hours_from_parts, parts_from_hours
 from lms.teaching import queries, services
 from lms.teaching.forms import CourseForm, SpecialtyForm
 from lms.teaching.models import Course, Specialty
@@ -66,12 +65,12 @@ def specialty(specialty_id: int):
 def _course_form(item: Specialty, course: Course | None):
     form = CourseForm(obj=course)
     if course is not None and request.method == "GET":
-        form.hours.data = Decimal(course.minutes) / 60
+        form.hours.data = hours_from_parts(course.minutes)
     if form.validate_on_submit():
         with saving(form) as saved:
             course = services.save_course(
                 actor=current_user, specialty=item, course=course, name=form.name.data, kind=form.kind.data,
-                minutes=int(form.hours.data * 60), credits=form.credits.data,
+                minutes=parts_from_hours(form.hours.data), credits=form.credits.data,
                 required_assignments=form.required_assignments.data)
         if saved:
             flash(f"已保存课程 {course.name}。", "success")

@@ -14,8 +14,19 @@ from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learners.models import Learner
 from lms.learners.studying import studying_on
+from lms.policies.services import policy_for
 from lms.recognition.evidence import max_scan_bytes
-from lms.rules import ATTENDANCE_STATUS_LABELS, CREDITING_STATUSES, earns_hours, mark_minutes
+from lms.rules import (
+    ATTENDANCE_STATUS_LABELS,
+    CREDITING_STATUSES,
+    PARTS_PER_HOUR,
+    clock_minutes_from_parts,
+    earns_hours,
+    format_number,
+    hours_from_parts,
+    mark_minutes,
+    parts_from_hours,
+)
 from lms.teaching import queries
 from lms.teaching.forms import CancelSessionForm, DecisionForm, SelfStudyForm, SessionEvidenceForm, SessionForm
 from lms.teaching.models import ClassSession, Course, SelfStudyEntry, SessionEvidence, TeachingClass
@@ -46,6 +57,12 @@ bp = Blueprint("sessions", __name__)
 
 def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
     form = SessionForm(obj=session)
+    # Typed in 学时, not clock hours: say what a teaching day is in clock time under the class's cohort policy.
+    length = policy_for(teaching_class.cohort).hour_length_minutes
+    clock_hours = clock_minutes_from_parts(8 * PARTS_PER_HOUR, length) / 60      # clock minutes → clock hours
+    shown = clock_hours.quantize(Decimal("0.1"))
+    form.hours.description = (f"填学时，不是小时：一整天为 8 学时；按 {teaching_class.cohort} 级政策一学时 {length} 分钟，"
+                              f"8 学时{'即' if shown == clock_hours else '约'} {format_number(shown)} 小时")
     form.course_id.choices = choices((c.id, f"{c.name}（{c.kind_label}）")
                                      for c in queries.plan_courses(teaching_class.specialty_id))
     staff = queries.class_staff(teaching_class)
@@ -58,7 +75,7 @@ def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
             form.place.data = teaching_class.teaching_point.name
             form.teacher_id.data = current_user.id if current_user in staff else 0
         else:
-            form.hours.data = Decimal(session.minutes) / 60
+            form.hours.data = hours_from_parts(session.minutes)
             form.teacher_id.data = session.teacher_id or 0
     if form.validate_on_submit():
         course = db.session.get(Course, form.course_id.data) or abort(400)
@@ -68,7 +85,7 @@ def _session_form(teaching_class: TeachingClass, session: ClassSession | None):
                 raise DomainError("请从列表中选择授课教师。", field="teacher_id")
             session = save_session(actor=current_user, teaching_class=teaching_class, session=session, course=course,
                                    held_on=form.held_on.data, mode=form.mode.data,
-                                   minutes=int(form.hours.data * 60), place=form.place.data or "", teacher=teacher)
+                                   minutes=parts_from_hours(form.hours.data), place=form.place.data or "", teacher=teacher)
         if saved:
             flash("已保存课次。", "success")
             if session.held_on <= today():
@@ -121,7 +138,7 @@ def _parse_marks(session: ClassSession, learners: list[Learner], form) -> tuple[
         typed = None
         if raw:
             try:
-                typed = int((Decimal(raw) * 60).to_integral_value())
+                typed = parts_from_hours(Decimal(raw))
             except InvalidOperation:
                 errors[learner.id] = f"学时“{raw}”不是数字"
                 continue
@@ -203,7 +220,7 @@ def self_study(class_id: int):
             if learner is None:
                 raise DomainError("请选择本班学员", field="learner_id")
             log_self_study(actor=current_user, learner=learner, studied_on=form.studied_on.data,
-                           minutes=int(form.hours.data * 60), content=form.content.data, today=today(),
+                           minutes=parts_from_hours(form.hours.data), content=form.content.data, today=today(),
                            evidence=evidence)
         if saved:
             flash(f"已登记 {learner.name} 的自学记录，待班级教师审核。", "success")

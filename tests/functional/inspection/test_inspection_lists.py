@@ -130,6 +130,23 @@ def test_platform_records_on_the_day_of_a_credited_face_to_face_session(client, 
     assert "甲2" not in overlaps and "甲3" not in overlaps and "甲4" not in overlaps
 
 
+def test_an_overlap_shows_the_clock_minutes_the_platform_reported(client, county):
+    """A platform's 90 minutes at 45 a 学时 are 2 学时: the inspector sees both, to set against the day's clock;
+    a day with a record imported before clock minutes were kept shows only the 学时."""
+    one, two = county.learners[:2]
+    face = make_session(county.class_a, held_on=date(2026, 11, 7))
+    mark_attendance(face, one)
+    mark_attendance(face, two)
+    make_platform_record(one, minutes=120, clock_minutes=90, studied_on=date(2026, 11, 7))
+    make_platform_record(one, minutes=60, clock_minutes=45, studied_on=date(2026, 11, 7))
+    make_platform_record(two, minutes=120, clock_minutes=90, studied_on=date(2026, 11, 7))
+    make_platform_record(two, minutes=60, studied_on=date(2026, 11, 7))
+    client.login(make_user("bureau").username)
+    overlaps = section(_page(client), "overlaps")
+    assert "3 学时（2 条，平台记 135 分钟）" in overlaps
+    assert overlaps.count("分钟") == 1
+
+
 def test_the_sample_is_the_same_for_the_same_inputs_and_follows_its_size(client, county):
     sessions = [make_session(county.class_a, held_on=date(2026, 9, day)) for day in range(1, 25)]
     client.login(make_user("bureau").username)

@@ -8,7 +8,7 @@ from lms.audit.models import AuditEvent
 from lms.extensions import db
 from lms.policies.models import PolicyVersion
 from lms.policies.services import policies_for, policy_for
-from lms.rules import POLICY_FIELDS, Policy
+from lms.rules import POLICY_FIELDS, Policy, hours_from_parts
 from lms.settings.services import save_settings
 
 
@@ -27,6 +27,8 @@ def form_of(policy: Policy, **overrides) -> dict:
                 data[f"{spec.key}.{edu}"] = str(item)
         elif spec.kind == "year_groups":
             data[spec.key] = "\n".join(f"{y}: {', '.join(g)}" for y, g in value.items())
+        elif spec.kind == "hours":            # durations are typed in 学时
+            data[spec.key] = format(hours_from_parts(value).normalize(), "f")
         else:
             data[spec.key] = "" if value is None else str(value)
     data.update(overrides)
@@ -42,7 +44,7 @@ def test_saving_the_form_makes_a_new_version_and_keeps_the_old_one(client, login
     response = client.post_form("/policies/2025", form_of(Policy(), min_age="16", note="省公告 16 岁"))
     assert response.status_code == 302 and response.headers["Location"].endswith("/policies/2025/history")
     assert policy_for(2025).min_age == 16
-    client.post_form("/policies/2025", form_of(policy_for(2025), hours_required_minutes="18000"))
+    client.post_form("/policies/2025", form_of(policy_for(2025), hours_required_minutes="300"))
     versions = db.session.scalars(select(PolicyVersion).where(PolicyVersion.cohort == 2025)
                                   .order_by(PolicyVersion.version)).all()
     assert [v.version for v in versions] == [1, 2]
@@ -50,7 +52,7 @@ def test_saving_the_form_makes_a_new_version_and_keeps_the_old_one(client, login
     assert policy_for(2025).hours_required_minutes == 18000 and policy_for(2025).min_age == 16
     assert policy_for(2024) == Policy()                                 # other cohorts are unaffected
     history = client.get("/policies/2025/history").get_data(as_text=True)
-    assert "第 2 版" in history and "学时要求（分钟）：21600 →" in history and "省公告 16 岁" in history
+    assert "第 2 版" in history and "学时要求（学时）：360 学时 → <strong>300 学时</strong>" in history and "省公告 16 岁" in history
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.save")
                                .order_by(AuditEvent.id.desc())).first()
     assert event.before == {"hours_required_minutes": 21600} and event.after == {"hours_required_minutes": 18000}
@@ -142,3 +144,39 @@ def test_policies_for_many_cohorts_is_one_query(app, count_queries):
         policies = policies_for({2023, 2024, 2025})
     assert len(statements) == 1
     assert policies[2023].min_age == 17 and policies[2024] == Policy()
+
+
+def test_durations_are_typed_and_shown_in_hours_and_stored_in_parts(client, login_as):
+    """The registrar types 学时 (360, 8, 1.5); the policy keeps parts of a 学时 (1/60), so the rules are unchanged."""
+    login_as("registrar")
+    page = client.get("/policies/2025").get_data(as_text=True)
+    assert 'id="hours_required_minutes" name="hours_required_minutes" value="360"' in page
+    assert 'id="cadence_day_minutes" name="cadence_day_minutes" value="8"' in page
+    assert 'id="cadence_training_minutes" name="cadence_training_minutes" value="120"' in page
+    assert 'id="hour_length_minutes" name="hour_length_minutes" value="45"' in page
+    assert "学时长度（分钟）" in page and "90 分钟 = 2 学时" in page and "= 21600 分钟" not in page
+    response = client.post_form("/policies/2025", form_of(Policy(), hours_required_minutes="359.5",
+                                                          daily_cap_self_study_minutes="3.5",
+                                                          hour_length_minutes="50"))
+    assert response.status_code == 302
+    policy = policy_for(2025)
+    assert (policy.hours_required_minutes, policy.daily_cap_self_study_minutes) == (21570, 210)
+    assert policy.hour_length_minutes == 50
+    page = client.get("/policies/2025").get_data(as_text=True)
+    assert 'name="hours_required_minutes" value="359.5"' in page and 'name="daily_cap_self_study_minutes" value="3.5"' in page
+    page = client.post_form("/policies/2025", form_of(policy)).get_data(as_text=True)
+    assert "没有修改任何设置" in page                  # the 学时 shown read back as the same parts
+    history = client.get("/policies/2025/history").get_data(as_text=True)
+    assert "每日自学上限（学时）：4 学时 → <strong>3.5 学时</strong>" in history
+    assert "学时长度（分钟）：45 → <strong>50</strong>" in history
+
+
+def test_a_duration_that_is_not_a_number_or_too_long_is_refused_in_hours(client, login_as):
+    login_as("registrar")
+    page = client.post_form("/policies/2025", form_of(Policy(), cadence_day_minutes="八")).get_data(as_text=True)
+    assert "每月集中授课学时必须是数字" in page and 'is-invalid" id="cadence_day_minutes"' in page
+    page = client.post_form("/policies/2025", form_of(Policy(), daily_cap_total_minutes="25")).get_data(as_text=True)
+    assert "每日学时合计上限（学时）必须在 0.1–24 学时之间" in page
+    page = client.post_form("/policies/2025", form_of(Policy(), hour_length_minutes="90")).get_data(as_text=True)
+    assert "学时长度（分钟）必须在 30–60 之间" in page
+    assert db.session.scalar(select(PolicyVersion).where(PolicyVersion.cohort == 2025)) is None

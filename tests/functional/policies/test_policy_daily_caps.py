@@ -18,21 +18,21 @@ CAPS = ("daily_cap_self_study_minutes", "daily_cap_platform_minutes", "daily_cap
 def test_the_page_shows_the_caps_with_their_defaults_and_saves_a_change_as_a_new_version(client, login_as):
     login_as("registrar")
     page = client.get("/policies/2025").get_data(as_text=True)
-    for label, key, value in (("每日自学上限（分钟）", CAPS[0], 240), ("每日平台学习上限（分钟）", CAPS[1], 480),
-                              ("每日学时合计上限（分钟）", CAPS[2], 720)):
+    for label, key, value in (("每日自学上限（学时）", CAPS[0], 4), ("每日平台学习上限（学时）", CAPS[1], 8),
+                              ("每日学时合计上限（学时）", CAPS[2], 12)):
         assert label in page and f'id="{key}" name="{key}" value="{value}"' in page
-    assert "4 学时 = 240 分钟" in page and "12 学时 = 720 分钟" in page
-    response = client.post_form("/policies/2025", form_of(Policy(), daily_cap_self_study_minutes="180",
+    assert "一天集中授课 8 学时后还可记 4 学时" in page
+    response = client.post_form("/policies/2025", form_of(Policy(), daily_cap_self_study_minutes="3",
                                                           note="自学每天最多 3 学时"))
     assert response.status_code == 302
     assert policy_for(2025).daily_cap_self_study_minutes == 180 and policy_for(2024).daily_cap_self_study_minutes == 240
     history = client.get("/policies/2025/history").get_data(as_text=True)
-    assert "每日自学上限（分钟）：240 → <strong>180</strong>" in history
+    assert "每日自学上限（学时）：4 学时 → <strong>3 学时</strong>" in history
 
 
 def test_a_cap_above_the_total_is_shown_on_its_field_and_nothing_is_saved(client, login_as):
     login_as("registrar")
-    page = client.post_form("/policies/2025", form_of(Policy(), daily_cap_platform_minutes="721")).get_data(
+    page = client.post_form("/policies/2025", form_of(Policy(), daily_cap_platform_minutes="12.02")).get_data(
         as_text=True)
     assert "每日平台学习上限不能超过每日学时合计上限" in page
     assert 'is-invalid" id="daily_cap_platform_minutes"' in page
@@ -46,9 +46,9 @@ def test_a_version_stored_before_the_caps_is_not_shown_as_changing_them(client, 
     summaries.policy_changed(2025)
     login_as("registrar")
     assert policy_for(2025).daily_cap_total_minutes == 720
-    client.post_form("/policies/2025", form_of(policy_for(2025), daily_cap_total_minutes="600"))
+    client.post_form("/policies/2025", form_of(policy_for(2025), daily_cap_total_minutes="10"))
     history = client.get("/policies/2025/history").get_data(as_text=True)
-    assert "每日学时合计上限（分钟）：720 → <strong>600</strong>" in history
+    assert "每日学时合计上限（学时）：12 学时 → <strong>10 学时</strong>" in history
     assert "每日自学上限" not in history and "每日平台学习上限" not in history
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.save")).one()
     assert event.before == {"daily_cap_total_minutes": 720} and event.after == {"daily_cap_total_minutes": 600}

@@ -109,15 +109,16 @@ def test_a_sheet_on_a_day_filled_before_the_caps_can_be_saved_again_or_lowered_n
 # --- the imports --------------------------------------------------------------------------------------
 
 def test_online_hours_up_to_the_platform_cap_across_rows_and_stored_records(app, tmp_path, setup):
+    """The file gives clock minutes, 45 to a 学时 (the default): 180 are 4 学时, 181 a part over, 1 a part."""
     a, b, c = setup.learners[:3]
     make_platform_record(c, minutes=240, studied_on=DAY)
-    rows = [(a.id_number, a.name, "平台", "课", 240, "2025-03-08", "R1"),
-            (a.id_number, a.name, "平台", "课", 240, "2025-03-08", "R2"),        # 3 a: exactly 8
-            (b.id_number, b.name, "平台", "课", 240, "2025-03-08", "R3"),
-            (b.id_number, b.name, "平台", "课", 241, "2025-03-08", "R4"),        # 5 b: a minute over
-            (c.id_number, c.name, "平台", "课", 240, "2025-03-08", "R5"),        # 6 c: exactly 8 with the stored
-            (c.id_number, c.name, "平台", "课", 1, "2025-03-08", "R6"),          # 7 c: a minute over
-            (a.id_number, a.name, "平台", "课", 480, "2025-03-09", "R7")]        # 8 another day
+    rows = [(a.id_number, a.name, "平台", "课", 180, "2025-03-08", "R1"),
+            (a.id_number, a.name, "平台", "课", 180, "2025-03-08", "R2"),        # 3 a: exactly 8
+            (b.id_number, b.name, "平台", "课", 180, "2025-03-08", "R3"),
+            (b.id_number, b.name, "平台", "课", 181, "2025-03-08", "R4"),        # 5 b: a part over
+            (c.id_number, c.name, "平台", "课", 180, "2025-03-08", "R5"),        # 6 c: exactly 8 with the stored
+            (c.id_number, c.name, "平台", "课", 1, "2025-03-08", "R6"),          # 7 c: a part over
+            (a.id_number, a.name, "平台", "课", 360, "2025-03-09", "R7")]        # 8 another day
     status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     assert status == 1 and summary["written"] == 5
     assert errors_by_row(summary) == {5: "学习时长（分钟）：" + P_OVER.format("学员02", "8.1"),
@@ -130,8 +131,8 @@ def test_online_hours_count_toward_the_total_with_a_teaching_day(app, tmp_path, 
     session = make_session(setup.teaching_class, held_on=DAY, hours=8)
     for learner in (exact, over):
         mark_attendance(session, learner)
-    rows = [(exact.id_number, exact.name, "平台", "课", 240, "2025-03-08", "R1"),
-            (over.id_number, over.name, "平台", "课", 241, "2025-03-08", "R2")]
+    rows = [(exact.id_number, exact.name, "平台", "课", 180, "2025-03-08", "R1"),
+            (over.id_number, over.name, "平台", "课", 181, "2025-03-08", "R2")]
     _, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     assert errors_by_row(summary) == {3: "学习时长（分钟）：" + TOTAL_OVER.format("学员02", "12.1")}
     assert (count(PlatformRecord, exact), count(PlatformRecord, over)) == (1, 0)

@@ -61,3 +61,23 @@ def test_the_demo_gives_a_year_of_teaching_to_existing_classes(app):
     ids = [learner.id for learner in learners]
     recomputed, summary = hour_totals(learners=ids), summary_totals(learners=ids)
     assert all(summary[i] == recomputed.get(i, HourTotals()) for i in ids)
+
+
+def test_the_demos_platform_records_are_clock_minutes_converted_at_each_cohorts_hour_length(app):
+    """The demo cohorts take the default 45-minute 学时; a cohort whose policy keeps 60 gets parts equal to
+    its minutes. Either way each record keeps the platform's minutes and its 学时 are those minutes converted."""
+    from lms.policies.services import save_policy
+    from lms.rules import parts_from_clock_minutes
+    from lms.teaching.models import PlatformRecord
+
+    make_user("teacher", username="teacher")
+    save_policy(actor=None, cohort=2024, values={"hour_length_minutes": 60})
+    old, new = build_class(10, enrolled_on=date(2024, 9, 1)), build_class(10, enrolled_on=date(2025, 3, 1))
+    demo.load(today=TODAY)
+    for setup, length in ((old, 60), (new, 45)):
+        records = db.session.execute(select(PlatformRecord.minutes, PlatformRecord.clock_minutes).where(
+            PlatformRecord.learner_id.in_([learner.id for learner in setup.learners]))).all()
+        assert records and all(clock and minutes == parts_from_clock_minutes(clock, length)
+                               for minutes, clock in records)
+    assert any(minutes != clock for minutes, clock in db.session.execute(
+        select(PlatformRecord.minutes, PlatformRecord.clock_minutes)))

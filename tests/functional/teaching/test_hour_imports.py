@@ -127,6 +127,8 @@ def test_rows_of_one_session_must_agree_on_its_hours(app, tmp_path, setup):
 # --- online hours -------------------------------------------------------------------------------
 
 def test_platform_records_are_imported_once_per_record_id(app, tmp_path, setup):
+    """The file's clock minutes become 学时 at 45 minutes a 学时 (the default policy): 45 → 1 学时 (60 parts),
+    30.5 → 31 minutes → 41 parts (41.33, half-up); the records keep the platform's minutes."""
     a, b = setup.learners[:2]
     rows = [(a.id_number, a.name, "贵州省社区教育学习平台", "种植入门", 45, "2025-03-10", "GZ-1"),
             (a.id_number, a.name, "贵州省社区教育学习平台", "种植入门", "30.5", "2025-03-11", "GZ-2"),
@@ -134,7 +136,10 @@ def test_platform_records_are_imported_once_per_record_id(app, tmp_path, setup):
     status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     assert (status, summary["written"]) == (0, 3)
     assert summary["warnings"][0]["message"] == f"姓名与学籍不一致（学籍为 {b.name}），已按身份证号导入"
-    assert learner_hour_totals(a.id).platform == 76 and summary_totals(learners=[a.id])[a.id].platform == 76
+    assert learner_hour_totals(a.id).platform == 101 and summary_totals(learners=[a.id])[a.id].platform == 101
+    stored = db.session.execute(select(PlatformRecord.minutes, PlatformRecord.clock_minutes)
+                                .where(PlatformRecord.learner_id == a.id).order_by(PlatformRecord.studied_on)).all()
+    assert stored == [(60, 45), (41, 31)]
     status, again = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     assert (status, again["written"], again["unchanged"]) == (0, 0, 3)
     assert count(PlatformRecord) == 3
@@ -152,7 +157,7 @@ def test_bad_platform_rows_are_refused(app, tmp_path, setup):
             (a.id_number, a.name, "平台", "课", 30, "2025-03-10", "R6"),                        # 7 good
             (a.id_number, a.name, "平台", "课", 30, "2025-03-10", "R6"),                        # 8 duplicate id
             (a.id_number, a.name, "平台", "课", 1441, "2025-03-12", "R7"),                      # 9 over a day
-            (a.id_number, a.name, "平台", "课", 451, "2025-03-10", "R8"),                       # 10 day's P > 8 h
+            (a.id_number, a.name, "平台", "课", 331, "2025-03-10", "R8"),                       # 10 day's P > 8 学时
             ("5.22327E+17", a.name, "平台", "课", 30, "2025-03-10", "R9")]                      # 11 Excel number
     status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     errors = errors_by_row(summary)
@@ -166,6 +171,27 @@ def test_bad_platform_rows_are_refused(app, tmp_path, setup):
     assert errors[10] == "学习时长（分钟）：学员01 2025年3月10日 的平台线上学习将达 8.1 学时，超过每日平台线上学习上限 8 学时"
     assert "Excel" in errors[11]
     assert count(PlatformRecord) == 1
+
+
+def test_clock_minutes_become_hours_with_each_learners_cohort_policy(app, client, tmp_path, setup):
+    """One file, two cohorts: 90 platform minutes are 2 学时 where a 学时 is 45 minutes (2025, the default) and
+    1.5 学时 where the cohort's policy keeps 60 (2024); the learner's hours page shows both figures."""
+    from lms.policies.services import save_policy
+
+    save_policy(actor=None, cohort=2024, values={"hour_length_minutes": 60})
+    new, old = setup.learners[0], make_learner(setup.village, teaching_class=setup.teaching_class,
+                                               enrolled_on=date(2024, 3, 1))
+    rows = [(new.id_number, new.name, "平台", "课", 90, "2025-03-10", "R1"),
+            (old.id_number, old.name, "平台", "课", 90, "2025-03-10", "R2")]
+    status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
+    assert (status, summary["written"]) == (0, 2)
+    assert learner_hour_totals(new.id).platform == 120 and learner_hour_totals(old.id).platform == 90
+    client.login(setup.teacher.username)
+    page = client.get(f"/learners/{new.id}/hours").get_data(as_text=True)
+    assert "分钟”是平台记录的学习时长" in page and '<td class="num">90</td><td class="num">2</td>' in page
+    assert "现为 45 分钟 = 1 学时" in page
+    page = client.get(f"/learners/{old.id}/hours").get_data(as_text=True)
+    assert '<td class="num">90</td><td class="num">1.5</td>' in page
 
 
 def test_a_teacher_cannot_import_hours_for_learners_outside_their_classes(app, client, tmp_path, setup):

@@ -45,7 +45,7 @@ def test_a_logged_entry_waits_for_approval_counts_nothing_yet_and_is_audited(set
     assert entry.created_by_id == setup.teacher.id and entry.evidence_path is None
     assert learner_hour_totals(learner.id).self_study == 0
     [event] = _events("self_study.create", entry.id)
-    assert event.summary == f"登记自学 {learner.name} 2025-04-01 120 分钟"
+    assert event.summary == f"登记自学 {learner.name} 2025-04-01 2 学时"
     assert event.after == {"learner_id": learner.id, "studied_on": "2025-04-01", "minutes": 120}
 
 

@@ -20,8 +20,8 @@ from lms.imports.cells import (
     parse_choice,
     parse_date,
     parse_decimal,
+    parse_hours_as_parts,
     parse_int,
-    parse_minutes_from_hours,
     parse_phone,
     remove_invisible,
 )
@@ -343,22 +343,18 @@ def test_whole_number_bounds():
     assert message_of(parse_int, 101, min=0, max=100) == "不能超过 100"
 
 
-# --- parse_minutes_from_hours ------------------------------------------------------------
+# --- parse_hours_as_parts: a 学时 cell as parts of a 学时 (1/60) -------------------------------
 
 
 @pytest.mark.parametrize(
-    "value,minutes",
+    "value,parts",
     [
         (1.5, 90),
         ("1.5", 90),
         ("2", 120),
         (2, 120),
-        ("0.5小时", 30),
-        ("2 小时", 120),
         ("2学时", 120),
-        ("2h", 120),
-        ("2 H", 120),
-        ("1.5 hours", 90),
+        ("2 学时", 120),
         ("１.５", 90),
         (0, 0),
         ("24", 1440),
@@ -367,37 +363,51 @@ def test_whole_number_bounds():
         (0.0125, 1),
         (0.008, 0),
         (Decimal("7.75"), 465),
-        (dt.time(1, 30), 90),
-        (dt.time(0, 0, 40), 1),
-        (dt.timedelta(hours=2, minutes=15), 135),
     ],
 )
-def test_hours_become_whole_minutes(value, minutes):
-    assert parse_minutes_from_hours(value) == minutes
+def test_hours_become_whole_parts(value, parts):
+    assert parse_hours_as_parts(value) == parts
 
 
-@pytest.mark.parametrize("value", [-1, "-0.5", "-2小时", dt.timedelta(hours=-1)])
+@pytest.mark.parametrize("value,shown", [
+    (dt.time(1, 30), "01:30:00"),
+    (dt.timedelta(hours=2, minutes=15), "2:15:00"),
+    ("1:30", "1:30"),
+    ("2小时", "2小时"),
+    ("0.5 小时", "0.5 小时"),
+    ("2h", "2h"),
+    ("2 H", "2 H"),
+    ("1.5 hours", "1.5 hours"),
+    ("-2小时", "-2小时"),
+])
+def test_a_clock_duration_in_a_hours_column_is_refused_not_guessed(value, shown):
+    """A 学时 is the policy's length (e.g. 45 minutes), so 1:30 could be 1.5 or 2 学时: the user types 学时."""
+    assert message_of(parse_hours_as_parts, value) == (
+        f"“{shown}”是钟点时长，这一列应填写学时数（如 2 或 2学时；一学时的分钟数见政策设置）")
+
+
+@pytest.mark.parametrize("value", [-1, "-0.5", "-2学时"])
 def test_negative_hours_are_refused(value):
-    assert message_of(parse_minutes_from_hours, value) == "不能为负数"
+    assert message_of(parse_hours_as_parts, value) == "不能为负数"
 
 
-@pytest.mark.parametrize("value", [24.01, "25", "25小时", dt.timedelta(hours=25)])
+@pytest.mark.parametrize("value", [24.01, "25", "25学时"])
 def test_more_than_24_hours_a_day_is_refused(value):
-    assert message_of(parse_minutes_from_hours, value) == "不能超过 24"
+    assert message_of(parse_hours_as_parts, value) == "不能超过 24"
 
 
 def test_hours_limit_can_be_lowered():
-    assert parse_minutes_from_hours("8", max_hours=8) == 480
-    assert message_of(parse_minutes_from_hours, "8.5", max_hours=8) == "不能超过 8"
+    assert parse_hours_as_parts("8", max_hours=8) == 480
+    assert message_of(parse_hours_as_parts, "8.5", max_hours=8) == "不能超过 8"
 
 
-@pytest.mark.parametrize("value", ["abc", "小时", "two hours"])
+@pytest.mark.parametrize("value", ["abc", "学时", "小时", "two hours"])
 def test_hours_that_are_not_numbers_are_refused(value):
-    assert message_of(parse_minutes_from_hours, value).startswith("不是数字")
+    assert message_of(parse_hours_as_parts, value).startswith("不是数字")
 
 
 def test_empty_hours_are_refused():
-    assert message_of(parse_minutes_from_hours, None) == "不能为空"
+    assert message_of(parse_hours_as_parts, None) == "不能为空"
 
 
 # --- parse_choice ------------------------------------------------------------------------

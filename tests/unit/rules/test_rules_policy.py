@@ -99,7 +99,7 @@ def test_unknown_keys_are_refused():
     ({"min_age": 1.5}, "最低年龄必须是整数", "min_age"),
     ({"min_age": 40, "max_age": 30}, "最高年龄不能小于最低年龄", "max_age"),
     ({"pass_mark": 101}, "及格分必须在 0–100 之间", "pass_mark"),
-    ({"hours_required_minutes": 0}, "学时要求（分钟）必须在", "hours_required_minutes"),
+    ({"hours_required_minutes": 0}, "学时要求（学时）必须在 0.1–", "hours_required_minutes"),
     ({"hours_categories": []}, "计入 360 学时的类别不能为空", "hours_categories"),
     ({"hours_categories": ["S", "X"]}, "含有未知取值：X", "hours_categories"),
     ({"hours_categories": "SPL"}, "必须是以下取值的列表", "hours_categories"),
@@ -156,3 +156,32 @@ def test_every_policy_field_has_a_descriptor_in_order():
     assert policy_field("min_age").label == "最低年龄"
     assert policy_field("funding_basis").choices == ("graduated", "graduated_or_completed")
     assert (policy_field("pass_mark").minimum, policy_field("pass_mark").maximum) == (0, 100)
+
+
+# --- the length of a 学时 ------------------------------------------------------------------
+
+
+def test_a_hour_lasts_45_minutes_by_default_and_the_length_round_trips():
+    assert Policy().hour_length_minutes == 45
+    assert Policy.from_mapping(Policy(hour_length_minutes=60).to_mapping()).hour_length_minutes == 60
+    assert Policy.from_mapping({}).hour_length_minutes == 45
+
+
+@pytest.mark.parametrize(("value", "ok"), [(29, False), (30, True), (45, True), (60, True), (61, False),
+                                           ("50", True), ("四十五", False), (45.5, False)])
+def test_the_hour_length_is_30_to_60_whole_minutes(value, ok):
+    if ok:
+        assert Policy(hour_length_minutes=value).hour_length_minutes == int(value)
+        return
+    with pytest.raises(PolicyError) as caught:
+        Policy(hour_length_minutes=value)
+    assert caught.value.field == "hour_length_minutes" and str(caught.value).startswith("学时长度（分钟）必须")
+
+
+def test_durations_are_refused_in_hours_not_parts():
+    with pytest.raises(PolicyError) as caught:
+        Policy(daily_cap_total_minutes=1441)
+    assert str(caught.value) == "每日学时合计上限（学时）必须在 0.1–24 学时之间"
+    with pytest.raises(PolicyError) as caught:
+        Policy(hours_required_minutes="三百六十")
+    assert str(caught.value) == "学时要求（学时）必须是数字"
