@@ -17,7 +17,7 @@ from lms.extensions import db
 from lms.learners.models import Learner, LearnerCard
 from lms.learners.photos import photo_file
 from lms.learners.services.cards import token_digest
-from lms.rules import EXEMPTION_KIND_LABELS, format_hours
+from lms.rules import EXEMPTION_KIND_LABELS, categories_label, format_hours
 from lms.teaching.hours import counted_sessions, earning_attendance
 from lms.teaching.models import Attendance, ClassSession
 
@@ -75,6 +75,11 @@ class MyLearning:
     def shortfall_text(self) -> str:
         """还差 N 学时, rounded up as the rule's own message is."""
         return format_hours(self.shortfall_minutes, round_up=True)
+
+    @property
+    def counted_label(self) -> str:
+        """Which hour categories count toward the requirement, e.g. 自学+线上."""
+        return categories_label(self.account.evaluation.hours.numbers["categories"])
 
     @property
     def percent(self) -> int:

@@ -13,7 +13,9 @@
   }
 
   var button = document.getElementById("read-aloud");
-  if (!button || !("speechSynthesis" in window) || !("SpeechSynthesisUtterance" in window)) { return; }
+  if (!button || !("speechSynthesis" in window) || !window.speechSynthesis || !window.SpeechSynthesisUtterance) {
+    return;
+  }
   var synth = window.speechSynthesis;
 
   function chineseVoice() {
