@@ -108,3 +108,8 @@ def record_self_view(*, card: LearnerCard) -> None:
     learner = card.learner
     record(LEARNER_HIMSELF, "learner.self_view", "learner", learner.id,
            summary=f"我的学习：学员本人查看学习情况（{learner.student_number}）")
+
+
+def issue_cards(*, actor, learners) -> dict[int, str]:
+    """打印新学员证 for several learners at once (a class): issue_card for each. Returns learner id → token."""
+    return {learner.id: issue_card(actor=actor, learner=learner)[1] for learner in learners}

@@ -186,3 +186,24 @@ def test_only_the_roles_that_print_cards_may_print_a_new_one(client, setup):
     client.login(enroller.username)
     assert client.post_form(f"/learners/{setup.learners[-1].id}/card").status_code == 403
     assert db.session.scalar(select(LearnerCard)) is None
+
+
+def test_a_whole_class_gets_new_cards_whose_codes_sign_in_and_open_my_learning(client, learner_client, setup,
+                                                                              tmp_path):
+    client.login(setup.teacher.username)
+    response = client.post_form(f"/classes/{setup.teaching_class.id}/new-cards.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    path = tmp_path / "class.pdf"
+    path.write_bytes(response.data)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "class")], check=True)
+    codes = {code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "class.png").convert("RGB"))}
+    assert {code.rsplit("#", 1)[1] for code in codes} == {learner.student_number for learner in setup.learners}
+    mine = next(code for code in codes if code.endswith("#" + setup.learners[-1].student_number))
+    url = "/my/" + _token(mine)
+    learner_client.post_form(url, _birth(BIRTH))
+    assert "还差" in learner_client.get(url).get_data(as_text=True)
+    # The plain class sheet still prints the bare student numbers, and leaves the new cards working.
+    plain = client.get(f"/classes/{setup.teaching_class.id}/cards.pdf")
+    assert plain.status_code == 200
+    assert "还差" in learner_client.get(url).get_data(as_text=True)
+    assert len(db.session.scalars(select(LearnerCard).where(LearnerCard.revoked_at.is_(None))).all()) == 3
