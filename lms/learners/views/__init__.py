@@ -67,7 +67,8 @@ def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal
         audit_events=events_for("learner", learner.id), event_form=event_form,
         photo_form=PhotoForm() if can("learners.photo") else None,
         target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None,
-        progress=learner_progress(learner, today()), account=learning_account(learner, today()))
+        progress=learner_progress(learner, today()), account=learning_account(learner, today()),
+        card=queries.current_card(learner.id) if can("learners.card") else None)
 
 
 @bp.get("/<int:learner_id>")

@@ -207,3 +207,14 @@ def test_a_whole_class_gets_new_cards_whose_codes_sign_in_and_open_my_learning(c
     assert plain.status_code == 200
     assert "还差" in learner_client.get(url).get_data(as_text=True)
     assert len(db.session.scalars(select(LearnerCard).where(LearnerCard.revoked_at.is_(None))).all()) == 3
+
+
+def test_the_learner_page_says_whether_a_card_with_my_learning_was_printed(client, setup, tmp_path):
+    page = f"/learners/{setup.learners[-1].id}"
+    client.login(setup.teacher.username)
+    assert "还没有打印过带“我的学习”二维码的学员证" in client.get(page).get_data(as_text=True)
+    client.logout()
+    _card_pdf(client, setup, tmp_path)
+    client.login(setup.teacher.username)
+    html = client.get(page).get_data(as_text=True)
+    assert "现用学员证 2026年12月7日" in html and "打印新学员证" in html
