@@ -70,6 +70,13 @@ class Base:
     QUEUE_IMMEDIATE = False          # run background tasks inline (tests)
     RENDER_CHUNK_SIZE = 100          # certificates per PDF chunk of a batch print job (progress + resume unit)
     VERIFY_RATE_LIMIT = "30 per minute"   # public verification pages, per client address
+    # 我的学习 (the learner's own page behind the 学员证 QR code): requests per client address (a phone
+    # network puts many phones behind one address, so this only stops floods), wrong birth dates per card
+    # before the card locks, how long it locks, and how long a right birth date keeps the page open.
+    MY_LEARNING_RATE_LIMIT = "30 per minute"
+    MY_LEARNING_MAX_FAILURES = 5
+    MY_LEARNING_LOCK_MINUTES = 30
+    MY_LEARNING_SESSION_MINUTES = 15
     # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For then gives the client's
     # address, which rate limits and the audit log need; 0 trusts no such header.
     TRUSTED_PROXIES = 0
@@ -129,6 +136,10 @@ _OVERRIDES = {
     "RATELIMIT_STORAGE_URI": str,
     "PUBLIC_BASE_URL": str,
     "VERIFY_RATE_LIMIT": str,
+    "MY_LEARNING_RATE_LIMIT": str,
+    "MY_LEARNING_MAX_FAILURES": int,
+    "MY_LEARNING_LOCK_MINUTES": int,
+    "MY_LEARNING_SESSION_MINUTES": int,
     "TRUSTED_PROXIES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},

@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.inspection.views import bp as inspection_bp
     from lms.learners.views import bp as learners_bp
     from lms.learners.views.enrolment import bp as enrolment_bp
+    from lms.learners.views.mylearning import bp as mylearning_bp
     from lms.learners.views.roster import bp as roster_bp
     from lms.policies.views import bp as policies_bp
     from lms.recognition.views import bp as recognition_bp
@@ -104,7 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.teaching.views.sessions import bp as sessions_bp
 
     for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
-                      roster_bp, enrolment_bp, learners_bp,
+                      roster_bp, enrolment_bp, learners_bp, mylearning_bp,
                       teaching_bp, sessions_bp, plans_bp, policies_bp,
                       assessment_bp, graduation_bp, recognition_bp,
                       certificates_bp, batches_bp, verify_bp, reports_bp, inspection_bp):

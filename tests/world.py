@@ -89,6 +89,7 @@ def build_world() -> World:
     _add_certificates(w)
     _add_crossing_learners(w)
     _add_session_evidence(w)
+    _add_learner_cards(w)
     w.in_scope.update(township_id=township_a.id, village_id=village_a.id)
     w.out_of_scope.update(township_id=township_b.id, village_id=village_b.id)
     db.session.flush()
@@ -206,3 +207,12 @@ def _add_session_evidence(w: World) -> None:
     db.session.flush()
     w.in_scope.update(evidence_id=photos["a"].id)
     w.out_of_scope.update(evidence_id=photos["b"].id)
+
+
+def _add_learner_cards(w: World) -> None:
+    """A 学员证 of learner A whose token opens 我的学习 (public: no scope, the token is the key)."""
+    from lms.learners.services.cards import issue_card
+
+    card, token = issue_card(actor=None, learner=w.learner_a)
+    w.objects.update(card_a=card)
+    w.in_scope.update(card_token=token)

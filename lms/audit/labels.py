@@ -44,6 +44,10 @@ ACTION_LABELS: dict[str, str] = {
     "learner.correct": "更正学员信息",
     "learner.photo": "更换学员照片",
     "learner.view_id": "查看学员完整身份证号",
+    "learner.card_issue": "打印新学员证（旧证二维码失效）",
+    "learner.self_login": "学员本人打开“我的学习”",
+    "learner.self_view": "学员本人查看“我的学习”",
+    "learner.self_view_refused": "“我的学习”出生日期不对或已锁定",
     "learner.status_event": "学籍异动",
     "learner.export": "导出学籍注册表",
     # teaching

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "learners.enrol":          ("admin",           "township", "enroller",            "registrar"),  # 报名（表单和导入）
     "learners.view":           ("admin", "bureau", "township", "enroller", "teacher", "registrar"),  # 学员档案、学时、学习账户
     "learners.photo":          ("admin",           "township", "enroller",            "registrar"),  # 上传学员照片
+    "learners.card":           (                   "township",             "teacher", "registrar"),  # 打印新学员证（带“我的学习”二维码，旧证的随即失效）
     "learners.status":         ("admin",           "township",                        "registrar"),  # 学籍异动、更正姓名民族电话
     "learners.status_import":  (                                                      "registrar",), # 导入学籍异动
     "learners.export":         ("admin", "bureau", "township",                        "registrar"),  # 导出学籍注册名单

@@ -1,7 +1,7 @@
 """Forms of the registry: outreach visit, enrolment, status event, photo, export (shape and field checks)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
@@ -101,3 +101,37 @@ class CorrectionForm(BaseForm):
     phone = StringField("联系电话", validators=[Optional(), Length(max=20)])     # normalised by the service
     reason = StringField("更正原因", validators=[DataRequired("请填写更正原因"), Length(max=200)],
                          description="如：与身份证原件核对，姓名录错")
+
+
+class BirthDateForm(BaseForm):
+    """The birth date a learner picks on three wheels (年/月/日 native selects) to open 我的学习."""
+
+    year = SelectField("年", coerce=int, validators=[InputRequired("请选择出生的年份。")],
+                       render_kw={"aria-label": "出生年份"})
+    month = SelectField("月", coerce=int, choices=choices([(0, "月")] + [(m, f"{m}月") for m in range(1, 13)]),
+                        validators=[InputRequired("请选择出生的月份。")], render_kw={"aria-label": "出生月份"})
+    day = SelectField("日", coerce=int, choices=choices([(0, "日")] + [(d, f"{d}日") for d in range(1, 32)]),
+                      validators=[InputRequired("请选择出生的日子。")], render_kw={"aria-label": "出生日"})
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Learners are adults: from 90 years back to 14, the most recent first.
+        self.year.choices = choices([(0, "年")] + [(y, f"{y}年") for y in range(today.year - 14, today.year - 91, -1)])
+
+    def birth_on(self) -> date | None:
+        """The date picked, or None when one wheel is still unset or the day does not exist."""
+        try:
+            return date(self.year.data, self.month.data, self.day.data)
+        except (TypeError, ValueError):
+            return None
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not (self.year.data and self.month.data and self.day.data):
+            self.form_errors.append("请把年、月、日都选好。")
+            return False
+        if self.birth_on() is None:
+            self.form_errors.append(f"{self.month.data}月没有{self.day.data}日，请重新选择。")
+            return False
+        return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.clock import now_utc
@@ -197,3 +197,31 @@ class StatusEvent(CreatedAtMixin, db.Model):
         from sqlalchemy import select
 
         return cls.learner_id.in_(select(Learner.id).where(Learner.in_scope(scope)))
+
+
+class LearnerCard(CreatedAtMixin, db.Model):
+    """A printed 学员证 and the secret of its “我的学习” QR code. Only the token's SHA-256 is kept (the plain
+    token exists on the printed card alone); printing a new card revokes the learner's previous one. Wrong
+    birth dates entered with the token are counted here and lock the card for a while."""
+
+    __tablename__ = "learner_cards"
+    __table_args__ = (
+        # At most one working card per learner: a new card revokes the old one first.
+        Index("uq_learner_cards_active_learner", "learner_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime]
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None]
+    failed_attempts: Mapped[int] = mapped_column(default=0)      # wrong birth dates since the last lock or success
+    locked_until: Mapped[datetime | None]
+
+    learner: Mapped[Learner] = relationship()
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -15,6 +15,7 @@ from lms.imports.cells import fold_width
 from lms.learners.models import (
     ROSTER_STATUS_LABELS,
     Learner,
+    LearnerCard,
     OutreachVisit,
     RosterEntry,
     StatusEvent,
@@ -205,3 +206,9 @@ def area_counts(scope: Scope) -> dict[str, dict[str, int]]:
     """Counts per status in the scope: {"roster": {...}, "learners": {...}} (two queries)."""
     return {"roster": _counts([RosterEntry.in_scope(scope)], RosterEntry, ROSTER_STATUS_LABELS),
             "learners": _counts([Learner.in_scope(scope)], Learner, LEARNER_STATUS_LABELS)}
+
+
+def current_card(learner_id: int) -> LearnerCard | None:
+    """The learner's working 学员证 with a 我的学习 QR code (not revoked), or None."""
+    return db.session.scalar(select(LearnerCard).where(LearnerCard.learner_id == learner_id,
+                                                       LearnerCard.revoked_at.is_(None)))

@@ -1,5 +1,5 @@
-"""Printable sheets: learner cards (8 per A4, photo, QR of the student number), sign-in sheets (PDF) and the
-sign-in sheet's pre-filled spreadsheet for the `attendance` import."""
+"""Printable sheets: learner cards (8 per A4, photo, a QR code for attendance scanning — and, on a new card,
+for 我的学习), sign-in sheets (PDF) and the sign-in sheet's pre-filled spreadsheet for the `attendance` import."""
 from __future__ import annotations
 
 import mimetypes
@@ -24,9 +24,16 @@ def _photo_uri(learner) -> str | None:
     return data_uri(path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/jpeg")
 
 
-def learner_cards_pdf(teaching_class, learners) -> bytes:
-    """学员证 for the learners of a class: 8 cards per A4 page, each with photo (if any) and QR (student number)."""
-    cards = [{"learner": learner, "photo": _photo_uri(learner), "qr": qr_data_uri(learner.student_number, box_size=4)}
+def learner_cards_pdf(teaching_class, learners, *, qr_texts: dict[int, str] | None = None) -> bytes:
+    """学员证 for the learners of a class: 8 cards per A4 page, each with photo (if any) and a QR code.
+
+    The QR code holds the student number (what the attendance sheet scans), or for a learner in `qr_texts`
+    that text — a new card's 我的学习 link followed by `#` and the student number
+    (lms.learners.my_learning.card_qr_text), which a phone opens and the attendance sheet still reads.
+    `teaching_class` None prints each learner's own class."""
+    qr_texts = qr_texts or {}
+    cards = [{"learner": learner, "photo": _photo_uri(learner), "my_learning": learner.id in qr_texts,
+              "qr": qr_data_uri(qr_texts.get(learner.id, learner.student_number), box_size=4)}
              for learner in learners]
     pages = [cards[start:start + 8] for start in range(0, len(cards), 8)] or [[]]
     html = render_template("teaching/pdf/cards.html", teaching_class=teaching_class, pages=pages,

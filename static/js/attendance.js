@@ -47,8 +47,15 @@
     message.className = "small mt-1 " + (ok ? "text-success" : "text-danger");
   }
 
+  // A new 学员证's QR code holds its 我的学习 link, then "#" and the student number; older cards the bare number.
+  function studentNumberOf(text) {
+    var value = (text || "").trim();
+    var hash = value.lastIndexOf("#");
+    return /^https?:\/\//i.test(value) && hash >= 0 ? value.slice(hash + 1).trim() : value;
+  }
+
   function signIn(studentNumber) {
-    var number = (studentNumber || "").trim();
+    var number = studentNumberOf(studentNumber);
     if (!number) { return; }
     var row = sheet.querySelector('.sheet-row[data-student="' + number.replace(/"/g, "") + '"]');
     if (!row) { say("学号 " + number + " 不在本课次名单中", false); return; }

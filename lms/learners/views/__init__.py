@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from lms.assessment.account import learning_account
 from lms.audit.queries import events_for
+from lms.certificates.rendering import public_base_url
 from lms.core.clock import today
 from lms.core.xlsx import XLSX_MIME
 from lms.extensions import db
@@ -17,6 +18,7 @@ from lms.geo.queries import villages_in_scope
 from lms.learners import queries
 from lms.learners.forms import CorrectionForm, ExportForm, PhotoForm, StatusEventForm
 from lms.learners.models import Learner
+from lms.learners.my_learning import card_qr_text, my_learning_url
 from lms.learners.photos import photo_file
 from lms.learners.services import (
     PRIVACY_NOTICE_VERSION,
@@ -25,6 +27,7 @@ from lms.learners.services import (
     record_id_view,
     replace_photo,
 )
+from lms.learners.services.cards import issue_card
 from lms.learners.services.status import record_status_event
 from lms.rules import (
     LEARNER_STATUS_LABELS,
@@ -35,6 +38,7 @@ from lms.rules import (
     target_group_label,
 )
 from lms.teaching.models import Specialty
+from lms.teaching.pdfs import learner_cards_pdf
 from lms.teaching.progress import learner_progress
 from lms.web.access import can, current_scope, get_or_404, requires
 from lms.web.forms import choices
@@ -72,7 +76,8 @@ def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal
         audit_events=events_for("learner", learner.id), event_form=event_form,
         photo_form=PhotoForm() if can("learners.photo") else None,
         target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None,
-        progress=learner_progress(learner, today()), account=learning_account(learner, today()))
+        progress=learner_progress(learner, today()), account=learning_account(learner, today()),
+        card=queries.current_card(learner.id) if can("learners.card") else None)
 
 
 def _paused_period(learner: Learner, events) -> tuple[date, date] | None:
@@ -95,6 +100,22 @@ def reveal(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     record_id_view(actor=current_user, learner=learner)
     return _show(learner, reveal=True)
+
+
+@bp.post("/<int:learner_id>/card")
+@requires("learners.card")
+def new_card(learner_id: int):
+    """打印新学员证: a card whose QR code opens 我的学习 (and still signs in on the attendance sheet); the
+    learner's previous card stops opening 我的学习. Answers the card's PDF."""
+    learner = get_or_404(Learner, learner_id)
+    with saving() as saved:
+        _card, token = issue_card(actor=current_user, learner=learner)
+    if not saved:
+        return redirect(url_for("learners.show", learner_id=learner.id))
+    text = card_qr_text(learner, my_learning_url(token, public_base_url()))
+    pdf = learner_cards_pdf(None, [learner], qr_texts={learner.id: text})
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=card-{learner.id}.pdf", "Cache-Control": "no-store"})
 
 
 @bp.get("/<int:learner_id>/photo")

@@ -11,12 +11,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.auth.models import User
+from lms.certificates.rendering import public_base_url
 from lms.core.clock import today
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.geo.models import TeachingPoint
 from lms.geo.queries import teaching_points_in_scope
 from lms.learners.models import Learner
+from lms.learners.my_learning import card_qr_text, my_learning_url
+from lms.learners.services.cards import issue_cards
 from lms.learners.studying import studying_on
 from lms.policies.services import policy_for
 from lms.teaching import queries, services
@@ -158,6 +161,24 @@ def learner_cards(class_id: int):
     pdf = learner_cards_pdf(teaching_class, learners)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=cards-{teaching_class.id}.pdf"})
+
+
+@bp.post("/classes/<int:class_id>/new-cards.pdf")
+@requires("learners.card")
+def new_learner_cards(class_id: int):
+    """New 学员证 for the class's learners in the user's scope: each card's QR code opens 我的学习 and still
+    signs in on the attendance sheet; each learner's previous card stops opening 我的学习."""
+    teaching_class = get_or_404(TeachingClass, class_id)
+    learners = studying_on(queries.class_learners(teaching_class, current_scope()), today())
+    with saving() as saved:
+        tokens = issue_cards(actor=current_user, learners=learners)
+    if not saved:
+        return redirect(url_for("teaching.class_page", class_id=class_id))
+    base = public_base_url()
+    texts = {learner.id: card_qr_text(learner, my_learning_url(tokens[learner.id], base)) for learner in learners}
+    pdf = learner_cards_pdf(teaching_class, learners, qr_texts=texts)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=new-cards-{teaching_class.id}.pdf", "Cache-Control": "no-store"})
 
 
 @bp.get("/learners/<int:learner_id>/hours")
