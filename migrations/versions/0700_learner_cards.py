@@ -1,7 +1,7 @@
 """learner cards carry the secret of their 我的学习 QR code
 
 Revision ID: 0700
-Revises: 0670
+Revises: 0690
 Create Date: 2026-12-07 06:02:05
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0700'
-down_revision = '0670'
+down_revision = '0690'
 branch_labels = None
 depends_on = None
 
