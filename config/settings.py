@@ -70,6 +70,11 @@ class Base:
     QUEUE_IMMEDIATE = False          # run background tasks inline (tests)
     RENDER_CHUNK_SIZE = 100          # certificates per PDF chunk of a batch print job (progress + resume unit)
     VERIFY_RATE_LIMIT = "30 per minute"   # public verification pages, per client address
+    API_RATE_LIMIT = "120 per minute"     # the JSON API (/api/v1), per API key
+    # The OpenAPI document of /api/v1, generated from the code by flask-smorest (lms/api/spec.py).
+    API_TITLE = "双提升学员管理系统接口"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
     # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For then gives the client's
     # address, which rate limits and the audit log need; 0 trusts no such header.
     TRUSTED_PROXIES = 0
@@ -129,6 +134,7 @@ _OVERRIDES = {
     "RATELIMIT_STORAGE_URI": str,
     "PUBLIC_BASE_URL": str,
     "VERIFY_RATE_LIMIT": str,
+    "API_RATE_LIMIT": str,
     "TRUSTED_PROXIES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},

@@ -89,6 +89,7 @@ def build_world() -> World:
     _add_certificates(w)
     _add_crossing_learners(w)
     _add_session_evidence(w)
+    _add_api_key(w)
     w.in_scope.update(township_id=township_a.id, village_id=village_a.id)
     w.out_of_scope.update(township_id=township_b.id, village_id=village_b.id)
     db.session.flush()
@@ -206,3 +207,12 @@ def _add_session_evidence(w: World) -> None:
     db.session.flush()
     w.in_scope.update(evidence_id=photos["a"].id)
     w.out_of_scope.update(evidence_id=photos["b"].id)
+
+
+def _add_api_key(w: World) -> None:
+    """An API key of 甲镇 (the admin's key pages) and learner A's student number (the API's learner URL)."""
+    from tests.factories.api import make_api_key
+
+    key, secret = make_api_key(w.township_a)
+    w.objects.update(api_key=key, api_secret=secret)
+    w.in_scope.update(api_key_id=key.id, student_number=w.learner_a.student_number)
