@@ -8,7 +8,7 @@ cookies are read: the key is the credential).
 """
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
@@ -68,19 +68,25 @@ def for_purpose(purpose: str):
     return decorator
 
 
+def _call() -> dict:
+    """What this request's API call has found so far (the key, its scope, what to audit). Kept in the request's
+    environ, not `g`: the rate limiter asks for the key before the blueprint's hooks run, and a test client's
+    requests share one `g`."""
+    return request.environ.setdefault("lms.api_call", {})
+
+
 def _key_of_request():
-    """The key the request presents (cached for the request), or None."""
-    if "api_key_checked" not in g:
-        g.api_key_checked = True
-        header = request.headers.get("Authorization", "")
-        scheme, _, secret = header.partition(" ")
-        g.api_key_found = queries.key_for_secret(secret.strip()) if scheme.lower() == "bearer" else None
-    return g.api_key_found
+    """The key the request presents (looked up once per request), or None."""
+    call = _call()
+    if "found" not in call:
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        call["found"] = queries.key_for_secret(secret.strip()) if scheme.lower() == "bearer" else None
+    return call["found"]
 
 
 def _limit_key() -> str:
     key = _key_of_request()
-    return f"api-key:{key.id}" if key is not None else "api-key:none"
+    return f"api-key:{key.prefix}" if key is not None else "api-key:none"   # prefixes are never reused
 
 
 def _unkeyed() -> bool:
@@ -113,10 +119,10 @@ def _authenticate():
     if state != "active":
         raise ApiError(401, "key_revoked" if state == "revoked" else "key_expired",
                        "接口密钥已吊销" if state == "revoked" else "接口密钥已过期")
-    g.api_key = key
+    _call()["key"] = key
     if key.purpose != purpose:
         raise ApiError(404, "not_found", ERRORS[404][1])
-    g.api_scope = queries.key_scope(key)
+    _call()["scope"] = queries.key_scope(key)
     return None
 
 
@@ -125,11 +131,12 @@ def _audit(response):
     """One audit row per call made with a valid key, whatever its answer (a server error aside: its
     transaction is gone). A push that wrote keeps its row in the request's transaction; every other call
     writes it after its read, as a download's audit row is written."""
-    key = g.pop("api_key", None)
+    call = _call()
+    key = call.get("key")
     if key is None or response.status_code >= 500:
         return response
-    details = g.pop("api_details", None)
-    if request.method != "GET" and (response.status_code < 400 or g.get("api_kept")):
+    details = call.get("details")
+    if request.method != "GET" and (response.status_code < 400 or call.get("kept")):
         services.note_call(key=key, method=request.method, path=request.path, status=response.status_code,
                            details=details)
     else:
@@ -184,16 +191,16 @@ def push_platform_records(payload):
     其余记录照常写入，除非 atomic 为 true（此时任何一条被拒绝则整批不写入，答复 409）。
     """
     records = payload["records"]
-    summary = services.push_platform_records(key=g.api_key, scope=g.api_scope, records=records,
+    summary = services.push_platform_records(key=_call()["key"], scope=_call()["scope"], records=records,
                                              atomic=payload["atomic"])
     result = {"received": len(records), "written": summary.written, "unchanged": summary.unchanged,
               "refused": len(summary.errors), "atomic": payload["atomic"],
               "errors": _problems(summary.errors, records), "warnings": _problems(summary.warnings, records)}
-    g.api_details = {"received": len(records), "written": summary.written, "unchanged": summary.unchanged,
+    _call()["details"] = {"received": len(records), "written": summary.written, "unchanged": summary.unchanged,
                      "refused": len(summary.errors), "atomic": payload["atomic"]}
     if payload["atomic"] and summary.errors:
         keep_writes(409)                # nothing was written but the call's audit row
-        g.api_kept = True
+        _call()["kept"] = True
         error = ApiError(409, "batch_refused", f"有 {len(summary.errors)} 条记录被拒绝，整批未写入")
         error.data = {"result": result}
         raise error
@@ -233,7 +240,7 @@ def learner_status(student_number: str):
     学时和结论与毕业审核页相同（同一套事实与规则，截至今天）。
     """
     as_of = clock.today()
-    found = queries.learner_status(student_number[:30], g.api_scope, as_of)
+    found = queries.learner_status(student_number[:30], _call()["scope"], as_of)
     if found is None:
         raise ApiError(404, "not_found", "未找到该学员（或不在该密钥的适用区划内）")
     return _learner_json(found, as_of)
@@ -259,7 +266,7 @@ def certificates(args):
         if after_id is None:
             raise ApiError(400, "invalid_cursor", "游标无效，请使用上一页答复中的 next_cursor")
     limit = args["limit"]
-    rows = queries.certificates_since(g.api_scope, args["since"], after_id=after_id, limit=limit)
+    rows = queries.certificates_since(_call()["scope"], args["since"], after_id=after_id, limit=limit)
     page, more = rows[:limit], len(rows) > limit
     base = public_base_url()
     return {"items": [{"number": c.number, "kind": c.kind, "kind_label": c.kind_label, "status": c.status,
