@@ -8,6 +8,8 @@ cookies are read: the key is the credential).
 """
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
@@ -34,6 +36,7 @@ from lms.rules import HOUR_CATEGORY_LABELS
 from lms.web.access import public
 from lms.web.transaction import keep_writes
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="学员学时、学籍状态与证书")
 csrf.exempt(bp)
 
@@ -240,7 +243,9 @@ def learner_status(student_number: str):
     学时和结论与毕业审核页相同（同一套事实与规则，截至今天）。
     """
     as_of = clock.today()
-    found = queries.learner_status(student_number[:30], _call()["scope"], as_of)
+    # A number no learner can have (too long, control characters PostgreSQL refuses in text) finds no one.
+    usable = len(student_number) <= 30 and student_number.isprintable()
+    found = queries.learner_status(student_number, _call()["scope"], as_of) if usable else None
     if found is None:
         raise ApiError(404, "not_found", "未找到该学员（或不在该密钥的适用区划内）")
     return _learner_json(found, as_of)
@@ -289,8 +294,10 @@ def verify(token: str):
 
     与证书二维码指向的核验页相同：姓名部分遮盖，不含身份证号；每次核验都记录，按来访地址限制频率。
     """
+    if not TOKEN.fullmatch(token):       # tokens are URL-safe; anything else (a NUL byte …) names none
+        raise ApiError(404, "not_found", "没有此核验码的证书")
     with write_after_read(db.session):
-        logged = log_verification_by_token(token[:64], remote_addr=request.remote_addr or "",
+        logged = log_verification_by_token(token, remote_addr=request.remote_addr or "",
                                            user_agent=request.headers.get("User-Agent", ""))
     if not logged:
         raise ApiError(404, "not_found", "没有此核验码的证书")
