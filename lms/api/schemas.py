@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from lms.rules import DAY_MINUTES
+
 MAX_BATCH = 1000
 
 
@@ -23,7 +25,7 @@ class PlatformRecordSchema(Schema):
     name = fields.String(load_default="", metadata={"description": "姓名（与学籍不一致时给出提醒，仍按身份证号计入）"})
     platform = fields.String(required=True, metadata={"description": "平台名称：与记录编号一起识别一条记录"})
     course = fields.String(load_default="", metadata={"description": "课程名称"})
-    minutes = fields.Float(required=True, allow_nan=False, metadata={"description": "学习时长（分钟），0–1440"})
+    minutes = fields.Float(required=True, allow_nan=False, metadata={"description": f"学习时长（分钟），0–{DAY_MINUTES}"})
     studied_on = fields.String(required=True, metadata={"description": "学习日期，如 2026-03-10", "format": "date"})
     record_id = fields.String(required=True, metadata={"description": "平台的记录编号（同一平台内唯一）"})
 
