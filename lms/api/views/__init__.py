@@ -131,11 +131,11 @@ def _authenticate():
 
 @bp.after_request
 def _audit(response):
-    """One audit row per call made with a valid key, whatever its answer (a server error aside: its
+    """One audit row per call presenting a real key, whatever its answer (a server error aside: its
     transaction is gone). A push that wrote keeps its row in the request's transaction; every other call
     writes it after its read, as a download's audit row is written."""
     call = _call()
-    key = call.get("key")
+    key = call.get("found")     # a real key, even refused (revoked, expired, over its rate limit): its row shows it
     if key is None or response.status_code >= 500:
         return response
     details = call.get("details")

@@ -134,6 +134,9 @@ def test_every_call_with_a_key_leaves_one_audit_row_whatever_it_answers(client, 
     assert events[5].after["written"] == 1
     client.get(_learner_url(world.learner_a))                  # no key: nobody to name, no row
     assert len(_events()) == len(calls)
+    key, secret = make_api_key(world.county, revoked=True)
+    assert client.get(_learner_url(world.learner_a), headers=bearer(secret)).status_code == 401
+    assert _events()[-1].entity_id == str(key.id) and _events()[-1].after["status"] == 401   # a revoked key still tried
 
 
 def test_a_call_notes_when_the_key_was_last_used(client, world):
@@ -152,6 +155,7 @@ def test_calls_beyond_the_keys_rate_limit_get_429_and_other_keys_go_on(app, clie
     finally:
         app.config["API_RATE_LIMIT"] = "120 per minute"
     assert answers == [200, 200, 429]
+    assert [e.after["status"] for e in _events()][-4:] == [200, 200, 429, 200]     # refused calls are audited too
     assert other.status_code == 200
     refused = client.get(_learner_url(world.learner_a), headers=keys.status_a)
     assert refused.status_code in (200, 429)
