@@ -77,6 +77,11 @@ class Base:
     MY_LEARNING_MAX_FAILURES = 5
     MY_LEARNING_LOCK_MINUTES = 30
     MY_LEARNING_SESSION_MINUTES = 15
+    API_RATE_LIMIT = "120 per minute"     # the JSON API (/api/v1), per API key
+    # The OpenAPI document of /api/v1, generated from the code by flask-smorest (lms/api/spec.py).
+    API_TITLE = "双提升学员管理系统接口"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
     # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For then gives the client's
     # address, which rate limits and the audit log need; 0 trusts no such header.
     TRUSTED_PROXIES = 0
@@ -140,6 +145,7 @@ _OVERRIDES = {
     "MY_LEARNING_MAX_FAILURES": int,
     "MY_LEARNING_LOCK_MINUTES": int,
     "MY_LEARNING_SESSION_MINUTES": int,
+    "API_RATE_LIMIT": str,
     "TRUSTED_PROXIES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},

@@ -80,6 +80,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from lms.api.spec import init_api
+    from lms.api.views import bp as api_bp
+    from lms.api.views.docs import bp as docs_bp
+    from lms.api.views.keys import bp as keys_bp
     from lms.assessment.views import bp as assessment_bp
     from lms.assessment.views.graduation import bp as graduation_bp
     from lms.audit.views import bp as audit_bp
@@ -108,8 +112,9 @@ def _register_blueprints(app: Flask) -> None:
                       roster_bp, enrolment_bp, learners_bp, mylearning_bp,
                       teaching_bp, sessions_bp, plans_bp, policies_bp,
                       assessment_bp, graduation_bp, recognition_bp,
-                      certificates_bp, batches_bp, verify_bp, reports_bp, inspection_bp):
+                      certificates_bp, batches_bp, verify_bp, reports_bp, inspection_bp, keys_bp, docs_bp):
         app.register_blueprint(blueprint)
+    init_api(app, api_bp)       # registers the API's blueprint and writes its OpenAPI document
 
 
 def _register_web(app: Flask) -> None:

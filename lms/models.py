@@ -1,4 +1,5 @@
 """Imports every domain's models so Alembic and create_all see all tables."""
+from lms.api.models import ApiKey  # noqa: F401
 from lms.assessment.models import AssessmentResult, AssignmentCompletion, MoralEvaluation  # noqa: F401
 from lms.audit.models import AuditEvent  # noqa: F401
 from lms.auth.models import LoginAttempt, User, UserDivision  # noqa: F401

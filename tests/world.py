@@ -90,6 +90,7 @@ def build_world() -> World:
     _add_crossing_learners(w)
     _add_session_evidence(w)
     _add_learner_cards(w)
+    _add_api_key(w)
     w.in_scope.update(township_id=township_a.id, village_id=village_a.id)
     w.out_of_scope.update(township_id=township_b.id, village_id=village_b.id)
     db.session.flush()
@@ -216,3 +217,12 @@ def _add_learner_cards(w: World) -> None:
     card, token = issue_card(actor=None, learner=w.learner_a)
     w.objects.update(card_a=card)
     w.in_scope.update(card_token=token)
+
+
+def _add_api_key(w: World) -> None:
+    """An API key of 甲镇 (the admin's key pages) and learner A's student number (the API's learner URL)."""
+    from tests.factories.api import make_api_key
+
+    key, secret = make_api_key(w.township_a)
+    w.objects.update(api_key=key, api_secret=secret)
+    w.in_scope.update(api_key_id=key.id, student_number=w.learner_a.student_number)

@@ -108,6 +108,11 @@ ACTION_LABELS: dict[str, str] = {
     "inspection.visit": "登记督查走访",
     "inspection.export": "导出督查清单",
     "inspection.view": "查看督查清单",
+    # the API
+    "api_key.create": "新建接口密钥",
+    "api_key.revoke": "吊销接口密钥",
+    "api.read": "接口读取",
+    "api.push": "接口推送",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -138,6 +143,7 @@ ENTITY_LABELS: dict[str, str] = {
     "report": "报表",
     "inspection": "督查",
     "inspection_visit": "督查走访",
+    "api_key": "接口密钥",
 }
 
 

@@ -72,6 +72,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "users.manage":            ("admin",),                                                           # 用户管理
     "settings.manage":         ("admin",),                                                           # 系统设置、学校印章
     "audit.view":              ("admin",),                                                           # 操作日志
+    "api_keys.manage":         ("admin",),                                                           # 接口密钥：新建、吊销
 }
 
 _UNKNOWN = {name: set(roles) - set(ROLES) for name, roles in PERMISSIONS.items() if set(roles) - set(ROLES)}

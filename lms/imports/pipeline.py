@@ -198,22 +198,14 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
     present = [(c.key, header_map.index[c.key]) for c in importer.columns if c.key in header_map.index]
     absent = dict.fromkeys(c.key for c in importer.columns if c.key not in header_map.index)
     rows = [SourceRow(r.number, {**absent, **{k: r.cells[i] for k, i in present}}) for r in table.rows]
-    summary.rows = len(rows)
-    planned = importer.check(rows)
-    summary.errors = _named(importer, rows, sorted(importer.errors, key=lambda e: (e.row, e.column)))
+    planned = check_rows(importer, rows, summary)
     summary.headers = list(table.headers)
     refused = {error.row for error in summary.errors}
     summary.refused_rows = [(row.number, row.cells) for row in table.rows if row.number in refused]
-    summary.warnings = sorted(importer.warnings, key=lambda e: (e.row, e.column))
-    summary.unchanged = importer.unchanged
-    summary.to_write = len(planned)
-    summary.created = importer.created
     if not write or (strict and summary.errors) or not planned:
         return summary
     with db.session.begin_nested():
-        with summaries.collected():         # the dashboard's summaries re-counted once, not once per row
-            summary.written = importer.write(planned)
-        summary.created = importer.created
+        write_plan(importer, planned, summary)
         record(importer.actor, f"{importer.kind}.import", "import", None,
                summary=f"导入{importer.label}：{filename}，写入 {summary.written} 行，"
                        f"未变 {summary.unchanged} 行，拒绝 {len(summary.errors)} 行",
@@ -221,6 +213,27 @@ def run_import(importer: Importer, data: bytes, filename: str, *, write: bool = 
                       "written": summary.written, "unchanged": summary.unchanged,
                       "refused": len(summary.errors), "created": summary.created})
     return summary
+
+
+def check_rows(importer: Importer[PlanT], rows: list[SourceRow], summary: ImportSummary) -> list[PlanT]:
+    """Check `rows` (from a file, or records a machine client sent as JSON — lms.api) with `importer`,
+    filling `summary` with the counts, refusals and warnings; return the plan. Writes nothing."""
+    summary.rows = len(rows)
+    planned = importer.check(rows)
+    summary.errors = _named(importer, rows, sorted(importer.errors, key=lambda e: (e.row, e.column)))
+    summary.warnings = sorted(importer.warnings, key=lambda e: (e.row, e.column))
+    summary.unchanged = importer.unchanged
+    summary.to_write = len(planned)
+    summary.created = importer.created
+    return planned
+
+
+def write_plan(importer: Importer[PlanT], planned: list[PlanT], summary: ImportSummary) -> None:
+    """Write a checked plan (flush only; the caller holds the SAVEPOINT and audits), the dashboard's
+    summaries re-counted once, not once per row."""
+    with summaries.collected():
+        summary.written = importer.write(planned)
+    summary.created = importer.created
 
 
 REASON_HEADER = "错误原因"

@@ -29,6 +29,7 @@ NAV_ITEMS: list[tuple[str, str]] = [
     ("用户管理", "users.index"),
     ("系统设置", "settings.index"),
     ("操作日志", "audit.index"),
+    ("接口密钥", "keys.index"),
 ]
 
 
@@ -41,6 +42,7 @@ NAV_GROUPS: dict[str, str] = {
     "assessment.index": "考核", "recognition.index": "考核", "graduation.audit": "考核", "policies.index": "考核",
     "certificates.index": "证书", "batches.index": "证书",
     "users.index": "系统", "settings.index": "系统", "audit.index": "系统",
+    "keys.index": "系统",
 }
 
 

@@ -44,10 +44,25 @@ def _allowed(view, args) -> frozenset[str]:
     return roles_for(**args) if roles_for else view.allowed_roles
 
 
+def _keyed(app, endpoint) -> bool:
+    """An API endpoint answering API keys, not sessions (lms.api.views): tests/functional/api covers every one
+    × key purpose × area; here, no role's session opens it."""
+    return getattr(app.view_functions[endpoint], "api_purpose", None) is not None
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_every_endpoint_admits_exactly_its_roles(app, client, world, endpoint):
     view = app.view_functions[endpoint]
     url, args = _url(app, endpoint, world.in_scope)
+    if _keyed(app, endpoint):
+        for role in (None, *ALL_ROLES):
+            if role:
+                client.login(world.users[role].username)
+            response = _request(client, app, endpoint, url)
+            assert response.status_code == 401 and response.json["code"] == "unauthorized", (role, endpoint)
+            if role:
+                client.logout()
+        return
     if getattr(view, "public", False):
         assert _request(client, app, endpoint, url).status_code < 500
         return
@@ -93,7 +108,8 @@ def test_post_without_csrf_token_is_refused_and_writes_nothing(app, client, worl
 
     client.login(world.users["admin"].username)
     before = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    posts = [e for e in ENDPOINTS if "POST" in _rule(app, e).methods]
+    # API endpoints read no cookie (an API key is the credential), so CSRF does not apply to them.
+    posts = [e for e in ENDPOINTS if "POST" in _rule(app, e).methods and not _keyed(app, e)]
     assert posts, "there are state-changing endpoints to check"
     for endpoint in posts:
         url, _ = _url(app, endpoint, world.in_scope)
