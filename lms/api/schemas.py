@@ -1,11 +1,12 @@
 """The shapes of the API's requests and answers (marshmallow): flask-smorest reads and checks requests with
-them and writes the OpenAPI document from them, so the document is the code. Dates are ISO 8601; hours are
-minutes, as everywhere in the system."""
+them and writes the OpenAPI document from them, so the document is the code. Dates are ISO 8601. Hours read
+are 学时 (cut down to one decimal, as pages show them); a pushed record gives the platform's clock minutes,
+which the import converts with the learner's cohort 学时 length (policy hour_length_minutes, default 45)."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from lms.rules import DAY_MINUTES
+from lms.rules.units import DAY_CLOCK_MINUTES
 
 MAX_BATCH = 1000
 
@@ -25,7 +26,7 @@ class PlatformRecordSchema(Schema):
     name = fields.String(load_default="", metadata={"description": "姓名（与学籍不一致时给出提醒，仍按身份证号计入）"})
     platform = fields.String(required=True, metadata={"description": "平台名称：与记录编号一起识别一条记录"})
     course = fields.String(load_default="", metadata={"description": "课程名称"})
-    minutes = fields.Float(required=True, allow_nan=False, metadata={"description": f"学习时长（分钟），0–{DAY_MINUTES}"})
+    minutes = fields.Float(required=True, allow_nan=False, metadata={"description": f"学习时长（钟点分钟），0–{DAY_CLOCK_MINUTES}；按学员所在年级政策的学时长度折算为学时"})
     studied_on = fields.String(required=True, metadata={"description": "学习日期，如 2026-03-10", "format": "date"})
     record_id = fields.String(required=True, metadata={"description": "平台的记录编号（同一平台内唯一）"})
 
@@ -73,11 +74,11 @@ class DivisionSchema(Schema):
 
 
 class HoursSchema(Schema):
-    """Credited minutes of one hour category."""
+    """Credited 学时 of one hour category."""
 
     category = fields.String(required=True, metadata={"description": "F 集中面授、L 集中线上、P 平台线上学习、S 自学"})
     label = fields.String(required=True)
-    minutes = fields.Integer(required=True)
+    hours = fields.Float(required=True, metadata={"description": "学时（保留一位小数，不进位）"})
 
 
 class DecisionSchema(Schema):
@@ -86,7 +87,7 @@ class DecisionSchema(Schema):
     outcome = fields.String(required=True, metadata={"description": "graduate、early_graduate、complete、continue、withdrawn"})
     label = fields.String(required=True)
     eligible = fields.Boolean(required=True)
-    hours_360_minutes = fields.Integer(required=True, metadata={"description": "计入 360 学时要求的分钟数"})
+    hours_360 = fields.Float(required=True, metadata={"description": "计入 360 学时要求的学时数"})
     credits = fields.String(required=True, metadata={"description": "已获学分（十进制字符串）"})
     reasons = fields.List(fields.String(), required=True)
     period_end_on = fields.Date(required=True)
@@ -106,7 +107,7 @@ class LearnerStatusSchema(Schema):
     village = fields.Nested(DivisionSchema, required=True)
     specialty = fields.String(required=True)
     hours = fields.List(fields.Nested(HoursSchema), required=True)
-    total_minutes = fields.Integer(required=True)
+    total_hours = fields.Float(required=True, metadata={"description": "各类别学时合计"})
     decision = fields.Nested(DecisionSchema, required=True)
     as_of = fields.Date(required=True)
 

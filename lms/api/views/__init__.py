@@ -32,7 +32,7 @@ from lms.core import clock
 from lms.core.db import write_after_read
 from lms.core.privacy import mask_name
 from lms.extensions import csrf, db, limiter
-from lms.rules import HOUR_CATEGORY_LABELS
+from lms.rules import HOUR_CATEGORY_LABELS, hours_number
 from lms.web.access import public
 from lms.web.transaction import keep_writes
 
@@ -221,11 +221,12 @@ def _learner_json(found, as_of) -> dict:
             "township": {"code": township.code, "name": township.name} if township else
             {"code": "", "name": ""},
             "village": {"code": village.code, "name": village.name}, "specialty": learner.specialty.name,
-            "hours": [{"category": category, "label": HOUR_CATEGORY_LABELS[category], "minutes": per[category]}
+            "hours": [{"category": category, "label": HOUR_CATEGORY_LABELS[category],
+                       "hours": hours_number(per[category])}
                       for category in per],
-            "total_minutes": hours.total(),
+            "total_hours": hours_number(hours.total()),
             "decision": {"outcome": decision.outcome, "label": decision.label, "eligible": decision.eligible,
-                         "hours_360_minutes": decision.hours_360, "credits": str(decision.credits),
+                         "hours_360": hours_number(decision.hours_360), "credits": str(decision.credits),
                          "reasons": list(decision.reasons), "period_end_on": decision.period_end_on},
             "as_of": as_of}
 

@@ -25,9 +25,11 @@ def test_a_batch_is_written_and_credited_as_platform_hours(client, world, keys):
     assert response.status_code == 200
     assert response.json == {"received": 3, "written": 3, "unchanged": 0, "refused": 0, "atomic": False,
                              "errors": [], "warnings": []}
-    assert learner_hour_totals(world.learner_a.id).platform == before + 180
+    # 60 clock minutes are 1⅓ 学时 of the default 45 minutes (80 sixtieths of a 学时), the clock minutes kept.
+    assert learner_hour_totals(world.learner_a.id).platform == before + 3 * 80
     stored = db.session.scalar(select(PlatformRecord).where(PlatformRecord.record_ref == "R-2"))
-    assert (stored.platform, stored.course_name, stored.minutes) == ("省社区教育学习平台", "种植技术入门", 60)
+    assert (stored.platform, stored.course_name, stored.minutes, stored.clock_minutes) == (
+        "省社区教育学习平台", "种植技术入门", 80, 60)
 
 
 def test_pushing_the_same_batch_twice_writes_nothing_the_second_time(client, world, keys):
@@ -81,8 +83,8 @@ def test_a_pushed_batch_is_judged_in_the_same_words_as_the_same_records_in_a_fil
              record(learner, record_id="S-4", studied_on="2026-13-01"),
              record(learner, record_id="S-5", studied_on="2027-01-05"),              # after the suite's today
              record(learner, record_id="S-6", platform=""),
-             record(learner, record_id="S-7", minutes=400, studied_on="2026-11-10"),
-             record(learner, record_id="S-8", minutes=400, studied_on="2026-11-10"),  # over the platform's day
+             record(learner, record_id="S-7", minutes=200, studied_on="2026-11-10"),
+             record(learner, record_id="S-8", minutes=200, studied_on="2026-11-10"),  # over the platform's day
              record(learner, record_id="S-9", name="别人")]                            # a warning, still written
     pushed = client.post(URL, json={"records": batch, "atomic": True}, headers=keys.platform_county).json["result"]
     path = tmp_path / "online.csv"
