@@ -12,7 +12,7 @@ from lms.certificates.models import (  # noqa: F401
 from lms.core.sequences import Sequence  # noqa: F401
 from lms.geo.models import Division, TeachingPoint  # noqa: F401
 from lms.inspection.models import InspectionVisit  # noqa: F401
-from lms.learners.models import Learner, OutreachVisit, RosterEntry, StatusEvent  # noqa: F401
+from lms.learners.models import CarriedHours, CarriedResult, Learner, OutreachVisit, RosterEntry, StatusEvent  # noqa: F401
 from lms.policies.models import PolicyVersion  # noqa: F401
 from lms.recognition.models import (  # noqa: F401
     CertificateKind,
