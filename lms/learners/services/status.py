@@ -195,8 +195,15 @@ def _check_carried(learner: Learner, hours: dict[str, int], results: list[tuple]
 
 
 def _carry_in(actor, learner: Learner, event: StatusEvent, hours: dict[str, int], results: list[tuple]) -> str:
-    """Write the hours and results a 转入 carries; returns the audit summary's tail."""
-    from lms.assessment.models import AssessmentResult
+    """Write the hours and results a 转入 carries; returns the audit summary's tail.
+
+    A carried result is a result (score, dated on the transfer day), not an exemption: the learner passed
+    (or failed) the course elsewhere, and the audit shows it as 通过 with its score. The course's required
+    assignments (R7) were part of that course there, so they are recorded done on the same day — without
+    them the R7 gate would call the course 作业未完成, which the transfer document contradicts. Revoking
+    the 转入 voids all of it."""
+    from lms.assessment.facts import required_titles
+    from lms.assessment.models import AssessmentResult, AssignmentCompletion
 
     for category, minutes in hours.items():
         db.session.add(CarriedHours(learner_id=learner.id, status_event_id=event.id, category=category,
@@ -207,6 +214,16 @@ def _carry_in(actor, learner: Learner, event: StatusEvent, hours: dict[str, int]
         db.session.add(result)
         db.session.flush()
         db.session.add(CarriedResult(learner_id=learner.id, status_event_id=event.id, assessment_result_id=result.id))
+        done = {row.title: row for row in db.session.scalars(select(AssignmentCompletion).where(
+            AssignmentCompletion.learner_id == learner.id, AssignmentCompletion.course_id == course.id))}
+        for title in required_titles(course.required_assignments):
+            row = done.get(title)
+            if row is None:
+                db.session.add(AssignmentCompletion(learner_id=learner.id, course_id=course.id, title=title,
+                                                    completed_on=event.occurred_on,
+                                                    recorded_by_id=getattr(actor, "id", None)))
+            elif row.voided_at is not None:
+                row.voided_at, row.voided_by_id, row.completed_on = None, None, event.occurred_on
     db.session.flush()
     tail = []
     if hours:
@@ -232,9 +249,9 @@ def revoke_status_event(*, actor, event: StatusEvent, reason: str, today: dt.dat
     if not reason:
         raise DomainError("请填写撤销原因", field="reason")
     if event.revoked:
-        raise DomainError(f"这条{event.kind_label}已于{format_date_cn(event.revoked_on)}撤销", field="reason")
+        raise DomainError(f"这条{event.kind_label}已于{format_date_cn(event.revoked_on)}撤销")
     if learner.status in _CERTIFIED:
-        raise DomainError(f"学员已{learner.status_label}，不能撤销学籍异动", field="reason")
+        raise DomainError(f"学员已{learner.status_label}，不能撤销学籍异动")
     standing = _standing_events(learner)
     remaining = [other for other in standing if other.id != event.id]
     try:
@@ -265,7 +282,7 @@ def revoke_status_event(*, actor, event: StatusEvent, reason: str, today: dt.dat
 
 
 def _void_carried(actor, event: StatusEvent) -> None:
-    from lms.assessment.models import AssessmentResult
+    from lms.assessment.models import AssessmentResult, AssignmentCompletion
 
     now = now_utc()
     for row in db.session.scalars(select(CarriedHours).where(CarriedHours.status_event_id == event.id,
@@ -276,3 +293,8 @@ def _void_carried(actor, event: StatusEvent) -> None:
                                                                     AssessmentResult.voided_at.is_(None))):
         result.voided_at, result.voided_by_id = now, getattr(actor, "id", None)
         result.void_reason = f"转入（{event.document_number}）已撤销"
+        # the assignments recorded with it: same course, dated on the transfer day
+        for row in db.session.scalars(select(AssignmentCompletion).where(
+                AssignmentCompletion.learner_id == result.learner_id, AssignmentCompletion.course_id == result.course_id,
+                AssignmentCompletion.completed_on == event.occurred_on, AssignmentCompletion.voided_at.is_(None))):
+            row.voided_at, row.voided_by_id = now, getattr(actor, "id", None)

@@ -163,7 +163,8 @@ def transfer_record(learner_id: int):
     learner = get_or_404(Learner, learner_id)
     event = transfer_out_event(learner)
     if event is None:
-        abort(404)
+        flash(f"{learner.name}没有转出记录，没有转学档案。", "warning")
+        return redirect(url_for("learners.show", learner_id=learner.id))
     content = transfer_record_pdf(learner, event)
     with write_after_read(db.session):     # after the read, in a short write transaction
         record(current_user, "learner.transfer_record", "learner", learner.id,
