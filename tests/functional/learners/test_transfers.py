@@ -244,3 +244,20 @@ def test_the_transfer_record_is_scoped_and_only_for_a_transfer_out(area, client,
     assert client.get(f"/learners/{learner.id}/transfer-record.pdf").status_code == 302     # no 转出: no record
     assert "下载转学档案" not in client.get(f"/learners/{learner.id}").get_data(as_text=True)
     assert client.get(f"/learners/{other.id}/transfer-record.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["transfer_out", "cancel", "death"])
+def test_the_attendance_sheet_drops_them_after_the_event_day_and_takes_them_back_when_revoked(area, learner, kind):
+    from lms.auth.scope import EVERYTHING
+    from lms.learners.services.status import revoke_status_event
+    from lms.teaching.services.sessions import sheet_learners
+    from tests.factories import make_session
+
+    on_the_day = make_session(learner.teaching_class, held_on=date(2026, 5, 2))
+    day_after = make_session(learner.teaching_class, held_on=date(2026, 5, 3))
+    record_status_event(actor=None, learner=learner, kind=kind, occurred_on=date(2026, 5, 2), reason="x",
+                        other_school="邻县职业技术学校", document_number="ZX-1", today=TODAY)
+    assert sheet_learners(on_the_day, EVERYTHING) == [learner]
+    assert sheet_learners(day_after, EVERYTHING) == []
+    revoke_status_event(actor=None, event=db.session.scalar(select(StatusEvent)), reason="录错", today=TODAY)
+    assert sheet_learners(day_after, EVERYTHING) == [learner]
