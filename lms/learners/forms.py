@@ -87,11 +87,11 @@ class StatusEventForm(BaseForm):
                                description="转出填转入学校（地区），转入填原学校（地区）")
     document_number = StringField("转学证明编号", validators=[Length(max=40)], description="转出、转入时填写")
     # 转入: what the transfer document carries, in 学时 per category and one "课程 成绩" per line.
-    carried_face = DecimalField("集中面授", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
-    carried_live = DecimalField("集中线上", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
-    carried_platform = DecimalField("平台线上学习", places=1,
+    carried_face = DecimalField("集中面授（学时）", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
+    carried_live = DecimalField("集中线上（学时）", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
+    carried_platform = DecimalField("平台线上学习（学时）", places=1,
                                     validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
-    carried_self = DecimalField("自学", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
+    carried_self = DecimalField("自学（学时）", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
     carried_results = TextAreaField("带入的课程成绩", validators=[Length(max=2000)],
                                     description="每行一门：课程名 成绩，如“种植基础 86”")
 
