@@ -21,10 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lms.rules.formatting import format_date_cn
+from lms.rules.vocab import LEARNER_STATUS_LABELS
 
 #: Statuses that stop study, and how a refusal names them.
 STOP_PHRASES = {"suspended": "休学中", "withdrawn": "已退学", "graduated": "已毕业", "completed": "已结业",
-                "transferred": "已转出", "cancelled": "已注销", "deceased": "已故"}
+                # 已转出, 已注销, 已故: the statuses' own words already read as a state
+                **{status: LEARNER_STATUS_LABELS[status] for status in ("transferred", "cancelled", "deceased")}}
 _FOR_GOOD = ("withdrawn", "graduated", "completed", "transferred", "cancelled", "deceased")
 #: The events that end study for good and the status each one sets (退学, 转出, 注销, 死亡).
 ENDING_KINDS = {"withdraw": "withdrawn", "transfer_out": "transferred", "cancel": "cancelled", "death": "deceased"}

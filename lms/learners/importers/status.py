@@ -20,7 +20,6 @@ from lms.teaching.models import Specialty
 
 #: The file names a kind by its Chinese word (休学 …); the event stores its code (suspend …).
 KIND_CHOICES = {label: kind for kind, label in STATUS_EVENT_KIND_LABELS.items()}
-KIND_LABELS = STATUS_EVENT_KIND_LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +95,10 @@ class StatusEventImporter(LearnerRowsImporter[PlannedStatusEvent]):
                     continue
             other_school, document = clean_text(row.get("other_school")), clean_text(row.get("document_number"))
             if kind in TRANSFER_KINDS and not other_school:
-                self.refuse(row, "other_school", f"{KIND_LABELS[kind]}须填写对方学校或地区")
+                self.refuse(row, "other_school", f"{STATUS_EVENT_KIND_LABELS[kind]}须填写对方学校或地区")
                 continue
             if kind in TRANSFER_KINDS and not document:
-                self.refuse(row, "document_number", f"{KIND_LABELS[kind]}须填写转学证明编号")
+                self.refuse(row, "document_number", f"{STATUS_EVENT_KIND_LABELS[kind]}须填写转学证明编号")
                 continue
             candidates.append((row, PlannedStatusEvent(learner, kind, occurred_on, reason[:200],
                                                        clean_text(row.get("approved_by"))[:40], to_specialty,
