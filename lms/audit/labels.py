@@ -44,6 +44,8 @@ ACTION_LABELS: dict[str, str] = {
     "learner.photo": "更换学员照片",
     "learner.view_id": "查看学员完整身份证号",
     "learner.status_event": "学籍异动",
+    "learner.status_event_revoke": "撤销学籍异动",
+    "learner.transfer_record": "下载转学档案",
     "learner.export": "导出学籍注册表",
     # teaching
     "specialty.create": "新增专业",
