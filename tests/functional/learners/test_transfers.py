@@ -97,6 +97,9 @@ def test_the_audit_decides_no_certificate_naming_the_event(area, client, login_a
     decision = graduation_decision(facts, TODAY, policy_for(2025))
     assert decision.outcome == "left"
     assert decision.reasons == ("已于2026年5月2日转出，学习记录随转学档案转出，不发证书",)
+    from lms.certificates.eligibility import allows
+
+    assert not any(allows(kind, decision) for kind in ("diploma", "completion", "study_record"))
     before = graduation_decision(learner_facts([learner.id], date(2026, 5, 1))[learner.id], date(2026, 5, 1),
                                  policy_for(2025))
     assert before.outcome != "left"
