@@ -264,3 +264,33 @@ def test_the_attendance_sheet_drops_them_after_the_event_day_and_takes_them_back
     assert sheet_learners(day_after, EVERYTHING) == []
     revoke_status_event(actor=None, event=db.session.scalar(select(StatusEvent)), reason="录错", today=TODAY)
     assert sheet_learners(day_after, EVERYTHING) == [learner]
+
+
+def test_revoking_a_change_of_specialty_restores_the_specialty(area, learner):
+    from lms.learners.services.status import revoke_status_event
+    from tests.factories import specialty_named
+
+    first = learner.specialty_id
+    record_status_event(actor=None, learner=learner, kind="change_specialty", occurred_on=date(2026, 3, 1),
+                        reason="兴趣", to_specialty=specialty_named("刺绣"), today=TODAY)
+    record_status_event(actor=None, learner=learner, kind="change_specialty", occurred_on=date(2026, 4, 1),
+                        reason="兴趣", to_specialty=specialty_named("餐饮"), today=TODAY)
+    one, two = db.session.scalars(select(StatusEvent).order_by(StatusEvent.id)).all()
+    revoke_status_event(actor=None, event=two, reason="录错专业", today=TODAY)
+    assert learner.specialty_id == specialty_named("刺绣").id and learner.class_id is None
+    revoke_status_event(actor=None, event=one, reason="未获批准", today=TODAY)
+    assert learner.specialty_id == first and learner.status == "studying"
+
+
+def test_no_event_is_revoked_once_a_certificate_set_the_status(area, learner):
+    from lms.core.errors import DomainError
+    from lms.learners.services.status import revoke_status_event
+
+    record_status_event(actor=None, learner=learner, kind="suspend", occurred_on=date(2025, 9, 1), reason="务工",
+                        today=TODAY)
+    from lms import summaries
+
+    learner.status, learner.status_changed_on = "graduated", date(2026, 8, 1)      # as a diploma would
+    summaries.learners_changed([learner.id])
+    with pytest.raises(DomainError, match="学员已毕业，不能撤销学籍异动"):
+        revoke_status_event(actor=None, event=db.session.scalar(select(StatusEvent)), reason="录错", today=TODAY)
