@@ -82,7 +82,7 @@ class StatusEventForm(BaseForm):
     occurred_on = ChineseDateField("异动日期", validators=[InputRequired("请填写异动日期")])
     reason = StringField("原因", validators=[DataRequired("请填写异动原因"), Length(max=200)])
     approved_by = StringField("审批人", validators=[Length(max=40)])
-    to_specialty_id = SelectField("转入专业", coerce=int, validate_choice=False, description="仅转专业时填写")
+    to_specialty_id = SelectField("新专业", coerce=int, validate_choice=False, description="仅转专业时填写")
     other_school = StringField("对方学校或地区", validators=[Length(max=100)],
                                description="转出填转入学校（地区），转入填原学校（地区）")
     document_number = StringField("转学证明编号", validators=[Length(max=40)], description="转出、转入时填写")
