@@ -13,7 +13,15 @@ from lms.certificates.models import (  # noqa: F401
 from lms.core.sequences import Sequence  # noqa: F401
 from lms.geo.models import Division, TeachingPoint  # noqa: F401
 from lms.inspection.models import InspectionVisit  # noqa: F401
-from lms.learners.models import Learner, LearnerCard, OutreachVisit, RosterEntry, StatusEvent  # noqa: F401
+from lms.learners.models import (  # noqa: F401
+    CarriedHours,
+    CarriedResult,
+    Learner,
+    LearnerCard,
+    OutreachVisit,
+    RosterEntry,
+    StatusEvent,
+)
 from lms.policies.models import PolicyVersion  # noqa: F401
 from lms.recognition.models import (  # noqa: F401
     CertificateKind,

@@ -9,7 +9,7 @@ import and loader that writes what they summarise declares it, after writing, wi
     learners_changed(ids, moved_from=())  learners added, or changed in what the tallies count (village,
                                           class, cohort, prior education, status and its date, enrolment
                                           date); `moved_from`: the villages learners left
-    hours_changed(ids)                    attendance, platform or approved self-study of these learners
+    hours_changed(ids)                    attendance, platform, approved self-study or carried-in hours of these learners
                                           written, or a session of theirs changed day, mode or cancellation
     sessions_changed(class_ids)           sessions of these classes added or changed (day, minutes, mode,
                                           cancellation, class), or a class's cohort changed
@@ -280,7 +280,8 @@ _SESSION = ("class_id", "held_on", "minutes", "mode", "cancelled_at")
 _SESSION_HOURS = ("held_on", "mode", "cancelled_at")
 _HOUR_ROWS = {"attendance": ("learner_id", "session_id", "status", "minutes"),
               "platform_records": ("learner_id", "minutes", "studied_on"),
-              "self_study_entries": ("learner_id", "minutes", "studied_on", "status")}
+              "self_study_entries": ("learner_id", "minutes", "studied_on", "status"),
+              "carried_hours": ("learner_id", "minutes", "carried_on", "category", "voided_at")}
 
 
 def _watch_flush(session: Session, _context) -> None:
@@ -323,6 +324,7 @@ def _watch_flush(session: Session, _context) -> None:
 # Bulk statements: table → (the kind a declaration must cover, the columns that matter; None: all).
 _BULK = {"learners": ("learner", set(_LEARNER)), "attendance": ("hours", None),
          "platform_records": ("hours", None), "self_study_entries": ("hours", None),
+         "carried_hours": ("hours", None),
          "sessions": ("class", set(_SESSION)), "classes": ("class", {"cohort"}),
          "policy_versions": ("cohort", None)}
 

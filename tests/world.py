@@ -91,6 +91,7 @@ def build_world() -> World:
     _add_session_evidence(w)
     _add_learner_cards(w)
     _add_api_key(w)
+    _add_status_events(w)
     w.in_scope.update(township_id=township_a.id, village_id=village_a.id)
     w.out_of_scope.update(township_id=township_b.id, village_id=village_b.id)
     db.session.flush()
@@ -226,3 +227,16 @@ def _add_api_key(w: World) -> None:
     key, secret = make_api_key(w.township_a)
     w.objects.update(api_key=key, api_secret=secret)
     w.in_scope.update(api_key_id=key.id, student_number=w.learner_a.student_number)
+
+
+def _add_status_events(w: World) -> None:
+    """A 转入 of each township's learner (status kept: studying), for the revoke route's `event_id`."""
+    from lms.learners.models import StatusEvent
+
+    events = {side: StatusEvent(learner_id=learner.id, kind="transfer_in", occurred_on=date(2025, 3, 1),
+                                reason="随父母迁入", other_school="邻县职业学校", document_number=f"ZR-{side}")
+              for side, learner in (("a", w.learner_a), ("b", w.learner_b))}
+    db.session.add_all(events.values())
+    db.session.flush()
+    w.in_scope.update(event_id=events["a"].id)
+    w.out_of_scope.update(event_id=events["b"].id)

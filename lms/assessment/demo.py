@@ -185,6 +185,11 @@ class _Rows:
                              "sat_on": sat_on, "recorded_by_id": recorder, "created_at": self.now})
 
     def write(self) -> None:
+        # A 转入 (lms.learners.demo) already recorded its carried course's assignments: one row per title.
+        carried = set(db.session.execute(select(AssignmentCompletion.learner_id, AssignmentCompletion.course_id,
+                                                AssignmentCompletion.title)).all())
+        self.completions = [row for row in self.completions
+                            if (row["learner_id"], row["course_id"], row["title"]) not in carried]
         bulk_insert(AssignmentCompletion.__table__, self.completions)
         bulk_insert(AssessmentResult.__table__, self.results)
         bulk_insert(MoralEvaluation.__table__, self.evaluations)

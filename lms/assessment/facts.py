@@ -95,7 +95,17 @@ def withdrawal_dates(learner_ids: list[int] | None) -> dict[int, dt.date]:
     """The date of each learner's (latest) 退学 status event, for those who have one: the withdrawal date of
     their LearnerFacts and of their 写实性学习证明. One query (`learner_ids` None: every learner)."""
     return dict(db.session.execute(_among(
-        select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on)).where(StatusEvent.kind == "withdraw"),
+        select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on)).where(StatusEvent.kind == "withdraw",
+                                                                               StatusEvent.standing()),
+        StatusEvent.learner_id, learner_ids).group_by(StatusEvent.learner_id)).all())
+
+
+def leaving_dates(learner_ids: list[int] | None) -> dict[int, dt.date]:
+    """The date of each learner's standing 转出/注销/死亡 event, for those who have one: LearnerFacts.left_on.
+    One query (`learner_ids` None: every learner)."""
+    return dict(db.session.execute(_among(
+        select(StatusEvent.learner_id, func.max(StatusEvent.occurred_on)).where(
+            StatusEvent.kind.in_(("transfer_out", "cancel", "death")), StatusEvent.standing()),
         StatusEvent.learner_id, learner_ids).group_by(StatusEvent.learner_id)).all())
 
 
@@ -112,13 +122,14 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     decided_on, the newest moral evaluation by evaluated_on; hours by their day up to
     lms.rules.hours_cutoff (by default the period's last day: Policy.hours_after_period). The plan is the
     active courses of the learner's (current) specialty. withdrawn_on is the date of the learner's
-    退学 status event (not the date of the latest status change, which a later certificate moves);
+    退学 status event (not the date of the latest status change, which a later certificate moves), left_on
+    that of its 转出/注销/死亡 (revoked events never count);
     the period end is the learner's, extended by every 复学.
 
     `courses=False` leaves out what only R7–R13 need — the plan's courses and the moral evaluation
     (courses=(), moral_ok=None) — for callers judging R1–R6 only (`flask lms hours`).
 
-    Queries: eight per chunk of CHUNK learners (three with courses=False; with learner_ids None one
+    Queries: nine per chunk of CHUNK learners (four with courses=False; with learner_ids None one
     statement each, without id lists), plus the hours once per distinct hours cut-off day (as_of for
     everyone whose cohort counts no hours after the period — the SQL stops at each one's period end —
     and for the others still inside the re-sit window, one more per window-end day of those past it —
@@ -127,6 +138,7 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     everyone = learner_ids is None
     learners: dict[int, _Learner] = {}
     withdrawn: dict[int, dt.date] = {}
+    left: dict[int, dt.date] = {}
     status_events: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     completions: dict[tuple[int, int], list[tuple[str, dt.date]]] = defaultdict(list)
     attempts: dict[tuple[int, int], list[tuple[Decimal, dt.date]]] = defaultdict(list)
@@ -140,10 +152,12 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
                 Learner.id, ids)):
             learners[row.id] = _Learner(*row)
         withdrawn.update(withdrawal_dates(ids))
-        # 休学/复学/退学, for suspended_on — and the later ones too, for the period end as it stood on as_of.
+        left.update(leaving_dates(ids))
+        # 休学/复学/退学 that stand, for suspended_on — and the later ones too, for the period end as it stood
+        # on as_of.
         for learner_id, kind, on in db.session.execute(_among(
                 select(StatusEvent.learner_id, StatusEvent.kind, StatusEvent.occurred_on)
-                .where(StatusEvent.kind.in_(STOPPING_KINDS))
+                .where(StatusEvent.kind.in_(STOPPING_KINDS), StatusEvent.standing())
                 .order_by(StatusEvent.learner_id, StatusEvent.occurred_on, StatusEvent.id),
                 StatusEvent.learner_id, ids)):
             status_events[learner_id].append((kind, on))
@@ -228,7 +242,8 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
             moral_ok=evaluations[-1][2] if evaluations else None,
             period_end_on=_period_end_as_of(learner, status_events.get(learner.id, ()), as_of),
             status=learner.status, withdrawn_on=withdrawn.get(learner.id), learner_id=learner.id,
-            suspended_on=_suspended_on(learner, status_events.get(learner.id, ()), as_of))
+            suspended_on=_suspended_on(learner, status_events.get(learner.id, ()), as_of),
+            left_on=left.get(learner.id))
     return facts, {learner.id: policies[learner.cohort] for learner in learners.values()}
 
 

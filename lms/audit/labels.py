@@ -49,6 +49,8 @@ ACTION_LABELS: dict[str, str] = {
     "learner.self_view": "学员本人查看“我的学习”",
     "learner.self_view_refused": "“我的学习”出生日期不对或已锁定",
     "learner.status_event": "学籍异动",
+    "learner.status_event_revoke": "撤销学籍异动",
+    "learner.transfer_record": "下载转学档案",
     "learner.export": "导出学籍注册表",
     # teaching
     "specialty.create": "新增专业",

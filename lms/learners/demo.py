@@ -174,3 +174,26 @@ def _status_events(learners: list[Learner], users: dict, today: date) -> None:
             record_status_event(actor=actor, learner=learner, kind="resume",
                                 occurred_on=min(today, occurred_on + timedelta(days=120)),
                                 reason="务工结束返乡", approved_by="教务 黄志明", today=today)
+    _transfers(learners[-2:], users, today)
+
+
+def _transfers(pair: list[Learner], users: dict, today: date) -> None:
+    """A transfer: the first learner moves to a neighbouring county (转出, their 转学档案 downloadable), the
+    second arrived from one on their enrolment day (转入) with 60 学时 of face-to-face and 40 of platform
+    hours and the first course of their plan passed (82) — all from the transfer document."""
+    from lms.teaching.models import Course
+
+    if len(pair) < 2:
+        return
+    leaving, arriving = pair
+    actor = users["registrar"]
+    record_status_event(actor=actor, learner=leaving, kind="transfer_out",
+                        occurred_on=min(today, leaving.enrolled_on + timedelta(days=240)), reason="随家人迁居外县",
+                        approved_by="教务 黄志明", other_school="邻县职业技术学校（望谟县）",
+                        document_number="ZX-2026-018", today=today)
+    course = db.session.scalar(select(Course).where(Course.specialty_id == arriving.specialty_id,
+                                                    Course.active.is_(True)).order_by(Course.position, Course.id))
+    record_status_event(actor=actor, learner=arriving, kind="transfer_in", occurred_on=arriving.enrolled_on,
+                        reason="随家人从外县迁入", approved_by="教务 黄志明", other_school="贞丰县职业技术学校",
+                        document_number="ZR-2025-003", carried_hours={"F": 60 * 60, "P": 40 * 60},
+                        carried_results=[(course, 82)] if course is not None else [], today=today)

@@ -11,8 +11,8 @@ from lms.core.xlsx import Sheet, workbook_bytes
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
 from lms.learners.codes import education_gb4658, ethnicity_name
-from lms.learners.models import SEX_LABELS, Learner, OutreachVisit
-from lms.rules import LEARNER_STATUS_LABELS
+from lms.learners.models import SEX_LABELS, Learner, OutreachVisit, StatusEvent
+from lms.rules import LEARNER_STATUS_LABELS, format_date_cn
 from lms.settings.services import get_setting
 from lms.teaching.models import Specialty, TeachingClass
 
@@ -24,7 +24,7 @@ HEADERS = (
     "教学点名称", "健康情况", "现家庭所在省", "现家庭所在市", "现家庭所在区县", "现家庭详细地址", "专业目录版本",
     "学生类别", "出生日期", "校内学号", "学生本人联系电话", "邮政编码", "省级电子注册学籍号", "曾用名", "政治面貌",
     "籍贯", "港澳台侨胞", "毕业学校", "电子邮箱", "中职学生资助卡号", "备注",
-    "学习形式", "入学前学历代码", "入学前学历",
+    "学习形式", "入学前学历代码", "入学前学历", "学籍状态", "学籍异动",
 )
 STUDY_MODE = "非全日制"          # never 全日制: these are non-full-time learners
 TEXT_COLUMNS = {"身份证号", "校内学号", "学生本人联系电话", "入学前学历代码"}
@@ -39,7 +39,8 @@ def _province(code6: str) -> str:
 
 
 def export_rows(scope: Scope, cohort: int) -> list[dict[str, str]]:
-    """The rows of the list: learners of `cohort` in `scope`, by student number. Two queries."""
+    """The rows of the list: learners of `cohort` in `scope`, by student number; 学籍状态 and 学籍异动 (the
+    standing events, oldest first) after the template's columns. Three queries."""
     township, county = db.aliased(Division), db.aliased(Division)
     stmt = (select(Learner, Division.name, township.name, county.name, county.code, TeachingPoint.name,
                    Specialty.name, TeachingClass.name)
@@ -53,6 +54,7 @@ def export_rows(scope: Scope, cohort: int) -> list[dict[str, str]]:
             .order_by(Learner.student_number))
     results = db.session.execute(stmt).all()
     health = _latest_health([row[0].roster_entry_id for row in results if row[0].roster_entry_id])
+    events = _event_lines([row[0].id for row in results])
     category = get_setting("learners.student_category")
     provinces: dict[str, str] = {}
     rows = []
@@ -72,8 +74,29 @@ def export_rows(scope: Scope, cohort: int) -> list[dict[str, str]]:
             "出生日期": learner.birth_on.isoformat(), "校内学号": learner.student_number,
             "学生本人联系电话": learner.phone, "备注": status_note, "学习形式": STUDY_MODE,
             "入学前学历代码": education_code, "入学前学历": learner.prior_education,
+            "学籍状态": LEARNER_STATUS_LABELS[learner.status], "学籍异动": "；".join(events.get(learner.id, ())),
         })
     return rows
+
+
+def event_line(event: StatusEvent) -> str:
+    """One status event as the list writes it: “2026年5月3日转出：转入某县职校，转学证明 ZX-01（举家搬迁）”."""
+    line = f"{format_date_cn(event.occurred_on)}{event.kind_label}"
+    if event.kind in ("transfer_out", "transfer_in"):
+        where = "转入" if event.kind == "transfer_out" else "来自"
+        line += f"：{where}{event.other_school}，转学证明 {event.document_number}"
+    return f"{line}（{event.reason}）"
+
+
+def _event_lines(learner_ids: list[int]) -> dict[int, list[str]]:
+    """{learner id: lines of their standing status events, oldest first} (one query per 500 learners)."""
+    lines: dict[int, list[str]] = {}
+    for start in range(0, len(learner_ids), 500):
+        for event in db.session.scalars(select(StatusEvent).where(
+                StatusEvent.learner_id.in_(learner_ids[start:start + 500]), StatusEvent.standing())
+                .order_by(StatusEvent.occurred_on, StatusEvent.id)):
+            lines.setdefault(event.learner_id, []).append(event_line(event))
+    return lines
 
 
 def _latest_health(entry_ids: list[int]) -> dict[int, str]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, StopValidation
+from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, StopValidation
 
 from lms.learners.codes import ETHNICITIES
 from lms.learners.models import ROSTER_STATUS_LABELS, WILLINGNESS_LABELS, WORK_SITUATIONS
 from lms.learners.services.visits import VISIT_OUTCOMES
 from lms.rules import PRIOR_EDUCATIONS, STATUS_EVENT_KIND_LABELS
+from lms.rules.units import parts_from_hours
 from lms.web.forms import BaseForm, choices
 
 PHONE = Regexp(r"^1\d{10}$", message="手机号应为 1 开头的 11 位数字")
@@ -82,7 +83,28 @@ class StatusEventForm(BaseForm):
     occurred_on = ChineseDateField("异动日期", validators=[InputRequired("请填写异动日期")])
     reason = StringField("原因", validators=[DataRequired("请填写异动原因"), Length(max=200)])
     approved_by = StringField("审批人", validators=[Length(max=40)])
-    to_specialty_id = SelectField("转入专业", coerce=int, validate_choice=False, description="仅转专业时填写")
+    to_specialty_id = SelectField("新专业", coerce=int, validate_choice=False, description="仅转专业时填写")
+    other_school = StringField("对方学校或地区", validators=[Length(max=100)],
+                               description="转出填转入学校（地区），转入填原学校（地区）")
+    document_number = StringField("转学证明编号", validators=[Length(max=40)], description="转出、转入时填写")
+    # 转入: what the transfer document carries, in 学时 per category and one "课程 成绩" per line.
+    carried_face = DecimalField("集中面授（学时）", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
+    carried_live = DecimalField("集中线上（学时）", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
+    carried_platform = DecimalField("平台线上学习（学时）", places=1,
+                                    validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
+    carried_self = DecimalField("自学（学时）", places=1, validators=[Optional(), NumberRange(0, 720, "学时须在 0–720 之间")])
+    carried_results = TextAreaField("带入的课程成绩", validators=[Length(max=2000)],
+                                    description="每行一门：课程名 成绩，如“种植基础 86”")
+
+    def carried_minutes(self) -> dict[str, int]:
+        """{category: stored parts} of the carried 学时 typed (lms.rules.units: a part is 1/60 学时)."""
+        typed = {"F": self.carried_face.data, "L": self.carried_live.data, "P": self.carried_platform.data,
+                 "S": self.carried_self.data}
+        return {category: parts_from_hours(hours) for category, hours in typed.items() if hours}
+
+
+class RevokeEventForm(BaseForm):
+    reason = StringField("撤销原因", validators=[DataRequired("请填写撤销原因"), Length(max=200)])
 
 
 class PhotoForm(BaseForm):

@@ -170,8 +170,11 @@ class Learner(CreatedAtMixin, db.Model):
 
 class StatusEvent(CreatedAtMixin, db.Model):
     """A student-status event (学籍异动) with date, reason and approver. `kind` is a code of
-    lms.rules.STATUS_EVENT_KINDS (suspend 休学, resume 复学, withdraw 退学, change_specialty 转专业);
-    pages, exports and messages show `kind_label`."""
+    lms.rules.STATUS_EVENT_KINDS (suspend 休学, resume 复学, withdraw 退学, change_specialty 转专业,
+    transfer_out 转出, transfer_in 转入, cancel 注销, death 死亡); pages, exports and messages show
+    `kind_label`. 转出/转入 name the other school or area (`other_school`) and the transfer document
+    (`document_number`). A wrongly recorded event is revoked, never deleted: `revoked_on`, `revoked_by_id`
+    and `revoke_reason` say when, by whom and why, and the learner's status follows the events that stand."""
 
     __tablename__ = "status_events"
 
@@ -183,13 +186,28 @@ class StatusEvent(CreatedAtMixin, db.Model):
     approved_by: Mapped[str] = mapped_column(String(40), default="")
     from_specialty_id: Mapped[int | None] = mapped_column(ForeignKey("specialties.id"))
     to_specialty_id: Mapped[int | None] = mapped_column(ForeignKey("specialties.id"))
+    other_school: Mapped[str] = mapped_column(String(100), default="")      # 转入学校/地区 or 原学校/地区
+    document_number: Mapped[str] = mapped_column(String(40), default="")    # 转学证明编号
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_on: Mapped[date | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoke_reason: Mapped[str] = mapped_column(String(200), default="")
 
     learner: Mapped[Learner] = relationship(back_populates="status_events")
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
 
     @property
     def kind_label(self) -> str:
         return STATUS_EVENT_KIND_LABELS[self.kind]
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_on is not None
+
+    @classmethod
+    def standing(cls):
+        """SQL clause: events not revoked — the only ones that shape a learner's status and study."""
+        return cls.revoked_on.is_(None)
 
     @classmethod
     def in_scope(cls, scope: Scope):
@@ -225,3 +243,31 @@ class LearnerCard(CreatedAtMixin, db.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class CarriedHours(CreatedAtMixin, db.Model):
+    """Hours of one category (F/L/P/S, lms.rules.HOUR_CATEGORIES) carried in by a 转入 from the transfer
+    document, dated on the transfer day: they count toward R6 like the category's own records and show
+    their source (the event). Revoking the 转入 voids them (`voided_at`); never deleted."""
+
+    __tablename__ = "carried_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    status_event_id: Mapped[int] = mapped_column(ForeignKey("status_events.id"), index=True)
+    category: Mapped[str] = mapped_column(String(1))
+    minutes: Mapped[int]
+    carried_on: Mapped[date]
+    voided_at: Mapped[datetime | None]
+
+
+class CarriedResult(CreatedAtMixin, db.Model):
+    """A course result carried in by a 转入: the AssessmentResult it was recorded as (dated on the transfer
+    day, so the graduation audit counts it as passed), tied to the event that brought it."""
+
+    __tablename__ = "carried_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    status_event_id: Mapped[int] = mapped_column(ForeignKey("status_events.id"), index=True)
+    assessment_result_id: Mapped[int] = mapped_column(ForeignKey("assessment_results.id"), unique=True)

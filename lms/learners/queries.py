@@ -167,14 +167,36 @@ def classes_at_points(point_ids: list[int]) -> list[TeachingClass]:
 # --- one record ---------------------------------------------------------------------------------
 
 def status_events(learner_id: int) -> list[tuple[StatusEvent, str, str]]:
-    """A learner's status events, oldest first, with the names of the specialties a 转专业 left and
-    joined ("" otherwise). Two queries."""
+    """A learner's status events (revoked ones too: the page strikes them through), oldest first, with the
+    names of the specialties a 转专业 left and joined ("" otherwise). Two queries."""
     events = list(db.session.scalars(select(StatusEvent).where(StatusEvent.learner_id == learner_id)
                                      .order_by(StatusEvent.occurred_on, StatusEvent.id)))
     ids = {e.from_specialty_id for e in events} | {e.to_specialty_id for e in events}
     names = dict(db.session.execute(select(Specialty.id, Specialty.name).where(Specialty.id.in_(ids - {None}))).all()) \
         if ids - {None} else {}
     return [(e, names.get(e.from_specialty_id, ""), names.get(e.to_specialty_id, "")) for e in events]
+
+
+def carried_in(learner_id: int) -> dict[int, dict]:
+    """What each of a learner's 转入 events carried in: {event id: {"hours": [(category label, minutes)],
+    "results": [(course name, score, voided)]}} (two queries)."""
+    from lms.assessment.models import AssessmentResult
+    from lms.learners.models import CarriedHours, CarriedResult
+    from lms.rules import HOUR_CATEGORY_LABELS
+    from lms.teaching.models import Course
+
+    carried: dict[int, dict] = {}
+    for row in db.session.scalars(select(CarriedHours).where(CarriedHours.learner_id == learner_id)
+                                  .order_by(CarriedHours.id)):
+        entry = carried.setdefault(row.status_event_id, {"hours": [], "results": []})
+        entry["hours"].append((HOUR_CATEGORY_LABELS[row.category], row.minutes))
+    for event_id, name, score, voided in db.session.execute(
+            select(CarriedResult.status_event_id, Course.name, AssessmentResult.score, AssessmentResult.voided_at)
+            .join(AssessmentResult, CarriedResult.assessment_result_id == AssessmentResult.id)
+            .join(Course, AssessmentResult.course_id == Course.id)
+            .where(CarriedResult.learner_id == learner_id).order_by(CarriedResult.id)):
+        carried.setdefault(event_id, {"hours": [], "results": []})["results"].append((name, score, voided is not None))
+    return carried
 
 
 def village_labels(village_ids, scope: Scope) -> dict[int, str]:

@@ -2,7 +2,8 @@
 
 Every place that lists learners for a day or records hours on one asks here — the attendance sheet,
 the sign-in sheets, learner cards, the hours imports and the self-study form — so they all agree.
-One query per 500 learners (their 休学/复学/退学 events); the learners themselves are already loaded.
+One query per 500 learners (their standing 休学/复学/退学/转出/注销/死亡 events: a revoked event never
+stops study); the learners themselves are already loaded.
 """
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.learners.models import Learner, StatusEvent
-from lms.rules import StudyHistory, not_studying_reason, study_stops
+from lms.rules import ENDING_KINDS, StudyHistory, not_studying_reason, study_stops
 
 CHUNK = 500                       # ids per IN (...) list
-STOPPING_KINDS = ("suspend", "resume", "withdraw")      # 休学, 复学, 退学: the kinds that start or end a stop
+#: 休学, 复学, 退学, 转出, 注销, 死亡: the kinds that start or end a stop
+STOPPING_KINDS = ("suspend", "resume", *ENDING_KINDS)
 
 
 def study_histories(learners: Iterable[Learner]) -> dict[int, StudyHistory]:
@@ -28,7 +30,8 @@ def study_histories(learners: Iterable[Learner]) -> dict[int, StudyHistory]:
     for start in range(0, len(ids), CHUNK):
         for learner_id, kind, occurred_on in db.session.execute(
                 select(StatusEvent.learner_id, StatusEvent.kind, StatusEvent.occurred_on)
-                .where(StatusEvent.learner_id.in_(ids[start:start + CHUNK]), StatusEvent.kind.in_(STOPPING_KINDS))
+                .where(StatusEvent.learner_id.in_(ids[start:start + CHUNK]), StatusEvent.kind.in_(STOPPING_KINDS),
+                       StatusEvent.standing())
                 .order_by(StatusEvent.learner_id, StatusEvent.occurred_on, StatusEvent.id)):
             events[learner_id].append((kind, occurred_on))
     return {learner_id: StudyHistory(learner.enrolled_on,

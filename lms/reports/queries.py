@@ -33,7 +33,9 @@ FUNNEL_KEYS = ("roster", "visited", "enrolled", "studying", "graduated", "comple
 #: learners by status.
 FUNNEL_LABELS = {"roster": "名册", "visited": ROSTER_STATUS_LABELS["visited"], "enrolled": ROSTER_STATUS_LABELS["enrolled"],
                  **LEARNER_STATUS_LABELS}
-END_STATUSES = ("suspended", "graduated", "completed", "withdrawn")
+END_STATUSES = ("suspended", "graduated", "completed", "withdrawn", "transferred", "cancelled", "deceased")
+#: Off the register (转出, 注销, 死亡): from their event's day they count toward no target.
+LEFT_STATUSES = ("transferred", "cancelled", "deceased")
 
 
 @dataclass
@@ -152,10 +154,13 @@ def _key(area: Area, counted: Counted = LEARNERS):
 
 
 def _learner_counts(scope, area, as_of, goals, rows: dict) -> dict[int, Policy]:
-    """Funnel statuses and R2 target counts per child in one grouped query; returns the cohorts' policies."""
+    """Funnel statuses and R2 target counts per child in one grouped query; returns the cohorts' policies.
+    Learners off the register on `as_of` (转出/注销/死亡) are counted by their status but toward no target."""
     counted = counted_for(as_of)
     key, status = _key(area, counted).label("key"), status_as_of(as_of, counted).label("status")
-    due_sums = [func.sum(case((counted.enrolled_on <= goal.due, counted.weight), else_=0)) for goal in goals]
+    on_register = status_as_of(as_of, counted).not_in(LEFT_STATUSES)
+    due_sums = [func.sum(case((and_(counted.enrolled_on <= goal.due, on_register), counted.weight), else_=0))
+                for goal in goals]
     stmt = learners_in(scope, area, as_of, key, counted.cohort, counted.prior_education, status,
                        counted.heads(), *due_sums, counted=counted).group_by(
         key, counted.cohort, counted.prior_education, status)

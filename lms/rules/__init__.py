@@ -45,7 +45,7 @@ Semantics chosen
 * R9: certificates → 免修/免考 of mapped courses of kinds in ``certificate_exempt_kinds``
   (skills courses by default, as the plan says 专业课程); ≥ 2 years (Decimal) of matching work
   waives the internship; competitions and innovations grant credits only.
-* R11–R13: see ``graduation``: withdrawn first; eligible = 思想品德合格 + every course passed
+* R11–R13: see ``graduation``: left (转出/注销/死亡), then withdrawn first; eligible = 思想品德合格 + every course passed
   or excused + R6 (+ minimum credits if set); before the last day → early_graduate/continue,
   on it → graduate/continue, after it → graduate/complete; facts count up to
   ``facts_cutoff(as_of, period_end_on, policy)`` = min(as_of, end of the re-sit window); hours up to
@@ -113,7 +113,7 @@ from lms.rules.formatting import (
     hours_number,
 )
 from lms.rules.funding import counts_for_funding, funding_due, funding_rule
-from lms.rules.graduation import Decision, credits_rule, graduation_decision, is_withdrawn
+from lms.rules.graduation import Decision, credits_rule, graduation_decision, has_left, is_withdrawn
 from lms.rules.hours import categories_label, hours_rule, self_study_balance
 from lms.rules.moral import MORAL_STATE_LABELS, moral_evaluation, moral_state
 from lms.rules.periods import (
@@ -128,7 +128,15 @@ from lms.rules.periods import (
 )
 from lms.rules.policy import POLICY_FIELDS, FieldSpec, Policy, PolicyError, policy_field
 from lms.rules.results import RuleResult
+from lms.rules.status_history import (
+    STATUS_CHANGES,
+    DerivedStatus,
+    StatusSequenceError,
+    derive_status,
+    transition_error,
+)
 from lms.rules.studying import (
+    ENDING_KINDS,
     STOP_PHRASES,
     StatusStop,
     StudyHistory,
@@ -214,9 +222,10 @@ __all__ = [
     "hours_cutoff",
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
     "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
-    "enrolment_and_hours_rules", "hours_number", "hours_rule", "is_withdrawn", "learner_period_end", "moral_evaluation",
-    "moral_state", "not_studying_reason", "period_end_as_of", "period_end_if_resumed", "policy_field", "programme_rule", "programme_years", "resit_until",
-    "suspended_since",
+    "enrolment_and_hours_rules", "hours_number", "hours_rule", "is_withdrawn", "learner_period_end",
+    "moral_evaluation", "moral_state", "not_studying_reason", "period_end_as_of", "period_end_if_resumed",
+    "policy_field", "programme_rule", "programme_years", "resit_until", "suspended_since", "has_left",
+    "ENDING_KINDS", "STATUS_CHANGES", "DerivedStatus", "StatusSequenceError", "derive_status", "transition_error",
     "self_study_balance", "study_period_end", "study_status_on", "study_stops", "target_group",
     "target_group_label", "target_rule", "target_years", "to_decimal", "training_year", "trainings_in_year",
 ]

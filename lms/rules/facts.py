@@ -138,7 +138,9 @@ class LearnerFacts:
     ``period_end_on`` is the last day of the study period; leave it None to derive it
     from ``enrolled_on`` and the policy's 学制 (pass it when a suspension extended it).
     ``moral_ok`` is None (not yet evaluated), True 合格 or False 不合格.
-    ``status`` is the student-status code; only 'withdrawn' changes the decision.
+    ``status`` is the student-status code; 'withdrawn' and the statuses that leave the register
+    ('transferred', 'cancelled', 'deceased') change the decision.
+    ``left_on``: the date of the 转出/注销/死亡 event (its status in ``status`` when as_of is on or after it).
     ``suspended_on``: the day the learner's 休学 began when suspended as of the decision day (the period
     does not run: never graduate/complete), else None (lms.rules.suspended_since).
     """
@@ -154,6 +156,7 @@ class LearnerFacts:
     withdrawn_on: dt.date | None = None
     learner_id: Any = None
     suspended_on: dt.date | None = None
+    left_on: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.prior_education not in PRIOR_EDUCATIONS:

@@ -18,6 +18,7 @@ from lms.rules.vocab import LEARNER_STATUSES, OUTCOME_LABELS, OUTCOMES
 _STATUS_TO_OUTCOME = {
     "studying": "continue", "suspended": "continue", "withdrawn": "withdrawn",
     "graduated": "graduate", "completed": "complete",
+    "transferred": "left", "cancelled": "left", "deceased": "left",
 }
 _COUNTED = {"graduated": ("graduate",), "graduated_or_completed": ("graduate", "complete")}
 

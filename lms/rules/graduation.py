@@ -2,6 +2,9 @@
 
 Semantics (dates inclusive; the period's last day belongs to the period):
 
+* left: status 转出/注销/死亡 (transferred/cancelled/deceased) with left_on ≤ as_of (or no date) → 'left':
+  no certificate at all — a transferred learner's record travels in the 转学档案 and they study on
+  elsewhere; a leaving event dated after as_of is ignored.
 * withdrawn: withdrawn_on ≤ as_of (or status 'withdrawn' with no date) → 'withdrawn'
   (a 写实性学习证明 is due), whatever else holds. A withdrawal dated after as_of is ignored.
 * eligible: moral evaluation 合格 (R10) AND every course of the plan passed or excused
@@ -41,7 +44,7 @@ class Decision:
     """The graduation decision (R11–R13) for one learner as of one day.
 
     ``outcome``: 'graduate' 毕业 | 'early_graduate' 可提前毕业 | 'complete' 结业 |
-    'continue' 在读 | 'withdrawn' 退学. ``reasons`` are Chinese sentences a registrar can act
+    'continue' 在读 | 'withdrawn' 退学 | 'left' 离籍 (转出/注销/死亡). ``reasons`` are Chinese sentences a registrar can act
     on; ``rules`` every RuleResult considered (R10, one per course, R6, credits);
     ``hours_360`` the minutes counted toward R6; ``credits`` the credits earned.
     """
@@ -75,6 +78,17 @@ def is_withdrawn(facts: LearnerFacts, as_of: dt.date) -> bool:
     return facts.status == "withdrawn"
 
 
+#: How the audit names each way of leaving the register (the reason says which event, and when).
+LEFT_PHRASES = {"transferred": "转出，学习记录随转学档案转出", "cancelled": "注销学籍", "deceased": "死亡"}
+
+
+def has_left(facts: LearnerFacts, as_of: dt.date) -> bool:
+    """Whether the learner left the register (转出/注销/死亡) on or before as_of."""
+    if facts.status not in LEFT_PHRASES:
+        return False
+    return facts.left_on is None or facts.left_on <= as_of
+
+
 def credits_rule(credits: Decimal, policy: Policy) -> RuleResult | None:
     """The optional minimum-credits condition of R11, or None when the policy sets none."""
     need = policy.min_credits
@@ -90,7 +104,7 @@ def credits_rule(credits: Decimal, policy: Policy) -> RuleResult | None:
 
 
 def graduation_decision(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> Decision:
-    """R11–R13: graduate / early_graduate / complete / continue / withdrawn, with reasons (see module doc)."""
+    """R11–R13: graduate / early_graduate / complete / continue / withdrawn / left, with reasons (see module doc)."""
     end = learner_period_end(facts.enrolled_on, facts.prior_education, policy, facts.period_end_on)
     cutoff = facts_cutoff(as_of, end, policy)
     resit_end = resit_until(end, policy)
@@ -109,7 +123,10 @@ def graduation_decision(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> 
     eligible = not missing
     end_text = format_date_cn(end)
 
-    if is_withdrawn(facts, as_of):
+    if has_left(facts, as_of):
+        when = f"已于{format_date_cn(facts.left_on)}" if facts.left_on else "已"
+        outcome, reasons = "left", [f"{when}{LEFT_PHRASES[facts.status]}，不发证书"]
+    elif is_withdrawn(facts, as_of):
         when = f"已于{format_date_cn(facts.withdrawn_on)}" if facts.withdrawn_on else "已"
         outcome, reasons = "withdrawn", [f"{when}退学，应发给写实性学习证明"]
     elif facts.suspended_on is not None and facts.suspended_on <= as_of:

@@ -5,7 +5,8 @@ A stop starts the day AFTER its status change — the change day itself still co
 study in the morning of the day they withdraw, are suspended or receive their diploma — and lasts:
 
 * 休学 (suspended): until the 复学 day, which is a study day again;
-* 退学 / 毕业 / 结业 (withdrawn / graduated / completed): for good.
+* 退学 / 毕业 / 结业 (withdrawn / graduated / completed): for good;
+* 转出 / 注销 / 死亡 (transferred / cancelled / deceased): for good, like 退学 (the event day still counts).
 
 So a day counts when the learner was studying at some moment of it. The dashboard's
 ``status_as_of(D)`` (lms.reports.queries) is the status at the END of day D; the two agree:
@@ -20,10 +21,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lms.rules.formatting import format_date_cn
+from lms.rules.vocab import LEARNER_STATUS_LABELS
 
 #: Statuses that stop study, and how a refusal names them.
-STOP_PHRASES = {"suspended": "休学中", "withdrawn": "已退学", "graduated": "已毕业", "completed": "已结业"}
-_FOR_GOOD = ("withdrawn", "graduated", "completed")
+STOP_PHRASES = {"suspended": "休学中", "withdrawn": "已退学", "graduated": "已毕业", "completed": "已结业",
+                # 已转出, 已注销, 已故: the statuses' own words already read as a state
+                **{status: LEARNER_STATUS_LABELS[status] for status in ("transferred", "cancelled", "deceased")}}
+_FOR_GOOD = ("withdrawn", "graduated", "completed", "transferred", "cancelled", "deceased")
+#: The events that end study for good and the status each one sets (退学, 转出, 注销, 死亡).
+ENDING_KINDS = {"withdraw": "withdrawn", "transfer_out": "transferred", "cancel": "cancelled", "death": "deceased"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,8 @@ def study_stops(events: Iterable[tuple[str, dt.date]], status: str,
                 status_changed_on: dt.date | None) -> tuple[StatusStop, ...]:
     """The stops of a learner's history: student-status events (kind, date) in the order they happened
     (kind codes of vocab.STATUS_EVENT_KINDS: "suspend" 休学 opens a suspension, "resume" 复学 closes it,
-    "withdraw" 退学 stops for good; other kinds change no status), and the
+    "withdraw" 退学 and "transfer_out"/"cancel"/"death" (转出/注销/死亡, ENDING_KINDS) stop for good; other
+    kinds change no status; revoked events are not passed), and the
     learner's current status with its date, which alone records 毕业/结业 (set by issuing certificates)
     and stands in for an event that was never recorded."""
     stops: list[StatusStop] = []
@@ -74,8 +81,8 @@ def study_stops(events: Iterable[tuple[str, dt.date]], status: str,
         elif kind == "resume" and open_suspension is not None:
             stops.append(StatusStop("suspended", open_suspension.changed_on, occurred_on))
             open_suspension = None
-        elif kind == "withdraw":
-            stops.append(StatusStop("withdrawn", occurred_on))
+        elif kind in ENDING_KINDS:
+            stops.append(StatusStop(ENDING_KINDS[kind], occurred_on))
     if open_suspension is not None:
         stops.append(open_suspension)
     if status in _FOR_GOOD and not any(stop.status == status for stop in stops):

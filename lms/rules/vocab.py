@@ -86,7 +86,7 @@ COURSE_STATUS_LABELS = MappingProxyType(
 )
 
 #: Outcomes of the graduation decision (R11–R13).
-OUTCOMES: tuple[str, ...] = ("graduate", "early_graduate", "complete", "continue", "withdrawn")
+OUTCOMES: tuple[str, ...] = ("graduate", "early_graduate", "complete", "continue", "withdrawn", "left")
 OUTCOME_LABELS = MappingProxyType(
     {
         "graduate": "毕业",
@@ -94,11 +94,14 @@ OUTCOME_LABELS = MappingProxyType(
         "complete": "结业",
         "continue": "在读",
         "withdrawn": "退学",
+        "left": "离籍",          # 转出, 注销 or 死亡: off the register, no certificate
     }
 )
 
 #: Learner statuses (student-status field) and the outcome each one records.
-LEARNER_STATUSES: tuple[str, ...] = ("studying", "suspended", "withdrawn", "graduated", "completed")
+#: transferred 已转出 (转出), cancelled 已注销 (注销), deceased 已故 (死亡): the learner has left the county's register.
+LEARNER_STATUSES: tuple[str, ...] = ("studying", "suspended", "withdrawn", "graduated", "completed",
+                                     "transferred", "cancelled", "deceased")
 LEARNER_STATUS_LABELS = MappingProxyType(
     {
         "studying": "在读",
@@ -106,14 +109,21 @@ LEARNER_STATUS_LABELS = MappingProxyType(
         "withdrawn": "退学",
         "graduated": "毕业",
         "completed": "结业",
+        "transferred": "已转出",
+        "cancelled": "已注销",
+        "deceased": "已故",
     }
 )
 
 #: Student-status events (学籍异动): the codes stored in status_events.kind, and what users call them.
-#: 休学 opens a suspension, 复学 closes it, 退学 stops study for good; 转专业 changes no status (studying).
-STATUS_EVENT_KINDS: tuple[str, ...] = ("suspend", "resume", "withdraw", "change_specialty")
+#: 休学 opens a suspension, 复学 closes it, 退学 stops study for good; 转专业 changes no status (studying);
+#: 转出/注销/死亡 take the learner off the register for good; 转入 records where an arriving learner came from
+#: (status studying) with the hours and results their transfer document carries.
+STATUS_EVENT_KINDS: tuple[str, ...] = ("suspend", "resume", "withdraw", "change_specialty",
+                                       "transfer_out", "transfer_in", "cancel", "death")
 STATUS_EVENT_KIND_LABELS = MappingProxyType(
-    {"suspend": "休学", "resume": "复学", "withdraw": "退学", "change_specialty": "转专业"}
+    {"suspend": "休学", "resume": "复学", "withdraw": "退学", "change_specialty": "转专业",
+     "transfer_out": "转出", "transfer_in": "转入", "cancel": "注销", "death": "死亡"}
 )
 
 #: Session modes; both are concentrated teaching (集中授课).

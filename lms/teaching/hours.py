@@ -1,7 +1,9 @@
 """Hours by category as set-based SQL, and the per-learner summary table kept equal to them.
 
 F = attended face-to-face sessions, L = attended live-online sessions (cancelled sessions never
-count), P = platform records, S = approved self-study — as lms.rules.crediting states it. The SQL
+count), P = platform records, S = approved self-study — as lms.rules.crediting states it — plus the
+hours of each category a 转入 carried in from its transfer document (lms.learners CarriedHours, dated on
+the transfer day; voided ones never count). The SQL
 expressions of those rules are built here, once, from that module's data (`counted_sessions`,
 `attended_minutes`, `earning_attendance`, `credited_self_study`, `day_holding_self_study`); every
 query that sums or checks hours (here, the villages' monthly hours, the class page, the learning
@@ -19,7 +21,7 @@ from sqlalchemy.orm import aliased
 
 from lms.core.clock import now_utc
 from lms.extensions import db
-from lms.learners.models import Learner
+from lms.learners.models import CarriedHours, Learner
 from lms.rules import (
     CREDITED_SELF_STUDY_STATUSES,
     CREDITING_STATUSES,
@@ -91,11 +93,17 @@ def hour_totals_statement(*, learners=None, as_of: date | None = None, since: da
                 .group_by(PlatformRecord.learner_id))
     self_study = (select(SelfStudyEntry.learner_id, zero, zero, zero, func.sum(SelfStudyEntry.minutes))
                   .where(credited_self_study()).group_by(SelfStudyEntry.learner_id))
+    carried = (select(CarriedHours.learner_id, *(func.sum(case((CarriedHours.category == category,
+                                                                CarriedHours.minutes), else_=0))
+                                                 for category in ("F", "L", "P", "S")))
+               .where(CarriedHours.voided_at.is_(None)).group_by(CarriedHours.learner_id))
     if as_of is not None:
+        carried = carried.where(CarriedHours.carried_on <= as_of)
         attended = attended.where(ClassSession.held_on <= as_of)
         platform = platform.where(PlatformRecord.studied_on <= as_of)
         self_study = self_study.where(SelfStudyEntry.studied_on <= as_of)
     if since is not None:
+        carried = carried.where(CarriedHours.carried_on >= since)
         attended = attended.where(ClassSession.held_on >= since)
         platform = platform.where(PlatformRecord.studied_on >= since)
         self_study = self_study.where(SelfStudyEntry.studied_on >= since)
@@ -104,10 +112,12 @@ def hour_totals_statement(*, learners=None, as_of: date | None = None, since: da
         attended = _within_period(attended, Attendance.learner_id, ClassSession.held_on, cohorts)
         platform = _within_period(platform, PlatformRecord.learner_id, PlatformRecord.studied_on, cohorts)
         self_study = _within_period(self_study, SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, cohorts)
+        carried = _within_period(carried, CarriedHours.learner_id, CarriedHours.carried_on, cohorts)
+    carried = _restrict(carried, CarriedHours.learner_id, learners)
     attended = _restrict(attended, Attendance.learner_id, learners)
     platform = _restrict(platform, PlatformRecord.learner_id, learners)
     self_study = _restrict(self_study, SelfStudyEntry.learner_id, learners)
-    parts = union_all(attended, platform, self_study).subquery("hour_parts")
+    parts = union_all(attended, platform, self_study, carried).subquery("hour_parts")
     return (select(parts.c.learner_id, func.sum(parts.c.face).label("face"), func.sum(parts.c.live).label("live"),
                    func.sum(parts.c.platform).label("platform"), func.sum(parts.c.self_study).label("self_study"))
             .group_by(parts.c.learner_id))

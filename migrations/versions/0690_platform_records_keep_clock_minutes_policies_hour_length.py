@@ -9,7 +9,7 @@ Platform records get clock_minutes, the minutes the platform gave; those importe
 minutes a 学时, so their clock minutes are their stored minutes.
 
 Revision ID: 0690
-Revises: 0670
+Revises: 0680
 Create Date: 2026-12-07 14:00:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0690'
-down_revision = '0670'
+down_revision = '0680'
 branch_labels = None
 depends_on = None
 

@@ -131,7 +131,7 @@ def test_the_learner_page_shows_the_id_on_request_and_records_a_suspension(towns
     assert learner.id_number not in page.locator("main").inner_text()
     page.get_by_role("button", name="显示完整身份证号").click()
     assert page.locator("[data-field=id_number]").inner_text() == learner.id_number
-    page.get_by_text("办理休学、复学、退学或转专业").click()
+    page.get_by_text("办理休学、复学、退学、转专业、转出、转入、注销或死亡").click()
     page.get_by_label("原因").fill("外出务工")
     page.get_by_label("审批人").fill("教务 黄志明")
     page.get_by_role("button", name="确认办理").click()
@@ -139,6 +139,14 @@ def test_the_learner_page_shows_the_id_on_request_and_records_a_suspension(towns
     assert "查看完整身份证号" in page.locator("#audit-trail").inner_text()
     fits_the_phone(page)
     screenshot("registry-learner-suspended")
+    page.get_by_text("撤销这条异动").click()                 # recorded on the wrong learner: revoke it
+    page.get_by_label("撤销原因").fill("录错学员")
+    page.get_by_role("button", name="确认撤销").click()
+    assert "当前状态 在读" in page.locator(".alert-success").inner_text()
+    assert "已撤销" in page.locator("#status-events").inner_text()
+    assert page.locator("#status-events [data-revoked] .text-decoration-line-through").count() == 1
+    fits_the_phone(page)
+    screenshot("registry-learner-event-revoked")
 
 
 def test_the_registration_list_downloads_as_xlsx(committed, log_in, screenshot):

@@ -226,3 +226,32 @@ def test_existing_policies_keep_a_60_minute_hour_and_platform_records_their_minu
                 text("SELECT settings FROM policy_versions ORDER BY id")).scalars()]
         assert stored == [{"min_age": 16}]
         db.engine.dispose()
+
+
+def test_existing_status_events_stand_after_0680_and_survive_its_downgrade(empty_database_url, tmp_path):
+    """0680 adds the transfer columns and the revocation columns: every recorded event stands (not revoked),
+    with no school or document; downgrading keeps the events."""
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0670")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO divisions (code, name, level, created_at) "
+                "VALUES ('522327000000', '册亨县', 'county', CURRENT_TIMESTAMP)"))
+            connection.execute(text(
+                "INSERT INTO learners (name, name_initials, id_number, id_hash, sex, birth_on, ethnicity, phone, "
+                "village_id, specialty_id, cohort, enrolled_on, prior_education, programme_years, period_end_on, "
+                "target_group, student_number, status, created_at, updated_at) "
+                "SELECT '王德才', 'wdc', '522327198506150024', 'h', '1', '1985-06-15', '01', '', d.id, s.id, 2024, "
+                "'2024-03-01', '未上过学', 3, '2027-02-28', 'core', '2024001', 'suspended', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP FROM divisions d, specialties s WHERE s.name = '刺绣'"))
+            connection.execute(text(
+                "INSERT INTO status_events (learner_id, kind, occurred_on, reason, approved_by, created_at) "
+                "SELECT id, 'suspend', '2024-05-01', '外出务工', '教务', CURRENT_TIMESTAMP FROM learners"))
+        upgrade()
+        columns = "SELECT kind, other_school, document_number, revoked_on, revoked_by_id, revoke_reason FROM status_events"
+        with db.engine.connect() as connection:
+            assert connection.execute(text(columns)).all() == [("suspend", "", "", None, None, "")]
+        downgrade(revision="0670")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT kind FROM status_events")).scalars().all() == ["suspend"]

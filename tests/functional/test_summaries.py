@@ -115,7 +115,10 @@ def rows_of_every_kind(place: Place) -> dict[str, list[dict]]:
         "exemptions": [{"id_number": second, "course": "家政顶岗实习", "kind": "实习免除", "evidence_type": "工作经历",
                         "evidence": "某家政公司保洁员 2019—2022", "work_years": "3", "status": "已批准"}],
         "status-events": [{"id_number": fourth, "kind": "休学", "occurred_on": "2026-09-01", "reason": "外出务工"},
-                          {"id_number": third, "kind": "退学", "occurred_on": "2026-10-20", "reason": "本人申请"}],
+                          {"id_number": third, "kind": "退学", "occurred_on": "2026-10-20", "reason": "本人申请"},
+                          {"id_number": second, "kind": "转出", "occurred_on": "2026-10-21", "reason": "迁居",
+                           "other_school": "邻县职业技术学校", "document_number": "ZX-2026-01"},
+                          {"id_number": first, "kind": "死亡", "occurred_on": "2026-10-22", "reason": "病故"}],
     }
 
 
@@ -139,6 +142,21 @@ def test_after_an_import_of_any_kind_every_summary_equals_a_fresh_count(place, k
     assert (summary.fatal, summary.errors) == (None, []) and summary.written >= 1, summary
     assert summaries.undeclared() == {}
     assert drift() == NO_DRIFT
+
+
+def test_transfers_carried_hours_and_revoking_keep_every_summary_equal_to_a_fresh_count(place):
+    from lms.learners.models import StatusEvent
+    from lms.learners.services.status import record_status_event, revoke_status_event
+
+    look_at_the_dashboard()
+    arriving, leaving = place.learners[:2]
+    record_status_event(actor=None, learner=arriving, kind="transfer_in", occurred_on=date(2025, 3, 1), reason="迁入",
+                        other_school="邻县职业技术学校", document_number="ZR-1", carried_hours={"F": 600, "S": 120})
+    record_status_event(actor=None, learner=leaving, kind="cancel", occurred_on=date(2026, 9, 1), reason="户籍注销")
+    assert summaries.undeclared() == {} and drift() == NO_DRIFT
+    for event in db.session.scalars(select(StatusEvent).order_by(StatusEvent.id)).all():
+        revoke_status_event(actor=None, event=event, reason="录错")
+        assert summaries.undeclared() == {} and drift() == NO_DRIFT
 
 
 def test_an_import_recounts_each_village_once_however_many_rows_it_writes(place, count_queries):

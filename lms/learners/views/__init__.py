@@ -5,19 +5,21 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from lms.assessment.account import learning_account
 from lms.audit.queries import events_for
+from lms.audit.services import record
 from lms.certificates.rendering import public_base_url
 from lms.core.clock import today
+from lms.core.db import write_after_read
 from lms.core.xlsx import XLSX_MIME
 from lms.extensions import db
 from lms.geo.queries import villages_in_scope
 from lms.learners import queries
-from lms.learners.forms import CorrectionForm, ExportForm, PhotoForm, StatusEventForm
-from lms.learners.models import Learner
+from lms.learners.forms import CorrectionForm, ExportForm, PhotoForm, RevokeEventForm, StatusEventForm
+from lms.learners.models import Learner, StatusEvent
 from lms.learners.my_learning import card_qr_text, my_learning_url
 from lms.learners.photos import photo_file
 from lms.learners.services import (
@@ -28,10 +30,12 @@ from lms.learners.services import (
     replace_photo,
 )
 from lms.learners.services.cards import issue_card
-from lms.learners.services.status import record_status_event
+from lms.learners.services.status import parse_carried_results, record_status_event, revoke_status_event
+from lms.learners.transfer_record import transfer_out_event, transfer_record_pdf
 from lms.rules import (
     LEARNER_STATUS_LABELS,
     STATUS_EVENT_KIND_LABELS,
+    format_date_cn,
     period_end_if_resumed,
     study_stops,
     suspended_since,
@@ -66,13 +70,18 @@ def _event_form() -> StatusEventForm:
     return form
 
 
-def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal: bool = False):
+def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal: bool = False,
+          revoke_form: RevokeEventForm | None = None, revoking: int | None = None):
     if event_form is None and can("learners.status") and learner.status in ("studying", "suspended"):
         event_form = _event_form()
         event_form.occurred_on.data = today()
+    if revoke_form is None and can("learners.status") and learner.status not in ("graduated", "completed"):
+        revoke_form = RevokeEventForm()
     events = queries.status_events(learner.id)
     return render_template(
         "learners/show.html", learner=learner, reveal=reveal, events=events, paused=_paused_period(learner, events),
+        carried=queries.carried_in(learner.id), revoke_form=revoke_form, revoking=revoking,
+        transfer_record=can("learners.export") and transfer_out_event(learner) is not None,
         audit_events=events_for("learner", learner.id), event_form=event_form,
         photo_form=PhotoForm() if can("learners.photo") else None,
         target_label=target_group_label(learner.target_group), has_photo=photo_file(learner.photo_path) is not None,
@@ -83,7 +92,8 @@ def _show(learner: Learner, *, event_form: StatusEventForm | None = None, reveal
 def _paused_period(learner: Learner, events) -> tuple[date, date] | None:
     """(the day the open 休学 began, the period's last day should they resume today) for a suspended
     learner, else None: 休学期间不计入修业年限, so the page says how far the period moves."""
-    stops = study_stops([(e.kind, e.occurred_on) for e, _, _ in events], learner.status, learner.status_changed_on)
+    standing = [(e.kind, e.occurred_on) for e, _, _ in events if e.revoked_on is None]
+    stops = study_stops(standing, learner.status, learner.status_changed_on)
     began = suspended_since(stops, today(), learner.enrolled_on)
     return None if began is None else (began, period_end_if_resumed(learner.period_end_on, began, today()))
 
@@ -157,11 +167,53 @@ def add_event(learner_id: int):
         with saving(form) as saved:
             record_status_event(actor=current_user, learner=learner, kind=form.kind.data,
                                 occurred_on=form.occurred_on.data, reason=form.reason.data,
-                                approved_by=form.approved_by.data or "", to_specialty=to_specialty, today=today())
+                                approved_by=form.approved_by.data or "", to_specialty=to_specialty,
+                                other_school=form.other_school.data or "",
+                                document_number=form.document_number.data or "",
+                                carried_hours=form.carried_minutes(),
+                                carried_results=parse_carried_results(form.carried_results.data or "", learner),
+                                today=today())
         if saved:
             flash(f"已办理{STATUS_EVENT_KIND_LABELS[form.kind.data]}：{learner.name}，当前状态 {learner.status_label}。", "success")
             return redirect(url_for("learners.show", learner_id=learner.id))
     return _show(learner, event_form=form)
+
+
+@bp.post("/<int:learner_id>/events/<int:event_id>/revoke")
+@requires("learners.status")
+def revoke_event(learner_id: int, event_id: int):
+    learner = get_or_404(Learner, learner_id)
+    event = db.session.get(StatusEvent, event_id)
+    if event is None or event.learner_id != learner.id:
+        abort(404)
+    form = RevokeEventForm()
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            revoke_status_event(actor=current_user, event=event, reason=form.reason.data, today=today())
+        if saved:
+            flash(f"已撤销{event.kind_label}（{format_date_cn(event.occurred_on)}）：{learner.name}，"
+                  f"当前状态 {learner.status_label}。", "success")
+            return redirect(url_for("learners.show", learner_id=learner.id))
+    return _show(learner, revoke_form=form, revoking=event.id)
+
+
+@bp.get("/<int:learner_id>/transfer-record.pdf")
+@requires("learners.export")
+def transfer_record(learner_id: int):
+    learner = get_or_404(Learner, learner_id)
+    event = transfer_out_event(learner)
+    if event is None:
+        flash(f"{learner.name}没有转出记录，没有转学档案。", "warning")
+        return redirect(url_for("learners.show", learner_id=learner.id))
+    content = transfer_record_pdf(learner, event)
+    with write_after_read(db.session):     # after the read, in a short write transaction
+        record(current_user, "learner.transfer_record", "learner", learner.id,
+               summary=f"下载转学档案：{learner.name}（转学证明 {event.document_number}）",
+               after={"event_id": event.id, "document_number": event.document_number})
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"转学档案-{learner.student_number}.pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/<int:learner_id>/correct", methods=["GET", "POST"])

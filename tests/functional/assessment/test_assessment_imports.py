@@ -147,6 +147,36 @@ def test_status_events_import_applies_rows_in_date_order(app, tmp_path, enrol):
     assert run(app, "status-events", path)[1]["written"] == 0
 
 
+def test_status_events_import_takes_transfers_cancel_and_death(app, tmp_path, enrol):
+    """转出/转入 need the other school and the transfer document (the row and column are named); a revoked
+    event does not stop the same event from being imported again."""
+    from lms.learners.services.status import revoke_status_event
+
+    leaving, arriving, cancelled, dead, careless = enrol(), enrol(), enrol(), enrol(), enrol()
+    path = write_csv(tmp_path, "异动.csv", ["身份证号", "类型", "日期", "原因", "对方学校或地区", "转学证明编号"], [
+        [leaving.id_number, "转出", "2024-05-01", "随家人迁居", "邻县职业技术学校", "ZX-2024-07"],
+        [arriving.id_number, "转入", "2024-04-01", "随家人迁入", "外县职校", "ZR-2024-02"],
+        [cancelled.id_number, "注销", "2024-05-02", "重复注册", "", ""],
+        [dead.id_number, "死亡", "2024-05-03", "病故", "", ""],
+        [careless.id_number, "转出", "2024-05-04", "迁居", "邻县职业技术学校", ""],
+        [careless.id_number, "转入", "2024-05-04", "迁入", "", "ZR-1"],
+    ])
+    code, summary = run(app, "status-events", path)
+    errors = {(e["row"], e["column"]): e["message"] for e in summary["errors"]}
+    assert summary["written"] == 4
+    assert errors == {(6, "转学证明编号"): "转出须填写转学证明编号", (7, "对方学校或地区"): "转入须填写对方学校或地区"}
+    db.session.expire_all()
+    assert [p.status for p in (leaving, arriving, cancelled, dead, careless)] == [
+        "transferred", "studying", "cancelled", "deceased", "studying"]
+    moved = db.session.scalar(select(StatusEvent).where(StatusEvent.learner_id == leaving.id))
+    assert (moved.other_school, moved.document_number) == ("邻县职业技术学校", "ZX-2024-07")
+    revoke_status_event(actor=None, event=moved, reason="录错学员")
+    db.session.commit()
+    assert run(app, "status-events", path)[1]["written"] == 1           # only the revoked 转出 again
+    db.session.expire_all()
+    assert leaving.status == "transferred"
+
+
 def test_status_event_service_refuses_out_of_order_and_wrong_status(enrol):
     import pytest
 

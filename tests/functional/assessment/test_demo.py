@@ -52,7 +52,8 @@ def test_the_demo_county_shows_every_decision():
     counts = demo.load(today=TODAY)
     assert counts
     report = audit_decisions(EVERYTHING, TODAY)
-    assert all(report.counts[outcome] > 0 for outcome in OUTCOMES), report.counts
+    # 离籍 (转出/注销/死亡) comes from the registry's demo (lms.learners.demo), not this one
+    assert all(report.counts[outcome] > 0 for outcome in OUTCOMES if outcome != "left"), report.counts
     assert db.session.scalar(select(func.count()).select_from(CertificateKind)) >= 3
     statuses = set(db.session.scalars(select(RecognitionApplication.status)))
     assert statuses == {"approved", "pending"}

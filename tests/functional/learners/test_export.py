@@ -82,3 +82,24 @@ def test_a_cohort_outside_the_users_data_is_not_offered(area, client, login_as):
 def test_enrollers_and_teachers_may_not_export(client, login_as):
     login_as("enroller")
     assert client.get("/learners/export").status_code == 403
+
+
+def test_the_list_shows_each_learners_status_and_standing_events_not_revoked_ones(area, client, login_as):
+    from lms.learners.models import StatusEvent
+    from lms.learners.services.status import record_status_event, revoke_status_event
+
+    moved = make_learner(area.village_a, name="转出者")
+    died = make_learner(area.village_a, name="已故者")
+    studying = make_learner(area.village_a, name="在读者")
+    record_status_event(actor=None, learner=moved, kind="transfer_out", occurred_on=date(2026, 5, 2), reason="迁居",
+                        other_school="邻县职业技术学校", document_number="ZX-2026-018")
+    record_status_event(actor=None, learner=died, kind="death", occurred_on=date(2026, 6, 1), reason="病故")
+    record_status_event(actor=None, learner=studying, kind="cancel", occurred_on=date(2026, 6, 1), reason="误录")
+    revoke_status_event(actor=None, event=db.session.scalar(select(StatusEvent).where(
+        StatusEvent.learner_id == studying.id)), reason="录错学员")
+    login_as("registrar")
+    rows = {row["姓名"]: row for row in rows_of(client.post_form("/learners/export", {"cohort": 2025}))}
+    assert (rows["转出者"]["学籍状态"], rows["转出者"]["备注"]) == ("已转出", "已转出")
+    assert rows["转出者"]["学籍异动"] == "2026年5月2日转出：转入邻县职业技术学校，转学证明 ZX-2026-018（迁居）"
+    assert (rows["已故者"]["学籍状态"], rows["已故者"]["学籍异动"]) == ("已故", "2026年6月1日死亡（病故）")
+    assert rows["在读者"]["学籍状态"] == "在读" and rows["在读者"]["学籍异动"] is None

@@ -46,7 +46,14 @@ def test_the_demo_has_a_registry_the_demo_users_find(app, client):
     assert 180 <= db.session.scalar(select(func.count()).select_from(Learner)) <= 220
     assert len(set(db.session.scalars(select(Learner.cohort).distinct()))) == 3     # three intakes
     assert len(set(db.session.scalars(select(Learner.prior_education).distinct()))) == 5
-    assert {"suspend", "resume", "withdraw", "change_specialty"} <= set(db.session.scalars(select(StatusEvent.kind).distinct()))
+    assert {"suspend", "resume", "withdraw", "change_specialty", "transfer_out", "transfer_in"} <= set(
+        db.session.scalars(select(StatusEvent.kind).distinct()))
+    from lms.learners.models import CarriedHours, CarriedResult
+
+    assert db.session.scalar(select(func.count()).select_from(CarriedHours)) == 2
+    assert db.session.scalar(select(func.count()).select_from(CarriedResult)) == 1
+    moved = db.session.scalar(select(Learner).join(StatusEvent).where(StatusEvent.kind == "transfer_out"))
+    assert moved.status == "transferred"
     client.login("township", "demo2025")
     home = client.get("/").get_data(as_text=True)
     assert count_in(home, "roster-pending") > 0 and count_in(home, "learners-studying") > 0

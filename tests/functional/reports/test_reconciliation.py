@@ -236,3 +236,46 @@ def test_a_suspension_and_hours_after_the_period_keep_audit_reports_and_certific
 def test_a_bad_quarter_is_refused_in_chinese(app):
     result = app.test_cli_runner().invoke(args=["lms", "report", "quarterly", "--quarter", "2025Q5", "--out", "x.xlsx"])
     assert result.exit_code != 0 and "2025Q3" in result.output
+
+
+def test_learners_off_the_register_match_the_audit_count_toward_no_target_and_revoking_restores(graduation_year):
+    """转出 and 死亡 in 2025Q2: the dashboard counts them by status, the audit decides 离籍 for the same
+    learners, they count toward no target from the event day — and a revoked 转出 undoes all of it."""
+    from lms.learners.models import StatusEvent
+    from lms.learners.services.status import record_status_event, revoke_status_event
+    from lms.reports.tallies import tally_drift
+    from lms.settings.services import save_settings
+    from lms.teaching.hours import hours_drift
+
+    save_settings(actor=None, values={"reports.targets": "2025-12-31 100"})
+    village = graduation_year["g1"].village
+    klass = graduation_year["g1"].teaching_class
+    moved, died = (make_learner(village, teaching_class=klass, specialty=klass.specialty, enrolled_on=date(2022, 3, 1))
+                   for _ in range(2))
+    record_status_event(actor=None, learner=moved, kind="transfer_out", occurred_on=date(2025, 5, 10), reason="迁居",
+                        other_school="邻县职校", document_number="ZX-9", today=ISSUED_ON)
+    record_status_event(actor=None, learner=died, kind="death", occurred_on=date(2025, 5, 10), reason="病故",
+                        today=ISSUED_ON)
+
+    def counts(day):
+        figures = area_figures(EVERYTHING, county_area("对账县"), day).total
+        audit = audit_decisions(EVERYTHING, day)
+        return figures, audit
+
+    before, _ = counts(date(2025, 5, 9))
+    figures, audit = counts(date(2025, 5, 10))
+    assert figures.statuses["transferred"] + figures.statuses["deceased"] == audit.counts["left"] == 2
+    assert before.targets[date(2025, 12, 31)] - figures.targets[date(2025, 12, 31)] == 2
+    figures, audit = counts(ISSUED_ON)
+    assert (figures.statuses["transferred"], figures.statuses["deceased"], audit.counts["left"]) == (1, 1, 2)
+    assert figures.statuses["withdrawn"] == audit.counts["withdrawn"] == _valid("study_record") == 1
+    assert tally_drift() == set() and hours_drift() == set()
+    on_tallies = area_figures(EVERYTHING, county_area("对账县"), date(2026, 12, 7)).total     # today: the tallies
+    assert (on_tallies.statuses["transferred"], on_tallies.statuses["deceased"]) == (1, 1)
+
+    revoke_status_event(actor=None, event=db.session.scalar(select(StatusEvent).where(
+        StatusEvent.learner_id == moved.id)), reason="录错学员", today=ISSUED_ON)
+    figures, audit = counts(ISSUED_ON)
+    assert figures.statuses["transferred"] == 0 and figures.statuses["deceased"] == audit.counts["left"] == 1
+    assert figures.targets[date(2025, 12, 31)] == before.targets[date(2025, 12, 31)] - 1
+    assert tally_drift() == set()
