@@ -31,6 +31,7 @@ from lms.imports.pipeline import Importer, PlanT, SourceRow
 from lms.learners.idnumbers import IdNumberError, normalise_id_number
 from lms.learners.lookup import hash_id
 from lms.learners.models import Learner
+from lms.rules.studying import off_register_reason
 from lms.teaching.models import Course
 
 NOT_FOUND = "系统中没有这个身份证号的学员（或不在您的管辖范围内）"
@@ -158,8 +159,8 @@ class AssignmentImporter(LearnerRowsImporter[PlannedCompletion]):
     def check(self, rows: list[SourceRow]) -> list[PlannedCompletion]:
         candidates = []
         for row, learner, course in self.course_rows(rows):
-            if learner.status == "withdrawn":
-                self.refuse(row, "id_number", "学员已退学，不能再记录作业")
+            if (refusal := off_register_reason(learner.status, "记录作业")) is not None:
+                self.refuse(row, "id_number", refusal)
                 continue
             required = required_titles(course.required_assignments)
             text = clean_text(row.get("title"))

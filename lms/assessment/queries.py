@@ -18,6 +18,7 @@ from lms.geo.models import TeachingPoint
 from lms.learners.models import Learner
 from lms.policies.services import policy_for
 from lms.rules import EXEMPTION_KIND_LABELS, BestResult, RuleResult, assignment_gate, best_result
+from lms.rules.studying import OFF_REGISTER_STATUSES
 from lms.teaching.models import Course, Specialty, TeachingClass
 
 
@@ -87,7 +88,7 @@ class SheetLine:
 
     @property
     def editable(self) -> bool:
-        return self.learner.status != "withdrawn" and self.exemption is None
+        return self.learner.status not in OFF_REGISTER_STATUSES and self.exemption is None
 
     @property
     def exemption_label(self) -> str:

@@ -20,6 +20,7 @@ from lms.imports.cells import fold_width
 from lms.learners.models import Learner
 from lms.recognition.models import RecognitionApplication, RecognitionItem
 from lms.rules import RuleResult, assignment_gate, check_score, format_date_cn
+from lms.rules.studying import off_register_reason
 from lms.teaching.models import Course, TeachingClass
 
 
@@ -53,9 +54,7 @@ def check_result_day(learner: Learner, sat_on: dt.date, today: dt.date) -> str |
         return f"考核日期 {format_date_cn(sat_on)} 晚于今天"
     if sat_on < learner.enrolled_on:
         return f"考核日期 {format_date_cn(sat_on)} 早于入学日期 {format_date_cn(learner.enrolled_on)}"
-    if learner.status == "withdrawn":
-        return "学员已退学，不能再录入成绩"
-    return None
+    return off_register_reason(learner.status, "录入成绩")
 
 
 def exempted_courses(learner_ids: Iterable[int], course_ids: Iterable[int]) -> dict[tuple[int, int], str]:
@@ -160,8 +159,8 @@ def save_assessment_sheet(*, actor, teaching_class: TeachingClass, course: Cours
             row = completions.get((learner.id, course.id, title))
             active = row is not None and row.voided_at is None
             if title in entry.ticked and not active:
-                if learner.status == "withdrawn":
-                    outcome.refused[learner.id] = "学员已退学，不能再记录作业"
+                if (refusal := off_register_reason(learner.status, "记录作业")) is not None:
+                    outcome.refused[learner.id] = refusal
                     continue
                 mark_completed(row, actor=actor, learner_id=learner.id, course_id=course.id, title=title, on=on)
                 outcome.completed += 1
@@ -265,8 +264,8 @@ def save_moral_sheet(*, actor, teaching_class: TeachingClass, on: dt.date, choic
     newest = newest_moral(learners)
     recorded = []
     for learner_id, (choice, comment) in choices.items():
-        if choice not in ("pass", "fail") or learner_id not in learners:
-            continue
+        if choice not in ("pass", "fail") or learner_id not in learners or not learners[learner_id].on_register:
+            continue                   # the sheet offers no choice for a learner off the register
         current = newest.get(learner_id)
         if current is not None and current.passed == (choice == "pass") and current.evaluated_on <= on \
                 and (comment or "") == current.comment:

@@ -11,7 +11,7 @@ from lms.core.clock import now_utc
 from lms.core.db import CreatedAtMixin
 from lms.extensions import db
 from lms.geo.models import Division, TeachingPoint
-from lms.rules import LEARNER_STATUS_LABELS, STATUS_EVENT_KIND_LABELS
+from lms.rules import LEARNER_STATUS_LABELS, OFF_REGISTER_STATUSES, STATUS_EVENT_KIND_LABELS
 
 if TYPE_CHECKING:
     from lms.auth.models import User
@@ -151,6 +151,11 @@ class Learner(CreatedAtMixin, db.Model):
     @property
     def status_label(self) -> str:
         return LEARNER_STATUS_LABELS[self.status]
+
+    @property
+    def on_register(self) -> bool:
+        """False once the learner left the register (退学, 转出, 注销, 死亡): nothing more is recorded for them."""
+        return self.status not in OFF_REGISTER_STATUSES
 
     @property
     def sex_label(self) -> str:

@@ -33,6 +33,7 @@ from lms.rules import (
     check_exemption,
     format_credits,
 )
+from lms.rules.studying import off_register_reason
 from lms.teaching.models import Course
 
 
@@ -174,8 +175,8 @@ def create_application(*, actor, learner: Learner, evidence_type: str, request: 
     if evidence_type not in EVIDENCE_TYPES:
         raise DomainError(f"依据只能是：{'、'.join(EVIDENCE_TYPES)}", field="evidence_type")
     basis = EVIDENCE_TYPES[evidence_type]
-    if learner.status == "withdrawn":
-        raise DomainError("学员已退学，不能申请免修免考")
+    if (refusal := off_register_reason(learner.status, "申请免修免考")) is not None:
+        raise DomainError(refusal)
     if certificate_kind is not None and certificate_kind.basis != basis:
         raise DomainError(f"“{certificate_kind.name}”在对应表中是{certificate_kind.evidence_type}，与依据不符",
                           field="certificate_kind_id")

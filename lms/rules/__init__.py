@@ -137,10 +137,12 @@ from lms.rules.status_history import (
 )
 from lms.rules.studying import (
     ENDING_KINDS,
+    OFF_REGISTER_STATUSES,
     STOP_PHRASES,
     StatusStop,
     StudyHistory,
     not_studying_reason,
+    off_register_reason,
     period_end_as_of,
     period_end_if_resumed,
     study_status_on,
@@ -225,7 +227,7 @@ __all__ = [
     "enrolment_and_hours_rules", "hours_number", "hours_rule", "is_withdrawn", "learner_period_end",
     "moral_evaluation", "moral_state", "not_studying_reason", "period_end_as_of", "period_end_if_resumed",
     "policy_field", "programme_rule", "programme_years", "resit_until", "suspended_since", "has_left",
-    "ENDING_KINDS", "STATUS_CHANGES", "DerivedStatus", "StatusSequenceError", "derive_status", "transition_error",
+    "ENDING_KINDS", "OFF_REGISTER_STATUSES", "off_register_reason", "STATUS_CHANGES", "DerivedStatus", "StatusSequenceError", "derive_status", "transition_error",
     "self_study_balance", "study_period_end", "study_status_on", "study_stops", "target_group",
     "target_group_label", "target_rule", "target_years", "to_decimal", "training_year", "trainings_in_year",
 ]

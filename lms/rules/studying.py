@@ -30,6 +30,17 @@ STOP_PHRASES = {"suspended": "休学中", "withdrawn": "已退学", "graduated":
 _FOR_GOOD = ("withdrawn", "graduated", "completed", "transferred", "cancelled", "deceased")
 #: The events that end study for good and the status each one sets (退学, 转出, 注销, 死亡).
 ENDING_KINDS = {"withdraw": "withdrawn", "transfer_out": "transferred", "cancel": "cancelled", "death": "deceased"}
+#: Statuses of learners off the register (退学, 转出, 注销, 死亡): no more results, assignments, moral
+#: evaluations or exemption applications are recorded for them.
+OFF_REGISTER_STATUSES = frozenset(ENDING_KINDS.values())
+
+
+def off_register_reason(status: str, what: str) -> str | None:
+    """Why `what` (e.g. "录入成绩") can no longer be recorded for a learner of `status` — "学员已转出，不能再录入成绩"
+    — or None when they are on the register."""
+    if status not in OFF_REGISTER_STATUSES:
+        return None
+    return f"学员{STOP_PHRASES[status]}，不能再{what}"
 
 
 @dataclass(frozen=True)

@@ -294,3 +294,22 @@ def test_no_event_is_revoked_once_a_certificate_set_the_status(area, learner):
     summaries.learners_changed([learner.id])
     with pytest.raises(DomainError, match="学员已毕业，不能撤销学籍异动"):
         revoke_status_event(actor=None, event=db.session.scalar(select(StatusEvent)), reason="录错", today=TODAY)
+
+
+@pytest.mark.parametrize("kind, words", [("withdraw", "已退学"), ("transfer_out", "已转出"), ("cancel", "已注销"),
+                                         ("death", "已故")])
+def test_nothing_more_is_recorded_for_a_learner_off_the_register(area, learner, kind, words):
+    """Results, exemption applications and moral evaluations stop for every way of leaving, not only 退学."""
+    from lms.assessment.services import check_result_day
+    from lms.core.errors import DomainError
+    from lms.recognition.services import create_application
+
+    assert check_result_day(learner, date(2026, 5, 1), TODAY) is None
+    record_status_event(actor=None, learner=learner, kind=kind, occurred_on=date(2026, 5, 2), reason="离籍",
+                        other_school="邻县职业技术学校" if kind == "transfer_out" else "",
+                        document_number="ZX-1" if kind == "transfer_out" else "", today=TODAY)
+    assert not learner.on_register
+    assert check_result_day(learner, date(2026, 5, 1), TODAY) == f"学员{words}，不能再录入成绩"
+    with pytest.raises(DomainError) as refused:
+        create_application(actor=None, learner=learner, evidence_type="竞赛获奖", request=None, today=TODAY)
+    assert refused.value.message == f"学员{words}，不能再申请免修免考"
