@@ -57,6 +57,9 @@ class Base:
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BOOTSTRAP_SERVE_LOCAL = True
+    # Attendance without signal (issue 15): how long a phone keeps the teacher's classes, learners and sheets
+    # after its last refresh; it warns two days before. Unsent sheets stay until they are sent.
+    OFFLINE_KEEP_DAYS = 14
     # Login throttling (lms.auth.throttle), per account, never per address: this many failures on one
     # account from one address make that address wait 1 minute before trying it again, doubling with
     # each further failure up to the window; twice as many from all addresses together slow every

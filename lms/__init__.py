@@ -100,12 +100,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.reports.views import bp as reports_bp
     from lms.settings.views import bp as settings_bp
     from lms.teaching.views import bp as teaching_bp
+    from lms.teaching.views.offline import bp as offline_bp
     from lms.teaching.views.plans import bp as plans_bp
     from lms.teaching.views.sessions import bp as sessions_bp
 
     for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
                       roster_bp, enrolment_bp, learners_bp,
-                      teaching_bp, sessions_bp, plans_bp, policies_bp,
+                      teaching_bp, sessions_bp, plans_bp, offline_bp, policies_bp,
                       assessment_bp, graduation_bp, recognition_bp,
                       certificates_bp, batches_bp, verify_bp, reports_bp, inspection_bp):
         app.register_blueprint(blueprint)
