@@ -126,6 +126,13 @@ def _attempt(*, actor, session: ClassSession | None, new_session: NewSession | N
                 base_version = session.version
             marks = _marks(typed, session.minutes)
             if session.version != base_version:
+                saved = {i: Mark(row.status, row.minutes) for i, row in current_marks(session).items()}
+                if all(saved.get(i) == mark for i, mark in marks.items()):
+                    # The server holds these very marks already (the sheet went up by the web page, or
+                    # another teacher entered the same): nothing to write, nothing to choose.
+                    return {"outcome": SAVED, "session_id": session.id, "version": session.version,
+                            "message": f"服务器上 {session.held_on.month}月{session.held_on.day}日 {session.course.name} "
+                                       f"的考勤已与这份相同，未重复保存。"}
                 raise AttendanceConflict("在您离线点名之后，其他人已保存过本表（或导入了考勤）。请逐人选择保留哪一份。",
                                          current_version=session.version, changed=[])
             roll = sheet_roll(session, scope)

@@ -2,10 +2,11 @@
 sync endpoint the phone sends its saved sheets to, and the service worker served from the site's root."""
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -119,15 +120,26 @@ def sync():
     return jsonify(answer)
 
 
+def _shell_urls() -> list[str]:
+    """What the service worker keeps for opening 我的课 with no signal: the page's own files and the scanner."""
+    static = ["css/app.css", "css/teaching.css", "js/app.js", "js/attendance.js", "js/offline-store.js",
+              "js/offline-sheet.js", "vendor/jsqr/jsQR.js", "img/favicon.svg", "img/icon-192.png", "img/icon-512.png"]
+    return ([url_for("static", filename=name) for name in static]
+            + [url_for("bootstrap.static", filename=name) for name in
+               ("css/bootstrap.min.css", "umd/popper.min.js", "js/bootstrap.min.js")]
+            + [url_for("offline.manifest")])
+
+
 @bp.get("/sw.js")
 @public
 def service_worker():
     # Served from the root so that its scope is the whole site; never cached by HTTP, so updates reach phones.
-    response = current_app.send_static_file("sw.js")
-    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    urls = _shell_urls()
+    version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]
+    body = render_template("offline/sw.js", shell_urls=urls, version=version,
+                           offline_page=url_for("offline.my_sessions"))
+    return Response(body, headers={"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache",
+                                   "Service-Worker-Allowed": "/"})
 
 
 @bp.get("/manifest.webmanifest")

@@ -240,3 +240,14 @@ def test_concurrent_retries_of_one_sheet_store_it_once(app):
         assert db.session.scalar(select(func.count()).select_from(OfflineSync)) == 1
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action == "attendance.save")) == 1
+
+
+def test_a_kept_sheet_the_server_already_holds_is_answered_saved_without_a_write(client, setup):
+    session = make_session(setup.teaching_class, held_on=today())
+    client.login(setup.teacher.username)
+    marks = {learner.name: ("present", None) for learner in setup.learners}
+    kept = sheet(session, setup.learners, base_version=0, **marks)
+    assert client.post_json("/offline/sync", sheet(session, setup.learners)).get_json()["outcome"] == "saved"
+    answer = client.post_json("/offline/sync", kept).get_json()
+    assert answer["outcome"] == "saved" and "未重复保存" in answer["message"]
+    assert db.session.get(ClassSession, session.id).version == 1
