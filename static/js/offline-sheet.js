@@ -84,7 +84,7 @@
           el("span", { "class": "fw-semibold", text: (s.held_on === today ? "今天 " : "") + day(s.held_on) + " " + s.course }),
           el("span", { "class": "small d-block", text: (c ? c.name : "") + " · " + hours(s.minutes) + " 学时" +
                                                       (marked ? " · 已点名 " + marked + " 人" : "") }),
-          stateBadge(entryFor(s.key)));
+          stateBadge(entryFor(s.key) || kept.filter(function (e) { return s.session_id && e.session_id === s.session_id; })[0]));
         list.appendChild(link);
       });
     }
@@ -93,7 +93,7 @@
     ((bundle && bundle.classes) || []).forEach(function (c) {
       classes.appendChild(el("div", { "class": "d-flex justify-content-between align-items-center mb-2" },
         el("span", { text: c.name + "（" + c.learners.length + " 人）" }),
-        el("a", { "class": "btn btn-sm btn-primary", href: "#new/" + c.id, text: "今天新开课次" })));
+        el("a", { "class": "btn btn-sm btn-primary text-nowrap", href: "#new/" + c.id, text: "今天新开课次" })));
     });
     renderKept();
   }
@@ -112,10 +112,13 @@
         body.appendChild(el("div", { "class": "small text-muted", text: "已保存在手机上（" +
           new Date(entry.saved_at).toLocaleString("zh-CN", { hour12: false }) + "），联网后自动上传。" }));
       } else if (answer) {
-        body.appendChild(el("div", { "class": "small " + (entry.state === "saved" ? "text-success" : "text-danger"),
-                                     text: answer.message || "" }));
-        (answer.problems || []).forEach(function (p) {
-          body.appendChild(el("div", { "class": "small text-danger", text: "· " + p.reason }));
+        var problems = answer.problems || [];
+        if (!problems.length) {
+          body.appendChild(el("div", { "class": "small " + (entry.state === "saved" ? "text-success" : "text-danger"),
+                                       text: answer.message || "" }));
+        }
+        problems.forEach(function (p) {        // one line per learner, with the reason
+          body.appendChild(el("div", { "class": "small text-danger", text: p.reason }));
         });
       }
       var actions = el("div", { "class": "d-flex flex-wrap gap-2 mt-1" });
