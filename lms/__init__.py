@@ -117,8 +117,10 @@ def _register_web(app: Flask) -> None:
     from lms.web.errors import register_error_handlers
     from lms.web.filters import register_filters
     from lms.web.nav import nav_for_current_user, nav_menu_for_current_user
+    from lms.web.static_files import init_app as serve_static_files
 
     register_error_handlers(app)
+    serve_static_files(app)
     register_filters(app)
     app.jinja_env.globals["nav_items"] = nav_for_current_user
     app.jinja_env.globals["nav_menu"] = nav_menu_for_current_user

@@ -362,7 +362,12 @@
   }).then(function (list) {
     kept = list;
     route();
-    return Offline.refreshBundle().then(function () { Offline.lastSync = null; renderStatus(); }, function (error) {
+    return Offline.refreshBundle().then(function () {
+      Offline.lastSync = null;
+      renderStatus();
+      // Fetch the scanner library once while online: the service worker keeps it, so scanning works offline.
+      fetch(app.getAttribute("data-jsqr"), { credentials: "same-origin" }).catch(function () { /* next time */ });
+    }, function (error) {
       // the phone's copy stays
       Offline.lastSync = error instanceof TypeError ? { offline: true } : { error: error.message };
       renderStatus();

@@ -4,6 +4,7 @@ written twice or overwritten silently; scoped, CSRF-protected and audited."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -251,3 +252,11 @@ def test_a_kept_sheet_the_server_already_holds_is_answered_saved_without_a_write
     answer = client.post_json("/offline/sync", kept).get_json()
     assert answer["outcome"] == "saved" and "未重复保存" in answer["message"]
     assert db.session.get(ClassSession, session.id).version == 1
+
+
+def test_the_attendance_sheet_loads_the_scanner_library_only_when_the_camera_opens(client, setup):
+    session = make_session(setup.teaching_class, held_on=today())
+    client.login(setup.teacher.username)
+    page = client.get(f"/sessions/{session.id}/attendance").get_data(as_text=True)
+    assert "jsQR.js" not in "".join(re.findall(r"<script[^>]*>", page))
+    assert re.search(r'data-jsqr="/static/vendor/jsqr/jsQR\.js\?v=[0-9a-f]{10}"', page)
