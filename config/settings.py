@@ -133,6 +133,7 @@ _OVERRIDES = {
     "PUBLIC_BASE_URL": str,
     "VERIFY_RATE_LIMIT": str,
     "TRUSTED_PROXIES": int,
+    "OFFLINE_KEEP_DAYS": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "TODAY": date.fromisoformat,
