@@ -31,8 +31,8 @@ WAIT = 45_000           # the phone retries every 15 s when the `online` event d
 class Phone:
     """A phone's browser with its storage on disk: it can be closed and opened again, and lose its signal."""
 
-    def __init__(self, browser_type, launch_args, context_args, profile, base):
-        self.args = (browser_type, {**launch_args, **context_args}, str(profile))
+    def __init__(self, browser_type, launch_args, context_args, profile, base, **extra):
+        self.args = (browser_type, {**launch_args, **context_args, **extra}, str(profile))
         self.base, self.offline, self.external = base, False, []
         self.open()
 
@@ -82,9 +82,9 @@ class Phone:
 def phone(browser_type, browser_type_launch_args, browser_context_args, live_server, tmp_path):
     phones = []
 
-    def make():
+    def make(**extra):
         phones.append(Phone(browser_type, browser_type_launch_args, browser_context_args,
-                            tmp_path / f"profile-{len(phones)}", live_server))
+                            tmp_path / f"profile-{len(phones)}", live_server, **extra))
         return phones[-1]
 
     yield make
@@ -232,3 +232,54 @@ def test_a_learner_graduated_meanwhile_needs_handling_with_the_reason(committed,
     page.locator('.kept-sheet[data-state="saved"]').wait_for(timeout=WAIT)
     assert set(stored(session.id)) == {learner.id for learner in setup.learners[1:]}
 
+
+
+def test_logging_out_offers_to_upload_first_then_clears_the_phone(committed, phone):
+    setup = committed(build_class, 3)
+    session = committed(make_session, setup.teaching_class, held_on=today(), hours=8)
+    teacher = phone()
+    teacher.log_in(setup.teacher.username)
+    teacher.my_sessions()
+    page = teacher.page
+    teacher.signal(False)
+    page.locator(f'[data-session-key="s:{session.id}"]').click()
+    mark(page, setup.learners[0], "迟到")
+    page.get_by_role("button", name="保存考勤（3 人）").click()
+    page.wait_for_selector('.kept-sheet[data-state="pending"]')
+    teacher.signal(True)
+
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="展开菜单").click()
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url("**/login**")
+    assert asked == ["手机上还有 1 份考勤未上传。先上传再退出吗？"]          # uploaded, so no second question
+    assert stored(session.id)[setup.learners[0].id] == "late"
+    assert page.evaluate("""() => new Promise(done => {
+        const open = indexedDB.open("lms-offline", 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("kv");
+        open.onsuccess = () => { const all = open.result.transaction("kv").objectStore("kv").getAllKeys();
+                                 all.onsuccess = () => done(all.result); };
+    })""") == []
+    # The kept pages (我的课 names the teacher) are gone; the login page may refill the shell (CSS, JS, icons).
+    assert "lms-pages" not in page.evaluate("() => caches.keys()")
+
+
+def test_without_a_service_worker_the_sheet_is_still_kept_and_retried(committed, phone):
+    setup = committed(build_class, 3)
+    session = committed(make_session, setup.teaching_class, held_on=today(), hours=8)
+    teacher = phone(service_workers="block")
+    teacher.log_in(setup.teacher.username)
+    teacher.page.goto(f"{teacher.base}/offline")
+    page = teacher.page
+    page.wait_for_selector("[data-session-key]")
+    teacher.signal(False)
+    page.locator(f'[data-session-key="s:{session.id}"]').click()
+    mark(page, setup.learners[1], "缺勤")
+    page.get_by_role("button", name="保存考勤（3 人）").click()
+    page.wait_for_selector('.kept-sheet[data-state="pending"]')
+    assert "未上传 1 份考勤" in page.locator("#offline-badge").inner_text()
+    assert stored(session.id) == {}
+    teacher.signal(True)
+    page.locator('.kept-sheet[data-state="saved"]').wait_for(timeout=WAIT)
+    assert stored(session.id)[setup.learners[1].id] == "absent"
