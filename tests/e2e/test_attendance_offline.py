@@ -283,3 +283,27 @@ def test_without_a_service_worker_the_sheet_is_still_kept_and_retried(committed,
     teacher.signal(True)
     page.locator('.kept-sheet[data-state="saved"]').wait_for(timeout=WAIT)
     assert stored(session.id)[setup.learners[1].id] == "absent"
+
+
+def test_the_offline_copy_warns_before_it_expires_and_is_then_deleted(committed, phone):
+    setup = committed(build_class, 2)
+    committed(make_session, setup.teaching_class, held_on=today(), hours=8)
+    teacher = phone()
+    teacher.log_in(setup.teacher.username)
+    teacher.my_sessions()
+    page = teacher.page
+    teacher.signal(False)          # no signal: the copy is not refreshed on opening the page
+
+    def age(days: float):
+        page.evaluate("""days => LmsOffline.store.get("bundle").then(bundle => {
+            bundle.fetched_at = Date.now() - days * 24 * 3600 * 1000; return LmsOffline.store.put("bundle", bundle); })""",
+                      days)
+        page.reload()
+        page.wait_for_selector("#net-status:not(:empty)")
+
+    age(13)
+    assert page.locator("#offline-warning").inner_text() == "手机上保存的班级和名单将在 1 天后过期，请联网打开“我的课”更新。"
+    age(15)
+    assert "已超过 14 天未更新，已删除" in page.locator("#offline-warning").inner_text()
+    assert page.evaluate('() => LmsOffline.store.get("bundle")') is None
+    assert "手机上还没有保存您的课次和名单" in page.locator("#session-list").inner_text()
