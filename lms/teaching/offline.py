@@ -72,5 +72,6 @@ def offline_bundle(user, scope: Scope, today: date) -> dict:
                       for i, row in current_marks(session).items() if i not in roll.others}})
     return {"today": today.isoformat(), "classes": class_rows, "sessions": session_rows,
             "learners": {str(i): row for i, row in learners.items()},
-            "labels": dict(ATTENDANCE_STATUS_LABELS), "crediting": sorted(CREDITING_STATUSES),
+            "labels": dict(ATTENDANCE_STATUS_LABELS), "statuses": list(ATTENDANCE_STATUS_LABELS),  # the sheet's order
+            "crediting": sorted(CREDITING_STATUSES),
             "modes": dict(SESSION_MODE_LABELS)}

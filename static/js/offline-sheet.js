@@ -24,6 +24,8 @@
   function hours(minutes) { return String(Number((minutes / 60).toFixed(2))); }
   function day(iso) { var p = iso.split("-"); return Number(p[1]) + "月" + Number(p[2]) + "日"; }
   function labels() { return (bundle && bundle.labels) || { present: "出勤", late: "迟到", leave: "请假", absent: "缺勤" }; }
+  // The statuses in the sheet's order (JSON objects come back with their keys sorted).
+  function statuses() { return (bundle && bundle.statuses) || ["present", "late", "leave", "absent"]; }
   function markText(mark) { return mark ? labels()[mark.status] + " " + hours(mark.minutes || 0) + " 学时" : "未记录"; }
   function classOf(id) { return ((bundle && bundle.classes) || []).filter(function (c) { return c.id === id; })[0]; }
   function learner(id) { return (bundle && bundle.learners[String(id)]) || { name: "学员 #" + id, student_number: "" }; }
@@ -176,7 +178,7 @@
     if (future) { view.appendChild(el("div", { "class": "alert alert-info", text: "该课次在今天之后，到上课当天才能点名。" })); }
     if (open) { view.appendChild(el("div", { "class": "alert alert-secondary small", text: "下表是手机上保存、尚未上传的点名。" })); }
     var summary = el("div", { "class": "d-flex flex-wrap gap-2 small mb-2", id: "sheet-summary", "aria-live": "polite" });
-    Object.keys(labels()).forEach(function (code) {
+    statuses().forEach(function (code) {
       summary.appendChild(el("span", { "class": "badge text-bg-" + COLORS[code], "data-count": code }, labels()[code] + " ", el("span", { text: "0" })));
     });
     view.appendChild(summary);
@@ -189,7 +191,7 @@
       var typed = mark && mark.minutes != null ? hours(mark.minutes) : hours(info.minutes);
       if (bundle.crediting.indexOf(status) < 0) { typed = "0"; }
       var group = el("div", { "class": "btn-group flex-grow-1", role: "group", "aria-label": who.name + "的考勤" });
-      Object.keys(labels()).forEach(function (code) {
+      statuses().forEach(function (code) {
         group.appendChild(el("input", { type: "radio", "class": "btn-check", name: "status-" + id, id: "s-" + id + "-" + code,
                                         value: code, autocomplete: "off", checked: code === status }));
         group.appendChild(el("label", { "class": "btn btn-outline-" + COLORS[code], "for": "s-" + id + "-" + code, text: labels()[code] }));

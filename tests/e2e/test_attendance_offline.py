@@ -115,6 +115,9 @@ def test_a_whole_class_marked_without_signal_arrives_once_when_it_returns(commit
     teacher.signal(False)
     # A session of the week, marked with no signal.
     page.locator(f'[data-session-key="s:{session.id}"]').click()
+    # The phone's sheet reads as the server's: 出勤 迟到 请假 缺勤, everyone present to start with.
+    assert page.get_by_label(f"{first.name}的考勤").locator("label").all_inner_texts() == ["出勤", "迟到", "请假", "缺勤"]
+    assert page.locator('[data-count="present"] span').inner_text() == "5"
     mark(page, first, "缺勤")
     page.get_by_role("button", name="保存考勤（5 人）").click()
     page.wait_for_selector('.kept-sheet[data-state="pending"]')
