@@ -310,3 +310,28 @@ def test_the_offline_copy_warns_before_it_expires_and_is_then_deleted(committed,
     assert "已超过 14 天未更新，已删除" in page.locator("#offline-warning").inner_text()
     assert page.evaluate('() => LmsOffline.store.get("bundle")') is None
     assert "手机上还没有保存您的课次和名单" in page.locator("#session-list").inner_text()
+
+
+@pytest.mark.parametrize("reloaded", [False, True], ids=["page-knows-it-is-offline", "link-drops-unnoticed"])
+def test_the_server_sheet_saved_without_signal_is_kept_instead_of_the_browsers_error_page(committed, phone, reloaded):
+    """The page knows it is offline: its script keeps the sheet. Or it believes it is online (a weak signal; a
+    page reloaded in Playwright's offline mode): the post fails and the service worker keeps the sheet."""
+    setup = committed(build_class, 3)
+    session = committed(make_session, setup.teaching_class, held_on=today(), hours=8)
+    teacher = phone()
+    teacher.log_in(setup.teacher.username)
+    teacher.my_sessions()                       # the phone holds the teacher's data and the service worker runs
+    page = teacher.page
+    page.goto(f"{teacher.base}/sessions/{session.id}/attendance")
+    teacher.signal(False)
+    if reloaded:
+        page.reload()                           # from the service worker's copy of the page
+        assert page.evaluate("() => navigator.onLine")
+    mark(page, setup.learners[2], "请假")
+    page.get_by_role("button", name="保存考勤（3 人）").click()
+    page.wait_for_url("**/offline#kept")
+    page.wait_for_selector('.kept-sheet[data-state="pending"]')
+    assert stored(session.id) == {}
+    teacher.signal(True)
+    page.locator('.kept-sheet[data-state="saved"]').wait_for(timeout=WAIT)
+    assert stored(session.id)[setup.learners[2].id] == "leave"
