@@ -57,6 +57,9 @@ class Base:
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BOOTSTRAP_SERVE_LOCAL = True
+    # Attendance without signal (issue 15): how long a phone keeps the teacher's classes, learners and sheets
+    # after its last refresh; it warns two days before. Unsent sheets stay until they are sent.
+    OFFLINE_KEEP_DAYS = 14
     # Login throttling (lms.auth.throttle), per account, never per address: this many failures on one
     # account from one address make that address wait 1 minute before trying it again, doubling with
     # each further failure up to the window; twice as many from all addresses together slow every
@@ -147,6 +150,7 @@ _OVERRIDES = {
     "MY_LEARNING_SESSION_MINUTES": int,
     "API_RATE_LIMIT": str,
     "TRUSTED_PROXIES": int,
+    "OFFLINE_KEEP_DAYS": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "TODAY": date.fromisoformat,

@@ -105,12 +105,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.reports.views import bp as reports_bp
     from lms.settings.views import bp as settings_bp
     from lms.teaching.views import bp as teaching_bp
+    from lms.teaching.views.offline import bp as offline_bp
     from lms.teaching.views.plans import bp as plans_bp
     from lms.teaching.views.sessions import bp as sessions_bp
 
     for blueprint in (auth_bp, users_bp, home_bp, geo_bp, imports_bp, audit_bp, settings_bp,
                       roster_bp, enrolment_bp, learners_bp, mylearning_bp,
-                      teaching_bp, sessions_bp, plans_bp, policies_bp,
+                      teaching_bp, sessions_bp, plans_bp, offline_bp, policies_bp,
                       assessment_bp, graduation_bp, recognition_bp,
                       certificates_bp, batches_bp, verify_bp, reports_bp, inspection_bp, keys_bp, docs_bp):
         app.register_blueprint(blueprint)
@@ -122,8 +123,10 @@ def _register_web(app: Flask) -> None:
     from lms.web.errors import register_error_handlers
     from lms.web.filters import register_filters
     from lms.web.nav import nav_for_current_user, nav_menu_for_current_user
+    from lms.web.static_files import init_app as serve_static_files
 
     register_error_handlers(app)
+    serve_static_files(app)
     register_filters(app)
     app.jinja_env.globals["nav_items"] = nav_for_current_user
     app.jinja_env.globals["nav_menu"] = nav_menu_for_current_user

@@ -144,6 +144,8 @@ class ClassSession(CreatedAtMixin, db.Model):
     minutes: Mapped[int] = mapped_column(default=480)        # parts of a 学时: 480 = a teaching day of 8 学时
     version: Mapped[int] = mapped_column(default=0)
     cancelled_at: Mapped[datetime | None]           # never deleted, only cancelled
+    # The id a teacher's phone gave a session it started offline: the same session sent twice is made once.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     teaching_class: Mapped[TeachingClass] = relationship()
@@ -158,6 +160,21 @@ class ClassSession(CreatedAtMixin, db.Model):
     def in_scope(cls, scope: Scope):
         """SQL clause: sessions of classes in scope."""
         return cls.class_id.in_(select(TeachingClass.id).where(TeachingClass.in_scope(scope)))
+
+
+class OfflineSync(CreatedAtMixin, db.Model):
+    """A sheet sent from a phone that kept it offline, by the id the phone gave it, with the answer given:
+    the same id again gets the stored answer and writes nothing (the unique id makes concurrent retries safe)."""
+
+    __tablename__ = "offline_syncs"
+    __table_args__ = (CheckConstraint("outcome IN ('pending', 'saved', 'conflict', 'refused')", name="outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(10), default="pending")
+    answer: Mapped[str] = mapped_column(Text, default="")      # the JSON answered
 
 
 class Attendance(db.Model):

@@ -17,6 +17,7 @@ NAV_ITEMS: list[tuple[str, str]] = [
     ("学员", "learners.index"),
     ("区划与教学点", "geo.divisions"),
     ("班级", "teaching.classes"),
+    ("我的课", "offline.my_sessions"),
     ("教学计划", "plans.index"),
     ("政策设置", "policies.index"),
     ("数据导入", "imports.index"),
@@ -37,7 +38,7 @@ NAV_ITEMS: list[tuple[str, str]] = [
 # Entries not listed here stand alone; a group the user has only one entry of shows that entry alone.
 NAV_GROUPS: dict[str, str] = {
     "roster.index": "招生", "learners.index": "招生", "geo.divisions": "招生",
-    "teaching.classes": "教学", "plans.index": "教学", "imports.index": "教学",
+    "teaching.classes": "教学", "offline.my_sessions": "教学", "plans.index": "教学", "imports.index": "教学",
     "inspection.index": "教学",
     "assessment.index": "考核", "recognition.index": "考核", "graduation.audit": "考核", "policies.index": "考核",
     "certificates.index": "证书", "batches.index": "证书",
