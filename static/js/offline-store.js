@@ -207,7 +207,10 @@
     sheets().then(function (list) {
       var count = unsent(list).length;
       var first = count && window.confirm("手机上还有 " + count + " 份考勤未上传。先上传再退出吗？");
-      return (first ? syncAll() : Promise.resolve()).then(sheets).then(function (after) {
+      // A background upload may be under way (and failing): wait for it, then upload afresh, so the
+      // teacher's "yes" is a real attempt and not the answer of the attempt that was already running.
+      var upload = function () { return (syncing || Promise.resolve()).then(syncAll); };
+      return (first ? upload() : Promise.resolve()).then(sheets).then(function (after) {
         var left = unsent(after).length;
         if (left && !window.confirm("仍有 " + left + " 份考勤没有上传，退出后手机上的这些考勤将被删除。确定退出吗？")) {
           return false;

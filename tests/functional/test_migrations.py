@@ -30,6 +30,19 @@ def empty_database_url(database_url, tmp_path):
     admin.dispose()
 
 
+
+def _one_learner(connection, status: str) -> None:
+    """A county and one learner of `status` (2024 cohort, 刺绣), written in SQL as an old schema holds them."""
+    connection.execute(text("INSERT INTO divisions (code, name, level, created_at) "
+                            "VALUES ('522327000000', '册亨县', 'county', CURRENT_TIMESTAMP)"))
+    connection.execute(text(
+        "INSERT INTO learners (name, name_initials, id_number, id_hash, sex, birth_on, ethnicity, phone, "
+        "village_id, specialty_id, cohort, enrolled_on, prior_education, programme_years, period_end_on, "
+        "target_group, student_number, status, created_at, updated_at) "
+        "SELECT '王德才', 'wdc', '522327198506150024', 'h', '1', '1985-06-15', '01', '', d.id, s.id, 2024, "
+        "'2024-03-01', '未上过学', 3, '2027-02-28', 'core', '2024001', :status, CURRENT_TIMESTAMP, "
+        "CURRENT_TIMESTAMP FROM divisions d, specialties s WHERE s.name = '刺绣'"), {"status": status})
+
 def test_migrations_match_the_models(empty_database_url, tmp_path):
     app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
     with app.app_context():
@@ -93,16 +106,7 @@ def test_status_event_kinds_become_codes_and_back(empty_database_url, tmp_path):
     with app.app_context():
         upgrade(revision="0640")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO divisions (code, name, level, created_at) "
-                "VALUES ('522327000000', '册亨县', 'county', CURRENT_TIMESTAMP)"))
-            connection.execute(text(
-                "INSERT INTO learners (name, name_initials, id_number, id_hash, sex, birth_on, ethnicity, phone, "
-                "village_id, specialty_id, cohort, enrolled_on, prior_education, programme_years, period_end_on, "
-                "target_group, student_number, status, created_at, updated_at) "
-                "SELECT '王德才', 'wdc', '522327198506150024', 'h', '1', '1985-06-15', '01', '', d.id, s.id, 2024, "
-                "'2024-03-01', '未上过学', 3, '2027-02-28', 'core', '2024001', 'withdrawn', CURRENT_TIMESTAMP, "
-                "CURRENT_TIMESTAMP FROM divisions d, specialties s WHERE s.name = '刺绣'"))
+            _one_learner(connection, "withdrawn")
             for kind, on in (("休学", "2024-05-01"), ("复学", "2024-09-01"), ("转专业", "2024-10-01"),
                              ("退学", "2025-01-02")):
                 connection.execute(text(
@@ -198,16 +202,7 @@ def test_existing_policies_keep_a_60_minute_hour_and_platform_records_their_minu
             connection.execute(text("INSERT INTO policy_versions (cohort, version, settings, note, created_at) "
                                     "VALUES (2023, 1, :settings, '', CURRENT_TIMESTAMP)"),
                                {"settings": json.dumps({"min_age": 16})})
-            connection.execute(text(
-                "INSERT INTO divisions (code, name, level, created_at) "
-                "VALUES ('522327000000', '册亨县', 'county', CURRENT_TIMESTAMP)"))
-            connection.execute(text(
-                "INSERT INTO learners (name, name_initials, id_number, id_hash, sex, birth_on, ethnicity, phone, "
-                "village_id, specialty_id, cohort, enrolled_on, prior_education, programme_years, period_end_on, "
-                "target_group, student_number, status, created_at, updated_at) "
-                "SELECT '王德才', 'wdc', '522327198506150024', 'h', '1', '1985-06-15', '01', '', d.id, s.id, 2024, "
-                "'2024-03-01', '未上过学', 3, '2027-02-28', 'core', '2024001', 'studying', CURRENT_TIMESTAMP, "
-                "CURRENT_TIMESTAMP FROM divisions d, specialties s WHERE s.name = '刺绣'"))
+            _one_learner(connection, "studying")
             connection.execute(text(
                 "INSERT INTO platform_records (learner_id, platform, course_name, minutes, studied_on, record_ref, "
                 "created_at) SELECT id, '平台', '', 90, '2024-04-01', 'R1', CURRENT_TIMESTAMP FROM learners"))
@@ -235,16 +230,7 @@ def test_existing_status_events_stand_after_0680_and_survive_its_downgrade(empty
     with app.app_context():
         upgrade(revision="0670")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO divisions (code, name, level, created_at) "
-                "VALUES ('522327000000', '册亨县', 'county', CURRENT_TIMESTAMP)"))
-            connection.execute(text(
-                "INSERT INTO learners (name, name_initials, id_number, id_hash, sex, birth_on, ethnicity, phone, "
-                "village_id, specialty_id, cohort, enrolled_on, prior_education, programme_years, period_end_on, "
-                "target_group, student_number, status, created_at, updated_at) "
-                "SELECT '王德才', 'wdc', '522327198506150024', 'h', '1', '1985-06-15', '01', '', d.id, s.id, 2024, "
-                "'2024-03-01', '未上过学', 3, '2027-02-28', 'core', '2024001', 'suspended', CURRENT_TIMESTAMP, "
-                "CURRENT_TIMESTAMP FROM divisions d, specialties s WHERE s.name = '刺绣'"))
+            _one_learner(connection, "suspended")
             connection.execute(text(
                 "INSERT INTO status_events (learner_id, kind, occurred_on, reason, approved_by, created_at) "
                 "SELECT id, 'suspend', '2024-05-01', '外出务工', '教务', CURRENT_TIMESTAMP FROM learners"))
