@@ -84,7 +84,7 @@ class HoursSchema(Schema):
 class DecisionSchema(Schema):
     """The graduation audit's decision (R11–R13) as of the day asked."""
 
-    outcome = fields.String(required=True, metadata={"description": "graduate、early_graduate、complete、continue、withdrawn"})
+    outcome = fields.String(required=True, metadata={"description": "graduate、early_graduate、complete、continue、withdrawn、left（转出、注销或死亡，离籍）"})
     label = fields.String(required=True)
     eligible = fields.Boolean(required=True)
     hours_360 = fields.Float(required=True, metadata={"description": "计入 360 学时要求的学时数"})
@@ -98,7 +98,7 @@ class LearnerStatusSchema(Schema):
 
     student_number = fields.String(required=True)
     name = fields.String(required=True)
-    status = fields.String(required=True, metadata={"description": "studying、suspended、withdrawn、graduated、completed"})
+    status = fields.String(required=True, metadata={"description": "studying、suspended、withdrawn、graduated、completed、transferred（转出）、cancelled（注销）、deceased（死亡）"})
     status_label = fields.String(required=True)
     status_changed_on = fields.Date(required=True, allow_none=True)
     cohort = fields.Integer(required=True)
