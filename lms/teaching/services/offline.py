@@ -33,7 +33,7 @@ from lms.teaching.services.sessions import (
 )
 
 SAVED, CONFLICT, REFUSED = "saved", "conflict", "refused"
-OUTCOME_LABELS = {SAVED: "已上传", CONFLICT: "需处理", REFUSED: "需处理"}
+SYNC_OUTCOME_LABELS = {SAVED: "已上传", CONFLICT: "需处理", REFUSED: "需处理"}
 
 
 class AlreadyReceived(DomainError):
@@ -179,7 +179,7 @@ def sync_sheet(*, actor, client_id: str, session: ClassSession | None, new_sessi
         session = phone_session(new_session.client_id, scope)
     answer = _attempt(actor=actor, session=session, new_session=new_session, base_version=base_version,
                       typed=typed, today=today, scope=scope)
-    answer = {"client_id": client_id, "label": OUTCOME_LABELS[answer["outcome"]], **answer}
+    answer = {"client_id": client_id, "label": SYNC_OUTCOME_LABELS[answer["outcome"]], **answer}
     receipt.outcome, receipt.session_id = answer["outcome"], answer.get("session_id")
     receipt.answer = json.dumps(answer, ensure_ascii=False)
     db.session.flush()
