@@ -264,19 +264,24 @@ def approve_all(class_id: int):
     return redirect(url_for("sessions.self_study", class_id=class_id))
 
 
+def _stored_file(found):
+    """A stored evidence file (path, mime, download name) as a private response; 404 when it is gone.
+    Shown in the browser only as what its bytes are (PDF, JPEG, PNG); anything else is a download."""
+    if found is None:
+        abort(404)
+    path, mime, name = found
+    response = send_file(path, mimetype=mime, as_attachment=mime == "application/octet-stream", download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/self-study/<int:self_study_id>/evidence")
 @requires("attendance.take")
 def evidence(self_study_id: int):
     entry = get_or_404(SelfStudyEntry, self_study_id)
     found = evidence_file(entry)
-    if found is None:
-        abort(404)
-    path, mime, name = found
-    # Shown in the browser only as what its bytes are (PDF, JPEG, PNG); anything else is a download.
-    response = send_file(path, mimetype=mime, as_attachment=mime == "application/octet-stream", download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _stored_file(found)
 
 
 def _evidence_page(session: ClassSession, form: SessionEvidenceForm, status: int = 200):
@@ -322,11 +327,4 @@ def upload_session_evidence(session_id: int):
 @requires("sessions.evidence_view")
 def session_evidence_file(evidence_id: int):
     found = evidence_download(get_or_404(SessionEvidence, evidence_id))
-    if found is None:
-        abort(404)
-    path, mime, name = found
-    # Shown in the browser only as what its bytes are (PDF, JPEG, PNG); anything else is a download.
-    response = send_file(path, mimetype=mime, as_attachment=mime == "application/octet-stream", download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _stored_file(found)
