@@ -16,6 +16,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_mapping(load_config(config_name, overrides))
+    # JSON answers (the API, the offline bundle) carry Chinese as UTF-8, readable in logs and by the county's IT
+    # staff, rather than as \uXXXX escapes; the Content-Type already says charset=utf-8.
+    app.json.ensure_ascii = False
     from lms.web import transaction
 
     transaction.init_app(app)   # first: its after-request commit runs after every other after-request function

@@ -84,3 +84,9 @@ def test_each_public_verification_is_logged_like_the_pages(client, world):
     client.get(f"/api/v1/verify/{world.certificate_a.token}")
     after, _ = verification_summary(world.certificate_a)
     assert after == before + 1
+
+
+def test_json_answers_carry_chinese_as_readable_utf8(client, world, keys):
+    response = client.get(f"/api/v1/learners/{world.learner_a.student_number}", headers=keys.status_a)
+    assert "甲镇".encode() in response.data and b"\\u" not in response.data
+    assert response.json["township"]["name"] == "甲镇"
