@@ -79,6 +79,14 @@ def shown_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
+def changed_settings(previous: dict[str, Any], current: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """The settings `current` changes from `previous`, as (label, old, new) the way the history page and the
+    audit summary show them: durations in 学时, in the order the settings are stored."""
+    specs = {spec.key: spec for spec in POLICY_FIELDS}
+    return [(specs[key].label, shown_value(specs[key], previous.get(key)), shown_value(specs[key], value))
+            for key, value in current.items() if key in specs and previous.get(key) != value]
+
+
 def _parts(spec: FieldSpec, text: str) -> Any:
     """A typed 学时 figure as parts; text that is not a number goes on as it is, for the policy's own message."""
     try:

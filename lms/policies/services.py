@@ -15,6 +15,7 @@ from lms.audit.services import record
 from lms.core.db import forget_cached, transaction_cache
 from lms.core.errors import DomainError
 from lms.extensions import db
+from lms.policies.forms import changed_settings
 from lms.policies.models import PolicyVersion
 from lms.rules import Policy, PolicyError
 
@@ -77,8 +78,11 @@ def save_policy(*, actor, cohort: int, values: Mapping[str, Any], note: str = ""
     forget_cached(db.session, "policies")
     summaries.policy_changed(cohort)
     changed = [key for key in after if after[key] != before.get(key)]
+    # The summary is what the audit log shows: labels and 学时, as on the history page. before/after keep the
+    # stored values (durations in parts of a 学时, lms.rules.units) so the event restores exactly.
+    shown = "；".join(f"{label} {old} → {new}" for label, old, new in changed_settings(before, after))
     record(actor, "policy.save", "policy", f"{cohort}/v{version.version}",
-           summary=f"修改 {cohort} 级政策（第 {version.version} 版）：{'、'.join(changed)}",
+           summary=f"修改 {cohort} 级政策（第 {version.version} 版）：{shown}",
            before={key: before.get(key) for key in changed}, after={key: after[key] for key in changed})
     return version
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from lms.core.clock import today
 from lms.extensions import db
 from lms.learners.models import Learner
-from lms.policies.forms import form_fields, mapping_from_form, shown_value, year_text
+from lms.policies.forms import changed_settings, form_fields, mapping_from_form, year_text
 from lms.policies.models import PolicyVersion
 from lms.policies.services import latest_version, policy_for, policy_history, save_policy, settings_of
 from lms.reports.targets import parse_targets
-from lms.rules import POLICY_FIELDS, Policy
+from lms.rules import Policy
 from lms.settings.services import get_setting
 from lms.teaching.models import TeachingClass
 from lms.web.access import requires
@@ -62,13 +62,10 @@ def edit(cohort: int):
 @requires("policies.view")
 def history(cohort: int):
     versions = policy_history(cohort)
-    specs = {spec.key: spec for spec in POLICY_FIELDS}
     defaults = Policy().to_mapping()
     rows = []
     settings = [settings_of(version) for version in versions]
     for index, version in enumerate(versions):
         previous = settings[index + 1] if index + 1 < len(versions) else defaults
-        changed = [(specs[key].label, shown_value(specs[key], previous.get(key)), shown_value(specs[key], value))
-                   for key, value in settings[index].items() if previous.get(key) != value]
-        rows.append((version, changed))
+        rows.append((version, changed_settings(previous, settings[index])))
     return render_template("policies/history.html", cohort=cohort, rows=rows)

@@ -56,6 +56,7 @@ def test_saving_the_form_makes_a_new_version_and_keeps_the_old_one(client, login
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.save")
                                .order_by(AuditEvent.id.desc())).first()
     assert event.before == {"hours_required_minutes": 21600} and event.after == {"hours_required_minutes": 18000}
+    assert event.summary == "修改 2025 级政策（第 2 版）：学时要求（学时） 360 学时 → 300 学时"   # as the log shows it
 
 
 def test_an_invalid_value_is_shown_on_its_field_and_nothing_is_saved(client, login_as):
