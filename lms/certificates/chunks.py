@@ -113,12 +113,19 @@ def helper_pool(count: int) -> ProcessPoolExecutor | None:
         return _helpers
 
 
-def drop_helper_pool() -> None:
-    """Forget a broken pool (a helper died): the next job starts a new one."""
+def start_helpers(count: int) -> None:
+    """Start `count` helpers now (without waiting for them), so that the first print finds them ready."""
+    pool = helper_pool(count)
+    for _ in range(count if pool is not None else 0):
+        pool.submit(os.getpid)
+
+
+def drop_helper_pool(*, wait: bool = False) -> None:
+    """Stop the helpers (a helper died, or a test is done): the next job starts new ones."""
     global _helpers
     with _helpers_lock:
         if _helpers is not None:
-            _helpers.shutdown(wait=False, cancel_futures=True)
+            _helpers.shutdown(wait=wait, cancel_futures=True)
         _helpers = None
 
 

@@ -24,7 +24,7 @@ from pypdf import PdfWriter
 from sqlalchemy import select
 
 from lms.audit.services import record
-from lms.certificates.chunks import ChunkRenderers, render_chunk_file, usable_cores
+from lms.certificates.chunks import ChunkRenderers, render_chunk_file, start_helpers, usable_cores
 from lms.certificates.models import Certificate, GraduationBatch, RenderJob
 from lms.certificates.rendering import page_data
 from lms.certificates.signing import load_private_key
@@ -206,6 +206,13 @@ def resume(*, actor, job: RenderJob) -> None:
            before={"status": job.status, "done": job.done})
     job.status = "queued"
     db.session.flush()
+
+
+@on_worker_start
+def start_print_helpers() -> None:
+    """When a worker starts, start its print helper processes (one per usable core beyond its own): each
+    loads WeasyPrint and the fonts, seconds a first print would otherwise wait."""
+    start_helpers(render_processes() - 1)
 
 
 @on_worker_start

@@ -135,7 +135,7 @@ def settings(app):
     yield set_
     app.config.clear()
     app.config.update(saved)
-    chunks.drop_helper_pool()               # the next tests print in one process, as the suite does
+    chunks.drop_helper_pool(wait=True)      # the next tests print in one process, as the suite does
 
 
 def printed_job(registrar, batch, *, processes):
@@ -176,3 +176,14 @@ def test_a_print_whose_helper_process_died_is_finished_by_the_worker_itself(app,
         process.join()
     assert numbers_in(printed_job(registrar, batch, processes=2)) == ["520000250001", "520000250002",
                                                                       "520000250003"]
+
+
+def test_a_starting_worker_starts_its_print_helpers(app, settings):
+    from lms.core import queue
+
+    settings(RENDER_PROCESSES=1)
+    queue.worker_started()
+    assert multiprocessing.active_children() == []          # the suite prints in one process
+    settings(RENDER_PROCESSES=3)
+    queue.worker_started()
+    assert len(multiprocessing.active_children()) == 2      # the first print will not wait for them
