@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,9 +120,10 @@ def render_next_chunk(job_id: int) -> bool:
     return bool(missing)
 
 
-def render_missing_chunks(job: RenderJob, processes: int) -> None:
+def render_missing_chunks(job: RenderJob, processes: int, on_progress: Callable[[RenderJob], None] | None = None,
+                          ) -> None:
     """Render every missing chunk of the job on `processes` processes (this one included), recording the
-    progress after each chunk written, whichever process wrote it (commits)."""
+    progress after each chunk written, whichever process wrote it (commits), then calling `on_progress`."""
     missing = missing_chunks(job)
     _record_progress(job, missing)
     if not missing:
@@ -137,6 +138,8 @@ def render_missing_chunks(job: RenderJob, processes: int) -> None:
             left.remove(by_path[path])
         if paths:
             _record_progress(job, left)
+            if on_progress is not None:
+                on_progress(job)
 
     for index in missing:
         path = chunk_path(job, index)
@@ -164,8 +167,9 @@ def _join(job: RenderJob) -> Path:
     return result
 
 
-def run_render_job(job_id: int) -> None:
-    """Render every missing chunk, then join them into the job's result (commits after each step).
+def run_render_job(job_id: int, on_progress: Callable[[RenderJob], None] | None = None) -> None:
+    """Render every missing chunk (on every core: render_processes), then join them into the job's result
+    (commits after each step; `on_progress(job)` after each chunk, for the command line).
 
     On an error the job is marked failed with the message; pressing 继续 resumes it.
     """
@@ -173,7 +177,7 @@ def run_render_job(job_id: int) -> None:
         job = db.session.get(RenderJob, job_id)
         if job is None or job.status == "done":
             return
-        render_missing_chunks(job, render_processes())
+        render_missing_chunks(job, render_processes(), on_progress)
         result = _join(job)
         job.status, job.done, job.finished_at = "done", job.total, now_utc()
         job.file_path = str(result.relative_to(Path(current_app.config["DATA_DIR"])))
