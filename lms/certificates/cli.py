@@ -120,7 +120,7 @@ def issue_command(type_: str, batch_name: str | None, as_of, verified_on, verifi
 @click.option("--batch", "batch_name", required=True, help="批次名称。")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 PDF 文件。")
 def render_command(batch_name: str, out: Path):
-    """Print a batch as ONE PDF (one certificate per page, in number order), chunk by chunk with progress."""
+    """Print a batch as ONE PDF (one certificate per page, in number order), chunks on every core, with progress."""
     from lms.audit.services import record
     from lms.certificates import queries
     from lms.certificates.models import GraduationBatch
@@ -138,9 +138,7 @@ def render_command(batch_name: str, out: Path):
         db.session.rollback()
         raise click.ClickException(error.message) from error
     db.session.commit()
-    while jobs.render_next_chunk(job.id):
-        click.echo(f"  {job.done}/{job.total}", err=True)
-    jobs.run_render_job(job.id)
+    jobs.run_render_job(job.id, on_progress=lambda job: click.echo(f"  {job.done}/{job.total}", err=True))
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(Path(current_app.config["DATA_DIR"]) / job.file_path, out)
     record(None, "certificate.print_download", "render_job", job.id,

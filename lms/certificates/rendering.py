@@ -9,24 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from flask import current_app, has_request_context, request
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from lms.certificates.chunks import TEMPLATE_DIR, document_html, render_pages, template_environment, with_qr_codes
 from lms.certificates.models import KIND_LABELS, Certificate
 from lms.certificates.numbers import TYPE_CODES
 from lms.certificates.services.assets import asset_data_uri
 from lms.certificates.signing import SignedFacts, load_private_key, sign_payload
 from lms.core.addresses import local_host
-from lms.core.pdf import qr_data_uri, render_pdf
 from lms.core.privacy import mask_name
 from lms.rules import format_hours
 from lms.rules.vocab import COURSE_KIND_LABELS, HOUR_CATEGORY_LABELS
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "certificates" / "print"
+__all__ = ["TEMPLATE_DIR", "document_html", "template_environment"]   # the chunk module's, used from here too
 _DIGITS = "〇一二三四五六七八九"
 
 
@@ -104,8 +101,10 @@ def qr_text(certificate: Certificate, *, base_url: str, private_key) -> str:
     return f"{verify_url(certificate.token, base_url)}#{sign_payload(private_key, signed_facts(certificate))}"
 
 
-def page_context(certificate: Certificate, *, base_url: str, private_key) -> dict[str, Any]:
-    """Everything one certificate's page template needs, already formatted (no live data)."""
+def page_data(certificate: Certificate, *, base_url: str, private_key) -> dict[str, Any]:
+    """Everything one certificate's page template needs, already formatted, as plain data (no live data, no
+    database objects: a helper process renders it), except the QR image: its text is "qr_text", and
+    lms.certificates.chunks draws it where the page is rendered."""
     snapshot = certificate.snapshot
     hours = snapshot.get("hours", {})
     return {
@@ -126,25 +125,19 @@ def page_context(certificate: Certificate, *, base_url: str, private_key) -> dic
         "courses": [{**course, "kind_label": COURSE_KIND_LABELS[course["kind"]],
                      "planned": hours_text(course.get("planned_minutes")),
                      "assessed": date_cn(course.get("assessed_on")) or "—"} for course in snapshot.get("courses", [])],
-        "qr": qr_data_uri(qr_text(certificate, base_url=base_url, private_key=private_key), box_size=5, border=2),
+        "qr_text": qr_text(certificate, base_url=base_url, private_key=private_key),
         "photo": asset_data_uri(snapshot.get("photo")),
         "seal": asset_data_uri(snapshot.get("seal")),
     }
 
 
-@lru_cache(maxsize=1)
-def template_environment() -> Environment:
-    """A plain Jinja environment for the print templates (no Flask context needed, also for the bench)."""
-    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(default=True))
-
-
-def document_html(pages: Sequence[dict[str, Any]]) -> str:
-    """One HTML document holding every page (each certificate on its own page)."""
-    return template_environment().get_template("document.html").render(pages=pages)
+def page_context(certificate: Certificate, *, base_url: str, private_key) -> dict[str, Any]:
+    """page_data with its QR image drawn ("qr"): what the print template gets."""
+    return with_qr_codes([page_data(certificate, base_url=base_url, private_key=private_key)])[0]
 
 
 def render_certificates(certificates: Sequence[Certificate], *, base_url: str) -> bytes:
     """One PDF of these certificates, in the order given."""
     private_key = load_private_key(current_app.config["DATA_DIR"])
-    pages = [page_context(certificate, base_url=base_url, private_key=private_key) for certificate in certificates]
-    return render_pdf(document_html(pages))
+    return render_pages([page_data(certificate, base_url=base_url, private_key=private_key)
+                         for certificate in certificates])

@@ -49,6 +49,7 @@ def test_diplomas_stop_at_submitted_until_the_verification_is_given_then_render_
     out = tmp_path / "batch.pdf"
     rendered = run(app, "certificates", "render", "--batch", "2025届", "--out", str(out))
     assert rendered.exit_code == 0, rendered.output
+    assert "3/3" in rendered.output                     # the progress, chunk by chunk
     reader = PdfReader(out)
     assert len(reader.pages) == 3
     assert [re.search(r"5200002500\d\d", page.extract_text()).group() for page in reader.pages] == numbers

@@ -1,15 +1,21 @@
 """Batch printing: one PDF of N pages in number order, made by the real background task, resumable."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import signal
+import subprocess
 from datetime import date
 from pathlib import Path
 
+import pytest
 from flask import current_app
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
+from lms.certificates import chunks
 from lms.certificates.models import RenderJob
 from lms.certificates.services import jobs
 from lms.extensions import db
@@ -114,3 +120,70 @@ def test_every_unfinished_job_is_printed_when_a_worker_starts_and_none_twice(app
     assert [job.status for job in (waiting, killed, stopped, failed)] == ["done", "done", "done", "failed"]
     assert numbers_in(Path(current_app.config["DATA_DIR"]) / killed.file_path) == [
         "520000250001", "520000250002", "520000250003"]
+
+
+# --- printing on every core -------------------------------------------------------------------------------
+
+@pytest.fixture
+def settings(app):
+    """Set app.config keys for one test (the job reads RENDER_* when it is created and when it runs)."""
+    saved = dict(app.config)
+
+    def set_(**values):
+        app.config.update(values)
+
+    yield set_
+    app.config.clear()
+    app.config.update(saved)
+    chunks.drop_helper_pool(wait=True)      # the next tests print in one process, as the suite does
+
+
+def printed_job(registrar, batch, *, processes):
+    job = jobs.create_render_job(actor=registrar, label=f"{batch.name} {processes}", batch=batch,
+                                 base_url="https://lms.example.gov.cn",
+                                 certificate_ids=[m.certificate_id for m in batch.members])
+    current_app.config["RENDER_PROCESSES"] = processes
+    jobs.run_render_job(job.id)
+    assert (job.status, job.done, job.total) == ("done", job.total, job.total)
+    return Path(current_app.config["DATA_DIR"]) / job.file_path
+
+
+def page_images(path: Path, tmp_path: Path, name: str) -> list[bytes]:
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / name)], check=True)
+    return [png.read_bytes() for png in sorted(tmp_path.glob(f"{name}-*.png"))]
+
+
+def test_a_print_on_two_processes_is_the_one_process_print_page_for_page(app, settings, registrar, learners,
+                                                                         tmp_path):
+    batch = withdrawn_batch(registrar, learners, 5)
+    settings(RENDER_CHUNK_SIZE=2)
+    alone = printed_job(registrar, batch, processes=1)
+    assert multiprocessing.active_children() == []
+    shared = printed_job(registrar, batch, processes=2)
+    assert len(multiprocessing.active_children()) == 1     # a helper process rendered chunks beside this one
+    assert numbers_in(shared) == [f"52000025000{n}" for n in range(1, 6)]
+    assert [p.extract_text() for p in PdfReader(shared).pages] == [p.extract_text() for p in PdfReader(alone).pages]
+    assert page_images(shared, tmp_path, "shared") == page_images(alone, tmp_path, "alone")   # QR codes too
+
+
+def test_a_print_whose_helper_process_died_is_finished_by_the_worker_itself(app, settings, registrar, learners):
+    batch = withdrawn_batch(registrar, learners, 3)
+    settings(RENDER_CHUNK_SIZE=1)
+    pool = chunks.helper_pool(1)
+    pool.submit(int).result()                   # the helper is up …
+    for process in multiprocessing.active_children():
+        os.kill(process.pid, signal.SIGKILL)    # … and killed (out of memory, an operator)
+        process.join()
+    assert numbers_in(printed_job(registrar, batch, processes=2)) == ["520000250001", "520000250002",
+                                                                      "520000250003"]
+
+
+def test_a_starting_worker_starts_its_print_helpers(app, settings):
+    from lms.core import queue
+
+    settings(RENDER_PROCESSES=1)
+    queue.worker_started()
+    assert multiprocessing.active_children() == []          # the suite prints in one process
+    settings(RENDER_PROCESSES=3)
+    queue.worker_started()
+    assert len(multiprocessing.active_children()) == 2      # the first print will not wait for them
