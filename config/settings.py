@@ -60,6 +60,8 @@ class Base:
     # Attendance without signal (issue 15): how long a phone keeps the teacher's classes, learners and sheets
     # after its last refresh; it warns two days before. Unsent sheets stay until they are sent.
     OFFLINE_KEEP_DAYS = 14
+    # Certificate printing (issue 17): processes that render a print job's chunks; None = one per usable core.
+    RENDER_PROCESSES = None
     # Login throttling (lms.auth.throttle), per account, never per address: this many failures on one
     # account from one address make that address wait 1 minute before trying it again, doubling with
     # each further failure up to the window; twice as many from all addresses together slow every
@@ -151,6 +153,7 @@ _OVERRIDES = {
     "API_RATE_LIMIT": str,
     "TRUSTED_PROXIES": int,
     "OFFLINE_KEEP_DAYS": int,
+    "RENDER_PROCESSES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SQL_ECHO": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "TODAY": date.fromisoformat,

@@ -47,7 +47,7 @@ def document_html(pages: Sequence[dict[str, Any]]) -> str:
 
 def with_qr_codes(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The pages with their QR code images ("qr") drawn from their "qr_text", the mask chosen once for the
-    first code (segno's penalty scoring) and used for the rest: choosing it is most of a code's cost."""
+    first code (qrcode's penalty scoring) and used for the rest: choosing it is most of a code's cost."""
     mask = qr_mask(pages[0]["qr_text"]) if pages else None
     return [{**page, "qr": qr_data_uri(page["qr_text"], box_size=QR_BOX, border=QR_BORDER, mask=mask)}
             for page in pages]

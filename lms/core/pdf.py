@@ -12,8 +12,9 @@ import io
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import segno
+import qrcode
 from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
 
 STATIC_ROOT = (Path(__file__).resolve().parent.parent.parent / "static").resolve()
 
@@ -45,18 +46,25 @@ def render_pdf(html: str) -> bytes:
 def qr_png(text: str, *, box_size: int = 6, border: int = 2, mask: int | None = None) -> bytes:
     """A QR code (error correction M, the smallest version that holds `text`) as a 1-bit PNG.
 
-    segno encodes; choosing the mask (`mask=None`: segno scores all eight) is most of the cost of a long
-    code — ≈ 35 ms of 40 for a certificate's version-12 code — so a batch print passes the mask chosen for
-    its first code to the rest (`qr_mask`): any of the eight masks makes a valid code, and codes of the same
-    length and alphabet score alike. The image is drawn from the module matrix as a 1-bit picture scaled up
-    without smoothing (half the time of segno's own PNG writer).
+    Choosing the mask (`mask=None`: qrcode scores all eight) is most of the cost of a long code — ≈ 40 ms of
+    50 for a certificate's version-10 code — so a batch print passes the mask chosen for its first code to the
+    rest (`qr_mask`): any of the eight masks makes a valid code, and codes of the same length and alphabet score
+    alike. The image is drawn from the module matrix as a 1-bit picture scaled up without smoothing (half the
+    time of a module-by-module image factory).
     """
-    code = segno.make(text, error="m", micro=False, boost_error=False, mask=mask)
-    size = code.symbol_size(scale=1, border=border)[0]
-    image = Image.frombytes("1", (size, size), _packed_rows(code.matrix_iter(scale=1, border=border)))
+    matrix = _code(text, border, mask).get_matrix()
+    size = len(matrix)
+    image = Image.frombytes("1", (size, size), _packed_rows(matrix))
     buffer = io.BytesIO()
     image.resize((size * box_size, size * box_size), Image.NEAREST).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _code(text: str, border: int, mask: int | None) -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, mask_pattern=mask)
+    code.add_data(text)
+    code.make(fit=True)
+    return code
 
 
 def _packed_rows(matrix) -> bytes:
@@ -70,8 +78,11 @@ def _packed_rows(matrix) -> bytes:
 
 
 def qr_mask(text: str) -> int:
-    """The mask segno chooses for `text` (its penalty scoring), to pass on to codes like it."""
-    return segno.make(text, error="m", micro=False, boost_error=False).mask
+    """The mask qrcode chooses for `text` (its penalty scoring), to pass on to codes like it."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+    code.add_data(text)
+    code.best_fit()
+    return code.best_mask_pattern()
 
 
 def data_uri(content: bytes, mime: str) -> str:
