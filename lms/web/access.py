@@ -51,7 +51,8 @@ def requires(capability: str):
 
 def can(capability: str) -> bool:
     """True when the logged-in user holds `capability` (templates: `{% if can("plans.edit") %}`)."""
-    return current_user.is_authenticated and may(current_user, capability)
+    user = current_user._get_current_object()      # one look-up through the proxy, not two (asked per row)
+    return user.is_authenticated and may(user, capability)
 
 
 def public(view):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 
 from lms.core.privacy import mask_id_number, mask_name, mask_phone
 from lms.rules import PARTS_PER_HOUR, RULE_LABELS, format_credits, format_hours, format_score
@@ -15,7 +15,19 @@ def date_cn(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, "long")
+    # Babel's pattern formatting costs ~50 µs and a page lists dozens of days (the class page's sessions):
+    # each day is formatted once per locale.
+    locale = str(get_locale())
+    key = (value, locale)
+    text = _LONG_DATES.get(key)
+    if text is None:
+        if len(_LONG_DATES) > 20_000:
+            _LONG_DATES.clear()
+        text = _LONG_DATES[key] = format_date(value, "long")
+    return text
+
+
+_LONG_DATES: dict[tuple[date, str], str] = {}
 
 
 def datetime_cn(value: datetime | None) -> str:
