@@ -19,6 +19,7 @@ from lms.geo.models import Division, TeachingPoint
 from lms.policies.services import policies_for
 from lms.reports.areas import Area
 from lms.reports.models import CadenceStanding
+from lms.reports.queries import statement_per_arguments
 from lms.reports.sources import counted_for
 from lms.reports.standings import ClassToJudge, judge_classes, remember
 from lms.rules import Policy
@@ -27,26 +28,15 @@ from lms.teaching.models import TeachingClass
 
 def cadence_breaches(scope: Scope, area: Area, as_of: dt.date, policies: dict[int, Policy]):
     """([Breach …] ordered by township and class, {child key: classes breaking R4}) for the area."""
-    from lms.reports.queries import Breach, _key
+    from lms.reports.queries import Breach
 
-    counted = counted_for(as_of)
-    key = _key(area, counted).label("key")
-    pairs = db.session.execute(_studying(scope, area, as_of, key, counted.class_id)).all()
+    pairs_statement, classes_statement = _statements(scope, area, as_of)
+    pairs = db.session.execute(pairs_statement).all()
     if not pairs:
         return [], {}
-    township = aliased(Division)
-    village = aliased(Division)
-    valid = and_(CadenceStanding.class_id == TeachingClass.id, CadenceStanding.valid_from <= as_of,
-                 CadenceStanding.valid_until > as_of)
     # Plain rows from the connection: 25,000 classes through the ORM's result machinery cost ~0.5 s.
-    classes = db.session.connection().execute(
-        select(TeachingClass.id, TeachingClass.name, township.name, TeachingClass.cohort,
-               CadenceStanding.ok, CadenceStanding.failing_months, CadenceStanding.reason)
-        .join(TeachingPoint, TeachingClass.teaching_point_id == TeachingPoint.id)
-        .join(village, TeachingPoint.village_id == village.id).join(township, village.parent_id == township.id)
-        .outerjoin(CadenceStanding, valid)
-        .where(TeachingClass.id.in_(_ids_of(scope, area, as_of)))
-        .order_by(township.code, TeachingClass.code)).all()
+    classes = db.session.connection().execute(classes_statement).all()
+    counted = counted_for(as_of)
     fresh = {}
     if any(row.ok is None for row in classes):
         ids = _ids_of(scope, area, as_of).where(~counted.class_id.in_(
@@ -72,6 +62,27 @@ def cadence_breaches(scope: Scope, area: Area, as_of: dt.date, policies: dict[in
         if class_id in breaking:
             per_key[row_key] += 1
     return breaches, dict(per_key)
+
+
+@statement_per_arguments
+def _statements(scope: Scope, area: Area, as_of: dt.date):
+    """(the area's (child key, class) pairs of studying learners, its classes with their valid standings)."""
+    from lms.reports.queries import _key
+
+    counted = counted_for(as_of)
+    key = _key(area, counted).label("key")
+    township = aliased(Division)
+    village = aliased(Division)
+    valid = and_(CadenceStanding.class_id == TeachingClass.id, CadenceStanding.valid_from <= as_of,
+                 CadenceStanding.valid_until > as_of)
+    classes = (select(TeachingClass.id, TeachingClass.name, township.name, TeachingClass.cohort,
+                      CadenceStanding.ok, CadenceStanding.failing_months, CadenceStanding.reason)
+               .join(TeachingPoint, TeachingClass.teaching_point_id == TeachingPoint.id)
+               .join(village, TeachingPoint.village_id == village.id).join(township, village.parent_id == township.id)
+               .outerjoin(CadenceStanding, valid)
+               .where(TeachingClass.id.in_(_ids_of(scope, area, as_of)))
+               .order_by(township.code, TeachingClass.code))
+    return _studying(scope, area, as_of, key, counted.class_id), classes
 
 
 def _studying(scope: Scope, area: Area, as_of: dt.date, *columns):

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache, wraps
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from lms.auth.scope import Scope
+from lms.core.clock import today
 from lms.extensions import db
 from lms.learners.models import ROSTER_STATUS_LABELS, Learner, OutreachVisit, RosterEntry
 from lms.policies.services import policies_for
@@ -36,6 +38,22 @@ FUNNEL_LABELS = {"roster": "名册", "visited": ROSTER_STATUS_LABELS["visited"],
 END_STATUSES = ("suspended", "graduated", "completed", "withdrawn", "transferred", "cancelled", "deceased")
 #: Off the register (转出, 注销, 死亡): from their event's day they count toward no target.
 LEFT_STATUSES = ("transferred", "cancelled", "deceased")
+
+
+def statement_per_arguments(build):
+    """Build a report statement once per set of arguments (Scope, Area, dates, goals: all hashable) and
+    report day. The statements hold SQL only, never data; building one (and its cache key) cost more than
+    running it on a dashboard view. Today is part of the key: it decides which table counts
+    (lms.reports.sources.counted_for)."""
+    @lru_cache(maxsize=256)
+    def built(_today, *args):
+        return build(*args)
+
+    @wraps(build)
+    def statement(*args):
+        return built(today(), *args)
+
+    return statement
 
 
 @dataclass
@@ -156,15 +174,7 @@ def _key(area: Area, counted: Counted = LEARNERS):
 def _learner_counts(scope, area, as_of, goals, rows: dict) -> dict[int, Policy]:
     """Funnel statuses and R2 target counts per child in one grouped query; returns the cohorts' policies.
     Learners off the register on `as_of` (转出/注销/死亡) are counted by their status but toward no target."""
-    counted = counted_for(as_of)
-    key, status = _key(area, counted).label("key"), status_as_of(as_of, counted).label("status")
-    on_register = status_as_of(as_of, counted).not_in(LEFT_STATUSES)
-    due_sums = [func.sum(case((and_(counted.enrolled_on <= goal.due, on_register), counted.weight), else_=0))
-                for goal in goals]
-    stmt = learners_in(scope, area, as_of, key, counted.cohort, counted.prior_education, status,
-                       counted.heads(), *due_sums, counted=counted).group_by(
-        key, counted.cohort, counted.prior_education, status)
-    grouped = db.session.execute(stmt).all()
+    grouped = db.session.execute(_learner_counts_statement(scope, area, as_of, tuple(goals))).all()
     policies = policies_for({row[1] for row in grouped})
     for row in grouped:
         figures = rows[row[0]]
@@ -175,21 +185,40 @@ def _learner_counts(scope, area, as_of, goals, rows: dict) -> dict[int, Policy]:
     return policies
 
 
+@statement_per_arguments
+def _learner_counts_statement(scope, area, as_of, goals: tuple[TargetGoal, ...]):
+    counted = counted_for(as_of)
+    key, status = _key(area, counted).label("key"), status_as_of(as_of, counted).label("status")
+    on_register = status_as_of(as_of, counted).not_in(LEFT_STATUSES)
+    due_sums = [func.sum(case((and_(counted.enrolled_on <= goal.due, on_register), counted.weight), else_=0))
+                for goal in goals]
+    return learners_in(scope, area, as_of, key, counted.cohort, counted.prior_education, status,
+                       counted.heads(), *due_sums, counted=counted).group_by(
+        key, counted.cohort, counted.prior_education, status)
+
+
 def _roster_counts(scope, area, as_of) -> tuple[tuple[int, int] | None, dict]:
     """(roster, visited by `as_of`) of the area — None for a class — and per child where the roster
     can be split (townships, villages)."""
-    clause = area.roster_clause()
-    if clause is None:
+    stmt = _roster_statement(scope, area, as_of)
+    if stmt is None:
         return None, {}
-    key = area.roster_key()
-    key = (key if key is not None else literal(None)).label("key")
-    visited = RosterEntry.id.in_(select(OutreachVisit.roster_entry_id).where(OutreachVisit.visited_on <= as_of))
-    stmt = (select(key, func.count(), func.sum(case((visited, 1), else_=0)))
-            .select_from(RosterEntry).join(VillageRow, RosterEntry.village_id == VillageRow.id)
-            .where(RosterEntry.in_scope(scope), clause).group_by(key))
     per_key = {row_key: (count, int(seen or 0)) for row_key, count, seen in db.session.execute(stmt)}
     total = (sum(c for c, _ in per_key.values()), sum(v for _, v in per_key.values()))
     return total, (per_key if area.roster_key() is not None else {})
+
+
+@statement_per_arguments
+def _roster_statement(scope, area, as_of):
+    clause = area.roster_clause()
+    if clause is None:
+        return None
+    key = area.roster_key()
+    key = (key if key is not None else literal(None)).label("key")
+    visited = RosterEntry.id.in_(select(OutreachVisit.roster_entry_id).where(OutreachVisit.visited_on <= as_of))
+    return (select(key, func.count(), func.sum(case((visited, 1), else_=0)))
+            .select_from(RosterEntry).join(VillageRow, RosterEntry.village_id == VillageRow.id)
+            .where(RosterEntry.in_scope(scope), clause).group_by(key))
 
 
 def _hours_counts(scope, area, as_of, policies: dict[int, Policy], rows: dict) -> HoursBands:
@@ -198,14 +227,13 @@ def _hours_counts(scope, area, as_of, policies: dict[int, Policy], rows: dict) -
     counted = counted_for(as_of)
     key = _key(area, counted).label("key")
     if counted.is_tally:        # bands stored with the tallies (lms.reports.tallies)
-        band = counted.band.label("band")
-        stmt = learners_in(scope, area, as_of, key, band, counted.heads(), counted=counted)
+        stmt = _stored_bands_statement(scope, area, as_of)
     else:
         source = hour_totals_statement(as_of=as_of, within_period=within_period(policies)).subquery("hours")
         band = band_expression(source, policies, bands.count).label("band")
         stmt = (learners_in(scope, area, as_of, key, band, counted.heads())
                 .outerjoin(source, source.c.learner_id == Learner.id))
-    stmt = stmt.where(status_as_of(as_of, counted) == "studying").group_by(key, band)
+        stmt = stmt.where(status_as_of(as_of, counted) == "studying").group_by(key, band)
     for row_key, index, count in db.session.execute(stmt):
         count = int(count)
         rows[row_key].hours_bands[int(index)] += count
@@ -214,18 +242,30 @@ def _hours_counts(scope, area, as_of, policies: dict[int, Policy], rows: dict) -
     return bands
 
 
+@statement_per_arguments
+def _stored_bands_statement(scope, area, as_of):
+    counted = counted_for(as_of)
+    key, band = _key(area, counted).label("key"), counted.band.label("band")
+    return (learners_in(scope, area, as_of, key, band, counted.heads(), counted=counted)
+            .where(status_as_of(as_of, counted) == "studying").group_by(key, band))
+
+
 def _certificate_counts(scope, area, as_of, rows: dict) -> None:
     """Certificates issued by `as_of` per child, kind and standing (revoked by then, or valid)."""
+    for row_key, kind, state, count in db.session.execute(_certificates_statement(scope, area, as_of)):
+        (rows[row_key].certificates if state == "valid" else rows[row_key].revoked)[kind] += count
+
+
+@statement_per_arguments
+def _certificates_statement(scope, area, as_of):
     from lms.certificates.models import Certificate
 
     key = _key(area).label("key")
     revoked = and_(Certificate.status == "revoked", Certificate.revoked_on <= as_of)
     standing = case((revoked, literal("revoked")), else_=literal("valid")).label("standing")
-    stmt = (learners_in(scope, area, as_of, key, Certificate.kind, standing, func.count())
+    return (learners_in(scope, area, as_of, key, Certificate.kind, standing, func.count())
             .join(Certificate, Certificate.learner_id == Learner.id)
             .where(Certificate.issued_on <= as_of).group_by(key, Certificate.kind, standing))
-    for row_key, kind, state, count in db.session.execute(stmt):
-        (rows[row_key].certificates if state == "valid" else rows[row_key].revoked)[kind] += count
 
 
 def area_figures(scope: Scope, area: Area, as_of: dt.date) -> Overview:

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy import Date, bindparam, case, delete, func, insert, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from lms.core.clock import now_utc
@@ -138,8 +139,23 @@ def _totals(row) -> HourTotals:
 def hour_totals(*, learners=None, as_of: date | None = None, within_period: Iterable[int] = ()
                 ) -> dict[int, HourTotals]:
     """{learner_id: HourTotals} for `learners` (see hour_totals_statement); learners without hours are absent."""
-    statement = hour_totals_statement(learners=learners, as_of=as_of, within_period=within_period)
-    return {row.learner_id: _totals(row) for row in db.session.execute(statement)}
+    if learners is not None and not isinstance(learners, (list, tuple, set, frozenset)):
+        statement, values = hour_totals_statement(learners=learners, as_of=as_of, within_period=within_period), {}
+    else:
+        # A page asks this on every request (the class page, a learner's hours): the statement's shape depends
+        # only on which arguments are given, so it is built once and the ids and day go in as parameters.
+        statement = _totals_statement_shaped(learners is not None, as_of is not None, tuple(sorted(set(within_period))))
+        values = {key: value for key, value in (("learner_ids", None if learners is None else list(learners)),
+                                                ("as_of", as_of)) if value is not None}
+    return {row.learner_id: _totals(row) for row in db.session.execute(statement, values)}
+
+
+@lru_cache(maxsize=64)
+def _totals_statement_shaped(with_learners: bool, with_as_of: bool, within_period: tuple[int, ...]):
+    """hour_totals_statement with the learner ids and the day as bound parameters (built once per shape)."""
+    return hour_totals_statement(learners=bindparam("learner_ids", expanding=True) if with_learners else None,
+                                 as_of=bindparam("as_of", type_=Date) if with_as_of else None,
+                                 within_period=within_period)
 
 
 def learner_hour_totals(learner_id: int, as_of: date | None = None) -> HourTotals:

@@ -11,7 +11,7 @@ The permission-matrix test walks every endpoint and fails when one has neither m
 """
 from __future__ import annotations
 
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import abort, g
 from flask_login import current_user
@@ -51,7 +51,8 @@ def requires(capability: str):
 
 def can(capability: str) -> bool:
     """True when the logged-in user holds `capability` (templates: `{% if can("plans.edit") %}`)."""
-    return current_user.is_authenticated and may(current_user, capability)
+    user = current_user._get_current_object()      # one look-up through the proxy, not two (asked per row)
+    return user.is_authenticated and may(user, capability)
 
 
 def public(view):
@@ -74,11 +75,18 @@ def scoped(stmt, model, scope: Scope | None = None):
 
 def get_or_404(model, object_id, scope: Scope | None = None):
     """Load one row of `model` by primary key if it exists and lies in scope; otherwise 404."""
-    from sqlalchemy import select
-
     if not in_range(object_id):         # an id no column holds (from a form or a hand-made URL) exists nowhere
         abort(404)
-    obj = db.session.scalars(scoped(select(model).where(model.id == object_id), model, scope)).first()
+    obj = db.session.scalars(_by_id_in_scope(model, scope or current_scope()), {"object_id": object_id}).first()
     if obj is None:
         abort(404)
     return obj
+
+
+@lru_cache(maxsize=1024)
+def _by_id_in_scope(model, scope: Scope):
+    """SELECT model WHERE id = :object_id AND in scope — built once per model and scope, not per request
+    (the scope clauses are sub-selects; building them cost more than running the query)."""
+    from sqlalchemy import bindparam, select
+
+    return scoped(select(model).where(model.id == bindparam("object_id")), model, scope)

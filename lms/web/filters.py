@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 
 from lms.core.privacy import mask_id_number, mask_name, mask_phone
 from lms.rules import PARTS_PER_HOUR, RULE_LABELS, format_credits, format_hours, format_score
@@ -15,7 +15,19 @@ def date_cn(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, "long")
+    # Babel's pattern formatting costs ~50 µs and a page lists dozens of days (the class page's sessions):
+    # each day is formatted once per locale.
+    locale = str(get_locale())
+    key = (value, locale)
+    text = _LONG_DATES.get(key)
+    if text is None:
+        if len(_LONG_DATES) > 20_000:
+            _LONG_DATES.clear()
+        text = _LONG_DATES[key] = format_date(value, "long")
+    return text
+
+
+_LONG_DATES: dict[tuple[date, str], str] = {}
 
 
 def datetime_cn(value: datetime | None) -> str:
@@ -68,3 +80,24 @@ FILTERS = {
 def register_filters(app) -> None:
     """Install the filters on the app's Jinja environment."""
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["id_url"] = id_url
+
+
+_ID_SENTINEL = 2_000_000_017          # an id no row holds, that a URL spells only where the id goes
+
+
+def id_url(endpoint: str, **values) -> str:
+    """url_for(endpoint, <one id argument>) for the links of long lists (a class page links each of its sessions
+    four times): the URL is built by Flask once per endpoint and application root, then the id is put in. The
+    same text as url_for gives; for endpoints whose one argument is an int id, nothing else."""
+    from flask import current_app, request, url_for
+
+    ((name, object_id),) = values.items()
+    key = (endpoint, name, request.script_root)
+    parts = current_app.extensions.setdefault("lms.id_urls", {}).get(key)
+    if parts is None:
+        built = url_for(endpoint, **{name: _ID_SENTINEL})
+        if built.count(str(_ID_SENTINEL)) != 1:
+            return url_for(endpoint, **values)
+        parts = current_app.extensions["lms.id_urls"][key] = tuple(built.split(str(_ID_SENTINEL)))
+    return f"{parts[0]}{int(object_id)}{parts[1]}"

@@ -5,7 +5,7 @@ lms/auth/permissions.py), so the menu never offers a page that answers 403, nor 
 """
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from lms.web.access import can
@@ -67,6 +67,11 @@ def nav_for_current_user() -> list[dict]:
     """The menu entries the logged-in user may open."""
     if not current_user.is_authenticated or current_user.must_change_password:
         return []           # every entry would lead back to the change-password page
-    views = current_app.view_functions
-    return [{"label": label, "url": url_for(endpoint), "endpoint": endpoint}
-            for label, endpoint in NAV_ITEMS if can(views[endpoint].capability)]
+    # The same for every user of a role (the capability table decides): built once per role and root URL.
+    built = current_app.extensions.setdefault("lms.nav", {})
+    key = (current_user.role, request.script_root)
+    if key not in built:
+        views = current_app.view_functions
+        built[key] = tuple({"label": label, "url": url_for(endpoint), "endpoint": endpoint}
+                           for label, endpoint in NAV_ITEMS if can(views[endpoint].capability))
+    return [dict(item) for item in built[key]]

@@ -21,6 +21,7 @@ COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "image/
                 "application/manifest+json"}
 _versions: dict[str, tuple[float, str]] = {}
 _gzipped: dict[str, tuple[float, bytes]] = {}
+_settled: dict[tuple[str, str], str] = {}      # (endpoint, filename) → version, outside debug
 
 
 def _folder(endpoint: str) -> str | None:
@@ -38,6 +39,10 @@ def _path(endpoint: str, filename: str) -> str | None:
 
 def file_version(endpoint: str, filename: str) -> str | None:
     """The first 10 hex digits of the SHA-256 of a static file's bytes (re-read when its mtime changes)."""
+    fixed = not (current_app.debug or current_app.config.get("TEMPLATES_AUTO_RELOAD"))
+    if fixed and (endpoint, filename) in _settled:
+        # A running server's files change only with a deploy, which restarts it: no stat per URL per page.
+        return _settled[(endpoint, filename)]
     path = _path(endpoint, filename)
     if path is None:
         return None
@@ -46,6 +51,8 @@ def file_version(endpoint: str, filename: str) -> str | None:
     if known is None or known[0] != mtime:
         known = (mtime, hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10])
         _versions[path] = known
+    if fixed:
+        _settled[(endpoint, filename)] = known[1]
     return known[1]
 
 

@@ -136,3 +136,31 @@ def test_the_hours_export_is_audited(app, setup):
     app.test_cli_runner().invoke(args=["lms", "hours", "--json"])
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.hours"))
     assert event is not None and event.after["learners"] == len(setup.learners)
+
+
+def test_hours_asked_again_with_other_learners_and_days_answer_for_those(setup):
+    """hour_totals builds its statement once per shape (ids and day as parameters): one call after another
+    with other learners, days and period cut-offs answers as the statement built afresh for those arguments."""
+    from lms.teaching.hours import hour_totals_statement
+
+    rng = random.Random(17)
+    for k in range(12):
+        session = make_session(setup.teaching_class, held_on=date(2025, 3, 1 + 2 * k), mode=rng.choice(["face", "live"]),
+                               hours=rng.choice([2, 4, 8]))
+        for learner in setup.learners:
+            mark_attendance(session, learner, status=rng.choice(["present", "late", "absent", "leave"]))
+    for learner in setup.learners:
+        make_platform_record(learner, minutes=rng.randint(10, 90), studied_on=date(2025, 3, rng.randint(1, 28)))
+        make_self_study(learner, minutes=rng.randint(30, 180), studied_on=date(2025, 3, rng.randint(1, 28)))
+    ids = [learner.id for learner in setup.learners]
+    cohorts = [setup.learners[0].cohort]
+    asks = [dict(learners=ids[:1], as_of=date(2025, 3, 10)), dict(learners=ids, as_of=date(2025, 3, 20)),
+            dict(learners=ids[1:], as_of=None), dict(learners=[], as_of=DAY), dict(learners=None, as_of=DAY),
+            dict(learners=ids, as_of=date(2025, 2, 1)), dict(learners=ids, as_of=DAY, within_period=cohorts),
+            dict(learners=ids[:2], as_of=date(2025, 3, 31), within_period=cohorts)]
+    for ask in asks * 2:
+        fresh = {row.learner_id: HourTotals(face=int(row.face), live=int(row.live), platform=int(row.platform),
+                                            self_study=int(row.self_study))
+                 for row in db.session.execute(hour_totals_statement(**ask))}
+        assert hour_totals(**ask) == fresh, ask
+    assert hour_totals(learners=ids, as_of=date(2025, 3, 20)) != hour_totals(learners=ids, as_of=date(2025, 3, 10))
