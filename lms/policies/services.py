@@ -5,7 +5,9 @@ be explained by the settings in force. A cohort without any version is judged by
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,13 +34,28 @@ def settings_of(version: PolicyVersion) -> dict[str, Any]:
     return Policy.from_mapping(version.settings).to_mapping()
 
 
+def parsed_policy(settings: Mapping[str, Any]) -> Policy:
+    """`settings` (a stored version's JSON) as a Policy, checked once per process for each distinct text.
+
+    Every list and report resolves its cohorts' policies on each request; checking all the settings again each
+    time was an eighth of a dashboard's time. Versions are never rewritten and a Policy is frozen, so the parsed
+    object can be shared. The key is the settings' own text, not the row id, so a rolled-back version (tests,
+    a failed save) can never answer for a different one that reuses its id."""
+    return _parsed(json.dumps(settings, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> Policy:
+    return Policy.from_mapping(json.loads(text))
+
+
 def policy_for(cohort: int) -> Policy:
     """The policy that judges learners of `cohort` (the enrolment year): its newest version, else the defaults.
     Read once per transaction (a save forgets it)."""
     cached = transaction_cache(db.session, "policies")
     if cohort not in cached:
         version = latest_version(cohort)
-        cached[cohort] = Policy() if version is None else Policy.from_mapping(version.settings)
+        cached[cohort] = Policy() if version is None else parsed_policy(version.settings)
     return cached[cohort]
 
 
@@ -51,7 +68,7 @@ def policies_for(cohorts, session=None) -> dict[int, Policy]:
               .where(PolicyVersion.cohort.in_(cohorts)).group_by(PolicyVersion.cohort).subquery())
     rows = session.scalars(select(PolicyVersion).join(
         newest, (PolicyVersion.cohort == newest.c.cohort) & (PolicyVersion.version == newest.c.version)))
-    found = {row.cohort: Policy.from_mapping(row.settings) for row in rows}
+    found = {row.cohort: parsed_policy(row.settings) for row in rows}
     return {cohort: found.get(cohort) or Policy() for cohort in cohorts}
 
 

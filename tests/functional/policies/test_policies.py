@@ -181,3 +181,13 @@ def test_a_duration_that_is_not_a_number_or_too_long_is_refused_in_hours(client,
     page = client.post_form("/policies/2025", form_of(Policy(), hour_length_minutes="90")).get_data(as_text=True)
     assert "学时长度（分钟）必须在 30–60 之间" in page
     assert db.session.scalar(select(PolicyVersion).where(PolicyVersion.cohort == 2025)) is None
+
+
+def test_a_parsed_policy_is_shared_yet_never_answers_for_other_settings():
+    from lms.policies.services import parsed_policy
+
+    stored = Policy(min_age=16).to_mapping()
+    assert parsed_policy(stored) is parsed_policy(dict(reversed(list(stored.items()))))   # parsed once
+    assert parsed_policy(stored) == Policy.from_mapping(stored)
+    other = {**stored, "min_age": 17}
+    assert parsed_policy(other).min_age == 17 and parsed_policy(stored).min_age == 16
