@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from lms.core.clock import now_utc
@@ -186,6 +187,47 @@ def recount_learner_hours(learner_ids: Iterable[int], session=None) -> None:
                         .with_for_update(key_share=True))
         session.execute(delete(LearnerHours).where(LearnerHours.learner_id.in_(ids)))
         session.execute(summary_insert(ids, now))
+
+
+_CATEGORY_COLUMNS = {"F": "face_minutes", "L": "live_minutes", "P": "platform_minutes", "S": "self_minutes"}
+
+
+def lock_learners(learner_ids: Iterable[int], session=None) -> dict[int, tuple[int, int]]:
+    """Take these learners' turn as writers of their hours (PostgreSQL row locks in id order, as
+    recount_learner_hours takes them; nothing on SQLite, whose write lock already makes writers take turns).
+    Returns {learner_id: (village_id, cohort)} as they are under the lock (PostgreSQL), {} on SQLite.
+    Called by lms.summaries only."""
+    session = session or db.session
+    if session.connection().dialect.name == "sqlite":
+        return {}
+    found = {}
+    for ids in _chunks(learner_ids):
+        found.update({row.id: (row.village_id, row.cohort) for row in session.execute(
+            select(Learner.id, Learner.village_id, Learner.cohort).where(Learner.id.in_(ids)).order_by(Learner.id)
+            .with_for_update(key_share=True))})
+    return found
+
+
+def add_learner_hours(added: dict[int, dict[str, int]], session=None) -> None:
+    """Add {learner_id: {category (F, L, P, S): minutes}} to the learners' learner_hours rows (the difference a
+    write made; a missing row is created): one statement per 500 learners. Called by lms.summaries only,
+    the learners' turn taken (lock_learners)."""
+    session = session or db.session
+    if not added:
+        return
+    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
+    columns = list(_CATEGORY_COLUMNS.values())
+    now = now_utc()
+    rows = [{"learner_id": learner_id, **{column: 0 for column in columns},
+             **{_CATEGORY_COLUMNS[category]: minutes for category, minutes in added[learner_id].items()},
+             "updated_at": now} for learner_id in sorted(added)]
+    statement = dialect.insert(LearnerHours)
+    statement = statement.on_conflict_do_update(
+        index_elements=["learner_id"],
+        set_={**{column: getattr(LearnerHours, column) + getattr(statement.excluded, column) for column in columns},
+              "updated_at": statement.excluded.updated_at})
+    for start in range(0, len(rows), CHUNK):
+        session.connection().execute(statement, rows[start:start + CHUNK])
 
 
 def hours_drift() -> set[int]:
