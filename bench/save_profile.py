@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="a folder made by bench/load.py --saves --prepare-only")
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative, tottime)")
     parser.add_argument("--live", action="store_true", help="a teacher whose sessions are live-online")
     args = parser.parse_args()
     data = Path(args.data)
@@ -86,7 +87,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"\n{args.saves} saves: {1000 * elapsed / args.saves:.1f} ms per save under cProfile "
           f"({klass['mode']}, {len(klass['learners'])} learners)\n")
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
     started = time.perf_counter()
     for _ in range(args.saves):
         save()

@@ -155,7 +155,7 @@ def current_marks(session: ClassSession) -> dict[int, Attendance]:
 
 
 def save_attendance(*, actor, session: ClassSession, expected_version: int, marks: dict[int, Mark],
-                    today: date, scope: Scope) -> ClassSession:
+                    today: date, scope: Scope, roll: SheetRoll | None = None) -> ClassSession:
     """Save a whole sheet in one go. `marks` must cover exactly the sheet's learners in `scope` (the
     user's): nobody else's line is written.
 
@@ -163,13 +163,13 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
     and the daily caps of the learner's cohort (lms.rules.daily_cap_problem: face-to-face and live-online
     hours count toward the day's total), as the attendance import judges its rows — and AttendanceConflict
     when the sheet was saved by someone else since `expected_version`. Refreshes the learners' hour
-    summaries; audited.
+    summaries; audited. `roll`: the sheet_roll(session, scope) the caller read in this transaction already.
     """
     if session.cancelled_at is not None:
         raise DomainError("该课次已取消，不能点名")
     if session.held_on > today:
         raise DomainError("课次日期在今天之后，还不能点名")
-    roll = sheet_roll(session, scope)
+    roll = roll or sheet_roll(session, scope)
     learners = {learner.id: learner for learner in roll.learners}
     for learner_id in sorted(set(marks) - set(learners)):
         if learner_id in roll.others:       # not studying that day: no mark, whatever the page sent
