@@ -11,12 +11,17 @@ import and loader that writes what they summarise declares it, after writing, wi
                                           date); `moved_from`: the villages learners left
     hours_changed(ids)                    attendance, platform, approved self-study or carried-in hours of these learners
                                           written, or a session of theirs changed day, mode or cancellation
+    with attendance_marked(s, changes, learners):
+                                          the writes of one attendance sheet: the summaries change by the
+                                          difference it made instead of being re-counted
     sessions_changed(class_ids)           sessions of these classes added or changed (day, minutes, mode,
                                           cancellation, class), or a class's cohort changed
     policy_changed(cohort)                a new policy version of the cohort (R4 and the R6 bands)
 
 A declaration flushes and re-counts what it names at once, a fixed number of statements per 500
-learners or villages (saving one attendance sheet: eleven). Inside `collected()` — an import's write —
+learners or villages. Saving an attendance sheet, the hot path, re-counts nothing: `attendance_marked`
+adds each learner's difference in minutes to learner_hours and the villages' monthly hours, and moves the
+few learners whose R6 hours band changed (two or three statements, five or six when a band can move). Inside `collected()` — an import's write —
 the villages' re-counts and the standings wait and run once when it ends, however many rows declared
 them; inside `counted_once_at_the_end()` — the demo loader — everything is re-counted once at the end.
 
@@ -25,7 +30,7 @@ a summarised column that no declaration covers fails the commit, or the test, lo
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -79,6 +84,63 @@ def hours_changed(learner_ids: Iterable[int], *, session: Session | None = None)
     session.flush()
     recount_learner_hours(ids, session)     # per learner, read by the rules: never waits for a batch's end
     _declare(session, _Work(hours=ids), hours=ids)
+
+
+@contextmanager
+def attendance_marked(class_session, changes: Mapping[int, tuple[int, int]], learners: Mapping[int, object], *,
+                      policies: Mapping | None = None, session: Session | None = None) -> Iterator[None]:
+    """with attendance_marked(class_session, {learner_id: (minutes before, minutes after)}, {learner_id: Learner}):
+    write the sheet's rows — the declaration of one attendance sheet's save (every learner on it, their
+    minutes before and after; 0 before for a new row), for a session that counts (not cancelled).
+
+    Instead of re-counting the learners and their villages it changes the summaries by the difference the
+    save made, in the writer's transaction: learner_hours and the villages' monthly hours get each learner's
+    added minutes (one statement each); only when the session's category counts toward a cohort's R6 hours
+    are the tallies of the learners whose minutes changed read before and after the write (the same SQL as
+    a re-count), and the difference applied. On PostgreSQL the learners' and their villages' turns are
+    taken first (row locks in id order, as every writer of hours takes them), so that two teachers saving
+    sessions of one class add up. `policies`: {cohort: Policy} the caller read already. Inside `collected()` or `counted_once_at_the_end()` it declares
+    hours_changed instead."""
+    from lms.reports import tallies
+    from lms.rules import session_category
+    from lms.teaching.hours import add_learner_hours, lock_learners
+
+    session = session or db.session
+    if session.info.get(_BATCH) is not None:
+        yield
+        hours_changed(changes, session=session)
+        return
+    session.flush()
+    category = session_category(class_session.mode)
+    locked = lock_learners(changes, session)      # PostgreSQL: their village and cohort as they are now
+    place = {learner_id: locked.get(learner_id) or (learners[learner_id].village_id, learners[learner_id].cohort)
+             for learner_id in changes}
+    tallies.lock_villages({village_id for village_id, _cohort in place.values()}, session)
+    added = {learner_id: after - before for learner_id, (before, after) in changes.items() if after != before}
+    banded = []
+    if added:
+        from lms.policies.services import policies_for
+
+        cohorts = {place[learner_id][1] for learner_id in added}
+        policies = dict(policies or {})
+        if cohorts - set(policies):
+            policies.update(policies_for(cohorts - set(policies), session=session))
+        policies = {cohort: policies[cohort] for cohort in cohorts}
+        banded = [learner_id for learner_id in added if category in policies[place[learner_id][1]].hours_categories]
+    bands_before = tallies.tally_groups(banded, policies, session) if banded else None
+    yield
+    session.flush()
+    _Guard.declared(session, {"hours": set(changes)})
+    add_learner_hours({learner_id: {category: minutes} for learner_id, minutes in added.items()}, session)
+    month = class_session.held_on.year * 100 + class_session.held_on.month
+    column = "face_minutes" if category == "F" else "live_minutes"
+    by_village: dict[tuple[int, int], dict[str, int]] = {}
+    for learner_id in changes:
+        minutes = by_village.setdefault((place[learner_id][0], month), {column: 0})
+        minutes[column] += added.get(learner_id, 0)
+    tallies.add_village_hours(by_village, session)
+    if banded:
+        tallies.move_tallies(bands_before, tallies.tally_groups(banded, policies, session), session)
 
 
 def sessions_changed(class_ids: Iterable[int | None], *, session: Session | None = None) -> None:

@@ -1,6 +1,9 @@
 """Declarative base with a constraint naming convention, and engine set-up shared by every model."""
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -98,7 +101,7 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # 32 MB of page cache instead of 2 MB: bulk imports insert into indexes on random keys
         # (ID hashes), which thrash a small cache; 100,000 roster rows went from ~11 s to ~4 s.
         cursor.execute("PRAGMA cache_size=-32768")
@@ -107,9 +110,62 @@ def configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    gate = _WriterGate(engine.url.database) if engine.url.database not in (None, "", ":memory:") else None
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql(begin_statement())
+        statement = begin_statement()
+        if gate is not None and statement == "BEGIN IMMEDIATE":
+            gate.enter(conn.info)
+        try:
+            conn.exec_driver_sql(statement)
+        except BaseException:
+            if gate is not None:
+                gate.leave(conn.info)
+            raise
+
+    if gate is not None:
+        # The gate opens as the transaction ends (on a connection given back to the pool unfinished, too).
+        event.listen(engine, "commit", lambda conn: gate.leave(conn.info))
+        event.listen(engine, "rollback", lambda conn: gate.leave(conn.info))
+        event.listen(engine, "reset", lambda _dbapi, record, *_args: gate.leave(record.info))
+        event.listen(engine, "close", lambda _dbapi, record: gate.leave(record.info))
+
+
+class _WriterGate:
+    """Writers of one SQLite file queue here before BEGIN IMMEDIATE, so that none waits for ever.
+
+    SQLite's own wait for its write lock (busy_timeout) polls, sleeping up to 100 ms between tries: while
+    other writers keep taking the lock, an unlucky one may not get it for seconds — a teacher's save timed
+    out (issue 17) behind 15 others. Here a writer waits its turn asleep and is woken when the lock is free:
+    first among the threads of its process (a lock), then among the processes (flock on a file beside the
+    database, which the kernel hands on at once). A thread that cannot get in within the busy timeout goes
+    on to SQLite's own wait, as before."""
+
+    def __init__(self, database: str):
+        self.path = f"{database}-writers"
+        self.threads = threading.Lock()
+
+    def enter(self, info: dict) -> None:
+        if not self.threads.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            return
+        try:
+            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:         # a read-only folder: SQLite alone keeps the turns
+            self.threads.release()
+            return
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        info[_GATE] = descriptor
+
+    def leave(self, info: dict) -> None:
+        descriptor = info.pop(_GATE, None)
+        if descriptor is not None:
+            os.close(descriptor)        # closing releases the flock
+            self.threads.release()
+
+
+_GATE = "lms_writer_gate"
+BUSY_TIMEOUT_MS = 10000
 
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

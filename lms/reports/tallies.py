@@ -10,15 +10,19 @@ changed, hours changed, a new policy), and lms.summaries re-counts the villages 
 `recount_villages`, in the writer's transaction — never a nightly job. Only lms.summaries calls it.
 Re-counting a village reads its ~100–200 learners and their records, so a write costs a few
 milliseconds more.
+Saving an attendance sheet does not re-count: it moves its learners between hours bands and adds its minutes
+to the monthly hours (`tally_groups`, `move_tallies`, `add_village_hours`: the difference the save made, a
+few statements whatever the class's size; lms.summaries.attendance_marked).
 `rebuild_tallies` re-counts everything: `flask lms report retally --if-needed` after an upgrade (bin/serve
 runs it), the demo loader (lms.summaries.counted_once_at_the_end) and the benchmark's generated data.
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from sqlalchemy import delete, extract, func, insert, literal, select, union_all
+from sqlalchemy import bindparam, delete, extract, func, insert, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lms.extensions import db
@@ -27,6 +31,7 @@ from lms.learners.models import Learner
 from lms.policies.services import policies_for
 from lms.reports.hours_bands import band_expression, within_period
 from lms.reports.models import LearnerTally, VillageMonthHours
+from lms.rules import Policy
 from lms.teaching.hours import attended_minutes, counted_sessions, credited_self_study, hour_totals_statement
 from lms.teaching.models import Attendance, ClassSession, PlatformRecord, SelfStudyEntry
 
@@ -111,6 +116,107 @@ def recount_villages(tallied: Iterable[int | None], hours: Iterable[int | None] 
         if summed:
             connection.execute(delete(VillageMonthHours).where(VillageMonthHours.village_id.in_(summed)))
             connection.execute(insert(VillageMonthHours).from_select(HOURS_FIELDS, _village_hours(summed)))
+
+
+def lock_villages(village_ids: Iterable[int | None], session: Session | None = None) -> None:
+    """Take the villages' turn (their rows locked in id order until the transaction ends; PostgreSQL only:
+    SQLite's write lock already makes writers take turns), as `recount_villages` does, before changing
+    their tallies or monthly hours by a difference. Called by lms.summaries only."""
+    session = session or db.session
+    ids = sorted({village_id for village_id in village_ids if village_id is not None})
+    connection = session.connection()
+    if ids and connection.dialect.name != "sqlite":
+        for start in range(0, len(ids), CHUNK):
+            _take_turns(connection, ids[start:start + CHUNK])
+
+
+_GROUPS: dict[tuple, object] = {}      # tally_groups' statement per set of band rules (building it costs ~10 ms)
+
+
+def _groups_statement(policies: Mapping[int, Policy]):
+    key = tuple(sorted((cohort, tuple(sorted(policy.hours_categories)), policy.hours_required_minutes,
+                        policy.hours_after_period) for cohort, policy in policies.items()))
+    statement = _GROUPS.get(key)
+    if statement is None:
+        ids = bindparam("learner_ids", expanding=True)
+        statement = _counting(policies, ids).where(Learner.id.in_(ids))
+        if len(_GROUPS) > 100:
+            _GROUPS.clear()
+        _GROUPS[key] = statement
+    return statement
+
+
+def tally_groups(learner_ids: Iterable[int], policies: Mapping[int, Policy],
+                 session: Session | None = None) -> Counter:
+    """{(village_id, class_id, cohort, prior_education, status, status_changed_on, enrolled_on, band): learners}
+    for these learners alone (of `policies`' cohorts), counted by the very SQL that counts a village: one
+    statement. A save reads it before and after writing, and `move_tallies` applies the difference."""
+    session = session or db.session
+    ids = sorted(set(learner_ids))
+    groups = Counter()
+    for start in range(0, len(ids), CHUNK):
+        for row in session.connection().execute(_groups_statement(policies), {"learner_ids": ids[start:start + CHUNK]}):
+            groups[tuple(row[:-1])] += row[-1]
+    return groups
+
+
+def move_tallies(before: Counter, after: Counter, session: Session | None = None) -> None:
+    """Change the stored tallies by `after` − `before` (tally_groups of the same learners before and after a
+    write), in the writer's transaction: one read of the villages' rows, then at most one UPDATE (executed
+    for many rows), one INSERT and one DELETE. A stored count that would go below zero means the tallies
+    were already off: those villages are re-counted instead. Called by lms.summaries only, the villages'
+    turn taken (lock_villages)."""
+    session = session or db.session
+    change = Counter(after)
+    change.subtract(before)
+    change = {key: moved for key, moved in change.items() if moved}
+    if not change:
+        return
+    connection = session.connection()
+    villages = sorted({key[0] for key in change})
+    columns = [getattr(LearnerTally, name) for name in (*TALLY_FIELDS, "band")]
+    stored = {tuple(row[2:]): (row[0], row[1]) for row in connection.execute(
+        select(LearnerTally.id, LearnerTally.learners, *columns).where(LearnerTally.village_id.in_(villages)))}
+    off = {key[0] for key, moved in change.items() if stored.get(key, (None, 0))[1] + moved < 0}
+    if off:
+        recount_villages(off, (), session)
+    updates, inserts, deletes = [], [], []
+    for key, moved in change.items():
+        row_id, learners = stored.get(key, (None, 0))
+        if key[0] in off:
+            continue
+        if row_id is None:
+            inserts.append({**dict(zip((*TALLY_FIELDS, "band"), key, strict=True)), "learners": moved})
+        elif learners + moved == 0:
+            deletes.append(row_id)
+        else:
+            updates.append({"row_id": row_id, "moved": moved})
+    if updates:
+        connection.execute(update(LearnerTally).where(LearnerTally.id == bindparam("row_id"))
+                           .values(learners=LearnerTally.learners + bindparam("moved")), updates)
+    if inserts:
+        connection.execute(insert(LearnerTally), inserts)
+    if deletes:
+        connection.execute(delete(LearnerTally).where(LearnerTally.id.in_(deletes)))
+
+
+def add_village_hours(minutes: Mapping[tuple[int, int], Mapping[str, int]], session: Session | None = None) -> None:
+    """Add {(village_id, month): {"face_minutes": …, "live_minutes": …}} to the villages' monthly hours (the
+    difference a save made; a row is created when missing, even at zero: a fresh count has a row for every
+    village and month with attendance), one statement. Called by lms.summaries only, the villages' turn taken."""
+    session = session or db.session
+    if not minutes:
+        return
+    connection = session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    names = ("face_minutes", "live_minutes", "platform_minutes", "self_minutes")
+    rows = [{"village_id": village_id, "month": month, **{name: added.get(name, 0) for name in names}}
+            for (village_id, month), added in sorted(minutes.items())]
+    statement = dialect.insert(VillageMonthHours)
+    statement = statement.on_conflict_do_update(
+        index_elements=["village_id", "month"],
+        set_={name: getattr(VillageMonthHours, name) + getattr(statement.excluded, name) for name in names})
+    connection.execute(statement, rows)
 
 
 def rebuild_tallies(session: Session | None = None) -> None:

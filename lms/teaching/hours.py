@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import Date, bindparam, case, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from lms.core.clock import now_utc
@@ -204,6 +205,47 @@ def recount_learner_hours(learner_ids: Iterable[int], session=None) -> None:
         session.execute(summary_insert(ids, now))
 
 
+_CATEGORY_COLUMNS = {"F": "face_minutes", "L": "live_minutes", "P": "platform_minutes", "S": "self_minutes"}
+
+
+def lock_learners(learner_ids: Iterable[int], session=None) -> dict[int, tuple[int, int]]:
+    """Take these learners' turn as writers of their hours (PostgreSQL row locks in id order, as
+    recount_learner_hours takes them; nothing on SQLite, whose write lock already makes writers take turns).
+    Returns {learner_id: (village_id, cohort)} as they are under the lock (PostgreSQL), {} on SQLite.
+    Called by lms.summaries only."""
+    session = session or db.session
+    if session.connection().dialect.name == "sqlite":
+        return {}
+    found = {}
+    for ids in _chunks(learner_ids):
+        found.update({row.id: (row.village_id, row.cohort) for row in session.execute(
+            select(Learner.id, Learner.village_id, Learner.cohort).where(Learner.id.in_(ids)).order_by(Learner.id)
+            .with_for_update(key_share=True))})
+    return found
+
+
+def add_learner_hours(added: dict[int, dict[str, int]], session=None) -> None:
+    """Add {learner_id: {category (F, L, P, S): minutes}} to the learners' learner_hours rows (the difference a
+    write made; a missing row is created): one statement per 500 learners. Called by lms.summaries only,
+    the learners' turn taken (lock_learners)."""
+    session = session or db.session
+    if not added:
+        return
+    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
+    columns = list(_CATEGORY_COLUMNS.values())
+    now = now_utc()
+    rows = [{"learner_id": learner_id, **{column: 0 for column in columns},
+             **{_CATEGORY_COLUMNS[category]: minutes for category, minutes in added[learner_id].items()},
+             "updated_at": now} for learner_id in sorted(added)]
+    statement = dialect.insert(LearnerHours)
+    statement = statement.on_conflict_do_update(
+        index_elements=["learner_id"],
+        set_={**{column: getattr(LearnerHours, column) + getattr(statement.excluded, column) for column in columns},
+              "updated_at": statement.excluded.updated_at})
+    for start in range(0, len(rows), CHUNK):
+        session.connection().execute(statement, rows[start:start + CHUNK])
+
+
 def hours_drift() -> set[int]:
     """Learners whose learner_hours row differs from a fresh count of their hours (no row counts as zero
     hours; empty when every row is true). Reads every hour record: for tests, not for pages."""
@@ -221,6 +263,34 @@ def summary_totals(*, learners=None) -> dict[int, HourTotals]:
             for row in db.session.scalars(stmt)}
 
 
+_DAILY: dict[bool, object] = {}     # daily_minutes' statement, with and without days (built once: ~5 ms each)
+
+
+def _daily_statement(by_day: bool):
+    statement = _DAILY.get(by_day)
+    if statement is not None:
+        return statement
+    ids, days = bindparam("ids", expanding=True), bindparam("days", expanding=True)
+    category = case(dict(SESSION_MODE_CATEGORIES), value=ClassSession.mode)
+    attended = (select(Attendance.learner_id, ClassSession.held_on.label("day"), category.label("category"),
+                       Attendance.minutes)
+                .join(ClassSession, ClassSession.id == Attendance.session_id).where(counted_sessions())
+                .where(Attendance.learner_id.in_(ids)))
+    platform = select(PlatformRecord.learner_id, PlatformRecord.studied_on, literal(PLATFORM_CATEGORY),
+                      PlatformRecord.minutes).where(PlatformRecord.learner_id.in_(ids))
+    self_study = (select(SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, literal(SELF_STUDY_CATEGORY),
+                         SelfStudyEntry.minutes).where(day_holding_self_study()).where(SelfStudyEntry.learner_id.in_(ids)))
+    if by_day:
+        attended = attended.where(ClassSession.held_on.in_(days))
+        platform = platform.where(PlatformRecord.studied_on.in_(days))
+        self_study = self_study.where(SelfStudyEntry.studied_on.in_(days))
+    parts = union_all(attended, platform, self_study).subquery()
+    statement = select(parts.c.learner_id, parts.c.day, parts.c.category, func.sum(parts.c.minutes)).group_by(
+        parts.c.learner_id, parts.c.day, parts.c.category)
+    _DAILY[by_day] = statement
+    return statement
+
+
 def daily_minutes(learner_ids: Iterable[int], days: Iterable[date] | None) -> dict[tuple[int, date], dict[str, int]]:
     """{(learner_id, day): {category: minutes already credited that day}} over attendance (F, L), platform
     records (P) and approved or pending self-study (S), for the daily caps (lms.rules.daily_cap_problem).
@@ -229,26 +299,11 @@ def daily_minutes(learner_ids: Iterable[int], days: Iterable[date] | None) -> di
     days = None if days is None else sorted(set(days))
     if not ids or days == []:
         return {}
-    category = case(dict(SESSION_MODE_CATEGORIES), value=ClassSession.mode)
-    attended = (select(Attendance.learner_id, ClassSession.held_on.label("day"), category.label("category"),
-                       Attendance.minutes)
-                .join(ClassSession, ClassSession.id == Attendance.session_id).where(counted_sessions()))
-    platform = select(PlatformRecord.learner_id, PlatformRecord.studied_on, literal(PLATFORM_CATEGORY),
-                      PlatformRecord.minutes)
-    self_study = select(SelfStudyEntry.learner_id, SelfStudyEntry.studied_on, literal(SELF_STUDY_CATEGORY),
-                        SelfStudyEntry.minutes).where(day_holding_self_study())
-    if days is not None:
-        attended = attended.where(ClassSession.held_on.in_(days))
-        platform = platform.where(PlatformRecord.studied_on.in_(days))
-        self_study = self_study.where(SelfStudyEntry.studied_on.in_(days))
     result: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
+    statement = _daily_statement(days is not None)
     for chunk in _chunks(ids):
-        parts = union_all(attended.where(Attendance.learner_id.in_(chunk)),
-                          platform.where(PlatformRecord.learner_id.in_(chunk)),
-                          self_study.where(SelfStudyEntry.learner_id.in_(chunk))).subquery()
-        stmt = select(parts.c.learner_id, parts.c.day, parts.c.category, func.sum(parts.c.minutes)).group_by(
-            parts.c.learner_id, parts.c.day, parts.c.category)
-        for learner_id, day, of, minutes in db.session.execute(stmt):
+        values = {"ids": chunk} if days is None else {"ids": chunk, "days": days}
+        for learner_id, day, of, minutes in db.session.execute(statement, values):
             if minutes:
                 result[(learner_id, day)][of] = int(minutes)
     return dict(result)

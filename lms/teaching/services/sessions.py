@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import summaries
 from lms.audit.services import record
@@ -154,7 +155,7 @@ def current_marks(session: ClassSession) -> dict[int, Attendance]:
 
 
 def save_attendance(*, actor, session: ClassSession, expected_version: int, marks: dict[int, Mark],
-                    today: date, scope: Scope) -> ClassSession:
+                    today: date, scope: Scope, roll: SheetRoll | None = None) -> ClassSession:
     """Save a whole sheet in one go. `marks` must cover exactly the sheet's learners in `scope` (the
     user's): nobody else's line is written.
 
@@ -162,13 +163,13 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
     and the daily caps of the learner's cohort (lms.rules.daily_cap_problem: face-to-face and live-online
     hours count toward the day's total), as the attendance import judges its rows — and AttendanceConflict
     when the sheet was saved by someone else since `expected_version`. Refreshes the learners' hour
-    summaries; audited.
+    summaries; audited. `roll`: the sheet_roll(session, scope) the caller read in this transaction already.
     """
     if session.cancelled_at is not None:
         raise DomainError("该课次已取消，不能点名")
     if session.held_on > today:
         raise DomainError("课次日期在今天之后，还不能点名")
-    roll = sheet_roll(session, scope)
+    roll = roll or sheet_roll(session, scope)
     learners = {learner.id: learner for learner in roll.learners}
     for learner_id in sorted(set(marks) - set(learners)):
         if learner_id in roll.others:       # not studying that day: no mark, whatever the page sent
@@ -192,8 +193,12 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
                                     session.held_on, who=learners[learner_id].name)
         if problem:
             raise DomainError(problem, field=f"learner-{learner_id}")
+    # The version says nobody saved the sheet since it was opened; the session's mode, day and cancellation
+    # are checked with it, as the summaries are changed by this session's category and month (on
+    # PostgreSQL the row stays locked until the commit, so none of them can change meanwhile).
     bumped = db.session.execute(update(ClassSession).where(
-        ClassSession.id == session.id, ClassSession.version == expected_version).values(
+        ClassSession.id == session.id, ClassSession.version == expected_version, ClassSession.mode == session.mode,
+        ClassSession.held_on == session.held_on, ClassSession.cancelled_at.is_(None)).values(
         version=ClassSession.version + 1).execution_options(synchronize_session=False))
     if bumped.rowcount != 1:
         db.session.refresh(session)
@@ -201,22 +206,35 @@ def save_attendance(*, actor, session: ClassSession, expected_version: int, mark
                    if i in learners and (row.status, row.minutes) != (marks[i].status, marks[i].minutes)]
         raise AttendanceConflict("在您打开考勤表之后，其他人已保存过本表。请核对下列变化后再保存。",
                                  current_version=session.version, changed=changed)
-    db.session.refresh(session)
-    before, after = {}, {}
+    set_committed_value(session, "version", expected_version + 1)
+    actor_id = getattr(actor, "id", None)
+    before, after, new_rows, changed_rows, written = {}, {}, [], [], []
     for learner_id, mark in marks.items():
         row = existing.get(learner_id)
         if row is None:
-            db.session.add(Attendance(session_id=session.id, learner_id=learner_id, status=mark.status,
-                                      minutes=mark.minutes, recorded_by_id=getattr(actor, "id", None)))
+            new_rows.append({"session_id": session.id, "learner_id": learner_id, "status": mark.status,
+                             "minutes": mark.minutes, "recorded_by_id": actor_id})
         elif (row.status, row.minutes) != (mark.status, mark.minutes):
             before[learner_id] = [row.status, row.minutes]
-            row.status, row.minutes = mark.status, mark.minutes
-            row.recorded_by_id = getattr(actor, "id", None)
+            changed_rows.append({"id": row.id, "status": mark.status, "minutes": mark.minutes,
+                                 "recorded_by_id": actor_id})
+            written.append((row, mark))
         else:
             continue
         after[learner_id] = [mark.status, mark.minutes]
-    db.session.flush()
-    summaries.hours_changed(marks)
+    changes = {learner_id: (existing[learner_id].minutes if learner_id in existing else 0, mark.minutes)
+               for learner_id, mark in marks.items()}
+    with summaries.attendance_marked(session, changes, learners, policies=policies):
+        # One statement for the new rows and one for the changed ones, whatever the class's size.
+        now = now_utc()
+        if new_rows:
+            db.session.execute(insert(Attendance), [{**row, "updated_at": now} for row in new_rows])
+        if changed_rows:
+            db.session.execute(update(Attendance), [{**row, "updated_at": now} for row in changed_rows])
+            for row, mark in written:       # the rows this session holds say what was written
+                for name, value in (("status", mark.status), ("minutes", mark.minutes),
+                                    ("recorded_by_id", actor_id), ("updated_at", now)):
+                    set_committed_value(row, name, value)
     counts = {label: sum(1 for m in marks.values() if m.status == code) for code, label in ATTENDANCE_STATUS_LABELS.items()}
     record(actor, "attendance.save", "session", session.id,
            summary=f"点名 {session.held_on.isoformat()}：" + "，".join(f"{k} {v}" for k, v in counts.items()),

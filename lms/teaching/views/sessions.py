@@ -179,7 +179,7 @@ def attendance(session_id: int):
         if not errors:
             with saving(show=False) as done:     # the sheet shows a refusal beside the row it names
                 save_attendance(actor=current_user, session=session, expected_version=version, marks=marks,
-                                today=today(), scope=current_scope())
+                                today=today(), scope=current_scope(), roll=roll)
             if done:
                 flash(f"已保存 {session.held_on.month}月{session.held_on.day}日 {session.course.name} 的考勤。", "success")
                 return redirect(url_for("teaching.class_page", class_id=session.class_id))
