@@ -128,7 +128,7 @@ def configure_sqlite(engine: Engine) -> None:
         # The gate opens as the transaction ends (on a connection given back to the pool unfinished, too).
         event.listen(engine, "commit", lambda conn: gate.leave(conn.info))
         event.listen(engine, "rollback", lambda conn: gate.leave(conn.info))
-        event.listen(engine, "reset", lambda _dbapi, record, *_args: gate.leave(record.info))
+        event.listen(engine, "reset", lambda _dbapi, record, _state: gate.leave(record.info))
         event.listen(engine, "close", lambda _dbapi, record: gate.leave(record.info))
 
 
