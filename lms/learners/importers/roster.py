@@ -12,6 +12,7 @@ from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.imports.cells import SEX_CHOICES, CellError, clean_text, parse_choice
 from lms.imports.headers import common_column
+from lms.imports.lookup import analyse_after_bulk_write
 from lms.imports.pipeline import Importer, SourceRow
 from lms.learners.codes import parse_education
 from lms.learners.idnumbers import IdNumber
@@ -184,6 +185,8 @@ class RosterImporter(Importer[PlannedRosterRow]):
             # Core insert (executemany), not ORM objects: 100,000 rows in one statement; the timestamps
             # are given once instead of calling their defaults per row.
             bulk_insert(RosterEntry.__table__, [item.to_row(now) for item in new])
+            # The next import (often the same file again, at once) is planned for the table as it now is.
+            analyse_after_bulk_write(RosterEntry.__table__, len(new))
             self._link_enrolled_learners([item for item in new if item.learner_id])
         for item in planned:
             if isinstance(item, RosterEntryUpdate):
