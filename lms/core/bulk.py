@@ -54,7 +54,7 @@ def _executemany(connection, table: Table, names: list[str], rows: list[dict]) -
     quote = dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))}) "
            f"VALUES ({', '.join('?' * len(names))})")
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    processors = [_remembered(table.c[name].type._cached_bind_processor(dialect)) for name in names]
     if any(processors):
         pairs = list(zip(names, processors, strict=True))
         values = [tuple(process(row[name]) if process else row[name] for name, process in pairs) for row in rows]
@@ -65,3 +65,22 @@ def _executemany(connection, table: Table, names: list[str], rows: list[dict]) -
         cursor.executemany(sql, values)
     finally:
         cursor.close()
+
+
+def _remembered(process):
+    """A bind processor run once per distinct value: rows repeat their timestamps and birth dates, and
+    SQLite's date processors format a string each time."""
+    if process is None:
+        return None
+    done: dict = {}
+
+    def once(value):
+        try:
+            return done[value]
+        except KeyError:
+            result = done[value] = process(value)
+            return result
+        except TypeError:             # an unhashable value
+            return process(value)
+
+    return once
