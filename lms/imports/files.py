@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -112,8 +114,8 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int = MA
     return _table(first, values, kind)
 
 
-def _workbook_values(data: bytes) -> tuple[int, list[list]]:
-    """The first visible worksheet's first row number (1-based) and its rows of raw cells."""
+def _workbook_values(data: bytes) -> tuple[int, Iterator[list]]:
+    """The first visible worksheet's first row number (1-based) and its rows of raw cells, streamed."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
@@ -131,16 +133,20 @@ def _workbook_values(data: bytes) -> tuple[int, list[list]]:
         try:
             sheet = workbook.get_sheet_by_name(visible[0])
             start = sheet.start
-            values = sheet.to_python(skip_empty_area=True) if start is not None else []
+            # Streamed: each row becomes Python values as _table takes it, never the whole sheet at once (the
+            # cells were already read by calamine). iter_rows pads the blank rows above the first used cell
+            # (its columns start there already): skipped, as to_python(skip_empty_area=True) does.
+            values = itertools.islice(sheet.iter_rows(), start[0], None) if start is not None else iter(())
+            first = next(values, None)
         except PasswordError:
             raise FileError("文件设置了密码，请取消密码后重新上传") from None
         except Exception:  # noqa: BLE001 - as above
             raise FileError(NOT_A_SPREADSHEET) from None
-    if not values:
+    if first is None:
         if len(workbook.sheet_names) > 1:
             raise FileError(f"第一个工作表“{visible[0]}”是空的，请把数据放在第一个工作表")
         raise FileError("文件是空的")
-    return start[0] + 1, values
+    return start[0] + 1, itertools.chain((first,), values)
 
 
 def _decode(data: bytes) -> str:
@@ -208,7 +214,7 @@ def _is_blank(cells: list) -> bool:
     return True
 
 
-def _table(first: int, values: list[list], kind: str) -> Table:
+def _table(first: int, values: Iterable[list], kind: str) -> Table:
     """Header = the first non-blank row; later non-blank rows become Rows with "" as None."""
     rows: list[Row] = []
     append = rows.append

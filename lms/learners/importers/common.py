@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import String, cast, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select
 
 from lms.extensions import db
 from lms.geo.models import Division
 from lms.imports.cells import CellError, clean_text, closest_name, fold_width, parse_phone
+from lms.imports.lookup import among, chunks
 from lms.imports.pipeline import Importer, SourceRow
 from lms.learners.idnumbers import IdNumber, IdNumberError, normalise_id_number
 from lms.learners.lookup import id_hash_key
-
-# Chunk size of `IN (…)` look-ups: well under SQLite's 32,766 bound parameters.
-LOOKUP_CHUNK = 5000
 
 
 def name_key(value: object) -> str:
@@ -184,33 +180,14 @@ def required_name(importer: Importer, row: SourceRow, key: str = "name") -> str 
     return name
 
 
-def _among(column, values: list[str]):
-    """SQL clause: `column` is one of `values`, passed as ONE parameter.
-
-    A plain IN (…) with thousands of values costs SQLAlchemy a fresh compile per statement and the
-    driver a parameter each; a JSON array (SQLite's json_each) or a PostgreSQL array does not.
-    """
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite":
-        each = func.json_each(json.dumps(values)).table_valued("value")
-        return column.in_(select(each.c.value))
-    if dialect == "postgresql":
-        # IN (SELECT unnest(…)) lets the planner hash the values or probe the index; a bare
-        # "= ANY(array)" compares every row with every value when the table's statistics are stale.
-        return column.in_(select(func.unnest(cast(values, ARRAY(String)))))
-    return column.in_(values)
-
-
 def rows_by_hash(columns: Iterable, hash_column, hashes: Iterable[str]) -> dict[str, object]:
     """Existing rows (the given columns) whose `hash_column` is among `hashes`, keyed by hash.
 
     Chunked look-ups: a 100,000-row file costs 20 queries, whatever the table's size.
     """
     columns = list(columns)
-    wanted = list(dict.fromkeys(hashes))
     found: dict[str, object] = {}
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start:start + LOOKUP_CHUNK]
-        for row in db.session.execute(select(hash_column, *columns).where(_among(hash_column, chunk))):
+    for chunk in chunks(list(dict.fromkeys(hashes))):
+        for row in db.session.execute(select(hash_column, *columns).where(among(hash_column, chunk))):
             found[row[0]] = row
     return found

@@ -12,6 +12,7 @@ from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.imports.cells import SEX_CHOICES, CellError, clean_text, parse_choice
 from lms.imports.headers import common_column
+from lms.imports.lookup import analyse_after_bulk_write
 from lms.imports.pipeline import Importer, SourceRow
 from lms.learners.codes import parse_education
 from lms.learners.idnumbers import IdNumber
@@ -44,10 +45,11 @@ class NewRosterEntry:
     phone: str
     learner_id: int | None = None      # a walk-in enrolled before the roster came: linked to the new entry
 
-    def to_row(self, now: datetime) -> dict:
-        """The roster_entries row, for bulk_insert (built by hand: dataclasses.asdict is slow)."""
+    def to_row(self, now: datetime, initials=name_initials) -> dict:
+        """The roster_entries row, for bulk_insert (built by hand: dataclasses.asdict is slow); `initials` may be
+        a memoised name_initials."""
         number = self.number
-        return {"created_at": now, "updated_at": now, "name": self.name, "name_initials": name_initials(self.name),
+        return {"created_at": now, "updated_at": now, "name": self.name, "name_initials": initials(self.name),
                 "id_number": number.number, "id_hash": self.hash, "sex": number.sex, "birth_on": number.birth_on,
                 "village_id": self.village_id, "education": self.education, "phone": self.phone,
                 "status": "enrolled" if self.learner_id else "pending"}
@@ -183,7 +185,10 @@ class RosterImporter(Importer[PlannedRosterRow]):
             now = now_utc()
             # Core insert (executemany), not ORM objects: 100,000 rows in one statement; the timestamps
             # are given once instead of calling their defaults per row.
-            bulk_insert(RosterEntry.__table__, [item.to_row(now) for item in new])
+            initials = functools.lru_cache(maxsize=None)(name_initials)    # names repeat across a county
+            bulk_insert(RosterEntry.__table__, [item.to_row(now, initials) for item in new])
+            # The next import (often the same file again, at once) is planned for the table as it now is.
+            analyse_after_bulk_write(RosterEntry.__table__, len(new))
             self._link_enrolled_learners([item for item in new if item.learner_id])
         for item in planned:
             if isinstance(item, RosterEntryUpdate):

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 
 from lms import summaries
 from lms.core.clock import now_utc
 from lms.extensions import db
 from lms.imports.cells import clean_text, parse_date, parse_decimal, parse_hours_as_parts
 from lms.imports.headers import Column, common_column
+from lms.imports.lookup import among, analyse_after_bulk_write, chunks
 from lms.imports.pipeline import Importer, SourceRow
 from lms.policies.services import policies_for
 from lms.rules import DAY_CLOCK_MINUTES, DAY_MINUTES, PARTS_PER_HOUR, StudyHistory, parts_from_clock_minutes
@@ -145,18 +146,25 @@ class OnlineHoursImporter(Importer[PlannedPlatformRecord]):
 
     @staticmethod
     def _known_records(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        known = set()
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start:start + CHUNK]
-            known |= {tuple(row) for row in db.session.execute(select(PlatformRecord.platform, PlatformRecord.record_ref)
-                                                               .where(tuple_(PlatformRecord.platform,
-                                                                             PlatformRecord.record_ref).in_(chunk)))}
+        """The (platform, record id) pairs already imported. Each chunk is ONE statement with two one-parameter
+        lists (lms.imports.lookup.among): the unique index's two columns each among the chunk's values, the
+        exact pairs kept here. A file names one platform or a few, so the index condition stays narrow."""
+        known: set[tuple[str, str]] = set()
+        for chunk in chunks(keys):
+            wanted = set(chunk)
+            platforms = sorted({platform for platform, _ in chunk})
+            refs = [ref for _, ref in chunk]
+            rows = db.session.execute(select(PlatformRecord.platform, PlatformRecord.record_ref)
+                                      .where(among(PlatformRecord.platform, platforms),
+                                             among(PlatformRecord.record_ref, refs)))
+            known.update(pair for pair in map(tuple, rows) if pair in wanted)
         return known
 
     def write(self, planned: list[PlannedPlatformRecord]) -> int:
         actor_id, now = getattr(self.actor, "id", None), now_utc()
         rows = [item.to_row(actor_id, now) for item in planned]
         db.session.execute(insert(PlatformRecord), rows)
+        analyse_after_bulk_write(PlatformRecord.__table__, len(rows))
         summaries.hours_changed({item.learner_id for item in planned})
         return len(rows)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lms import summaries
 from lms.core.clock import today
@@ -143,6 +143,32 @@ def test_platform_records_are_imported_once_per_record_id(app, tmp_path, setup):
     status, again = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
     assert (status, again["written"], again["unchanged"]) == (0, 0, 3)
     assert count(PlatformRecord) == 3
+
+
+def test_known_platform_records_are_looked_up_with_one_parameter_per_column_whatever_the_file_size(
+        app, tmp_path, setup):
+    """A record id is known per platform: GZ-1 of one platform does not make GZ-1 of another unchanged. The look-up
+    of known records passes each chunk as one array (lms.imports.lookup), not two parameters per record."""
+    a, b = setup.learners[:2]
+    first = [(a.id_number, a.name, "贵州省社区教育学习平台", "种植", 45, "2025-03-10", "GZ-1")]
+    assert run(app, tmp_path, "online-hours", ONLINE_HEADER, first)[1]["written"] == 1
+    rows = first + [(b.id_number, b.name, "中央农广校学习网", "养殖", 30, "2025-03-10", "GZ-1")]
+    rows += [(a.id_number if n % 2 else b.id_number, "", "贵州省社区教育学习平台", "种植", 1,
+              f"2025-03-{10 + n % 5}", f"R-{n}") for n in range(1200)]
+    lookups = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT") and "record_ref" in statement.partition("WHERE")[2]:
+            lookups.append(parameters)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        status, summary = run(app, tmp_path, "online-hours", ONLINE_HEADER, rows)
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert (status, summary["written"], summary["unchanged"]) == (0, 1201, 1)
+    assert lookups and all(len(parameters) <= 2 for parameters in lookups), [len(p) for p in lookups]
 
 
 def test_bad_platform_rows_are_refused(app, tmp_path, setup):
