@@ -60,14 +60,20 @@ def hours_command(as_of, as_json: bool):
     """Every learner's hours by category (F, L, P, S), the hours R6 counts, and the rule states."""
     day = as_of.date() if as_of else today()
     count = 0
+    lines: list[str] = []
     for item in hours_report(day):
         count += 1
         if as_json:
-            click.echo(json.dumps(item, ensure_ascii=False))
+            lines.append(json.dumps(item, ensure_ascii=False))
         else:
             h = item["hours"]
-            click.echo(f"{item['student_number']}  面授 {h['face']}  线上 {h['live']}  平台 {h['platform']}  "
-                       f"自学 {h['self']}  | {item['rules']['R6']['reason']}；{item['rules']['R5']['reason']}")
+            lines.append(f"{item['student_number']}  面授 {h['face']}  线上 {h['live']}  平台 {h['platform']}  "
+                         f"自学 {h['self']}  | {item['rules']['R6']['reason']}；{item['rules']['R5']['reason']}")
+        if len(lines) == 1000:          # a thousand lines a write: click.echo per line cost a tenth of the run
+            click.echo("\n".join(lines))
+            lines.clear()
+    if lines:
+        click.echo("\n".join(lines))
     # The output carries whole ID numbers: an export, so it is audited.
     record(None, "export.hours", "learner", None, summary=f"导出学时与规则状态（截至 {day.isoformat()}）：{count} 名学员",
            after={"as_of": day.isoformat(), "learners": count})
