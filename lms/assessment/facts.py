@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -80,8 +79,7 @@ def _hour_rows(learner_ids: list[int] | None, until: dt.date, within_period: Ite
     return rows
 
 
-@dataclass(frozen=True)
-class _Learner:
+class _Learner(NamedTuple):        # a tuple: a county's worth are built per run
     id: int
     cohort: int
     birth_on: dt.date
