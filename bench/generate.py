@@ -10,7 +10,9 @@ SQLite a one-column series table filled once with executemany. No Python loop pe
 The schema comes from the migrations (so the seeded specialties and plans are there). Shape: classes of
 40 learners (4 classes per teaching point, one point per village, 15 villages per township), each class
 meets `attendance / learners` times over three years (every 4th meeting a 2-hour live lesson, the rest
-8-hour face-to-face days), each learner has 20 platform records and 10 self-study entries.
+8-hour face-to-face days), learners born over 35 years with every prior education, each has 20 platform
+records (clock minutes converted at the default 45 minutes a 学时, as the import does) and 10 self-study
+entries.
 """
 from __future__ import annotations
 
@@ -123,14 +125,16 @@ def generate(url: str, learners: int, attendance: int, *, echo=print) -> dict:
                            specialty_id, class_id, student_number, cohort, enrolled_on, programme_years,
                            period_end_on, status, updated_at, created_at)
                     SELECT n, '9' || {d.pad('n', 17)}, {d.pad('n', 64)}, '学员' || n, '', '2', '01',
-                           DATE '1980-01-01', '未上过学', 'core', '', 1 + {townships} + 1 + ((n - 1) / {CLASS_SIZE}) % {points},
+                           {d.add_days('1966-01-01', '(n * 37) % 13000')},
+                           CASE n % 10 WHEN 1 THEN '小学' WHEN 2 THEN '初中肄业' WHEN 3 THEN '初中'
+                                WHEN 4 THEN '高中及以上' ELSE '未上过学' END, 'core', '', 1 + {townships} + 1 + ((n - 1) / {CLASS_SIZE}) % {points},
                            1 + ((n - 1) / {CLASS_SIZE}) % {points}, 1 + ((n - 1) / {CLASS_SIZE}) % 15,
                            1 + (n - 1) / {CLASS_SIZE}, 'S' || {d.pad('n', 9)}, 2023, DATE '2023-01-01', 3,
                            DATE '2025-12-31', 'studying', :now, :now
                     FROM {d.series(str(learners))}"""),
             ]
             if not d.postgres:  # SQLite keeps DATE 'x' as text 'x' only via date(); normalise
-                steps = [(name, sql.replace("DATE '1980-01-01'", "'1980-01-01'").replace(
+                steps = [(name, sql.replace(
                     "DATE '2023-01-01'", "'2023-01-01'").replace("DATE '2025-12-31'", "'2025-12-31'"))
                     for name, sql in steps]
             for name, sql in steps:
@@ -168,9 +172,9 @@ def generate(url: str, learners: int, attendance: int, *, echo=print) -> dict:
                 connection.exec_driver_sql("CREATE INDEX ix_attendance_learner_id ON attendance (learner_id)")
             echo(f"  attendance: {time.perf_counter() - started:.1f} s")
             started = time.perf_counter()
-            _run(connection, f"""INSERT INTO platform_records (learner_id, platform, course_name, minutes, studied_on,
-                       record_ref, imported_by_id, created_at)
-                SELECT l.id, '贵州省社区教育学习平台', '', 30 + (l.id * s.n) % 90,
+            _run(connection, f"""INSERT INTO platform_records (learner_id, platform, course_name, minutes, clock_minutes,
+                       studied_on, record_ref, imported_by_id, created_at)
+                SELECT l.id, '贵州省社区教育学习平台', '', (30 + (l.id * s.n) % 90) * 4 / 3, 30 + (l.id * s.n) % 90,
                        {d.add_days('2023-02-01', '(l.id + s.n * 37) % 1000')},
                        CAST(l.id AS TEXT) || '-' || CAST(s.n AS TEXT), NULL, :now
                 FROM learners l CROSS JOIN {d.series(str(PLATFORM_PER_LEARNER))}""", now=now)

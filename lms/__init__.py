@@ -46,16 +46,17 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 def _init_extensions(app: Flask) -> None:
     from lms import models  # noqa: F401  (every table registered before the engine is used)
     from lms.core.db import configure_sqlite, render_migration_item
+    from lms.core.migrate import init_migrate
     from lms.core.ratelimit import storage_uri
-    from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager
 
     if app.config.get("RATELIMIT_STORAGE_URI", "sqlite") == "sqlite":   # counters shared by every worker process
         app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config["DATA_DIR"])
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=render_migration_item)
+    init_migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                 compare_type=True, render_item=render_migration_item)
     csrf.init_app(app)
     babel.init_app(app)
     bootstrap.init_app(app)

@@ -1,4 +1,5 @@
-"""Flask extensions, created unbound here and bound to the app in create_app()."""
+"""Flask extensions, created unbound here and bound to the app in create_app() (Flask-Migrate on first use:
+lms.core.migrate)."""
 from __future__ import annotations
 
 from flask_babel import Babel
@@ -6,7 +7,6 @@ from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
@@ -16,7 +16,6 @@ from lms.core.db import Base
 # (the test suite's rollback-per-test), commit() releases a SAVEPOINT instead of committing.
 # With a plain engine (every real deployment) it changes nothing.
 db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "create_savepoint"})
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -30,7 +30,7 @@ from lms.rules import (
     study_stops,
     suspended_since,
 )
-from lms.teaching.hours import hour_totals as teaching_hour_totals
+from lms.teaching.hours import hour_totals_statement
 from lms.teaching.models import Course
 
 #: Learner ids per IN (...) list: well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -58,14 +58,28 @@ def hour_totals(learner_ids: Iterable[int], until: dt.date, within_period: Itera
     this only asks it chunk by chunk. Learners with no hours get HourTotals().
     """
     learner_ids = list(dict.fromkeys(learner_ids))
-    totals: dict[int, HourTotals] = {}
-    for ids in chunks(learner_ids):
-        totals.update(teaching_hour_totals(learners=ids, as_of=until, within_period=within_period))
-    return {learner_id: totals.get(learner_id, HourTotals()) for learner_id in learner_ids}
+    totals = _hour_rows(learner_ids, until, within_period)
+    return {learner_id: HourTotals(*totals[learner_id]) if learner_id in totals else HourTotals()
+            for learner_id in learner_ids}
 
 
-@dataclass(frozen=True)
-class _Learner:
+Parts = tuple[int, int, int, int]
+
+
+def _hour_rows(learner_ids: list[int] | None, until: dt.date, within_period: Iterable[int]) -> dict[int, Parts]:
+    """{learner_id: (F, L, P, S) parts} by hour_totals_statement, chunk by chunk (`learner_ids` None: everyone
+    in one statement); learners without hours are absent. Plain ints, no HourTotals: a county's worth of rows."""
+    within_period = tuple(within_period)
+    rows: dict[int, Parts] = {}
+    for ids in [None] if learner_ids is None else chunks(learner_ids):
+        for learner_id, face, live, platform, self_study in db.session.execute(
+                hour_totals_statement(learners=ids, as_of=until, within_period=within_period)):
+            # int(): PostgreSQL sums bigints into numeric (Decimal).
+            rows[learner_id] = (int(face), int(live), int(platform), int(self_study))
+    return rows
+
+
+class _Learner(NamedTuple):        # a tuple: a county's worth are built per run
     id: int
     cohort: int
     birth_on: dt.date
@@ -146,21 +160,10 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
     awarded: dict[tuple[int, int], list[tuple[Decimal, dt.date]]] = defaultdict(list)
     morals: dict[int, list[tuple[dt.date, int, bool]]] = defaultdict(list)
     for ids in [None] if everyone else chunks(learner_ids):
-        for row in db.session.execute(_among(
-                select(Learner.id, Learner.cohort, Learner.birth_on, Learner.enrolled_on, Learner.prior_education,
-                       Learner.period_end_on, Learner.status, Learner.specialty_id, Learner.status_changed_on),
-                Learner.id, ids)):
-            learners[row.id] = _Learner(*row)
+        learners.update(_learners(ids))
         withdrawn.update(withdrawal_dates(ids))
         left.update(leaving_dates(ids))
-        # 休学/复学/退学 that stand, for suspended_on — and the later ones too, for the period end as it stood
-        # on as_of.
-        for learner_id, kind, on in db.session.execute(_among(
-                select(StatusEvent.learner_id, StatusEvent.kind, StatusEvent.occurred_on)
-                .where(StatusEvent.kind.in_(STOPPING_KINDS), StatusEvent.standing())
-                .order_by(StatusEvent.learner_id, StatusEvent.occurred_on, StatusEvent.id),
-                StatusEvent.learner_id, ids)):
-            status_events[learner_id].append((kind, on))
+        _stopping_events(ids, status_events)
         if not courses:
             continue
         for learner_id, course_id, title, on in db.session.execute(_among(
@@ -200,23 +203,9 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
             plans[course.specialty_id].append(course)
 
     policies = _policies(learner.cohort for learner in learners.values())
-    cutoffs = {learner.id: facts_cutoff(as_of, _period_end(learner, policies[learner.cohort]),
-                                        policies[learner.cohort])
-               for learner in learners.values()}
-    hours: dict[int, HourTotals] = {}
-    by_cutoff: dict[dt.date, list[int]] = defaultdict(list)
-    # Hours count up to lms.rules.hours_cutoff. For cohorts counting none after the period that is
-    # min(as_of, the stored period end), which the SQL applies per learner (`within_period`), so they
-    # share the as_of query; the others are cut off with the rest of their facts.
-    stop_at_end = {cohort for cohort, policy in policies.items() if policy.hours_after_period == "none"}
-    for learner in learners.values():
-        by_cutoff[as_of if learner.cohort in stop_at_end else cutoffs[learner.id]].append(learner.id)
-    for cutoff, ids in by_cutoff.items():
-        if everyone and cutoff == as_of:        # nearly everyone: one pass over all hours, no id lists
-            every = teaching_hour_totals(as_of=as_of, within_period=stop_at_end)
-            hours.update({learner_id: every.get(learner_id, HourTotals()) for learner_id in ids})
-        else:
-            hours.update(hour_totals(ids, cutoff, stop_at_end))
+    cutoffs = _cutoffs(learners, policies, as_of)
+    hours = {learner_id: HourTotals(*parts)
+             for learner_id, parts in _learner_hours(learners, policies, cutoffs, as_of, everyone).items()}
 
     # Read each course's columns once, not once per learner (ORM attribute access dominates otherwise).
     plan_rows = {specialty_id: [(c.id, c.name, c.kind, c.minutes, c.credits, required_titles(c.required_assignments))
@@ -245,6 +234,88 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
             suspended_on=_suspended_on(learner, status_events.get(learner.id, ()), as_of),
             left_on=left.get(learner.id))
     return facts, {learner.id: policies[learner.cohort] for learner in learners.values()}
+
+
+def _learners(ids: list[int] | None) -> dict[int, _Learner]:
+    """The columns of these learners the facts need (`ids` None: every learner), one query."""
+    return {row.id: _Learner(*row) for row in db.session.execute(_among(
+        select(Learner.id, Learner.cohort, Learner.birth_on, Learner.enrolled_on, Learner.prior_education,
+               Learner.period_end_on, Learner.status, Learner.specialty_id, Learner.status_changed_on),
+        Learner.id, ids))}
+
+
+def _stopping_events(ids: list[int] | None, into: dict[int, list[tuple[str, dt.date]]]) -> None:
+    # 休学/复学/退学 that stand, for suspended_on — and the later ones too, for the period end as it stood
+    # on as_of.
+    for learner_id, kind, on in db.session.execute(_among(
+            select(StatusEvent.learner_id, StatusEvent.kind, StatusEvent.occurred_on)
+            .where(StatusEvent.kind.in_(STOPPING_KINDS), StatusEvent.standing())
+            .order_by(StatusEvent.learner_id, StatusEvent.occurred_on, StatusEvent.id),
+            StatusEvent.learner_id, ids)):
+        into[learner_id].append((kind, on))
+
+
+def _cutoffs(learners: dict[int, _Learner], policies: dict[int, Policy], as_of: dt.date) -> dict[int, dt.date]:
+    """Each learner's facts cut-off day (lms.rules.facts_cutoff)."""
+    return {learner.id: facts_cutoff(as_of, _period_end(learner, policies[learner.cohort]), policies[learner.cohort])
+            for learner in learners.values()}
+
+
+def _learner_hours(learners: dict[int, _Learner], policies: dict[int, Policy], cutoffs: dict[int, dt.date],
+                   as_of: dt.date, everyone: bool) -> dict[int, Parts]:
+    """{learner_id: (F, L, P, S) parts} counted up to lms.rules.hours_cutoff; learners without hours absent."""
+    hours: dict[int, Parts] = {}
+    by_cutoff: dict[dt.date, list[int]] = defaultdict(list)
+    # Hours count up to lms.rules.hours_cutoff. For cohorts counting none after the period that is
+    # min(as_of, the stored period end), which the SQL applies per learner (`within_period`), so they
+    # share the as_of query; the others are cut off with the rest of their facts.
+    stop_at_end = {cohort for cohort, policy in policies.items() if policy.hours_after_period == "none"}
+    for learner in learners.values():
+        by_cutoff[as_of if learner.cohort in stop_at_end else cutoffs[learner.id]].append(learner.id)
+    for cutoff, ids in by_cutoff.items():
+        if everyone and cutoff == as_of:        # nearly everyone: one pass over all hours, no id lists
+            every = _hour_rows(None, as_of, stop_at_end)
+            hours.update((learner_id, every[learner_id]) for learner_id in ids if learner_id in every)
+        else:
+            hours.update(_hour_rows(ids, cutoff, stop_at_end))
+    return hours
+
+
+class HoursFacts(NamedTuple):
+    """One learner's inputs of R1, R2, R3, R5 and R6 (lms.rules.CohortRules), plain values."""
+
+    learner_id: int
+    cohort: int
+    birth_on: dt.date
+    enrolled_on: dt.date
+    prior_education: str
+    period_end_on: dt.date
+    face: int
+    live: int
+    platform: int
+    self_study: int
+
+
+def hours_facts(as_of: dt.date) -> tuple[dict[int, HoursFacts], dict[int, Policy]]:
+    """Every learner's R1–R3, R5 and R6 inputs as of `as_of` — exactly the values facts_and_policies(None, as_of,
+    courses=False) puts in their LearnerFacts (a test compares the two) — and the policy of each cohort, as plain
+    rows: three queries plus the hours (see facts_and_policies), no LearnerFacts or HourTotals per learner, for
+    `flask lms hours` over a whole county."""
+    learners = _learners(None)
+    events: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+    _stopping_events(None, events)
+    policies = _policies(learner.cohort for learner in learners.values())
+    # Only the cohorts counting hours after the period need each learner's cut-off day (_learner_hours).
+    after_period = {i: learner for i, learner in learners.items()
+                    if policies[learner.cohort].hours_after_period != "none"}
+    hours = _learner_hours(learners, policies, _cutoffs(after_period, policies, as_of), as_of, True)
+    none = (0, 0, 0, 0)
+    facts = {learner.id: HoursFacts(learner.id, learner.cohort, learner.birth_on, learner.enrolled_on,
+                                    learner.prior_education,
+                                    _period_end_as_of(learner, events.get(learner.id, ()), as_of),
+                                    *hours.get(learner.id, none))
+             for learner in learners.values()}
+    return facts, policies
 
 
 def _suspended_on(learner: _Learner, events, as_of: dt.date) -> dt.date | None:

@@ -14,19 +14,29 @@ empty rows formatted like the data rows.
 """
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import PatternFill
+
+# openpyxl is imported by the first workbook written, not when the views register: every `flask` command and
+# worker would otherwise pay its ~0.2 s of imports (tests/functional/core/test_lazy_imports.py).
+
+
+@functools.cache
+def _cell_class() -> type[WriteOnlyCell]:
+    from openpyxl.cell import WriteOnlyCell
+
+    return WriteOnlyCell
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
@@ -55,6 +65,10 @@ class Sheet:
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     """The sheets as .xlsx bytes; headers bold, column widths as given."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet.title[:31])
@@ -87,6 +101,9 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
 
 def _print_setup(worksheet, *, header_row: int) -> None:
     """Freeze the rows down to the header; A4 landscape, one page wide; the header row on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
     worksheet.freeze_panes = f"A{header_row + 1}"
     worksheet.print_title_rows = f"{header_row}:{header_row}"
     worksheet.page_setup.orientation = "landscape"
@@ -98,16 +115,19 @@ def _print_setup(worksheet, *, header_row: int) -> None:
 
 def text_cell(worksheet, value: str) -> WriteOnlyCell:
     """A cell holding `value` as text, never as a formula or an error code, whatever it starts with."""
-    cell = WriteOnlyCell(worksheet, value=value)
+    cell = _cell_class()(worksheet, value=value)
     cell.data_type = "s"        # openpyxl made "=…" a formula ("f") and "#N/A" an error ("e")
     return cell
 
 
 def _fill() -> PatternFill:
+    from openpyxl.styles import PatternFill
+
     return PatternFill("solid", fgColor=FILL_COLOUR)
 
 
 def _row(worksheet, row: Sequence, sheet: Sheet) -> list:
+    WriteOnlyCell = _cell_class()       # noqa: N806 (the class, looked up once per row)
     values = []
     for position, value in enumerate(row):
         if isinstance(value, str):

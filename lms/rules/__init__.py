@@ -22,6 +22,7 @@ policy · facts (HourTotals, CourseFacts, LearnerFacts, SessionFacts) · age (R1
 targets (R2) · periods (R3 dates, R12 re-sit window) · cadence (R4) · hours (R5, R6) ·
 courses (R7, R8, course standing) · exemptions (R9) · moral (R10) ·
 graduation (R11–R13) · funding (R14) · evaluation (everything for one learner) ·
+cohort (R1–R3, R5, R6 for many learners of one policy, as `flask lms hours` judges them) ·
 studying (whether a learner studies on a day: sheets, cards and every hours record) ·
 crediting (which attendance earns hours and how many minutes, each record's hour category, the daily cap).
 
@@ -71,6 +72,7 @@ from lms.rules.cadence import (
     training_year,
     trainings_in_year,
 )
+from lms.rules.cohort import CohortRules
 from lms.rules.courses import (
     COUNTING_STATUSES,
     BestResult,
@@ -114,7 +116,7 @@ from lms.rules.formatting import (
 )
 from lms.rules.funding import counts_for_funding, funding_due, funding_rule
 from lms.rules.graduation import Decision, credits_rule, graduation_decision, has_left, is_withdrawn
-from lms.rules.hours import categories_label, hours_rule, self_study_balance
+from lms.rules.hours import HoursJudge, categories_label, hours_judge, hours_rule, self_study_balance
 from lms.rules.moral import MORAL_STATE_LABELS, moral_evaluation, moral_state
 from lms.rules.periods import (
     anniversary,
@@ -214,8 +216,8 @@ __all__ = [
     "OUTCOMES", "OUTCOME_LABELS", "POLICY_FIELDS", "PRIOR_EDUCATIONS", "RULE_LABELS", "SESSION_MODES",
     "SESSION_MODE_LABELS", "STATUS_EVENT_KINDS", "STATUS_EVENT_KIND_LABELS", "STOP_PHRASES", "TARGET_GROUPS",
     "TARGET_GROUP_LABELS",
-    "BestResult", "CadenceReport", "CourseFacts", "CourseStanding", "Decision", "ExemptionClaim",
-    "ExemptionDecision", "FieldSpec", "HourTotals", "LearnerEvaluation", "LearnerFacts",
+    "BestResult", "CadenceReport", "CohortRules", "CourseFacts", "CourseStanding", "Decision", "ExemptionClaim",
+    "ExemptionDecision", "FieldSpec", "HourTotals", "HoursJudge", "LearnerEvaluation", "LearnerFacts",
     "MonthCadence", "Policy", "PolicyError", "RuleResult", "SessionFacts", "StatusStop",
     "StudyHistory", "Training", "YearCadence",
     "age_on", "anniversary", "assignment_gate", "best_result", "categories_label", "check_age",
@@ -224,7 +226,7 @@ __all__ = [
     "hours_cutoff",
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
     "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
-    "enrolment_and_hours_rules", "hours_number", "hours_rule", "is_withdrawn", "learner_period_end",
+    "enrolment_and_hours_rules", "hours_number", "hours_judge", "hours_rule", "is_withdrawn", "learner_period_end",
     "moral_evaluation", "moral_state", "not_studying_reason", "period_end_as_of", "period_end_if_resumed",
     "policy_field", "programme_rule", "programme_years", "resit_until", "suspended_since", "has_left",
     "ENDING_KINDS", "OFF_REGISTER_STATUSES", "off_register_reason", "STATUS_CHANGES", "DerivedStatus", "StatusSequenceError", "derive_status", "transition_error",

@@ -24,6 +24,12 @@ def format_hours(minutes: int, *, round_up: bool = False) -> str:
         raise TypeError(f"minutes must be an int, got {minutes!r}")
     if minutes % PARTS_PER_HOUR == 0:
         return str(minutes // PARTS_PER_HOUR)
+    if minutes > 0:
+        # Whole tenths by integer division: the Decimal quotient's digits below, with no Decimal built (a
+        # county's `flask lms hours` formats hundreds of thousands of these). A quotient n/60 lies at least 1/60
+        # from a tenth it is not on, so the two never differ (a test compares them).
+        tenths = -(-minutes * 10 // PARTS_PER_HOUR) if round_up else minutes * 10 // PARTS_PER_HOUR
+        return f"{tenths // 10}.{tenths % 10}"
     hours = Decimal(minutes) / Decimal(PARTS_PER_HOUR)
     return str(hours.quantize(_TENTH, rounding=ROUND_CEILING if round_up else ROUND_FLOOR))
 
@@ -31,6 +37,12 @@ def format_hours(minutes: int, *, round_up: bool = False) -> str:
 def hours_number(minutes: int) -> int | float:
     """Stored parts as a 学时 number for spreadsheet cells and JSON: the figure ``format_hours`` shows
     (21599 → 359.9, 480 → 8), so an export never reads differently from the page."""
+    if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
+        # format_hours' figure without the text: whole 学时, else tenths cut down (t / 10 is the double
+        # nearest to "x.y", as float("x.y") is).
+        if minutes % PARTS_PER_HOUR == 0:
+            return minutes // PARTS_PER_HOUR
+        return minutes * 10 // PARTS_PER_HOUR / 10
     text = format_hours(minutes)
     return float(text) if "." in text else int(text)
 

@@ -37,6 +37,20 @@ def test_format_hours_rounds_a_shortfall_up(minutes, text):
     assert format_hours(minutes, round_up=True) == text
 
 
+def test_format_hours_and_hours_number_by_integers_read_as_the_decimal_quotient_cut_to_a_tenth():
+    from decimal import ROUND_CEILING, ROUND_FLOOR
+
+    for minutes in [*range(1, 3 * 60 * 60), *range(21000, 22000), 10**12 + 1, 10**20 + 7]:
+        exact = Decimal(minutes) / Decimal(60)
+        for round_up, rounding in ((False, ROUND_FLOOR), (True, ROUND_CEILING)):
+            expected = str(int(exact)) if minutes % 60 == 0 else str(exact.quantize(Decimal("0.1"), rounding=rounding))
+            assert format_hours(minutes, round_up=round_up) == expected, (minutes, round_up)
+        text = format_hours(minutes)
+        number = hours_number(minutes)
+        assert number == (float(text) if "." in text else int(text)), minutes
+        assert minutes > 10**9 or str(number) == text
+
+
 @pytest.mark.parametrize(("minutes", "number"), [
     (0, 0), (480, 8), (510, 8.5), (21599, 359.9), (21600, 360), (16337, 272.2), (21541, 359.0),
 ])
