@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from pypdf import PdfWriter
 from sqlalchemy import select
 
 from lms.audit.services import record
@@ -153,6 +152,8 @@ def render_missing_chunks(job: RenderJob, processes: int, on_progress: Callable[
 def _join(job: RenderJob) -> Path:
     chunks = [chunk_path(job, index) for index in range(_chunk_count(job))]
     result = job_dir(job) / "result.pdf"
+    from pypdf import PdfWriter  # here, not at start-up: only a print's join needs it
+
     writer = PdfWriter()
     for chunk in chunks:
         writer.append(str(chunk))

@@ -1,12 +1,12 @@
 """Every `flask` command and every worker starts without the heavy libraries a few pages need: WeasyPrint
 (1–2 s of imports) loads on the first PDF, pypinyin's phrase dictionary on the first name searched or saved,
-openpyxl on the first .xlsx written, Flask-Migrate (alembic, mako, pygments) on the first `flask db` command."""
+openpyxl on the first .xlsx written, pypdf on the first print joined, Flask-Migrate (alembic, mako, pygments) on the first `flask db` command."""
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = ("weasyprint", "pypinyin", "openpyxl", "flask_migrate", "alembic", "mako", "pygments")
+HEAVY = ("weasyprint", "pypinyin", "openpyxl", "flask_migrate", "alembic", "mako", "pygments", "pypdf")
 CHECK = f"""
 import sys
 HEAVY = {HEAVY!r}
