@@ -121,8 +121,9 @@ def audit_decisions(scope: Scope, as_of: dt.date, filters: AuditFilters = AuditF
     # The whole county: facts for every learner, read without id lists (the filters and scope select them all).
     county = scope.everything and not any((filters.township_id, filters.village_id, filters.class_id,
                                            filters.specialty_id, filters.cohort))
-    decisions = _decisions(None if county else [row[0] for row in listed], as_of)
+    # One pause around the decisions and the rows: the collector scans what they built once, not twice.
     with paused_gc():
+        decisions = _decisions(None if county else [row[0] for row in listed], as_of)
         rows = [AuditRow(*row, decision=decisions[row[0]]) for row in listed]
     counts = Counter(row.decision.outcome for row in rows)
     if filters.decision is not None:
