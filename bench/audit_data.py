@@ -20,6 +20,7 @@ from lms.learners.lookup import hash_id
 from lms.learners.models import Learner
 from lms.recognition.models import RecognitionApplication, RecognitionItem
 from lms.rules import study_period_end
+from lms.summaries import counted_once_at_the_end, hours_changed, learners_changed
 from lms.teaching.models import Course, PlatformRecord, SelfStudyEntry, TeachingClass
 from lms.teaching.services import ensure_default_specialties
 
@@ -29,6 +30,13 @@ COURSES = (("读写算", "cultural", 0), ("普通话", "cultural", 0), ("公民�
 
 def generate(learners: int, *, seed: int = 7) -> None:
     """Fill an empty database with a county of `learners` learners (commits)."""
+    # Bulk inserts: declare them, so the dashboard's summaries and learner_hours are counted once at the end.
+    with counted_once_at_the_end():
+        _generate(learners, seed)
+    db.session.commit()
+
+
+def _generate(learners: int, seed: int) -> None:
     rng = random.Random(seed)
     specialties = ensure_default_specialties()
     county = Division(code="522398000000", name="基准县", level="county")
@@ -107,6 +115,8 @@ def generate(learners: int, *, seed: int = 7) -> None:
             learner_id=learner_id, evidence_type="工作经历", basis="work_experience", work_post="对口岗位",
             work_years=Decimal(3), status="approved", decided_on=enrolled + dt.timedelta(days=60),
             items=[RecognitionItem(course_id=internship.id, kind="waived", credits=internship.credits)]))
-    db.session.commit()
+    learner_ids = [learner_id for learner_id, _, _ in ids]
+    learners_changed(learner_ids)
+    hours_changed(learner_ids)
 
 

@@ -194,40 +194,31 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
                 .where(MoralEvaluation.evaluated_on <= as_of), MoralEvaluation.learner_id, ids)):
             morals[learner_id].append((on, row_id, passed))
 
-    plans: dict[int, list[Course]] = defaultdict(list)
+    plans: dict[int, list[tuple]] = defaultdict(list)
     specialty_ids = {learner.specialty_id for learner in learners.values()} if courses else set()
     if specialty_ids:
-        for course in db.session.scalars(select(Course).where(Course.specialty_id.in_(specialty_ids),
-                                                              Course.active.is_(True))
-                                         .order_by(Course.position, Course.id)):
-            plans[course.specialty_id].append(course)
+        # Each course's columns once (no ORM objects), its required titles built once per plan, not per learner.
+        for row in db.session.execute(
+                select(Course.specialty_id, Course.id, Course.name, Course.kind, Course.minutes, Course.credits,
+                       Course.required_assignments)
+                .where(Course.specialty_id.in_(specialty_ids), Course.active.is_(True))
+                .order_by(Course.position, Course.id)):
+            plans[row[0]].append((*row[1:6], required_titles(row[6])))
 
     policies = _policies(learner.cohort for learner in learners.values())
     cutoffs = _cutoffs(learners, policies, as_of)
     hours = {learner_id: HourTotals(*parts)
              for learner_id, parts in _learner_hours(learners, policies, cutoffs, as_of, everyone).items()}
 
-    # Read each course's columns once, not once per learner (ORM attribute access dominates otherwise).
-    plan_rows = {specialty_id: [(c.id, c.name, c.kind, c.minutes, c.credits, required_titles(c.required_assignments))
-                                for c in courses] for specialty_id, courses in plans.items()}
     facts: dict[int, LearnerFacts] = {}
     for learner in learners.values():
         cutoff = cutoffs[learner.id]
-        courses = []
-        for course_id, name, kind, minutes, credits, titles in plan_rows.get(learner.specialty_id, ()):
-            key = (learner.id, course_id)
-            excused = [how for how, on in exemptions.get(key, ()) if on <= cutoff]
-            courses.append(CourseFacts(
-                course_id=course_id, name=name, kind=kind, hours=minutes, credits=credits,
-                required_assignments=titles,
-                completed_assignments=frozenset(t for t, on in completions.get(key, ()) if on <= cutoff),
-                attempts=tuple((score, on) for score, on in attempts.get(key, ()) if on <= cutoff),
-                exemption=_strongest(excused),
-                awarded_credits=sum((c for c, on in awarded.get(key, ()) if on <= cutoff), Decimal(0))))
+        course_facts = _course_facts(learner.id, plans.get(learner.specialty_id, ()), cutoff, cutoff >= as_of,
+                                     completions, attempts, exemptions, awarded) if courses else ()
         evaluations = sorted(e for e in morals.get(learner.id, ()) if e[0] <= cutoff)
         facts[learner.id] = LearnerFacts(
             birth_on=learner.birth_on, enrolled_on=learner.enrolled_on, prior_education=learner.prior_education,
-            hours=hours.get(learner.id, HourTotals()), courses=tuple(courses),
+            hours=hours.get(learner.id, HourTotals()), courses=course_facts,
             moral_ok=evaluations[-1][2] if evaluations else None,
             period_end_on=_period_end_as_of(learner, status_events.get(learner.id, ()), as_of),
             status=learner.status, withdrawn_on=withdrawn.get(learner.id), learner_id=learner.id,
@@ -316,6 +307,35 @@ def hours_facts(as_of: dt.date) -> tuple[dict[int, HoursFacts], dict[int, Policy
                                     *hours.get(learner.id, none))
              for learner in learners.values()}
     return facts, policies
+
+
+_NO_TITLES: frozenset[str] = frozenset()
+
+
+def _course_facts(learner_id: int, plan, cutoff: dt.date, all_count: bool, completions, attempts, exemptions,
+                  awarded) -> tuple[CourseFacts, ...]:
+    """The learner's CourseFacts, one per course of the plan, with the facts dated ≤ cutoff (`all_count`: the
+    cut-off is not before the queries' own as_of, so every row read counts). Built by CourseFacts.trusted: the
+    database already holds checked values (a kind and an exemption the services allow, Numeric scores in 0–100
+    and credits)."""
+    trusted = CourseFacts.trusted
+    built = []
+    for course_id, name, kind, minutes, credits, titles in plan:
+        key = (learner_id, course_id)
+        done = completions.get(key)
+        tried = attempts.get(key)
+        excused = exemptions.get(key)
+        extra = awarded.get(key)
+        if all_count:
+            completed = frozenset(title.strip() for title, _ in done) if done else _NO_TITLES
+            sat = tuple(tried) if tried else ()
+        else:
+            completed = frozenset(title.strip() for title, on in done if on <= cutoff) if done else _NO_TITLES
+            sat = tuple(attempt for attempt in tried if attempt[1] <= cutoff) if tried else ()
+        exemption = _strongest([how for how, on in excused if on <= cutoff]) if excused else None
+        credit = sum((c for c, on in extra if on <= cutoff), Decimal(0)) if extra else Decimal(0)
+        built.append(trusted(course_id, name, kind, minutes, credits, titles, completed, sat, exemption, credit))
+    return tuple(built)
 
 
 def _suspended_on(learner: _Learner, events, as_of: dt.date) -> dt.date | None:

@@ -15,6 +15,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from lms.rules.facts import Attempt, CourseFacts, Score, score_error
@@ -39,7 +41,13 @@ def assignment_gate(required_titles: Iterable[str], completed_titles: Iterable[s
     """R7 (blocking): every required assignment/practical must be completed before the assessment."""
     required = tuple(title.strip() for title in required_titles)
     completed = {title.strip() for title in completed_titles}
-    missing = tuple(title for title in required if title not in completed)
+    return _gate(required, tuple(title for title in required if title not in completed))
+
+
+@lru_cache(maxsize=4096)
+def _gate(required: tuple[str, ...], missing: tuple[str, ...]) -> RuleResult:
+    # A plan has few courses and most learners miss nothing: one (immutable) judgement is shared by every
+    # learner with the same required and missing titles.
     numbers = {"required": len(required), "completed": len(required) - len(missing), "missing": missing}
     if missing:
         return RuleResult("R7", False, True, f"还需完成：{'、'.join(missing)}", numbers)
@@ -48,7 +56,7 @@ def assignment_gate(required_titles: Iterable[str], completed_titles: Iterable[s
     return RuleResult("R7", True, True, f"规定作业（实操）{len(required)} 项已全部完成", numbers)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BestResult:
     """The result that counts for a course (R8) and how it was reached."""
 
@@ -69,23 +77,32 @@ def best_result(attempts: Iterable[Attempt], policy: Policy, *,
     Attempts after ``until`` (the facts cut-off) are ignored.
     """
     dated = [(score, on) for score, on in attempts if until is None or on <= until]
-    if not dated:
-        return None
     for score, _ in dated:
         error = score_error(score)
         if error:
             raise ValueError(error)
-    dated.sort(key=lambda attempt: attempt[1])  # stable: same-day attempts keep their order
-    indexed = list(enumerate(dated, start=1))
-    passing = [item for item in indexed if item[1][0] >= policy.pass_mark]
-    pool = passing or indexed
-    number, (score, on) = max(pool, key=lambda item: (item[1][0], -item[0]))
-    first_passed = dated[0][0] >= policy.pass_mark
-    return BestResult(score, on, bool(passing), bool(passing) and not first_passed,
-                      number, len(dated))
+    return _best(dated, policy.pass_mark)
 
 
-@dataclass(frozen=True)
+def _best(dated: list[Attempt], pass_mark: int) -> BestResult | None:
+    # best_result on checked (score, date) attempts, in one pass: the best passing score (the earliest
+    # of equal ones), else the best attempt; numbered in date order (same-day attempts keep their order).
+    if not dated:
+        return None
+    if len(dated) > 1:
+        dated = sorted(dated, key=itemgetter(1))
+    best_at, best_score, passed = 0, None, False
+    for at, (score, _) in enumerate(dated):
+        if score >= pass_mark:
+            if not passed or score > best_score:
+                best_at, best_score, passed = at, score, True
+        elif not passed and (best_score is None or score > best_score):
+            best_at, best_score = at, score
+    return BestResult(best_score, dated[best_at][1], passed, passed and dated[0][0] < pass_mark,
+                      best_at + 1, len(dated))
+
+
+@dataclass(frozen=True, slots=True)
 class CourseStanding:
     """Where one learner stands in one course: status, credits earned and a Chinese reason."""
 
@@ -121,22 +138,30 @@ def course_status(course: CourseFacts, policy: Policy, *, until: dt.date | None 
     Attempts dated after ``until`` are ignored (see periods.facts_cutoff).
     """
     name = f"课程《{course.name}》"
-    gate = assignment_gate(course.required_assignments, course.completed_assignments)
-    best = best_result(course.attempts, policy, until=until)
+    required = course.required_assignments      # CourseFacts holds them stripped, completed as a frozenset
+    if required:
+        completed = course.completed_assignments
+        gate = _gate(required, tuple(title for title in required if title not in completed))
+    else:
+        gate = _gate((), ())
+    pass_mark = policy.pass_mark
+    # CourseFacts checked every score when it was built (or the facts builder's database did).
+    best = _best([attempt for attempt in course.attempts if until is None or attempt[1] <= until], pass_mark)
+    awarded = course.awarded_credits
     numbers: dict[str, Any] = {
         "course_id": course.course_id, "credits": course.credits,
-        "awarded_credits": course.awarded_credits, "pass_mark": policy.pass_mark,
+        "awarded_credits": awarded, "pass_mark": pass_mark,
         "score": best.score if best else None, "attempts": best.attempts if best else 0,
     }
 
     def _standing(status: str, code: str, reason: str) -> CourseStanding:
         counts = status in COUNTING_STATUSES
-        earned = (course.credits if counts else Decimal(0)) + course.awarded_credits
-        if course.awarded_credits:
-            reason += f"，另获奖励 {format_credits(course.awarded_credits)} 学分"
+        earned = (course.credits if counts else _ZERO) + awarded
+        if awarded:
+            reason += f"，另获奖励 {_credits_text(awarded)} 学分"
         numbers["credits_earned"] = earned
         numbers["status"] = status
-        rule = RuleResult(code, counts, True, reason, numbers)
+        rule = RuleResult.owning(code, counts, True, reason, numbers)
         return CourseStanding(course.course_id, course.name, course.kind, status, earned, best, gate, rule)
 
     if course.exemption is not None:
@@ -145,7 +170,7 @@ def course_status(course: CourseFacts, policy: Policy, *, until: dt.date | None 
             text = f"{name}已免除（对口岗位工作经历）"
         else:
             text = f"{name}{label}"
-        return _standing(course.exemption, "R9", f"{text}，计 {format_credits(course.credits)} 学分")
+        return _standing(course.exemption, "R9", f"{text}，计 {_credits_text(course.credits)} 学分")
     if not gate.ok:
         text = f"{name}{gate.reason}，方可参加考核"
         if best is not None:
@@ -153,10 +178,16 @@ def course_status(course: CourseFacts, policy: Policy, *, until: dt.date | None 
         return _standing("blocked_by_assignments", "R7", text)
     if best is None:
         return _standing("not_assessed", "R8", f"{name}尚未考核")
-    score = format_score(best.score)
+    score = _score_text(best.score)
     if not best.passed:
         return _standing("failed", "R8",
-                        f"{name}未通过（最好成绩 {score} 分，及格 {policy.pass_mark} 分）")
+                         f"{name}未通过（最好成绩 {score} 分，及格 {pass_mark} 分）")
     if best.retake:
         return _standing("passed_on_retake", "R8", f"{name}补考通过（{score} 分）")
     return _standing("passed", "R8", f"{name}已通过（{score} 分）")
+
+
+_ZERO = Decimal(0)
+# The same few credit and score values recur across a county's learners; equal numbers read the same.
+_credits_text = lru_cache(maxsize=1024)(format_credits)
+_score_text = lru_cache(maxsize=4096)(format_score)

@@ -84,7 +84,7 @@ class HourTotals:
         return sum(per[cat] for cat in set(categories))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CourseFacts:
     """One course of a learner's teaching plan and what the learner did in it.
 
@@ -129,6 +129,28 @@ class CourseFacts:
             if error:
                 raise ValueError(error)
         object.__setattr__(self, "attempts", attempts)
+
+    @classmethod
+    def trusted(cls, course_id: Any, name: str, kind: str, hours: int, credits: Decimal,
+                required_assignments: tuple[str, ...], completed_assignments: frozenset[str],
+                attempts: tuple[Attempt, ...], exemption: str | None, awarded_credits: Decimal) -> CourseFacts:
+        """CourseFacts from values already in their checked form, WITHOUT the checks of the constructor: for the
+        facts builder (lms.assessment.facts), whose values the database's types and constraints guarantee —
+        a known kind and exemption, Decimal credits ≥ 0, stripped titles as a tuple and a frozenset, attempts as
+        (Decimal or int score in 0–100, date) tuples. Anyone building facts by hand uses CourseFacts(...)."""
+        facts = object.__new__(cls)
+        setter = object.__setattr__
+        setter(facts, "course_id", course_id)
+        setter(facts, "name", name)
+        setter(facts, "kind", kind)
+        setter(facts, "hours", hours)
+        setter(facts, "credits", credits)
+        setter(facts, "required_assignments", required_assignments)
+        setter(facts, "completed_assignments", completed_assignments)
+        setter(facts, "attempts", attempts)
+        setter(facts, "exemption", exemption)
+        setter(facts, "awarded_credits", awarded_credits)
+        return facts
 
 
 @dataclass(frozen=True)

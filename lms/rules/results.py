@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleResult:
     """The judgement of one rule.
 
@@ -26,6 +26,19 @@ class RuleResult:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "numbers", MappingProxyType(dict(self.numbers)))
+
+    @classmethod
+    def owning(cls, code: str, ok: bool, blocking: bool, reason: str, numbers: dict[str, Any]) -> RuleResult:
+        """A RuleResult that takes `numbers` over instead of copying it: for the engine's hot paths, whose
+        caller builds the dict for this result alone and never touches it again."""
+        result = object.__new__(cls)
+        setter = object.__setattr__
+        setter(result, "code", code)
+        setter(result, "ok", ok)
+        setter(result, "blocking", blocking)
+        setter(result, "reason", reason)
+        setter(result, "numbers", MappingProxyType(numbers))
+        return result
 
     def __hash__(self) -> int:
         return hash((self.code, self.ok, self.blocking, self.reason))

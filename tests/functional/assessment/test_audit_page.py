@@ -151,3 +151,21 @@ def test_the_learning_account_partial_renders_inside_another_page(app, enrol, ma
         html = render_template_string('<main>{% include "assessment/_learning_account.html" %}</main>',
                                       account=learning_account(learner, AS_OF))
     assert "个人学习账户" in html and "《读写算》" in html and "9 / 9" in html
+
+
+def test_the_county_audit_and_a_filtered_one_decide_alike(app, enrol, make_ready):
+    """The county-wide audit reads every learner's facts without id lists; a filtered audit (and decide(),
+    which the certificates ask) reads them by id: the same learner gets the same decision either way."""
+    from lms.assessment.audit import AuditFilters, audit_decisions, decide
+    from lms.auth.scope import EVERYTHING
+
+    learners = county(enrol, make_ready)
+    everyone = {row.learner_id: row.decision for row in audit_decisions(EVERYTHING, AS_OF).rows}
+    assert {learner.id for learner in learners.values()} <= set(everyone)
+    by_id = decide(list(everyone), AS_OF)
+    assert by_id == everyone
+    for learner in learners.values():
+        filtered = audit_decisions(EVERYTHING, AS_OF, AuditFilters(class_id=learner.class_id)).rows
+        assert {row.learner_id: row.decision for row in filtered}.items() <= everyone.items()
+    assert {d.outcome for d in everyone.values()} >= {"early_graduate", "graduate", "complete", "continue",
+                                                      "withdrawn"}
