@@ -104,3 +104,9 @@ def may(user, capability: str) -> bool:
     if not getattr(user, "is_authenticated", True):
         return False
     return getattr(user, "role", None) in holders
+
+
+def capabilities_key(user) -> str | None:
+    """What decides which capabilities `user` holds (everything `may` reads about them), to key things built
+    once from those capabilities and shared by everyone with the same answer — the menu."""
+    return getattr(user, "role", None)

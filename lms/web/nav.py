@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from flask_login import current_user
 
+from lms.auth.permissions import capabilities_key
 from lms.web.access import can
 
 NAV_ITEMS: list[tuple[str, str]] = [
@@ -69,7 +70,7 @@ def nav_for_current_user() -> list[dict]:
         return []           # every entry would lead back to the change-password page
     # The same for every user of a role (the capability table decides): built once per role and root URL.
     built = current_app.extensions.setdefault("lms.nav", {})
-    key = (current_user.role, request.script_root)
+    key = (capabilities_key(current_user._get_current_object()), request.script_root)
     if key not in built:
         views = current_app.view_functions
         built[key] = tuple({"label": label, "url": url_for(endpoint), "endpoint": endpoint}
