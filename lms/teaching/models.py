@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, or_, select
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, or_, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.clock import now_utc
@@ -217,7 +217,10 @@ class PlatformRecord(CreatedAtMixin, db.Model):
     """
 
     __tablename__ = "platform_records"
-    __table_args__ = (UniqueConstraint("platform", "record_ref"), CheckConstraint("minutes >= 0", name="minutes"))
+    __table_args__ = (UniqueConstraint("platform", "record_ref"), CheckConstraint("minutes >= 0", name="minutes"),
+                      # Covering the hours sums (lms.teaching.hours): learner, day and minutes read from the index
+                      # in learner order, without the wide rows (course name, record reference).
+                      Index("ix_platform_records_learner_hours", "learner_id", "studied_on", "minutes"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
@@ -240,7 +243,10 @@ class SelfStudyEntry(CreatedAtMixin, db.Model):
 
     __tablename__ = "self_study_entries"
     __table_args__ = (CheckConstraint("minutes > 0", name="minutes"),
-                      CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"))
+                      CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+                      # Covering the S hours sums (lms.teaching.hours.credited_self_study: approved entries only).
+                      Index("ix_self_study_entries_credited_hours", "learner_id", "studied_on", "minutes",
+                            postgresql_where=text("status = 'approved'"), sqlite_where=text("status = 'approved'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)

@@ -241,3 +241,31 @@ def test_existing_status_events_stand_after_0680_and_survive_its_downgrade(empty
         downgrade(revision="0670")
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT kind FROM status_events")).scalars().all() == ["suspend"]
+
+
+def test_0730_adds_the_hours_indexes_and_its_downgrade_takes_them_away(empty_database_url, tmp_path):
+    """0730: the covering indexes of the hours sums exist after the upgrade, keep the rows, and go on downgrade."""
+    from sqlalchemy import inspect
+
+    def indexes(table):
+        return {index["name"] for index in inspect(db.engine).get_indexes(table)}
+
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": empty_database_url, "DATA_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0720")
+        with db.engine.begin() as connection:
+            _one_learner(connection, "studying")
+            connection.execute(text(
+                "INSERT INTO platform_records (learner_id, platform, course_name, minutes, studied_on, record_ref, "
+                "created_at) SELECT id, '平台', '', 90, '2024-04-01', 'R1', CURRENT_TIMESTAMP FROM learners"))
+        upgrade()
+        db.engine.dispose()
+        assert "ix_platform_records_learner_hours" in indexes("platform_records")
+        assert "ix_self_study_entries_credited_hours" in indexes("self_study_entries")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT minutes FROM platform_records")).scalars().all() == [90]
+        downgrade(revision="0720")
+        db.engine.dispose()
+        assert "ix_platform_records_learner_hours" not in indexes("platform_records")
+        assert "ix_self_study_entries_credited_hours" not in indexes("self_study_entries")
+        db.engine.dispose()
