@@ -19,7 +19,7 @@ from lms.core.gc import paused_gc
 from lms.extensions import db
 from lms.geo.models import Division, villages_of
 from lms.learners.models import Learner
-from lms.rules import OUTCOMES, Decision, graduation_decision, hours_number
+from lms.rules import OUTCOMES, Decision, graduation_decisions, hours_number
 from lms.teaching.models import Specialty, TeachingClass
 
 
@@ -36,8 +36,7 @@ def _decisions(learner_ids: list[int] | None, as_of: dt.date) -> dict[int, Decis
     # learner_ids None: every learner, read without id lists (one statement per kind of fact).
     with paused_gc():
         facts, policies = facts_and_policies(learner_ids, as_of)
-        return {learner_id: graduation_decision(fact, as_of, policies[learner_id])
-                for learner_id, fact in facts.items()}
+        return graduation_decisions(facts, as_of, policies)
 
 
 @dataclass(frozen=True)

@@ -215,10 +215,11 @@ def facts_and_policies(learner_ids: Iterable[int] | None, as_of: dt.date, *, cou
              for learner_id, parts in _learner_hours(learners, policies, cutoffs, as_of, everyone).items()}
 
     facts: dict[int, LearnerFacts] = {}
+    made: dict[tuple, CourseFacts] = {}
     for learner in learners.values():
         cutoff = cutoffs[learner.id]
         course_facts = _course_facts(learner.id, plans.get(learner.specialty_id, ()), cutoff, cutoff >= as_of,
-                                     completions, attempts, exemptions, awarded) if courses else ()
+                                     completions, attempts, exemptions, awarded, made) if courses else ()
         evaluations = sorted(e for e in morals.get(learner.id, ()) if e[0] <= cutoff)
         facts[learner.id] = LearnerFacts(
             birth_on=learner.birth_on, enrolled_on=learner.enrolled_on, prior_education=learner.prior_education,
@@ -317,11 +318,12 @@ _NO_TITLES: frozenset[str] = frozenset()
 
 
 def _course_facts(learner_id: int, plan, cutoff: dt.date, all_count: bool, completions, attempts, exemptions,
-                  awarded) -> tuple[CourseFacts, ...]:
+                  awarded, made: dict[tuple, CourseFacts]) -> tuple[CourseFacts, ...]:
     """The learner's CourseFacts, one per course of the plan, with the facts dated ≤ cutoff (`all_count`: the
     cut-off is not before the queries' own as_of, so every row read counts). Built by CourseFacts.trusted: the
     database already holds checked values (a kind and an exemption the services allow, Numeric scores in 0–100
-    and credits)."""
+    and credits). Learners with equal facts in a course share one CourseFacts (`made`, keyed by the course and
+    the learner's own values: a course id is one plan row), so the engine judges it once (graduation_decisions)."""
     trusted = CourseFacts.trusted
     built = []
     for course_id, name, kind, minutes, credits, titles in plan:
@@ -338,7 +340,12 @@ def _course_facts(learner_id: int, plan, cutoff: dt.date, all_count: bool, compl
             sat = tuple(attempt for attempt in tried if attempt[1] <= cutoff) if tried else ()
         exemption = _strongest([how for how, on in excused if on <= cutoff]) if excused else None
         credit = sum((c for c, on in extra if on <= cutoff), Decimal(0)) if extra else Decimal(0)
-        built.append(trusted(course_id, name, kind, minutes, credits, titles, completed, sat, exemption, credit))
+        key = (course_id, completed, sat, exemption, credit)
+        course = made.get(key)
+        if course is None:
+            course = made[key] = trusted(course_id, name, kind, minutes, credits, titles, completed, sat, exemption,
+                                         credit)
+        built.append(course)
     return tuple(built)
 
 

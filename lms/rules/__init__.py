@@ -115,7 +115,14 @@ from lms.rules.formatting import (
     hours_number,
 )
 from lms.rules.funding import counts_for_funding, funding_due, funding_rule
-from lms.rules.graduation import Decision, credits_rule, graduation_decision, has_left, is_withdrawn
+from lms.rules.graduation import (
+    Decision,
+    credits_rule,
+    graduation_decision,
+    graduation_decisions,
+    has_left,
+    is_withdrawn,
+)
 from lms.rules.hours import HoursJudge, categories_label, hours_judge, hours_rule, self_study_balance
 from lms.rules.moral import MORAL_STATE_LABELS, moral_evaluation, moral_state
 from lms.rules.periods import (
@@ -225,7 +232,7 @@ __all__ = [
     "counted_spans", "counts_toward_target", "course_status", "credits_rule", "evaluate", "facts_cutoff",
     "hours_cutoff",
     "format_credits", "format_date_cn", "format_hours", "format_month_cn", "format_number",
-    "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision",
+    "format_score", "format_yuan", "funding_due", "funding_rule", "graduation_decision", "graduation_decisions",
     "enrolment_and_hours_rules", "hours_number", "hours_judge", "hours_rule", "is_withdrawn", "learner_period_end",
     "moral_evaluation", "moral_state", "not_studying_reason", "period_end_as_of", "period_end_if_resumed",
     "policy_field", "programme_rule", "programme_years", "resit_until", "suspended_since", "has_left",

@@ -24,11 +24,13 @@ Semantics (dates inclusive; the period's last day belongs to the period):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from lms.rules.courses import CourseStanding, course_status
-from lms.rules.facts import LearnerFacts
+from lms.rules.facts import CourseFacts, LearnerFacts
 from lms.rules.formatting import format_credits, format_date_cn
 from lms.rules.hours import hours_rule
 from lms.rules.moral import moral_evaluation
@@ -37,6 +39,8 @@ from lms.rules.policy import Policy
 from lms.rules.results import RuleResult
 from lms.rules.studying import period_end_if_resumed
 from lms.rules.vocab import OUTCOME_LABELS
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,52 @@ def credits_rule(credits: Decimal, policy: Policy) -> RuleResult | None:
 
 def graduation_decision(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> Decision:
     """R11–R13: graduate / early_graduate / complete / continue / withdrawn / left, with reasons (see module doc)."""
-    end = learner_period_end(facts.enrolled_on, facts.prior_education, policy, facts.period_end_on)
-    cutoff = facts_cutoff(as_of, end, policy)
-    resit_end = resit_until(end, policy)
+    end, cutoff, resit_end = _period_dates(facts, as_of, policy)
     standings = tuple(course_status(course, policy, until=cutoff) for course in facts.courses)
+    return _decision(facts, as_of, policy, end, cutoff, resit_end, standings)
+
+
+def graduation_decisions(facts: Mapping[K, LearnerFacts], as_of: dt.date, policies: Mapping[K, Policy],
+                         ) -> dict[K, Decision]:
+    """graduation_decision(facts[key], as_of, policies[key]) for every key — the same Decisions — with what
+    learners share worked out once per call (a cohort at a time, for the graduation audit): the period dates of
+    each (policy, enrolment day, prior education, stored period end), and the standing of each course per
+    (policy, cut-off day) and CourseFacts equal in every field to one already judged (CourseFacts is frozen and
+    compares every field; CourseStanding is immutable, so equal courses share one — equal numbers such as 85 and
+    Decimal("85.0") read the same in every reason)."""
+    periods: dict[tuple, tuple[dt.date, dt.date, dt.date]] = {}
+    judged: dict[tuple[int, dt.date], dict[CourseFacts, CourseStanding]] = {}
+    decisions: dict[K, Decision] = {}
+    for key, fact in facts.items():
+        policy = policies[key]
+        # id(policy): `policies` holds every policy for the whole call (a Policy's own hash serialises it).
+        period_key = (id(policy), fact.enrolled_on, fact.prior_education, fact.period_end_on)
+        dates = periods.get(period_key)
+        if dates is None:
+            dates = periods[period_key] = _period_dates(fact, as_of, policy)
+        end, cutoff, resit_end = dates
+        seen = judged.get((id(policy), cutoff))
+        if seen is None:
+            seen = judged[(id(policy), cutoff)] = {}
+        standings = []
+        for course in fact.courses:
+            standing = seen.get(course)
+            if standing is None:
+                standing = seen[course] = course_status(course, policy, until=cutoff)
+            standings.append(standing)
+        decisions[key] = _decision(fact, as_of, policy, end, cutoff, resit_end, tuple(standings))
+    return decisions
+
+
+def _period_dates(facts: LearnerFacts, as_of: dt.date, policy: Policy) -> tuple[dt.date, dt.date, dt.date]:
+    # The period's last day, the facts cut-off (R12) and the end of the re-sit window.
+    end = learner_period_end(facts.enrolled_on, facts.prior_education, policy, facts.period_end_on)
+    return end, facts_cutoff(as_of, end, policy), resit_until(end, policy)
+
+
+def _decision(facts: LearnerFacts, as_of: dt.date, policy: Policy, end: dt.date, cutoff: dt.date,
+              resit_end: dt.date, standings: tuple[CourseStanding, ...]) -> Decision:
+    # THE decision of R11–R13 from the period dates and the course standings (both entry points above).
     credits = sum((s.credits_earned for s in standings), Decimal(0))
     hours = hours_rule(facts.hours, policy)
     rules: list[RuleResult] = [moral_evaluation(facts.moral_ok)]

@@ -56,3 +56,23 @@ def test_flask_lms_hours_and_the_audit_agree_on_learners_suspended_resumed_and_w
     assert audit[withdrawn.student_number]["decision"] == "withdrawn"
     assert hours[resumed.student_number]["rules"]["R3"]["reason"].endswith("修业期 2021年3月1日至2024年8月28日"
                                                                          "（标准修业期至2024年2月29日）")
+
+
+def test_learners_with_equal_facts_in_a_course_share_one_course_facts(enrol, plan, make_ready):
+    # The builder hands the engine one CourseFacts per distinct (course, facts), so graduation_decisions judges
+    # each once; a learner's own result, assignments or cut-off give them their own.
+    from lms.rules import graduation_decision, graduation_decisions
+    from tests.factories import make_result
+
+    fresh, also_fresh, ready, failed = (enrol() for _ in range(4))
+    make_ready(ready)
+    make_result(failed, plan.literacy, 40)
+    facts, policies = facts_and_policies(None, AS_OF)
+    assert all(a is b for a, b in zip(facts[fresh.id].courses, facts[also_fresh.id].courses, strict=True))
+    assert not any(a is b for a, b in zip(facts[fresh.id].courses, facts[ready.id].courses, strict=True))
+    literacy, *rest = facts[failed.id].courses
+    assert literacy is not facts[fresh.id].courses[0] and literacy.attempts[0][0] == 40
+    assert all(a is b for a, b in zip(rest, facts[fresh.id].courses[1:], strict=True))
+    decisions = graduation_decisions(facts, AS_OF, policies)
+    assert decisions == {i: graduation_decision(fact, AS_OF, policies[i]) for i, fact in facts.items()}
+    assert decisions[ready.id].outcome == "graduate" and decisions[failed.id].outcome == "complete"

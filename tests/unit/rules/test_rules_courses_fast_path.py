@@ -14,7 +14,17 @@ from decimal import Decimal
 
 import pytest
 
-from lms.rules import CourseFacts, Policy, assignment_gate, best_result, course_status
+from lms.rules import (
+    CourseFacts,
+    HourTotals,
+    LearnerFacts,
+    Policy,
+    assignment_gate,
+    best_result,
+    course_status,
+    graduation_decision,
+    graduation_decisions,
+)
 from lms.rules.courses import COUNTING_STATUSES, BestResult
 from lms.rules.formatting import format_credits, format_score
 from lms.rules.vocab import EXEMPTION_KIND_LABELS
@@ -169,3 +179,55 @@ def test_trusted_course_facts_equal_checked_ones():
                                       checked.exemption, checked.awarded_credits)
         assert trusted == checked
         assert course_status(trusted, Policy()) == course_status(checked, Policy())
+
+
+def random_learner(rng, pool, learner_id):
+    """A learner whose plan takes courses from a small shared pool (so equal courses recur), varied dates."""
+    by_id = {}
+    for course in rng.sample(pool, rng.randint(0, 6)):
+        by_id.setdefault(course.course_id, course)
+    enrolled = rng.choice([D(2023, 3, 1), D(2024, 2, 29), D(2025, 9, 1)])
+    end = rng.choice([None, None, D(2026, 2, 28), D(2027, 8, 31)])
+    status = rng.choice(["studying"] * 6 + ["withdrawn", "transferred", "suspended"])
+    return LearnerFacts(
+        birth_on=D(1980, 1, 1), enrolled_on=enrolled, prior_education=rng.choice(["未上过学", "高中及以上"]),
+        hours=HourTotals(face=rng.choice([0, 6000]), live=rng.choice([0, 600]),
+                         platform=rng.choice([0, 9000, 12000]), self_study=rng.choice([0, 6000, 21600])),
+        courses=tuple(by_id.values()), moral_ok=rng.choice([None, True, True, False]),
+        period_end_on=end if end is None or end >= enrolled else None, status=status,
+        withdrawn_on=rng.choice([None, D(2025, 1, 1)]) if status == "withdrawn" else None,
+        left_on=rng.choice([None, D(2026, 1, 1)]) if status == "transferred" else None,
+        suspended_on=D(2025, 3, 1) if status == "suspended" else None, learner_id=learner_id)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_graduation_decisions_of_a_cohort_equal_one_at_a_time(seed):
+    """graduation_decisions (dates per period, standings shared between equal courses) == graduation_decision."""
+    rng = random.Random(200 + seed)
+    policies = [Policy(), Policy(pass_mark=50, early_graduation_allowed=False), Policy(min_credits=Decimal(8)),
+                Policy(resit_years=0), Policy()]   # two equal policies, distinct objects
+    pool = [random_course(rng, 60) for _ in range(25)]
+    for as_of in (D(2025, 6, 1), D(2026, 2, 28), D(2026, 3, 1), D(2028, 3, 1)):
+        facts = {i: random_learner(rng, pool, i) for i in range(300)}
+        chosen = {i: rng.choice(policies) for i in facts}
+        fast = graduation_decisions(facts, as_of, chosen)
+        assert list(fast) == list(facts)
+        for i, fact in facts.items():
+            assert fast[i] == graduation_decision(fact, as_of, chosen[i])
+
+
+def test_graduation_decisions_share_the_standing_of_equal_courses_only():
+    course = CourseFacts(1, "读写算", "cultural", credits=Decimal(4), attempts=((75, D(2024, 6, 1)),))
+    same = CourseFacts(1, "读写算", "cultural", credits=Decimal(4), attempts=((75, D(2024, 6, 1)),))
+    later = CourseFacts(1, "读写算", "cultural", credits=Decimal(4), attempts=((75, D(2024, 6, 2)),))
+    learners = {i: LearnerFacts(D(1980, 1, 1), D(2023, 3, 1), "未上过学", courses=(course,)) for i in (1, 2)}
+    learners[2] = LearnerFacts(D(1980, 1, 1), D(2023, 3, 1), "未上过学", courses=(same,))
+    learners[3] = LearnerFacts(D(1980, 1, 1), D(2023, 3, 1), "未上过学", courses=(later,))
+    policy = Policy()
+    decisions = graduation_decisions(learners, D(2025, 6, 1), {i: policy for i in learners})
+    assert decisions[2].courses[0] is decisions[1].courses[0]
+    assert decisions[3].courses[0] is not decisions[1].courses[0]
+    assert decisions[3].courses[0].best.sat_on == D(2024, 6, 2)
+    # a stricter policy judges the same course anew
+    strict = graduation_decisions(learners, D(2025, 6, 1), {1: policy, 2: Policy(pass_mark=80), 3: policy})
+    assert strict[2].courses[0].status == "failed" and strict[1].courses[0].status == "passed"
