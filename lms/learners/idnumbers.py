@@ -132,6 +132,13 @@ def _eighteen_characters(raw: object) -> tuple[str, bool]:
     raise IdNumberError(f"身份证号应为 18 位（旧号 15 位），现在是 {length} 位")
 
 
+def _is_clean(raw: object) -> bool:
+    """True for a cell that cleaning would leave as it is and that is 18 digits (or 17 and X): a roster's usual
+    cell. _eighteen_characters(raw) is then (raw, False) (tests/unit/learners/test_idnumbers.py holds it)."""
+    return (type(raw) is str and len(raw) == 18 and raw.isascii() and raw[:17].isdigit()
+            and raw[17] in _LAST_CHARACTERS)
+
+
 def normalise_id_number(raw: object, *, today: dt.date) -> IdNumber:
     """Clean and validate an ID number cell; convert a 15-digit old number to 18 digits.
 
@@ -140,13 +147,7 @@ def normalise_id_number(raw: object, *, today: dt.date) -> IdNumber:
     non-digits, an impossible birth date, a wrong check digit or a birth date after `today`.
     An unknown address code is only a warning.
     """
-    if (
-        type(raw) is str  # the common, already clean case skips all cleaning
-        and len(raw) == 18
-        and raw.isascii()
-        and raw[:17].isdigit()
-        and raw[17] in _LAST_CHARACTERS
-    ):
+    if _is_clean(raw):  # the common, already clean case skips all cleaning
         number, converted = raw, False
     else:
         number, converted = _eighteen_characters(raw)

@@ -29,6 +29,7 @@ from lms.learners.pinyin import name_initials
 from lms.learners.queries import village_labels
 from lms.policies.services import policy_for
 from lms.rules import check_age
+from lms.rules.age import birth_window
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,8 @@ class RosterImporter(Importer[PlannedRosterRow]):
                              if clean_text(cell) else "")
         self._education = memoised(lambda cell: parse_education(cell) if clean_text(cell) else "")
         self._age = functools.lru_cache(maxsize=65536)(lambda born: check_age(born, self.today, policy))
+        # R1 as two dates, once per file: most rows pass with two comparisons; the rule words the others.
+        self._born_window = birth_window(self.today, policy)
         candidates = []
         for row in rows:
             item = self._check_row(row, resolver, ids)
@@ -144,8 +147,9 @@ class RosterImporter(Importer[PlannedRosterRow]):
         phone = optional_phone(self, row)
         if phone is None:
             return None
-        age = self._age(number.birth_on)
-        if not age.ok:
+        earliest, latest = self._born_window
+        if not earliest <= number.birth_on <= latest:
+            age = self._age(number.birth_on)
             self.warn(row, "id_number", f"按今天计算{age.reason.removeprefix('入学时 ')}，报名时会被拒绝")
         return NewRosterEntry(row, name, number, ids.hash(number.number), place[0], education, phone)
 

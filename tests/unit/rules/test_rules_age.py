@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from lms.rules import Policy, age_on, check_age
+from lms.rules.age import birth_window
 
 ENROLLED = dt.date(2024, 6, 15)
 POLICY = Policy()
@@ -84,3 +85,40 @@ def test_enrolment_before_birth_is_refused_not_crashed():
     result = check_age(dt.date(2030, 1, 1), ENROLLED, POLICY)
     assert not result.ok
     assert result.reason == "入学日期早于出生日期"
+
+
+# birth_window (the roster import's per-file form of R1) must agree with check_age on every birth date.
+WINDOW_DAYS = [ENROLLED, dt.date(2025, 9, 1), dt.date(2026, 12, 7), dt.date(2024, 2, 29), dt.date(2025, 2, 28),
+               dt.date(2025, 3, 1), dt.date(2028, 2, 29), dt.date(2023, 12, 31), dt.date(2024, 1, 1)]
+
+
+@pytest.mark.parametrize("enrolled_on", WINDOW_DAYS)
+@pytest.mark.parametrize(("low", "high"), [(15, 59), (16, 59), (14, 60), (0, 1)])
+def test_birth_window_agrees_with_check_age(enrolled_on, low, high):
+    policy = Policy(min_age=low, max_age=high)
+    earliest, latest = birth_window(enrolled_on, policy)
+    # Every day within three years of each boundary (each span holds a 29 February), and the day itself.
+    days = set()
+    for boundary in (earliest, latest):
+        start = boundary - dt.timedelta(days=3 * 366)
+        days.update(start + dt.timedelta(days=n) for n in range(6 * 366 + 1))
+    days.add(enrolled_on)
+    for birth_on in sorted(days):
+        if birth_on > enrolled_on:
+            continue          # a birth date after the enrolment day never passes either way
+        assert (earliest <= birth_on <= latest) is check_age(birth_on, enrolled_on, policy).ok, (birth_on, policy)
+
+
+@pytest.mark.parametrize(("years", "shift", "age", "accepted"), EDGES)
+def test_birth_window_edges_on_the_enrolment_day(years, shift, age, accepted):
+    earliest, latest = birth_window(ENROLLED, POLICY)
+    assert (earliest <= born(years, shift) <= latest) is accepted
+
+
+def test_birth_window_for_29_february_births():
+    # Born 29 Feb 2008: 15 on 1 March 2023 (a common year), not on 28 February.
+    policy = Policy(min_age=15, max_age=59)
+    for day, accepted in ((dt.date(2023, 2, 28), False), (dt.date(2023, 3, 1), True)):
+        earliest, latest = birth_window(day, policy)
+        assert (earliest <= dt.date(2008, 2, 29) <= latest) is accepted
+        assert check_age(dt.date(2008, 2, 29), day, policy).ok is accepted
