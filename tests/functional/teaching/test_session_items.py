@@ -1,0 +1,48 @@
+"""The class page's session items written by `session_items` are the markup the template's macro wrote."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from lms.teaching.views import session_items
+
+# The template's macro as it was before the items were written in Python (templates/teaching/class.html),
+# with its two permission checks as the booleans the page now passes.
+MACRO = """{% macro session_item(row) %}{% set s = row.session %}
+  <div class="list-group-item {% if s.cancelled_at %}text-muted{% endif %}">
+    <div class="d-flex justify-content-between flex-wrap gap-1">
+      <span><strong>{{ s.held_on|date_cn }}</strong> {{ s.course.name }}</span>
+      <span class="small">{{ s.mode_label }} · {{ s.minutes|hours }} 学时</span>
+    </div>
+    <div class="small text-muted">{{ s.place }}{% if s.teacher %} · {{ s.teacher.display_name }}{% endif %}
+      {% if s.cancelled_at %} · <span class="text-danger">已取消</span>{% elif row.marked %} · 到课 {{ row.attended }}/{{ row.marked }}{% else %} · 未点名{% endif %}</div>
+    {% if may_take and not s.cancelled_at %}
+    <div class="mt-1 d-flex gap-2 flex-wrap">
+      {% if s.held_on <= as_of %}<a class="btn btn-sm btn-primary btn-touch" href="{{ id_url('sessions.attendance', session_id=s.id) }}">点名</a>{% endif %}
+      <a class="btn btn-sm btn-outline-secondary" href="{{ id_url('sessions.sign_in_sheet', session_id=s.id) }}">签到表</a>
+      <a class="btn btn-sm btn-outline-secondary" href="{{ id_url('sessions.sign_in_spreadsheet', session_id=s.id) }}">录入表</a>
+      <a class="btn btn-sm btn-outline-secondary" href="{{ id_url('sessions.edit_session', session_id=s.id) }}">修改</a>
+    </div>{% endif %}
+    {% if may_see_evidence and s.held_on <= as_of %}<div class="mt-1"><a class="small" href="{{ id_url('sessions.session_evidence', session_id=s.id) }}">照片与签到表</a></div>{% endif %}
+  </div>
+{% endmacro %}{% for row in rows %}{{ session_item(row) }}{% endfor %}"""
+
+
+def _row(i, held_on, *, cancelled=False, teacher="王老师", marked=40, attended=33, place="村委会<二楼>", minutes=480):
+    session = SimpleNamespace(id=i, held_on=held_on, cancelled_at=datetime(2026, 12, 1) if cancelled else None,
+                              course=SimpleNamespace(name="计算机 & 应用"), mode_label="面授", minutes=minutes,
+                              place=place, teacher=SimpleNamespace(display_name=teacher) if teacher else None)
+    return SimpleNamespace(session=session, marked=marked, attended=attended)
+
+
+def test_session_items_write_what_the_template_macro_wrote(app):
+    as_of = date(2026, 12, 7)
+    rows = [_row(1, date(2026, 12, 9)), _row(2, as_of, marked=0, attended=0), _row(3, date(2026, 12, 1), cancelled=True),
+            _row(4, date(2026, 11, 2), teacher=None, place="", minutes=25), _row(5, date(2025, 1, 31), marked=3, attended=0)]
+    with app.test_request_context():
+        old = app.jinja_env.from_string(MACRO)
+        for may_take in (True, False):
+            for may_see_evidence in (True, False):
+                for chosen in (rows, rows[2:3], []):
+                    expected = old.render(rows=chosen, as_of=as_of, may_take=may_take, may_see_evidence=may_see_evidence)
+                    assert str(session_items(chosen, as_of, may_take, may_see_evidence)) == expected
