@@ -1,10 +1,10 @@
-"""The class page's session items written by `session_items` are the markup the template's macro wrote."""
+"""The class page's session items and learner rows, written in Python, are the markup the template wrote."""
 from __future__ import annotations
 
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from lms.teaching.views import session_items
+from lms.teaching.views import learner_rows, session_items
 
 # The template's macro as it was before the items were written in Python (templates/teaching/class.html),
 # with its two permission checks as the booleans the page now passes.
@@ -46,3 +46,27 @@ def test_session_items_write_what_the_template_macro_wrote(app):
                 for chosen in (rows, rows[2:3], []):
                     expected = old.render(rows=chosen, as_of=as_of, may_take=may_take, may_see_evidence=may_see_evidence)
                     assert str(session_items(chosen, as_of, may_take, may_see_evidence)) == expected
+
+
+# The learner table's loop as it was (templates/teaching/class.html).
+LEARNER_LOOP = """  {% for learner in learners %}{% set p = progress.get(learner.id) %}
+  <tr><td class="col-name"><a href="{{ id_url('teaching.learner_hours', learner_id=learner.id) }}">{{ learner.name }}</a>{% if learner.status != "studying" %} <span class="badge text-bg-secondary">{{ learner.status_label }}</span>{% endif %}</td>
+    <td>{{ learner.student_number }}</td>
+    {% if p %}<td class="num">{{ p.totals.face|hours }}</td><td class="num">{{ p.totals.live|hours }}</td><td class="num">{{ p.totals.platform|hours }}</td><td class="num">{{ p.totals.self_study|hours }}</td>
+    <td class="text-nowrap">{{ p.r6_percent }}%</td>{% else %}<td colspan="5"></td>{% endif %}</tr>
+  {% endfor %}"""
+
+
+def test_learner_rows_write_what_the_template_loop_wrote(app):
+    learners = [SimpleNamespace(id=i, name=name, student_number=f"T{i:04d}", status=status, status_label=label)
+                for i, (name, status, label) in enumerate([("张三", "studying", "在读"), ("李<四>", "suspended", "休学"),
+                                                          ('O"Neil', "withdrawn", "退学"), ("赵六", "studying", "在读")],
+                                                         start=1)]
+    totals = SimpleNamespace(face=21599, live=25, platform=0, self_study=600)
+    progress = {1: SimpleNamespace(totals=totals, r6_percent=99), 4: SimpleNamespace(totals=totals, r6_percent=0)}
+    with app.test_request_context():
+        old = app.jinja_env.from_string(LEARNER_LOOP)
+        new = app.jinja_env.from_string("  {{ learner_rows(learners, progress) }}")
+        for chosen in (learners, learners[1:3], []):
+            assert (new.render(learners=chosen, progress=progress, learner_rows=learner_rows)
+                    == old.render(learners=chosen, progress=progress))
