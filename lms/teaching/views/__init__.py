@@ -91,6 +91,17 @@ def edit_class(class_id: int):
     return _class_form(get_or_404(TeachingClass, class_id))
 
 
+def risk_items(pairs) -> Markup:
+    """The class page's list of learners whose hours need attention: (learner, progress) pairs, each linked to
+    the learner's hours with what is missing, one line each. The markup the template's macro wrote."""
+    return Markup("".join(
+        f'\n  <a class="list-group-item list-group-item-action small" '
+        f'href="{escape(id_url("teaching.learner_hours", learner_id=learner.id))}">'
+        f'\n    <strong>{escape(learner.name)}</strong> <span class="text-muted">{escape(learner.student_number)}</span>'
+        f'\n    <div>{"".join(f"<div>{escape(line)}</div>" for line in p.missing)}</div>\n  </a>\n'
+        for learner, p in pairs))
+
+
 def session_items(rows, as_of, may_take: bool, may_see_evidence: bool) -> Markup:
     """The class page's session list items, newest first: day, course, mode and hours, place, teacher, the
     attendance count (or cancelled / not marked), the sheet links for a user who takes attendance and the
@@ -163,7 +174,7 @@ def class_page(class_id: int):
                            learners=learners, progress=progress, at_risk=at_risk, as_of=as_of,
                            not_shown=queries.learners_not_shown(teaching_class, scope),
                            cadence=queries.class_cadence_report(teaching_class, sessions, as_of),
-                           teachers=queries.teachers(), session_items=session_items,
+                           teachers=queries.teachers(), session_items=session_items, risk_items=risk_items,
                            learner_rows=learner_rows)
 
 

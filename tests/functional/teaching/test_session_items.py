@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from lms.teaching.views import learner_rows, session_items
+from lms.teaching.views import learner_rows, risk_items, session_items
 
 # The template's macro as it was before the items were written in Python (templates/teaching/class.html),
 # with its two permission checks as the booleans the page now passes.
@@ -70,3 +70,21 @@ def test_learner_rows_write_what_the_template_loop_wrote(app):
         for chosen in (learners, learners[1:3], []):
             assert (new.render(learners=chosen, progress=progress, learner_rows=learner_rows)
                     == old.render(learners=chosen, progress=progress))
+
+
+# The at-risk list's macro as it was (templates/teaching/class.html).
+RISK_MACRO = """{% macro risk_item(learner, p) %}
+  <a class="list-group-item list-group-item-action small" href="{{ id_url('teaching.learner_hours', learner_id=learner.id) }}">
+    <strong>{{ learner.name }}</strong> <span class="text-muted">{{ learner.student_number }}</span>
+    <div>{% for line in p.missing %}<div>{{ line }}</div>{% endfor %}</div>
+  </a>
+{% endmacro %}{% for learner, p in pairs %}{{ risk_item(learner, p) }}{% endfor %}"""
+
+
+def test_risk_items_write_what_the_template_macro_wrote(app):
+    pairs = [(SimpleNamespace(id=1, name="张<三>", student_number="T1"), SimpleNamespace(missing=["面授差 8 学时", "R6 <60%"])),
+             (SimpleNamespace(id=2, name="李四", student_number="T&2"), SimpleNamespace(missing=[]))]
+    with app.test_request_context():
+        old = app.jinja_env.from_string(RISK_MACRO)
+        for chosen in (pairs, pairs[1:], []):
+            assert str(risk_items(chosen)) == old.render(pairs=chosen)
