@@ -73,20 +73,22 @@ def scoped(stmt, model, scope: Scope | None = None):
     return stmt.where(model.in_scope(scope or current_scope()))
 
 
-def get_or_404(model, object_id, scope: Scope | None = None):
-    """Load one row of `model` by primary key if it exists and lies in scope; otherwise 404."""
+def get_or_404(model, object_id, scope: Scope | None = None, options: tuple = ()):
+    """Load one row of `model` by primary key if it exists and lies in scope; otherwise 404. `options`: loader
+    options (a module-level tuple, e.g. the relations the page shows, joined in the same SELECT)."""
     if not in_range(object_id):         # an id no column holds (from a form or a hand-made URL) exists nowhere
         abort(404)
-    obj = db.session.scalars(_by_id_in_scope(model, scope or current_scope()), {"object_id": object_id}).first()
+    obj = db.session.scalars(_by_id_in_scope(model, scope or current_scope(), options),
+                             {"object_id": object_id}).first()
     if obj is None:
         abort(404)
     return obj
 
 
 @lru_cache(maxsize=1024)
-def _by_id_in_scope(model, scope: Scope):
+def _by_id_in_scope(model, scope: Scope, options: tuple = ()):
     """SELECT model WHERE id = :object_id AND in scope — built once per model and scope, not per request
     (the scope clauses are sub-selects; building them cost more than running the query)."""
     from sqlalchemy import bindparam, select
 
-    return scoped(select(model).where(model.id == bindparam("object_id")), model, scope)
+    return scoped(select(model).where(model.id == bindparam("object_id")), model, scope).options(*options)

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
 
 from lms.audit.services import record
 from lms.auth.models import User
@@ -50,6 +51,7 @@ from lms.teaching.services.sessions import (
     sheet_roll,
 )
 from lms.web.access import current_scope, get_or_404, requires
+from lms.web.filters import hours_input
 from lms.web.forms import choices
 from lms.web.numbers import form_ids, form_int
 from lms.web.saving import saving
@@ -164,10 +166,49 @@ def status_buttons(learner_id: int, status: str) -> Markup:
                           for code, button in _BUTTONS.items()))
 
 
+# One learner's line on the sheet, written out once: the template's loop over 40 rows (≈ 12 escaped values
+# each) was half of the sheet's template time. The markup is the template's, byte for byte.
+_SHEET_ROW = (
+    '\n  <div class="sheet-row is-{status}" id="row-{id}" data-learner="{id}" data-student="{number}" '
+    'data-name="{name}">\n'
+    '    <div class="d-flex justify-content-between"><span class="name">{name}</span>'
+    '<span class="small text-muted">{number}</span></div>\n'
+    '    <div class="d-flex gap-2 align-items-center mt-1">\n'
+    '      <div class="btn-group flex-grow-1" role="group" aria-label="{name}的考勤">\n'
+    '        {buttons}\n'
+    '      </div>\n'
+    '      <input class="form-control form-control-sm hours-input" name="hours-{id}" value="{hours}" '
+    'inputmode="decimal" aria-label="{name}的学时">\n'
+    '    </div>\n'
+    '    {error}\n'
+    '  </div>\n  ')
+
+
+def sheet_rows(learners, marks: dict, errors: dict, session_minutes: int) -> Markup:
+    """The sheet's learner rows: each learner's status (their mark's, else present), buttons, 学时 box (the
+    mark's minutes, else the session's) and the refusal naming the row, if any (the template calls this)."""
+    out = []
+    for learner in learners:
+        learner_id = int(learner.id)
+        mark = marks.get(learner_id)
+        status = mark.status if mark else "present"
+        error = errors.get(learner_id)
+        out.append(_SHEET_ROW.format(
+            status=escape(status), id=learner_id, number=escape(learner.student_number), name=escape(learner.name),
+            buttons=status_buttons(learner_id, status),
+            hours=escape(hours_input(mark.minutes if mark else session_minutes)),
+            error=f'<div class="text-danger small">{escape(error)}</div>' if error else ""))
+    return Markup("".join(out))
+
+
+# The sheet shows the session's course and class: loaded with the session, not by two more SELECTs.
+_SHEET_SESSION = (joinedload(ClassSession.course), joinedload(ClassSession.teaching_class))
+
+
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @requires("attendance.take")
 def attendance(session_id: int):
-    session = get_or_404(ClassSession, session_id)
+    session = get_or_404(ClassSession, session_id, options=_SHEET_SESSION)
     roll = sheet_roll(session, current_scope())
     learners = roll.learners
     saved = current_marks(session)
@@ -195,7 +236,7 @@ def attendance(session_id: int):
     return render_template("teaching/attendance.html", session=session, learners=learners, marks=marks,
                            saved=saved, version=version, errors=errors, conflict=conflict, problem=problem,
                            labels=ATTENDANCE_STATUS_LABELS, crediting=CREDITING_STATUSES, future=session.held_on > today(),
-                           kept=kept, status_buttons=status_buttons)
+                           kept=kept, sheet_rows=sheet_rows)
 
 
 @bp.get("/sessions/<int:session_id>/sign-in.pdf")

@@ -148,3 +148,5 @@ def test_the_sheet_costs_the_same_queries_for_a_bigger_class(client, setup, coun
     with count_queries() as many:
         client.get(url)
     assert len(many) == len(few)
+    # the session with its course and class, the user, the roll (learners, their histories), the saved marks
+    assert len(few) <= 5, few
