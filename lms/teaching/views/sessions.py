@@ -174,11 +174,11 @@ _SHEET_ROW = (
     '    <div class="d-flex justify-content-between"><span class="name">{name}</span>'
     '<span class="small text-muted">{number}</span></div>\n'
     '    <div class="d-flex gap-2 align-items-center mt-1">\n'
-    '      <div class="btn-group flex-grow-1" role="group" aria-label="{name}的考勤">\n'
+    '      <div class="btn-group flex-grow-1" role="group" aria-label="{marks_label}">\n'
     '        {buttons}\n'
     '      </div>\n'
     '      <input class="form-control form-control-sm hours-input" name="hours-{id}" value="{hours}" '
-    'inputmode="decimal" aria-label="{name}的学时">\n'
+    'inputmode="decimal" aria-label="{hours_label}">\n'
     '    </div>\n'
     '    {error}\n'
     '  </div>\n  ')
@@ -195,6 +195,7 @@ def sheet_rows(learners, marks: dict, errors: dict, session_minutes: int) -> Mar
         error = errors.get(learner_id)
         out.append(_SHEET_ROW.format(
             status=escape(status), id=learner_id, number=escape(learner.student_number), name=escape(learner.name),
+            marks_label=escape(f"{learner.name}的考勤"), hours_label=escape(f"{learner.name}的学时"),
             buttons=status_buttons(learner_id, status),
             hours=escape(hours_input(mark.minutes if mark else session_minutes)),
             error=f'<div class="text-danger small">{escape(error)}</div>' if error else ""))
