@@ -26,7 +26,6 @@ import multiprocessing
 import os
 import re
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -38,6 +37,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import load as load_test  # noqa: E402  (after the path: gunicorn start and free ports shared with the load test)
 
 PASSWORD = "test-pass-123"
 TOWNSHIPS, VILLAGES, CLASS_SIZE, SESSIONS = 4, 3, 40, 36
@@ -118,27 +119,9 @@ def build(url: str, data_dir: str) -> dict:
 
 # --- the servers ---------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_gunicorn(target: str, env: dict, port: int, log: Path) -> subprocess.Popen:
     """gunicorn as bench/load.py starts it: 2 workers × 4 threads (gthread)."""
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen([str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-                                "--worker-class", "gthread", "--timeout", "120", target],
-                               cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn 未能启动,见 {log}") from None
-            time.sleep(0.1)
-    raise SystemExit("gunicorn 30 秒内未就绪")
+    return load_test.start_gunicorn(env, port, 2, 4, log, app=target)
 
 
 def login_cookie(port: int, username: str) -> str:
@@ -349,7 +332,7 @@ def main() -> None:
     pages = args.pages.split(",")
     env = {**os.environ, "LMS_ENV": "production", "LMS_DATABASE_URL": url, "LMS_DATA_DIR": data_dir,
            "LMS_SECRET_KEY": "pages-bench-secret-key", "LMS_SESSION_COOKIE_SECURE": "0"}
-    app_port, floor_port = free_port(), free_port()
+    app_port, floor_port = load_test.free_port(), load_test.free_port()
     env["LMS_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{app_port}"
     servers = [start_gunicorn("wsgi:app", env, app_port, work / "gunicorn-app.log"),
                start_gunicorn("bench.hello_app:app", env, floor_port, work / "gunicorn-floor.log")]
